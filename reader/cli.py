@@ -1,0 +1,98 @@
+"""The command line: ``reader serve`` and ``reader check``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from reader import __version__
+from reader.config import Settings, load_settings
+from reader.loader import load_catalog
+from reader.model import Problem, Severity
+
+DEMO_SITE = Path(__file__).parent / "demo_site"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    result: int = args.run(args)
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reader", description="An accessible news reader and feed server."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve a site (the bundled demo when none is given)")
+    serve.add_argument("site", nargs="?", type=Path, help="the site folder (default: the demo)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument(
+        "--base-url",
+        help="public URL of the site (default: site.toml's base_url, else http://HOST:PORT/)",
+    )
+    serve.add_argument("--no-watch", action="store_true", help="do not reload on file changes")
+    serve.set_defaults(run=_serve)
+
+    check = commands.add_parser("check", help="print every problem in a site's files")
+    check.add_argument("site", type=Path, help="the site folder")
+    check.set_defaults(run=_check)
+    return parser
+
+
+def _site_settings(site: Path, base_url: str | None) -> tuple[Settings, list[Problem]] | None:
+    if not site.is_dir():
+        print(
+            f"reader: {site} is not a folder; give the folder that holds content/", file=sys.stderr
+        )
+        return None
+    return load_settings(site, base_url=base_url)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from reader.app import create_app
+
+    site: Path = args.site or DEMO_SITE
+    loaded = _site_settings(site, args.base_url)
+    if loaded is None:
+        return 2
+    settings, problems = loaded
+    if not settings.base_url_configured:
+        host = f"[{args.host}]" if ":" in args.host else args.host
+        settings = replace(settings, base_url=f"http://{host}:{args.port}/")
+    if args.no_watch:
+        settings = replace(settings, watch=False)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
+    for problem in problems:
+        logging.getLogger("reader").warning("%s", problem)
+    print(f"Serving {settings.site_dir} at {settings.base_url}", file=sys.stderr)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, proxy_headers=False)
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    loaded = _site_settings(args.site, None)
+    if loaded is None:
+        return 2
+    settings, problems = loaded
+    problems = problems + list(load_catalog(settings).problems)
+    for problem in problems:
+        print(problem)
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    warnings = len(problems) - errors
+    print(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+    return 1 if errors else 0

@@ -1,0 +1,110 @@
+"""Split a Markdown file into front matter and body; parse YAML or TOML with line numbers."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # The C loader is several times faster; fall back where libyaml is missing.
+    from yaml import CSafeLoader as _YamlLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _YamlLoader  # type: ignore[assignment]
+
+_FENCES = {"---": "yaml", "+++": "toml"}
+_KEY_LINE = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*[:=]")
+
+
+class FrontMatterError(Exception):
+    """Front matter that cannot be read, with the line (1-based, in the file) and a fix."""
+
+    def __init__(self, message: str, line: int | None, fix: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.fix = fix
+
+
+@dataclass(frozen=True)
+class Document:
+    """A Markdown file split into its metadata and its body."""
+
+    meta: dict[str, Any]
+    body: str
+    body_line: int
+    """The file line (1-based) on which the body starts."""
+    key_lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, key: str) -> int | None:
+        """The file line on which a front matter key is written, when known."""
+        return self.key_lines.get(key)
+
+
+def parse_document(text: str) -> Document:
+    """Split ``text`` into front matter and body; raise FrontMatterError when it is broken."""
+    text = text.removeprefix("\ufeff")
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() not in _FENCES:
+        raise FrontMatterError(
+            "no front matter",
+            1,
+            "start the file with a line '---', then 'title: ...' and 'date: ...', then '---'",
+        )
+    fence = lines[0].strip()
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == fence), None)
+    if end is None:
+        raise FrontMatterError(
+            f"the front matter opened with {fence!r} on line 1 is never closed",
+            1,
+            f"add a line {fence!r} after the last front matter field",
+        )
+    source = "".join(lines[1:end])
+    meta = _parse(_FENCES[fence], source)
+    key_lines: dict[str, int] = {}
+    for offset, line in enumerate(lines[1:end], start=2):
+        match = _KEY_LINE.match(line)
+        if match and not line[:1].isspace():
+            key_lines.setdefault(match.group(1), offset)
+    return Document(meta, "".join(lines[end + 1 :]), end + 2, key_lines)
+
+
+def _parse(kind: str, source: str) -> dict[str, Any]:
+    if kind == "yaml":
+        try:
+            data = yaml.load(source, Loader=_YamlLoader)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = mark.line + 2 if mark is not None else None
+            problem = getattr(error, "problem", None) or str(error)
+            raise FrontMatterError(
+                f"invalid YAML front matter: {problem}",
+                line,
+                "check the quoting and indentation on that line; quote values holding ':' or '#'",
+            ) from error
+    else:
+        try:
+            data = tomllib.loads(source)
+        except tomllib.TOMLDecodeError as error:
+            line = _toml_line(str(error))
+            raise FrontMatterError(
+                f"invalid TOML front matter: {error}",
+                line + 1 if line is not None else None,
+                'write each field as key = "value", with strings in double quotes',
+            ) from error
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise FrontMatterError(
+            "the front matter is not a set of 'key: value' fields",
+            2,
+            "write one 'key: value' field a line",
+        )
+    return {str(key): value for key, value in data.items()}
+
+
+def _toml_line(message: str) -> int | None:
+    match = re.search(r"at line (\d+)", message)
+    return int(match.group(1)) if match else None

@@ -1,0 +1,84 @@
+"""Keep the snapshot current: rebuild on file changes and when a future article comes due."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from watchfiles import awatch
+
+from reader.config import Settings
+from reader.loader import Catalog, load_catalog
+from reader.model import Problem
+from reader.store import Snapshot, SnapshotHolder, build_snapshot
+
+log = logging.getLogger("reader")
+Clock = Callable[[], datetime]
+WATCH_DEBOUNCE_MS = 150
+"""Short, so an edit shows within a second; editors' save bursts still coalesce."""
+MAX_SLEEP_SECONDS = 1.0
+"""Wake at least this often, so a reload that brings an earlier due time is noticed."""
+
+
+def utc_now() -> datetime:
+    """The real clock."""
+    return datetime.now(UTC)
+
+
+def load_site(settings: Settings, now: datetime) -> tuple[Snapshot, Catalog]:
+    """Read the content folder and decide what is published at ``now``."""
+    catalog = load_catalog(settings)
+    return build_snapshot(settings, catalog, now), catalog
+
+
+def log_problems(problems: tuple[Problem, ...] | list[Problem]) -> None:
+    """Report diagnostics in the server log, one line each."""
+    for problem in problems:
+        log.warning("%s", problem)
+
+
+class Reloader:
+    """Rebuilds the holder's snapshot off the event loop; on failure the old one stays."""
+
+    def __init__(self, settings: Settings, holder: SnapshotHolder, clock: Clock = utc_now) -> None:
+        self.settings = settings
+        self.holder = holder
+        self.clock = clock
+
+    def reload(self) -> None:
+        """Re-read the files and swap in a new snapshot."""
+        before = set(self.holder.catalog.problems)
+        snapshot, catalog = load_site(self.settings, self.clock())
+        self.holder.swap(snapshot, catalog)
+        log_problems([p for p in catalog.problems if p not in before])
+        log.info("reloaded: %d published articles", len(snapshot.articles))
+
+    def republish(self) -> None:
+        """Re-decide publication from the files already read (a future article came due)."""
+        catalog = self.holder.catalog
+        self.holder.swap(build_snapshot(self.settings, catalog, self.clock()), catalog)
+
+    async def watch_files(self, stop: asyncio.Event) -> None:
+        """Reload whenever something under the site folder changes."""
+        async for _changes in awatch(
+            self.settings.site_dir, debounce=WATCH_DEBOUNCE_MS, step=50, stop_event=stop
+        ):
+            try:
+                await asyncio.to_thread(self.reload)
+            except Exception:  # a reload must never kill the watcher; the old snapshot stays
+                log.exception("reload failed; still serving the previous snapshot")
+
+    async def publish_when_due(self, stop: asyncio.Event) -> None:
+        """Sleep until the next scheduled article is due, then republish."""
+        while not stop.is_set():
+            due = self.holder.current.next_publication
+            delay = MAX_SLEEP_SECONDS
+            if due is not None:
+                delay = min(max((due - self.clock()).total_seconds(), 0.0), MAX_SLEEP_SECONDS)
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=delay + 0.05)
+            except TimeoutError:
+                if due is not None and due <= self.clock():
+                    await asyncio.to_thread(self.republish)

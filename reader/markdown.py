@@ -1,0 +1,177 @@
+"""Markdown to sanitised HTML, in one place: Hugo shortcodes, figures, heading levels, alt text."""
+
+from __future__ import annotations
+
+import html
+import re
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+from reader.model import Problem, Severity
+
+_SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w/.-]+)(.*?)\s*[>%]\}\}", re.DOTALL)
+
+ALLOWED_TAGS = frozenset(
+    nh3.ALLOWED_TAGS
+    | {"figure", "figcaption", "picture", "source", "details", "summary", "mark", "time"}
+)
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    "*": {"lang", "dir", "title"},
+    "img": {"src", "alt", "width", "height", "loading", "decoding"},
+    "source": {"srcset", "type", "media"},
+    "a": {"href", "hreflang"},
+    "time": {"datetime"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start", "reversed"},
+}
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    """An article body as safe HTML, with what the editor should hear about it."""
+
+    html: str
+    problems: tuple[Problem, ...]
+
+
+def sanitize(fragment: str, *, base_url: str | None = None) -> str:
+    """Clean HTML against the allowlist; with ``base_url``, make every relative URL absolute."""
+    return nh3.clean(
+        fragment,
+        tags=set(ALLOWED_TAGS),
+        attributes=ALLOWED_ATTRIBUTES,
+        link_rel=None,
+        url_relative=("rewrite_with_base", base_url) if base_url else "pass_through",
+    )
+
+
+def render_markdown(text: str, *, path: Path, first_line: int = 1) -> RenderedBody:
+    """Render an article body; ``first_line`` maps body lines back to file lines."""
+    problems: list[Problem] = []
+    text = _replace_shortcodes(text, path, first_line, problems)
+    tokens = _PARSER.parse(text)
+    _demote_headings(tokens)
+    _mark_figures(tokens)
+    _check_alt_text(tokens, path, first_line, problems)
+    raw = _PARSER.renderer.render(tokens, _PARSER.options, {})
+    return RenderedBody(sanitize(raw), tuple(problems))
+
+
+class _Renderer(RendererHTML):
+    """Renders a lone captioned image as a figure, and every image as lazily loaded."""
+
+    def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[idx]
+        alt = self.renderInlineAsText(token.children or [], options, env)
+        src = html.escape(str(token.attrGet("src") or ""))
+        img = f'<img src="{src}" alt="{html.escape(alt)}" loading="lazy" decoding="async">'
+        caption = token.meta.get("caption")
+        if caption:
+            return f"{img}<figcaption>{html.escape(caption)}</figcaption>"
+        title = token.attrGet("title")
+        if title:
+            img = img[:-1] + f' title="{html.escape(str(title))}">'
+        return img
+
+
+def _make_parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": True}, renderer_cls=_Renderer)
+    parser.enable(["table", "strikethrough"])
+    return parser
+
+
+_PARSER = _make_parser()
+
+
+def _demote_headings(tokens: list[Token]) -> None:
+    # The page's only h1 is the article title, so a body that uses '#' is shifted down one level.
+    if not any(t.type == "heading_open" and t.tag == "h1" for t in tokens):
+        return
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+
+
+def _mark_figures(tokens: list[Token]) -> None:
+    for index in range(1, len(tokens) - 1):
+        opening, inline, closing = tokens[index - 1], tokens[index], tokens[index + 1]
+        if opening.type != "paragraph_open" or closing.type != "paragraph_close":
+            continue
+        children = [c for c in inline.children or [] if c.type != "softbreak"]
+        if len(children) == 1 and children[0].type == "image" and children[0].attrGet("title"):
+            children[0].meta["caption"] = str(children[0].attrGet("title"))
+            opening.tag = closing.tag = "figure"
+
+
+def _check_alt_text(
+    tokens: list[Token], path: Path, first_line: int, problems: list[Problem]
+) -> None:
+    for token in tokens:
+        if token.type != "inline":
+            continue
+        for child in token.children or []:
+            if child.type == "image" and not child.content.strip():
+                line = first_line + token.map[0] if token.map else None
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        f"image {child.attrGet('src')!r} has no alt text",
+                        "describe the image between the brackets: ![what it shows](file.jpg)",
+                        Severity.WARNING,
+                    )
+                )
+
+
+def _replace_shortcodes(text: str, path: Path, first_line: int, problems: list[Problem]) -> str:
+    """Turn Hugo's figure shortcode into HTML; drop the others, keeping any inner text."""
+
+    def replace(match: re.Match[str]) -> str:
+        closing, name, args = match.group(2), match.group(3), match.group(4)
+        if name == "figure" and not closing:
+            return _figure_html(_shortcode_args(args))
+        if not closing:
+            problems.append(
+                Problem(
+                    path,
+                    first_line + text.count("\n", 0, match.start()),
+                    f"Hugo shortcode {name!r} is not supported and was left out",
+                    "replace it with Markdown or HTML (only 'figure' is understood)",
+                    Severity.WARNING,
+                )
+            )
+        return ""
+
+    return _SHORTCODE.sub(replace, text)
+
+
+def _shortcode_args(args: str) -> dict[str, str]:
+    try:
+        parts = shlex.split(args)
+    except ValueError:
+        return {}
+    named: dict[str, Any] = {}
+    for part in parts:
+        key, sep, value = part.partition("=")
+        if sep:
+            named[key.strip()] = value
+    return named
+
+
+def _figure_html(args: dict[str, str]) -> str:
+    src = html.escape(args.get("src", ""))
+    alt = html.escape(args.get("alt", ""))
+    caption = args.get("caption") or args.get("title") or ""
+    figcaption = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    return f'\n\n<figure><img src="{src}" alt="{alt}" loading="lazy">{figcaption}</figure>\n\n'

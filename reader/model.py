@@ -1,0 +1,88 @@
+"""The content vocabulary: frozen records with no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+
+SectionKey = tuple[str, ...]
+"""A section's path segments below the content root; ``()`` is the root."""
+
+
+class Severity(Enum):
+    """How bad a problem is: errors skip the file, warnings only inform."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A diagnostic about one input file, with a way to fix it."""
+
+    path: Path
+    line: int | None
+    message: str
+    fix: str
+    severity: Severity = Severity.ERROR
+
+    def location(self) -> str:
+        """Return ``path:line`` (or just the path when the line is unknown)."""
+        return f"{self.path}:{self.line}" if self.line is not None else str(self.path)
+
+    def __str__(self) -> str:
+        return f"{self.location()}: {self.severity.value}: {self.message}. Fix: {self.fix}"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A folder of articles, possibly nested in other sections."""
+
+    key: SectionKey
+    title: str
+    description: str = ""
+    weight: int = 0
+    source: Path | None = None
+
+    @property
+    def parent_key(self) -> SectionKey | None:
+        """The enclosing section's key, or None for the root."""
+        return self.key[:-1] if self.key else None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article as written, published or not; the snapshot decides visibility."""
+
+    section: SectionKey
+    slug: str
+    title: str
+    date: datetime
+    body_html: str
+    source_path: Path
+    id: str
+    updated: datetime | None = None
+    summary: str = ""
+    source: str = ""
+    author: str = ""
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    kicker: str = ""
+    image: str = ""
+    image_alt: str = ""
+    aliases: tuple[str, ...] = ()
+    lang: str = ""
+    bundle_dir: Path | None = None
+    resources: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """The article's path segments: its section's, then its slug."""
+        return (*self.section, self.slug)
+
+    @property
+    def last_modified(self) -> datetime:
+        """When the article last changed: its update date, else its publication date."""
+        return self.updated or self.date

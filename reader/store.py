@@ -1,0 +1,190 @@
+"""The immutable snapshot every response is computed from, and the holder that swaps it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+from reader.config import Settings
+from reader.loader import Catalog
+from reader.model import Article, Problem, Section, SectionKey
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """The articles before and after one article in its own section, by date."""
+
+    previous: Article | None
+    next: Article | None
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A keyword and the published articles that carry it, newest first."""
+
+    slug: str
+    name: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """What is published at one moment: the only source any output reads.
+
+    Publication is decided here, once: drafts and future-dated articles never enter
+    any field, so no page, feed or count built from a snapshot can show them.
+    """
+
+    settings: Settings
+    built_at: datetime
+    sections: Mapping[SectionKey, Section]
+    articles: tuple[Article, ...]
+    """Published articles, newest first."""
+    problems: tuple[Problem, ...]
+    next_publication: datetime | None
+    """When the next future-dated article becomes due; the holder rebuilds then."""
+    version: str
+    _by_key: Mapping[tuple[str, ...], Article]
+    _children: Mapping[SectionKey, tuple[Section, ...]]
+    _in_section: Mapping[SectionKey, tuple[Article, ...]]
+    _in_tree: Mapping[SectionKey, tuple[Article, ...]]
+    _neighbours: Mapping[tuple[str, ...], Neighbours]
+    _tags: Mapping[str, Tag]
+    _aliases: Mapping[str, Article]
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Per-snapshot cache for higher layers (rendered bytes, ETags); dies with the snapshot."""
+
+    def article(self, key: tuple[str, ...]) -> Article | None:
+        """The published article at these path segments, if any."""
+        return self._by_key.get(key)
+
+    def section(self, key: SectionKey) -> Section | None:
+        """The section at these path segments, if any."""
+        return self.sections.get(key)
+
+    def subsections(self, key: SectionKey) -> tuple[Section, ...]:
+        """The section's direct subsections, by weight then title."""
+        return self._children.get(key, ())
+
+    def section_articles(self, key: SectionKey) -> tuple[Article, ...]:
+        """Published articles in the section and all its subsections, newest first."""
+        return self._in_tree.get(key, ())
+
+    def neighbours(self, article: Article) -> Neighbours:
+        """The previous (older) and next (newer) article in the article's own section."""
+        return self._neighbours.get(article.key, Neighbours(None, None))
+
+    def ancestors(self, key: SectionKey) -> tuple[Section, ...]:
+        """The sections from the first level down to ``key`` itself (the root excluded)."""
+        return tuple(self.sections[key[:depth]] for depth in range(1, len(key) + 1))
+
+    def tags(self) -> tuple[Tag, ...]:
+        """Every tag of a published article, by name."""
+        return tuple(sorted(self._tags.values(), key=lambda t: t.slug))
+
+    def tag(self, slug: str) -> Tag | None:
+        """The tag with this slug, if a published article carries it."""
+        return self._tags.get(slug)
+
+    def alias_target(self, path: str) -> Article | None:
+        """The published article an old URL path should redirect to."""
+        return self._aliases.get(path.rstrip("/") + "/")
+
+    def is_published(self, article: Article) -> bool:
+        """Whether this exact article is in the snapshot."""
+        return self._by_key.get(article.key) is article
+
+
+def tag_slug(name: str) -> str:
+    """The URL segment of a tag: case-folded, spaces as hyphens; Chinese is kept as is."""
+    return "-".join(name.casefold().split())
+
+
+def is_visible(article: Article, now: datetime) -> bool:
+    """The one publication rule: not a draft and not dated in the future."""
+    return not article.draft and article.date <= now
+
+
+def build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snapshot:
+    """Decide what is published at ``now`` and index it for every page and feed."""
+    published = sorted(
+        (a for a in catalog.articles if is_visible(a, now)),
+        key=lambda a: (a.date, a.key),
+        reverse=True,
+    )
+    upcoming = [a.date for a in catalog.articles if not a.draft and a.date > now]
+    sections = dict(catalog.sections)
+    children: dict[SectionKey, list[Section]] = {}
+    for section in sections.values():
+        if section.parent_key is not None:
+            children.setdefault(section.parent_key, []).append(section)
+    in_section: dict[SectionKey, list[Article]] = {}
+    in_tree: dict[SectionKey, list[Article]] = {}
+    tag_articles: dict[str, list[Article]] = {}
+    tag_names: dict[str, str] = {}
+    for article in published:
+        in_section.setdefault(article.section, []).append(article)
+        for depth in range(len(article.section) + 1):
+            in_tree.setdefault(article.section[:depth], []).append(article)
+        for name in article.tags:
+            slug = tag_slug(name)
+            tag_names.setdefault(slug, name)
+            tag_articles.setdefault(slug, []).append(article)
+    neighbours: dict[tuple[str, ...], Neighbours] = {}
+    for group in in_section.values():
+        for index, article in enumerate(group):
+            newer = group[index - 1] if index > 0 else None
+            older = group[index + 1] if index + 1 < len(group) else None
+            neighbours[article.key] = Neighbours(previous=older, next=newer)
+    aliases = {
+        alias.rstrip("/") + "/": article for article in published for alias in article.aliases
+    }
+    digest = hashlib.sha256()
+    for article in published:
+        digest.update(f"{article.source_path}\0{article.id}\0{article.last_modified}\n".encode())
+    return Snapshot(
+        settings=settings,
+        built_at=now,
+        sections=MappingProxyType(sections),
+        articles=tuple(published),
+        problems=catalog.problems,
+        next_publication=min(upcoming) if upcoming else None,
+        version=digest.hexdigest()[:16],
+        _by_key=MappingProxyType({a.key: a for a in published}),
+        _children=MappingProxyType(
+            {k: tuple(sorted(v, key=lambda s: (s.weight, s.title))) for k, v in children.items()}
+        ),
+        _in_section=MappingProxyType({k: tuple(v) for k, v in in_section.items()}),
+        _in_tree=MappingProxyType({k: tuple(v) for k, v in in_tree.items()}),
+        _neighbours=MappingProxyType(neighbours),
+        _tags=MappingProxyType(
+            {s: Tag(s, tag_names[s], tuple(v)) for s, v in tag_articles.items()}
+        ),
+        _aliases=MappingProxyType(aliases),
+    )
+
+
+class SnapshotHolder:
+    """The one mutable thing: a reference to the current snapshot, swapped whole."""
+
+    def __init__(self, snapshot: Snapshot, catalog: Catalog) -> None:
+        # One tuple, so a reader never sees a snapshot paired with another catalog.
+        self._state = (snapshot, catalog)
+
+    @property
+    def current(self) -> Snapshot:
+        """The snapshot to answer this request from; read it once per request."""
+        return self._state[0]
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog the current snapshot was built from."""
+        return self._state[1]
+
+    def swap(self, snapshot: Snapshot, catalog: Catalog) -> None:
+        """Replace the snapshot and its catalog in one assignment."""
+        self._state = (snapshot, catalog)

@@ -1,0 +1,40 @@
+"""The Jinja2 environment: the bundled theme, overridable file by file by the site's templates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from reader.config import Settings
+
+
+def theme_dir() -> Path:
+    """The bundled theme: inside the installed package, or the checkout's templates/ folder."""
+    packaged = Path(__file__).parent / "theme"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+def asset_dirs(settings: Settings) -> tuple[Path, ...]:
+    """Where theme assets are looked up, the site's own first."""
+    return (settings.templates_dir / "static", theme_dir() / "static")
+
+
+def make_environment(settings: Settings) -> Environment:
+    """A template environment for one site; strict, so a missing value fails loudly in tests."""
+    environment = Environment(
+        loader=ChoiceLoader(
+            [FileSystemLoader(settings.templates_dir), FileSystemLoader(theme_dir())]
+        ),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return environment
+
+
+def render(environment: Environment, name: str, context: dict[str, Any]) -> bytes:
+    """Render one template to UTF-8 bytes."""
+    return environment.get_template(name).render(context).encode("utf-8")
