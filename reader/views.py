@@ -225,7 +225,8 @@ def tags_index_page(snapshot: Snapshot, environment: Environment) -> Rendered:
     settings = snapshot.settings
     labels = Labels(settings.language)
     trail = (Crumb(labels["home"], home_path()), Crumb(labels["all_tags"], tags_path()))
-    chrome = _chrome(snapshot, settings.language, labels["all_tags"], tags_path(), trail, ())
+    feeds = _feeds(snapshot, FeedScope())
+    chrome = _chrome(snapshot, settings.language, labels["all_tags"], tags_path(), trail, feeds)
     tags = tuple(SectionLink(t.name, tag_path(t.slug), len(t.articles)) for t in snapshot.tags())
     return _page(environment, "tags.html", chrome=chrome, tags=tags)
 

@@ -1,0 +1,201 @@
+"""Feeds, parsed as feed readers parse them: valid, stable, absolute, zoned and complete."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import pytest
+from lxml import etree
+
+from feeds import build_feed
+from reader.cli import DEMO_SITE
+from reader.config import load_settings
+from reader.live import load_site
+from reader.store import Snapshot
+from reader.urls import FeedFormat, FeedScope, feed_path
+from tests.factories import NOW, SiteFactory, make_client
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def feed_scopes(snapshot: Snapshot) -> list[FeedScope]:
+    scopes = [FeedScope(section=key) for key in snapshot.sections]
+    return scopes + [FeedScope(tag=tag.slug) for tag in snapshot.tags()]
+
+
+def demo_snapshot() -> Snapshot:
+    settings, problems = load_settings(DEMO_SITE, base_url="https://demo.example.org/")
+    assert not problems
+    snapshot, _ = load_site(replace(settings, watch=False), NOW)
+    return snapshot
+
+
+def parse(body: bytes) -> Any:
+    parsed = feedparser.parse(body)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    return parsed
+
+
+def check_feed(snapshot: Snapshot, scope: FeedScope, fmt: FeedFormat) -> Any:
+    body = build_feed(snapshot, scope, fmt)
+    etree.fromstring(body)  # a strict XML parser accepts it
+    parsed = parse(body)
+    base = snapshot.settings.base_url
+    assert parsed.feed.title
+    assert parsed.feed.language == snapshot.settings.language
+    assert parsed.feed.link.startswith(base)
+    self_links = [link.href for link in parsed.feed.links if link.rel == "self"]
+    assert self_links == [base + feed_path(scope, fmt).lstrip("/")]
+    ids = [entry.id for entry in parsed.entries]
+    assert len(ids) == len(set(ids)), "ids are unique"
+    for entry in parsed.entries:
+        assert entry.link.startswith(base)
+        assert entry.title
+        assert entry.content[0].value.strip(), "full content"
+        assert entry.get("author"), "an author or a source"
+        for attribute in ("href", "src"):
+            for url in etree.HTML(entry.content[0].value).xpath(f"//@{attribute}"):
+                assert url.startswith(("https://", "http://")), url
+    return parsed
+
+
+def test_every_demo_feed_is_valid_and_complete() -> None:
+    snapshot = demo_snapshot()
+    scopes = feed_scopes(snapshot)
+    assert len(scopes) > 20
+    for scope in scopes:
+        for fmt in FeedFormat:
+            check_feed(snapshot, scope, fmt)
+
+
+def test_feed_dates_carry_their_zone() -> None:
+    snapshot = demo_snapshot()
+    rss = etree.fromstring(build_feed(snapshot, FeedScope(), FeedFormat.RSS))
+    dates = rss.xpath("//pubDate/text() | //lastBuildDate/text()")
+    assert dates and all(d.endswith("+0800") for d in dates), dates
+    atom = etree.fromstring(build_feed(snapshot, FeedScope(), FeedFormat.ATOM))
+    stamps = atom.xpath("//a:published/text() | //a:updated/text()", namespaces={"a": ATOM[1:-1]})
+    assert stamps and all(datetime.fromisoformat(s).tzinfo is not None for s in stamps)
+
+
+def test_feed_is_deterministic_and_dated_by_its_newest_entry() -> None:
+    snapshot = demo_snapshot()
+    first = build_feed(snapshot, FeedScope(section=("english",)), FeedFormat.ATOM)
+    assert first == build_feed(snapshot, FeedScope(section=("english",)), FeedFormat.ATOM)
+    newest = max(a.last_modified for a in snapshot.section_articles(("english",)))
+    updated = etree.fromstring(first).findtext(f"{ATOM}updated")
+    assert updated is not None and datetime.fromisoformat(updated) == newest
+
+
+def test_a_section_feed_holds_its_subsections(site: SiteFactory) -> None:
+    site.article("topics/east/news/a.md", title="Deep")
+    site.article("topics/b.md", title="Shallow", date="2026-11-02T09:00:00+08:00")
+    site.article("other/c.md", title="Elsewhere")
+    snapshot, _ = load_site(site.settings(), NOW)
+    parsed = parse(build_feed(snapshot, FeedScope(section=("topics",)), FeedFormat.RSS))
+    assert [e.title for e in parsed.entries] == ["Shallow", "Deep"]
+
+
+def test_entry_fields(site: SiteFactory) -> None:
+    site.article(
+        "news/a.md",
+        title="Full",
+        source="Port Authority",
+        tags=["Transport", "港灣區"],
+        summary="Short.",
+        image="lead.png",
+        image_alt="A lead image",
+        updated="2026-11-05T09:00:00+08:00",
+        body="Text with [a link](../other/) and ![a map](map.png).",
+    )
+    snapshot, _ = load_site(site.settings(), NOW)
+    for fmt in FeedFormat:
+        (entry,) = check_feed(snapshot, FeedScope(), fmt).entries
+        assert entry.link == "https://news.example.org/news/a/"
+        assert entry.author == "Port Authority"
+        assert [t.term for t in entry.tags] == ["Transport", "港灣區"]
+        assert entry.summary == "Short."
+        content = entry.content[0].value
+        assert 'href="https://news.example.org/news/other/"' in content
+        assert 'src="https://news.example.org/news/a/map.png"' in content
+        assert 'src="https://news.example.org/news/a/lead.png"' in content
+        assert entry.published_parsed
+        if fmt is FeedFormat.ATOM:  # RSS items have no updated date
+            assert entry.updated_parsed and entry.published != entry.updated
+        assert entry.id.startswith("tag:news.example.org,2026-11-01:")
+
+
+def test_ids_survive_retitling_renaming_and_reslugging(site: SiteFactory) -> None:
+    path = site.article("news/story.md", title="Before")
+
+    def feed_id() -> str:
+        snapshot, _ = load_site(site.settings(), NOW)
+        (entry,) = parse(build_feed(snapshot, FeedScope(), FeedFormat.ATOM)).entries
+        return str(entry.id)
+
+    original = feed_id()
+    path.unlink()
+    site.article("news/renamed-file.md", title="After", slug="after-slug")
+    assert feed_id() == original
+
+
+def test_explicit_id_is_kept_verbatim(site: SiteFactory) -> None:
+    site.article("news/a.md", id="urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427")
+    snapshot, _ = load_site(site.settings(), NOW)
+    (entry,) = parse(build_feed(snapshot, FeedScope(), FeedFormat.RSS)).entries
+    assert entry.id == "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+
+
+def test_characters_xml_forbids_never_reach_a_feed(site: SiteFactory) -> None:
+    site.write(
+        "news/a.md",
+        '---\ntitle: "Bad\\x01char"\ndate: 2026-11-01\nsummary: "ok\\x01"\n---\n\nBody \x0c\x08here\n',
+    )
+    snapshot, _ = load_site(site.settings(), NOW)
+    for fmt in FeedFormat:
+        body = build_feed(snapshot, FeedScope(), fmt)
+        etree.fromstring(body)
+        (entry,) = parse(body).entries
+        assert entry.title == "Badchar"
+
+
+def test_feed_length_and_rights(site: SiteFactory) -> None:
+    for day in range(1, 6):
+        site.article(f"news/a{day}.md", date=f"2026-11-0{day}T09:00:00+08:00")
+    settings = replace(site.settings(), feed_length=3)
+    snapshot, _ = load_site(settings, NOW)
+    rss = etree.fromstring(build_feed(snapshot, FeedScope(), FeedFormat.RSS))
+    assert len(rss.findall("channel/item")) == 3
+    assert rss.findtext("channel/copyright") == "© Test Gazette"
+    assert rss.findtext("channel/generator", "").startswith("accessible-reader")
+    atom = etree.fromstring(build_feed(snapshot, FeedScope(), FeedFormat.ATOM))
+    assert atom.findtext(f"{ATOM}rights") == "© Test Gazette"
+
+
+def test_feeds_are_served_with_their_media_types(site: SiteFactory) -> None:
+    site.article("news/a.md", tags=["港灣區"])
+    client = make_client(site)
+    for path, media_type in (
+        ("/rss.xml", "application/rss+xml; charset=utf-8"),
+        ("/atom.xml", "application/atom+xml; charset=utf-8"),
+        ("/news/rss.xml", "application/rss+xml; charset=utf-8"),
+        ("/tags/%E6%B8%AF%E7%81%A3%E5%8D%80/atom.xml", "application/atom+xml; charset=utf-8"),
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"] == media_type
+        parse(response.content)
+    assert client.get("/nosuch/rss.xml").status_code == 404
+    assert client.get("/tags/nosuch/rss.xml").status_code == 404
+
+
+@pytest.mark.parametrize("fmt", list(FeedFormat))
+def test_empty_section_feed_is_valid(site: SiteFactory, fmt: FeedFormat, tmp_path: Path) -> None:
+    site.section("empty", title="Empty")
+    snapshot, _ = load_site(site.settings(), NOW)
+    parsed = parse(build_feed(snapshot, FeedScope(section=("empty",)), fmt))
+    assert parsed.entries == []

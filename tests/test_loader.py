@@ -1,0 +1,227 @@
+"""The store format: every front matter field, Hugo compatibility, zones, and bad files."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from reader.loader import load_catalog
+from reader.model import Article, Severity
+from tests.factories import SiteFactory
+
+
+def only(site: SiteFactory) -> Article:
+    catalog = load_catalog(site.settings())
+    assert len(catalog.articles) == 1, catalog.problems
+    return catalog.articles[0]
+
+
+def test_every_front_matter_field_is_read(site: SiteFactory) -> None:
+    site.article(
+        "news/harbour.md",
+        body="First paragraph.",
+        title="Harbour opens",
+        date="2026-11-01T09:30:00+08:00",
+        updated="2026-11-02T10:00:00+08:00",
+        summary="A short summary.",
+        source="Port Authority",
+        author="Lin Hsiao-wen",
+        tags=["Transport", "Harbour"],
+        slug="harbour-opens",
+        draft=False,
+        kicker="Series: Ports",
+        image="lead.jpg",
+        image_alt="A ferry at the pier",
+        aliases=["/old/harbour/"],
+        lang="zh-TW",
+        id="urn:uuid:8f9a1c1e-0000-4000-8000-000000000001",
+    )
+    article = only(site)
+    assert article.title == "Harbour opens"
+    assert article.slug == "harbour-opens"
+    assert article.key == ("news", "harbour-opens")
+    assert article.date == datetime.fromisoformat("2026-11-01T09:30:00+08:00")
+    assert article.updated == datetime.fromisoformat("2026-11-02T10:00:00+08:00")
+    assert article.summary == "A short summary."
+    assert (article.source, article.author) == ("Port Authority", "Lin Hsiao-wen")
+    assert article.tags == ("Transport", "Harbour")
+    assert (article.kicker, article.image, article.image_alt) == (
+        "Series: Ports",
+        "lead.jpg",
+        "A ferry at the pier",
+    )
+    assert article.aliases == ("/old/harbour/",)
+    assert article.lang == "zh-Hant"
+    assert article.id == "urn:uuid:8f9a1c1e-0000-4000-8000-000000000001"
+    assert "<p>First paragraph.</p>" in article.body_html
+
+
+def test_toml_front_matter_and_hugo_field_names(site: SiteFactory) -> None:
+    site.write(
+        "news/toml.md",
+        '+++\ntitle = "TOML article"\ndate = 2026-11-01T09:00:00+08:00\n'
+        'lastmod = 2026-11-03T09:00:00+08:00\nkeywords = ["a", "b"]\ncategories = ["c", "A"]\n'
+        'description = "From Hugo."\nauthors = ["X", "Y"]\n+++\n\nBody.\n',
+    )
+    article = only(site)
+    assert article.title == "TOML article"
+    assert article.updated == datetime.fromisoformat("2026-11-03T09:00:00+08:00")
+    assert article.tags == ("a", "b", "c"), "tags merge keywords and categories, case-blind"
+    assert article.summary == "From Hugo."
+    assert article.author == "X, Y"
+
+
+def test_a_date_without_zone_takes_the_site_zone(site: SiteFactory) -> None:
+    site.article("news/a.md", date="2026-11-01 09:00")
+    article = only(site)
+    assert article.date.utcoffset() == timedelta(hours=8)
+    assert article.date.hour == 9
+
+
+def test_date_only_and_rfc_2822_dates(site: SiteFactory) -> None:
+    site.write("news/a.md", "---\ntitle: A\ndate: 2026-11-01\n---\nx\n")
+    site.article("news/b.md", date="Sun, 01 Nov 2026 09:00:00 +0000")
+    catalog = load_catalog(site.settings())
+    dates = {a.slug: a.date for a in catalog.articles}
+    assert dates["a"] == datetime.fromisoformat("2026-11-01T00:00:00+08:00")
+    assert dates["b"] == datetime.fromisoformat("2026-11-01T09:00:00+00:00")
+    assert all(d.tzinfo is not None for d in dates.values())
+
+
+def test_page_bundle_is_an_article_with_resources(site: SiteFactory) -> None:
+    site.article("news/bundle/index.md", title="Bundled", body="![A map](map.png)")
+    (site.root / "content/news/bundle/map.png").write_bytes(b"\x89PNG")
+    article = only(site)
+    assert article.slug == "bundle"
+    assert article.resources == frozenset({"map.png"})
+    assert article.bundle_dir == site.root / "content/news/bundle"
+
+
+def test_nested_sections_with_and_without_index(site: SiteFactory) -> None:
+    site.section("topics", title="Topics", weight=2, description="By district")
+    site.section("topics/east", title="East District")
+    site.article("topics/east/news/a.md")
+    catalog = load_catalog(site.settings())
+    sections = catalog.sections
+    assert sections[("topics",)].title == "Topics"
+    assert sections[("topics",)].weight == 2
+    assert sections[("topics",)].description == "By district"
+    assert sections[("topics", "east")].title == "East District"
+    assert sections[("topics", "east", "news")].title == "news", "no _index.md: folder name"
+    assert sections[()].title == "Test Gazette"
+
+
+def test_broken_files_become_problems_and_the_rest_loads(site: SiteFactory) -> None:
+    site.article("news/good.md")
+    site.write("news/bad-yaml.md", "---\ntitle: ok\ndate: 2026-11-01\ntags: [unclosed\n---\nx\n")
+    site.write("news/no-title.md", "---\ndate: 2026-11-01\n---\nx\n")
+    site.write("news/no-date.md", "---\ntitle: T\n---\nx\n")
+    site.write("news/bad-date.md", "---\ntitle: T\ndate: next tuesday\n---\nx\n")
+    site.write("news/unclosed.md", "---\ntitle: T\n")
+    site.write("news/plain.md", "Just text, no front matter.\n")
+    site.write("news/bad-toml.md", '+++\ntitle = "T\ndate = 2026-11-01\n+++\nx\n')
+    (site.root / "content/news/latin1.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    catalog = load_catalog(site.settings())
+    assert [a.slug for a in catalog.articles] == ["good"]
+    by_file = {p.path.name: p for p in catalog.problems}
+    assert set(by_file) == {
+        "bad-yaml.md",
+        "no-title.md",
+        "no-date.md",
+        "bad-date.md",
+        "unclosed.md",
+        "plain.md",
+        "bad-toml.md",
+        "latin1.md",
+    }
+    assert all(p.severity is Severity.ERROR for p in by_file.values())
+    assert all(p.fix for p in by_file.values())
+    assert by_file["bad-date.md"].line == 3
+    assert by_file["bad-yaml.md"].line is not None and by_file["bad-yaml.md"].line >= 4
+    assert by_file["bad-toml.md"].line is not None
+    assert "next tuesday" in by_file["bad-date.md"].message
+
+
+def test_image_without_alt_text_is_a_warning_with_its_line(site: SiteFactory) -> None:
+    site.article("news/a.md", body="Intro.\n\n![](photo.jpg)\n")
+    catalog = load_catalog(site.settings())
+    assert len(catalog.articles) == 1, "a warning never drops the article"
+    (problem,) = catalog.problems
+    assert problem.severity is Severity.WARNING
+    # Lines 1-4 are front matter, 5 is blank, 6 is "Intro.", 7 is blank, 8 is the image.
+    assert problem.line == 8
+    assert "alt" in problem.message
+
+
+def test_lead_image_without_alt_is_a_warning(site: SiteFactory) -> None:
+    site.article("news/a.md", image="lead.jpg")
+    (problem,) = load_catalog(site.settings()).problems
+    assert problem.severity is Severity.WARNING
+    assert "image_alt" in problem.fix
+
+
+def test_slug_clash_is_reported_and_the_first_kept(site: SiteFactory) -> None:
+    site.article("news/a.md", title="First")
+    site.article("news/b.md", title="Second", slug="a")
+    catalog = load_catalog(site.settings())
+    assert [a.title for a in catalog.articles] == ["First"]
+    assert "already used" in catalog.problems[0].message
+
+
+def test_hugo_shortcodes_never_crash(site: SiteFactory) -> None:
+    site.article(
+        "news/a.md",
+        body='{{< figure src="x.png" alt="An X" caption="The X" >}}\n\n'
+        "{{< youtube abc >}}\n\n{{% note %}}Kept text{{% /note %}}\n",
+    )
+    article = only(site)
+    assert '<figure><img src="x.png" alt="An X"' in article.body_html
+    assert "<figcaption>The X</figcaption>" in article.body_html
+    assert "Kept text" in article.body_html
+    assert "youtube" not in article.body_html
+
+
+def test_raw_html_is_sanitised(site: SiteFactory) -> None:
+    site.article(
+        "news/a.md",
+        body='<script>alert(1)</script><p onclick="x()">Hi <a href="javascript:x()">a</a></p>',
+    )
+    html = only(site).body_html
+    assert "script" not in html and "onclick" not in html and "javascript" not in html
+    assert "Hi" in html
+
+
+def test_derived_ids_ignore_title_slug_and_file_name(site: SiteFactory) -> None:
+    path = site.article("news/original.md", title="Original")
+    first = only(site).id
+    path.unlink()
+    site.article("news/renamed.md", title="Renamed", slug="new-slug")
+    assert only(site).id == first
+
+
+def test_reserved_top_level_names_are_reported(site: SiteFactory) -> None:
+    site.article("tags/a.md")
+    catalog = load_catalog(site.settings())
+    assert not catalog.articles
+    assert "tags" in catalog.problems[0].message
+
+
+def test_hugo_site_without_site_toml(tmp_path: Path) -> None:
+    from reader.config import load_settings
+
+    root = tmp_path / "hugo"
+    (root / "content/posts/bundle").mkdir(parents=True)
+    (root / "config.toml").write_text(
+        'baseURL = "https://hugo.example.com/"\ntitle = "Hugo Site"\nlanguageCode = "zh-tw"\n'
+    )
+    (root / "content/posts/_index.md").write_text("---\ntitle: Posts\n---\n")
+    (root / "content/posts/bundle/index.md").write_text(
+        '+++\ntitle = "Bundle"\ndate = "2026-10-01T08:00:00Z"\n+++\nHello\n'
+    )
+    settings, problems = load_settings(root)
+    assert not problems
+    assert settings.title == "Hugo Site"
+    assert settings.base_url == "https://hugo.example.com/"
+    assert settings.language == "zh-Hant"
+    catalog = load_catalog(settings)
+    assert [a.title for a in catalog.articles] == ["Bundle"]

@@ -1,0 +1,266 @@
+"""Pages, parsed as HTML: trails, neighbours, languages, headings, labels and URLs."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, unquote
+
+import pytest
+
+from tests.factories import Client, SiteFactory, make_client, parse_html
+
+
+@pytest.fixture
+def newsroom(site: SiteFactory) -> SiteFactory:
+    site.section("topics", title="Topics")
+    site.section("topics/east", title="East District")
+    site.section("topics/east/news", title="News")
+    news = "topics/east/news"
+    site.article(f"{news}/first.md", title="First story", date="2026-11-01T09:00:00+08:00")
+    site.article(
+        f"{news}/second.md",
+        title="Second story",
+        date="2026-11-02T09:00:00+08:00",
+        kicker="Harbour series",
+        source="Port Authority",
+        author="Lin",
+        tags=["Transport", "港灣區"],
+        updated="2026-11-03T10:00:00+08:00",
+        body="## Details\n\n> A quote\n\n- one\n- two\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+    )
+    site.article(f"{news}/third.md", title="Third story", date="2026-11-03T09:00:00+08:00")
+    site.article(
+        "topics/east/港口新聞.md",
+        title="港口新聞",
+        lang="zh-Hant",
+        tags=["港灣區"],
+        date="2026-11-04T09:00:00+08:00",
+    )
+    return site
+
+
+@pytest.fixture
+def client(newsroom: SiteFactory) -> Client:
+    return make_client(newsroom)
+
+
+def page(client: Client, path: str) -> Any:
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    return parse_html(response)
+
+
+def texts(nodes: list[Any]) -> list[str]:
+    return [" ".join(n.text_content().split()) for n in nodes]
+
+
+def test_article_breadcrumbs_are_the_whole_trail(client: Client) -> None:
+    tree = page(client, "/topics/east/news/second/")
+    (nav,) = tree.xpath("//nav[ol[@itemtype='https://schema.org/BreadcrumbList']]")
+    assert nav.get("aria-label") == "Breadcrumb"
+    items = nav.xpath("./ol/li")
+    assert texts(items) == ["Home", "Topics", "East District", "News", "Second story"]
+    assert [i.xpath("string(.//a/@href)") for i in items] == [
+        "/",
+        "/topics/",
+        "/topics/east/",
+        "/topics/east/news/",
+        "/topics/east/news/second/",
+    ]
+    current = nav.xpath(".//*[@aria-current]")
+    assert len(current) == 1 and current[0].get("aria-current") == "page"
+    assert current[0].text_content() == "Second story"
+    assert [m.get("content") for m in nav.xpath(".//meta[@itemprop='position']")] == [
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+    ]
+    assert not tree.xpath("//article//nav"), "navigation stays outside the article"
+
+
+def test_article_reading_mode_markup(client: Client) -> None:
+    tree = page(client, "/topics/east/news/second/")
+    (main,) = tree.xpath("//main")
+    (article,) = main.xpath("./article")
+    assert texts(tree.xpath("//h1")) == ["Second story"]
+    assert texts(article.xpath(".//*[@class='kicker']")) == ["Harbour series"]
+    assert texts(article.xpath(".//*[@class='source']")) == ["Source: Port Authority"]
+    assert texts(article.xpath(".//*[@class='author']")) == ["Author: Lin"]
+    times = article.xpath(".//time/@datetime")
+    assert times == ["2026-11-02T09:00:00+08:00", "2026-11-03T10:00:00+08:00"]
+    for tag in ("h2", "blockquote", "ul", "table"):
+        assert article.xpath(f".//div[@class='body']//{tag}"), tag
+    tags = tree.xpath("//nav[@aria-label='Keywords']//a")
+    assert texts(tags) == ["Transport", "港灣區"]
+    assert [unquote(a.get("href")) for a in tags] == ["/tags/transport/", "/tags/港灣區/"]
+    assert not article.xpath(".//a[@rel='tag']"), "keyword links stay outside the article"
+
+
+def test_no_empty_byline_labels(client: Client) -> None:
+    tree = page(client, "/topics/east/news/first/")
+    article = tree.xpath("//article")[0]
+    assert not article.xpath(".//*[@class='source' or @class='author' or @class='kicker']")
+    assert texts(article.xpath(".//time")) and len(article.xpath(".//time")) == 1
+    for span in article.xpath(".//p[@class='byline']/span"):
+        label, _, value = span.text_content().partition(": ")
+        assert value.strip(), f"empty label {label!r}"
+
+
+def test_neighbours_have_titles_and_rel(client: Client) -> None:
+    middle = page(client, "/topics/east/news/second/")
+    (nav,) = middle.xpath("//nav[@aria-label='More in this section']")
+    assert [(a.get("rel"), a.get("href"), a.text) for a in nav.xpath(".//a")] == [
+        ("prev", "/topics/east/news/first/", "First story"),
+        ("next", "/topics/east/news/third/", "Third story"),
+    ]
+    first = page(client, "/topics/east/news/first/")
+    assert [a.get("rel") for a in first.xpath("//a[@rel='prev' or @rel='next']")] == ["next"]
+    last = page(client, "/topics/east/news/third/")
+    assert [a.get("rel") for a in last.xpath("//a[@rel='prev' or @rel='next']")] == ["prev"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/topics/",
+        "/topics/east/news/",
+        "/topics/east/news/second/",
+        "/tags/",
+        "/tags/transport/",
+    ],
+)
+def test_every_page_has_the_essentials(client: Client, path: str) -> None:
+    tree = page(client, path)
+    assert tree.get("lang") == "en"
+    assert len(tree.xpath("//h1")) == 1
+    assert tree.xpath("string(//title)").strip()
+    (canonical,) = tree.xpath("//link[@rel='canonical']/@href")
+    assert canonical == "https://news.example.org" + path
+    first_link = tree.xpath("//body//a")[0]
+    assert first_link.get("class") == "skip-link" and first_link.get("href") == "#main"
+    assert tree.xpath("//main[@id='main']")
+    footer = texts(tree.xpath("//footer//p"))
+    assert "Licence No. 123" in footer and "Registration 456" in footer
+    assert tree.xpath("//link[@rel='alternate'][@type='application/atom+xml']")
+    assert tree.xpath("//link[@rel='alternate'][@type='application/rss+xml']")
+    for element in tree.xpath("//*[@aria-label]"):
+        assert element.get("aria-label").strip()
+    if path != "/":
+        assert tree.xpath("//nav[@aria-label='Breadcrumb']")
+
+
+def test_feed_autodiscovery_fits_the_page(client: Client) -> None:
+    tree = page(client, "/topics/east/news/second/")
+    feeds = tree.xpath("//link[@rel='alternate']/@href")
+    assert "/topics/east/news/rss.xml" in feeds and "/topics/east/news/atom.xml" in feeds
+    tag = page(client, "/tags/transport/")
+    assert tag.xpath("//link[@rel='alternate']/@href") == [
+        "/tags/transport/rss.xml",
+        "/tags/transport/atom.xml",
+    ]
+
+
+def test_article_language_sets_html_lang(client: Client) -> None:
+    path = "/topics/east/" + quote("港口新聞") + "/"
+    tree = page(client, path)
+    assert tree.get("lang") == "zh-Hant"
+    assert texts(tree.xpath("//nav[@aria-label='導覽路徑']//li"))[0] == "首頁"
+    # The site's own (English) names inside a Chinese page carry their language.
+    assert tree.xpath("//nav[@aria-label='導覽路徑']//span[@lang='en']")
+
+
+def test_section_page_lists_its_tree_newest_first_and_paginates(newsroom: SiteFactory) -> None:
+    client = make_client(newsroom, page_size=2)
+    tree = page(client, "/topics/")
+    assert texts(tree.xpath("//ul[@class='teasers']//h3")) == ["港口新聞", "Third story"]
+    assert texts(tree.xpath("//ul[@class='sections']//a")) == ["East District"]
+    assert tree.xpath("//nav[@aria-label='Pages']//a[@rel='next']/@href") == ["/topics/page/2/"]
+    second = page(client, "/topics/page/2/")
+    assert texts(second.xpath("//ul[@class='teasers']//h3")) == ["Second story", "First story"]
+    assert second.xpath("//a[@rel='prev']/@href") == ["/topics/"]
+    assert client.get("/topics/page/9/").status_code == 404
+    assert client.get("/topics/page/1/").headers["location"] == "https://news.example.org/topics/"
+
+
+def test_tag_page_lists_the_articles(client: Client) -> None:
+    tree = page(client, "/tags/" + quote("港灣區") + "/")
+    assert texts(tree.xpath("//ul[@class='teasers']//h3")) == ["港口新聞", "Second story"]
+    assert client.get("/tags/nothing/").status_code == 404
+
+
+def test_styled_404(client: Client) -> None:
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    tree = parse_html(response)
+    assert texts(tree.xpath("//h1")) == ["Page not found"]
+    assert tree.xpath("//link[@rel='stylesheet']")
+
+
+def test_missing_slash_and_aliases_redirect_permanently(newsroom: SiteFactory) -> None:
+    newsroom.article("topics/old.md", title="Moved", aliases=["/2019/old-story/"])
+    client = make_client(newsroom)
+    response = client.get("/topics/east/news/second")
+    assert response.status_code == 301
+    assert response.headers["location"] == "https://news.example.org/topics/east/news/second/"
+    moved = client.get("/2019/old-story/")
+    assert moved.status_code == 301
+    assert moved.headers["location"] == "https://news.example.org/topics/old/"
+
+
+def test_absolute_urls_ignore_the_host_header(client: Client) -> None:
+    response = client.get("/topics/", headers={"host": "evil.example"})
+    tree = parse_html(response)
+    assert tree.xpath("//link[@rel='canonical']/@href") == ["https://news.example.org/topics/"]
+
+
+def test_drafts_and_future_articles_are_never_shown(newsroom: SiteFactory) -> None:
+    newsroom.article("topics/east/news/draft.md", title="DRAFT-X", draft=True, tags=["Transport"])
+    newsroom.article(
+        "topics/east/news/future.md", title="FUTURE-X", date="2027-01-01T00:00:00+08:00"
+    )
+    client = make_client(newsroom)
+    for path in (
+        "/",
+        "/topics/",
+        "/topics/east/news/",
+        "/topics/east/news/third/",
+        "/tags/",
+        "/tags/transport/",
+        "/rss.xml",
+        "/atom.xml",
+        "/topics/east/news/rss.xml",
+        "/tags/transport/atom.xml",
+    ):
+        body = client.get(path).text
+        assert "DRAFT-X" not in body and "FUTURE-X" not in body, path
+        assert "/draft/" not in body and "/future/" not in body, path
+    assert client.get("/topics/east/news/draft/").status_code == 404
+    assert client.get("/topics/east/news/future/").status_code == 404
+
+
+def test_bundle_files_and_static_files_are_served(site: SiteFactory) -> None:
+    site.article("news/b/index.md", body="![A map](map.png)")
+    (site.root / "content/news/b/map.png").write_bytes(b"\x89PNG\r\n")
+    (site.root / "static/images").mkdir(parents=True)
+    (site.root / "static/images/logo.svg").write_text("<svg/>")
+    client = make_client(site)
+    image = client.get("/news/b/map.png")
+    assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+    assert client.get("/images/logo.svg").headers["content-type"] == "image/svg+xml"
+    assert client.get("/news/b/index.md").status_code == 404
+    assert client.get("/images/../../site.toml").status_code == 404
+    assert client.get("/_assets/style.css").headers["content-type"] == "text/css; charset=utf-8"
+
+
+def test_head_and_conditional_get(client: Client) -> None:
+    first = client.get("/topics/")
+    etag = first.headers["etag"]
+    assert etag.startswith('"')
+    again = client.get("/topics/", headers={"if-none-match": etag})
+    assert again.status_code == 304 and again.content == b""
+    head = client.head("/topics/")
+    assert head.status_code == 200 and head.headers["etag"] == etag

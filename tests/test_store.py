@@ -1,0 +1,110 @@
+"""The snapshot: publication decided once, ordering, neighbours, tags and aliases."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from reader.loader import load_catalog
+from reader.store import Snapshot, build_snapshot
+from tests.factories import NOW, SiteFactory
+
+
+def snapshot_of(site: SiteFactory, now: datetime = NOW) -> Snapshot:
+    settings = site.settings()
+    return build_snapshot(settings, load_catalog(settings), now)
+
+
+def test_drafts_and_future_articles_are_in_no_part_of_the_snapshot(site: SiteFactory) -> None:
+    site.article("news/live.md", tags=["shared"], date="2026-11-01T09:00:00+08:00")
+    site.article("news/draft.md", tags=["secret", "shared"], draft=True)
+    site.article("news/future.md", tags=["later"], date="2026-12-25T09:00:00+08:00")
+    snapshot = snapshot_of(site)
+    assert [a.slug for a in snapshot.articles] == ["live"]
+    assert [a.slug for a in snapshot.section_articles(())] == ["live"]
+    assert [a.slug for a in snapshot.section_articles(("news",))] == ["live"]
+    assert [t.slug for t in snapshot.tags()] == ["shared"]
+    shared = snapshot.tag("shared")
+    assert shared is not None and [a.slug for a in shared.articles] == ["live"]
+    assert snapshot.article(("news", "draft")) is None
+    assert snapshot.article(("news", "future")) is None
+    live = snapshot.article(("news", "live"))
+    assert live is not None
+    neighbours = snapshot.neighbours(live)
+    assert neighbours.previous is None and neighbours.next is None
+    assert snapshot.next_publication == datetime.fromisoformat("2026-12-25T09:00:00+08:00")
+
+
+def test_a_future_article_appears_once_its_time_comes(site: SiteFactory) -> None:
+    site.article("news/future.md", date="2026-12-25T09:00:00+08:00")
+    settings = site.settings()
+    catalog = load_catalog(settings)
+    before = build_snapshot(settings, catalog, datetime.fromisoformat("2026-12-25T08:59:59+08:00"))
+    after = build_snapshot(settings, catalog, datetime.fromisoformat("2026-12-25T09:00:00+08:00"))
+    assert before.articles == ()
+    assert [a.slug for a in after.articles] == ["future"]
+    assert after.next_publication is None
+
+
+def test_neighbours_within_a_section_by_date_and_nothing_past_the_ends(site: SiteFactory) -> None:
+    site.article("news/b.md", date="2026-11-02T09:00:00+08:00")
+    site.article("news/a.md", date="2026-11-01T09:00:00+08:00")
+    site.article("news/c.md", date="2026-11-03T09:00:00+08:00")
+    site.article("other/x.md", date="2026-11-02T12:00:00+08:00")
+    snapshot = snapshot_of(site)
+
+    def around(slug: str) -> tuple[str | None, str | None]:
+        article = snapshot.article(("news", slug))
+        assert article is not None
+        n = snapshot.neighbours(article)
+        return (
+            n.previous.slug if n.previous else None,
+            n.next.slug if n.next else None,
+        )
+
+    assert around("a") == (None, "b")
+    assert around("b") == ("a", "c")
+    assert around("c") == ("b", None)
+
+
+def test_section_lists_include_subsections_newest_first(site: SiteFactory) -> None:
+    site.article("topics/east/news/a.md", date="2026-11-01T09:00:00+08:00")
+    site.article("topics/b.md", date="2026-11-03T09:00:00+08:00")
+    site.article("topics/west/c.md", date="2026-11-02T09:00:00+08:00")
+    snapshot = snapshot_of(site)
+    assert [a.slug for a in snapshot.section_articles(("topics",))] == ["b", "c", "a"]
+    assert [s.key for s in snapshot.subsections(("topics",))] == [
+        ("topics", "east"),
+        ("topics", "west"),
+    ]
+    assert [s.title for s in snapshot.ancestors(("topics", "east", "news"))] == [
+        "topics",
+        "east",
+        "news",
+    ]
+
+
+def test_sections_order_by_weight_then_title(site: SiteFactory) -> None:
+    site.section("zeta", title="Zeta", weight=1)
+    site.section("alpha", title="Alpha", weight=2)
+    site.section("beta", title="Beta", weight=2)
+    snapshot = snapshot_of(site)
+    assert [s.title for s in snapshot.subsections(())] == ["Zeta", "Alpha", "Beta"]
+
+
+def test_aliases_point_to_published_articles_only(site: SiteFactory) -> None:
+    site.article("news/a.md", aliases=["/old/a", "relative-a"])
+    site.article("news/d.md", aliases=["/old/d/"], draft=True)
+    snapshot = snapshot_of(site)
+    target = snapshot.alias_target("/old/a/")
+    assert target is not None and target.slug == "a"
+    assert snapshot.alias_target("/news/relative-a") is target
+    assert snapshot.alias_target("/old/d/") is None
+
+
+def test_tags_merge_case_and_keep_chinese(site: SiteFactory) -> None:
+    site.article("news/a.md", tags=["Harbour", "港灣區"])
+    site.article("news/b.md", tags=["harbour"], date="2026-11-02T09:00:00+08:00")
+    snapshot = snapshot_of(site)
+    harbour = snapshot.tag("harbour")
+    assert harbour is not None and [a.slug for a in harbour.articles] == ["b", "a"]
+    assert snapshot.tag("港灣區") is not None
