@@ -153,7 +153,8 @@ def test_explicit_id_is_kept_verbatim(site: SiteFactory) -> None:
 def test_characters_xml_forbids_never_reach_a_feed(site: SiteFactory) -> None:
     site.write(
         "news/a.md",
-        '---\ntitle: "Bad\\x01char"\ndate: 2026-11-01\nsummary: "ok\\x01"\n---\n\nBody \x0c\x08here\n',
+        '---\ntitle: "Bad\\x01char"\ndate: 2026-11-01\nsummary: "ok\\x01"\n---\n\n'
+        "Body \x0c\x08here\n",
     )
     snapshot, _ = load_site(site.settings(), NOW)
     for fmt in FeedFormat:

@@ -1,0 +1,69 @@
+"""Run the real ``reader serve`` in a subprocess on a free port, as a user would."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+STARTUP_SECONDS = 30.0
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def running_server(*args: str, cwd: Path | None = None) -> Iterator[str]:
+    """Start ``reader serve ARGS`` and yield its base URL once it answers."""
+    port = free_port()
+    command = [sys.executable, "-m", "reader", "serve", *args, "--port", str(port)]
+    # A file, not a pipe: a pipe nobody reads fills up and blocks the server's logging.
+    log = tempfile.TemporaryFile(mode="w+")
+    process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            if process.poll() is not None:
+                log.seek(0)
+                raise AssertionError(f"reader serve exited early:\n{log.read()}")
+            try:
+                httpx.get(base + "/", timeout=1.0)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def wait_for(check: object, timeout: float = 10.0) -> bool:
+    """Poll ``check()`` until it is true or ``timeout`` seconds pass; return the last result."""
+    assert callable(check)
+    deadline = time.monotonic() + timeout
+    while True:
+        if check():
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)

@@ -1,0 +1,74 @@
+"""The real thing: ``reader serve`` as a subprocess over HTTP, with live reload."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import feedparser
+import httpx
+from lxml import html
+
+from tests.factories import SiteFactory
+from tests.server import running_server, wait_for
+
+
+def title_of(url: str) -> str | None:
+    response = httpx.get(url)
+    if response.status_code != 200:
+        return None
+    return str(html.fromstring(response.content).xpath("string(//h1)"))
+
+
+def test_demo_site_serves_pages_and_feeds_over_http() -> None:
+    with running_server() as base:
+        home = httpx.get(base + "/")
+        assert home.status_code == 200
+        tree = html.fromstring(home.content)
+        assert tree.get("lang") == "zh-Hant"
+        canonical = tree.xpath("//link[@rel='canonical']/@href")
+        assert canonical == [base + "/"], "the demo's base URL follows --host and --port"
+        article = httpx.get(base + "/topics/harbour-district/news/ferry-night-service/")
+        assert article.status_code == 200
+        assert "港灣渡輪下月起增開夜間班次" in article.text
+        feed = httpx.get(base + "/topics/harbour-district/news/atom.xml")
+        assert feed.headers["content-type"] == "application/atom+xml; charset=utf-8"
+        parsed = feedparser.parse(feed.content)
+        assert parsed.bozo == 0 and len(parsed.entries) == 4
+        assert httpx.get(base + "/no/such/").status_code == 404
+
+
+def test_edits_new_files_and_deletions_show_without_a_restart(site: SiteFactory) -> None:
+    path = site.article("news/story.md", title="Before the edit")
+    with running_server(str(site.root)) as base:
+        url = base + "/news/story/"
+        assert title_of(url) == "Before the edit"
+
+        site.article("news/story.md", title="After the edit")
+        assert wait_for(lambda: title_of(url) == "After the edit")
+
+        site.article("news/new.md", title="A new story")
+        assert wait_for(lambda: title_of(base + "/news/new/") == "A new story")
+        assert wait_for(lambda: "A new story" in httpx.get(base + "/news/rss.xml").text)
+
+        path.unlink()
+        assert wait_for(lambda: httpx.get(url).status_code == 404)
+
+
+def test_a_broken_edit_keeps_the_rest_of_the_site_up(site: SiteFactory) -> None:
+    site.article("news/good.md", title="Good")
+    bad = site.article("news/bad.md", title="Was fine")
+    with running_server(str(site.root)) as base:
+        bad.write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+        assert wait_for(lambda: httpx.get(base + "/news/bad/").status_code == 404)
+        assert title_of(base + "/news/good/") == "Good"
+
+
+def test_a_future_article_appears_when_its_time_comes(site: SiteFactory) -> None:
+    due = (datetime.now(UTC) + timedelta(seconds=3)).replace(microsecond=0)
+    site.article("news/soon.md", title="Scheduled", date=due.isoformat())
+    with running_server(str(site.root)) as base:
+        url = base + "/news/soon/"
+        if datetime.now(UTC) < due:
+            assert httpx.get(url).status_code == 404
+        assert wait_for(lambda: title_of(url) == "Scheduled", timeout=15)
+        assert datetime.now(UTC) >= due
