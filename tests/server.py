@@ -7,9 +7,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -30,36 +31,38 @@ def running_server(*args: str, cwd: Path | None = None) -> Iterator[str]:
     port = free_port()
     command = [sys.executable, "-m", "reader", "serve", *args, "--port", str(port)]
     # A file, not a pipe: a pipe nobody reads fills up and blocks the server's logging.
-    log = tempfile.TemporaryFile(mode="w+")
-    process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                log.seek(0)
-                raise AssertionError(f"reader serve exited early:\n{log.read()}")
-            try:
-                httpx.get(base + "/", timeout=1.0)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+            _wait_until_up(process, base, log)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
-def wait_for(check: object, timeout: float = 10.0) -> bool:
+def _wait_until_up(process: subprocess.Popen[bytes], base: str, log: IO[str]) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while True:
+        if process.poll() is not None:
+            log.seek(0)
+            raise AssertionError(f"reader serve exited early:\n{log.read()}")
+        try:
+            httpx.get(base + "/", timeout=1.0)
+            return
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def wait_for(check: Callable[[], bool], timeout: float = 10.0) -> bool:
     """Poll ``check()`` until it is true or ``timeout`` seconds pass; return the last result."""
-    assert callable(check)
     deadline = time.monotonic() + timeout
     while True:
         if check():
