@@ -1,0 +1,91 @@
+"""Guards on the shape of the code: documented settings, and layers that only import down."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from reader.config import SITE_KEYS
+
+ROOT = Path(__file__).parent.parent
+STORE_DOC = (ROOT / "docs/store.md").read_text(encoding="utf-8")
+
+# Lowest first. A module may import only from its own layer or a lower one.
+LAYERS: list[set[str]] = [
+    {"reader.model"},
+    {"reader.config", "reader.dates", "reader.frontmatter", "reader.i18n"},
+    {"reader.markdown"},
+    {"reader.loader"},
+    {"reader.store"},
+    {"reader.urls"},
+    {"feeds", "feeds.build", "feeds.xml"},
+    {"reader.templating", "reader.headers"},
+    {"reader.views"},
+    {"reader.live"},
+    {"reader.app"},
+    {"reader.cli", "reader.__main__"},
+]
+
+
+def documented(name: str) -> bool:
+    return re.search(rf"\| `{re.escape(name)}`", STORE_DOC) is not None or (
+        f"`{name}`" in STORE_DOC
+    )
+
+
+def test_every_site_setting_is_documented() -> None:
+    missing = [key for key in SITE_KEYS if not documented(key)]
+    assert not missing, f"document these site.toml keys in docs/store.md: {missing}"
+
+
+def test_every_front_matter_field_read_is_documented() -> None:
+    source = (ROOT / "reader/loader.py").read_text(encoding="utf-8")
+    fields = set(re.findall(r'meta\.get\("(\w+)"\)', source))
+    fields |= set(re.findall(r'"(\w+)" (?:not )?in meta', source))
+    fields |= {"tags", "keywords", "categories", "updated", "lastmod"}
+    assert {"title", "date", "slug", "kicker", "image_alt"} <= fields
+    missing = sorted(f for f in fields if not documented(f))
+    assert not missing, f"document these front matter fields in docs/store.md: {missing}"
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def layer_of(name: str) -> int | None:
+    for index, layer in enumerate(LAYERS):
+        if name in layer:
+            return index
+    return None
+
+
+def test_lower_layers_never_import_higher_ones() -> None:
+    violations = []
+    for path in sorted([*(ROOT / "reader").glob("*.py"), *(ROOT / "feeds").glob("*.py")]):
+        name = module_name(path)
+        if name == "reader":
+            continue
+        own = layer_of(name)
+        assert own is not None, f"add {name} to LAYERS in {__file__}"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported = node.module
+            elif isinstance(node, ast.Import):
+                imported = node.names[0].name
+            else:
+                continue
+            target = layer_of(imported)
+            if target is not None and target > own:
+                violations.append(f"{name} imports {imported}")
+    assert not violations, violations
+
+
+def test_only_feeds_imports_feedgen() -> None:
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in ROOT.joinpath("reader").rglob("*.py")
+        if "feedgen" in path.read_text(encoding="utf-8")
+    ]
+    assert not offenders
