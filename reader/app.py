@@ -24,6 +24,8 @@ from reader.store import Snapshot, SnapshotHolder
 from reader.templating import asset_dirs, make_environment
 from reader.urls import FeedFormat, FeedScope, Target, article_path, resolve
 
+MAX_CACHED_BYTES = 256 * 1024
+"""Larger bodies (photos in page bundles) are read from disk each time, not held in memory."""
 _FEED_KINDS = {FeedFormat.RSS: Kind.RSS, FeedFormat.ATOM: Kind.ATOM}
 
 
@@ -45,7 +47,7 @@ class Site:
         if cached is not None:
             return cached
         rendered = self._render(snapshot, resolve(path))
-        if rendered.status in (200, 301):
+        if rendered.status in (200, 301) and len(rendered.body) <= MAX_CACHED_BYTES:
             snapshot.memo[path] = rendered
         return rendered
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from html import escape
 
 from jinja2 import Environment
@@ -176,8 +176,8 @@ def article_page(snapshot: Snapshot, environment: Environment, article: Article)
         "article.html",
         chrome=chrome,
         article=article,
-        published=_moment(labels, article.date),
-        updated=_moment(labels, article.updated) if article.updated else None,
+        published=_moment(labels, article.date, settings.timezone),
+        updated=_moment(labels, article.updated, settings.timezone) if article.updated else None,
         previous=_neighbour(neighbours.previous, lang),
         next=_neighbour(neighbours.next, lang),
         tags=tuple(Crumb(name, tag_path(tag_slug(name))) for name in article.tags),
@@ -317,7 +317,7 @@ def _teasers(snapshot: Snapshot, chrome: Chrome, articles: Sequence[Article]) ->
         Teaser(
             a.title,
             article_path(a),
-            _moment(chrome.labels, a.date),
+            _moment(chrome.labels, a.date, snapshot.settings.timezone),
             a.summary,
             a.kicker,
             a.lang if a.lang and a.lang != chrome.lang else None,
@@ -326,8 +326,9 @@ def _teasers(snapshot: Snapshot, chrome: Chrome, articles: Sequence[Article]) ->
     )
 
 
-def _moment(labels: Labels, moment: datetime) -> Moment:
-    return Moment(moment.isoformat(), labels.datetime(moment))
+def _moment(labels: Labels, moment: datetime, zone: tzinfo) -> Moment:
+    local = moment.astimezone(zone)
+    return Moment(local.isoformat(), labels.datetime(local))
 
 
 def _neighbour(article: Article | None, lang: str) -> Neighbour | None:

@@ -225,3 +225,31 @@ def test_hugo_site_without_site_toml(tmp_path: Path) -> None:
     assert settings.language == "zh-Hant"
     catalog = load_catalog(settings)
     assert [a.title for a in catalog.articles] == ["Bundle"]
+
+
+def test_broken_section_index_keeps_the_section(site: SiteFactory) -> None:
+    site.write("news/_index.md", "---\ntitle: [broken\n---\n")
+    site.article("news/a.md")
+    catalog = load_catalog(site.settings())
+    assert catalog.sections[("news",)].title == "news"
+    assert [a.slug for a in catalog.articles] == ["a"]
+    assert catalog.problems[0].path.name == "_index.md"
+
+
+def test_site_toml_problems_are_reported_and_defaults_used(tmp_path: Path) -> None:
+    from reader.config import load_settings
+
+    (tmp_path / "site.toml").write_text(
+        'title = "T"\ncolour = "blue"\nfeed_length = "many"\ntimezone = "Mars/Base"\n'
+        'base_url = "news.example.org"\n'
+    )
+    settings, problems = load_settings(tmp_path)
+    messages = [p.message for p in problems]
+    assert settings.title == "T"
+    assert settings.feed_length == 50
+    assert str(settings.timezone) == "UTC"
+    assert any("colour" in m for m in messages)
+    assert any("feed_length" in m for m in messages)
+    assert any("Mars/Base" in m for m in messages)
+    assert any("base_url" in m for m in messages)
+    assert [p.severity for p in problems].count(Severity.WARNING) == 1

@@ -264,3 +264,27 @@ def test_head_and_conditional_get(client: Client) -> None:
     assert again.status_code == 304 and again.content == b""
     head = client.head("/topics/")
     assert head.status_code == 200 and head.headers["etag"] == etag
+
+
+def test_dates_are_shown_in_the_site_zone(site: SiteFactory) -> None:
+    site.article("news/a.md", date="2026-11-01T01:00:00Z")
+    tree = page(make_client(site), "/news/a/")
+    (time,) = tree.xpath("//article//time")
+    assert time.get("datetime") == "2026-11-01T09:00:00+08:00"
+    assert "09:00" in time.text and "+08:00" in time.text
+
+
+@pytest.mark.parametrize(
+    ("language", "home", "trail_label", "source"),
+    [("zh-Hans", "首页", "导航路径", "来源"), ("zh-Hant", "首頁", "導覽路徑", "來源")],
+)
+def test_interface_labels_follow_the_site_language(
+    site: SiteFactory, language: str, home: str, trail_label: str, source: str
+) -> None:
+    (site.root / "site.toml").write_text(f'title = "報"\nlanguage = "{language}"\n')
+    site.article("news/a.md", source="市政府")
+    tree = page(make_client(site), "/news/a/")
+    assert tree.get("lang") == language
+    (nav,) = tree.xpath(f"//nav[@aria-label='{trail_label}']")
+    assert texts(nav.xpath(".//li"))[0] == home
+    assert texts(tree.xpath("//*[@class='source']")) == [f"{source}：市政府"]
