@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ SECTION_INDEX = "_index.md"
 BUNDLE_INDEX = "index.md"
 SUMMARY_LENGTH = 160
 RESERVED_TOP_LEVEL = frozenset({"tags", "_assets"})
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -342,7 +344,10 @@ def _people(value: Any) -> str:
 
 
 def _summarize(body_html: str) -> str:
-    text = " ".join(html.unescape(nh3.clean(body_html, tags=set())).split())
+    """The first paragraph's text, shortened; never a run of table cells or captions."""
+    first = _FIRST_PARAGRAPH.search(body_html)
+    fragment = first.group(1) if first else ""
+    text = " ".join(html.unescape(nh3.clean(fragment, tags=set())).split())
     if len(text) <= SUMMARY_LENGTH:
         return text
     return text[:SUMMARY_LENGTH].rstrip() + "…"

@@ -253,3 +253,11 @@ def test_site_toml_problems_are_reported_and_defaults_used(tmp_path: Path) -> No
     assert any("Mars/Base" in m for m in messages)
     assert any("base_url" in m for m in messages)
     assert [p.severity for p in problems].count(Severity.WARNING) == 1
+
+
+def test_summary_defaults_to_the_first_paragraph(site: SiteFactory) -> None:
+    site.article(
+        "news/a.md",
+        body="| cell | cell |\n|---|---|\n| x | y |\n\nThe first *real* paragraph.\n\nMore.",
+    )
+    assert only(site).summary == "The first real paragraph."
