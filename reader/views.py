@@ -155,7 +155,7 @@ def section_page(
         subsections=_section_links(snapshot, snapshot.subsections(section.key)),
         teasers=_teasers(snapshot, chrome, _slice(articles, pager, snapshot.settings.page_size)),
         pager=pager,
-        section_feeds=_feeds(snapshot, FeedScope(section=section.key)),
+        feed_links=_feeds(snapshot, FeedScope(section=section.key)),
     )
 
 
@@ -216,7 +216,7 @@ def tag_page(snapshot: Snapshot, environment: Environment, slug: str, page: int)
         heading=heading,
         teasers=_teasers(snapshot, chrome, _slice(tag.articles, pager, settings.page_size)),
         pager=pager,
-        tag_feeds=_feeds(snapshot, FeedScope(tag=slug)),
+        feed_links=_feeds(snapshot, FeedScope(tag=slug)),
     )
 
 
