@@ -167,7 +167,7 @@ def _file_response(path: Path) -> Rendered | None:
     media_type, _ = mimetypes.guess_type(path.name)
     if path.suffix == ".css":
         return Rendered(body, Kind.CSS)
-    return Rendered(body, Kind.FILE, media_type=media_type or Kind.FILE.value)
+    return Rendered(body, Kind.FILE, media_type=media_type)
 
 
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
@@ -201,7 +201,6 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
         routes=[Route("/{path:path}", page, methods=["GET", "HEAD"])],
         lifespan=lifespan,
     )
-    app.state.site = site  # a holder, not the snapshot: lifespan state is copied per request
     return app
 
 

@@ -11,14 +11,22 @@ from enum import Enum
 class Kind(Enum):
     """What a response is, which decides its type and how long it may be cached."""
 
-    PAGE = "text/html; charset=utf-8"
-    RSS = "application/rss+xml; charset=utf-8"
-    ATOM = "application/atom+xml; charset=utf-8"
-    CSS = "text/css; charset=utf-8"
-    FILE = "application/octet-stream"
-    REDIRECT = "text/html; charset=utf-8"
+    PAGE = "page"
+    RSS = "rss"
+    ATOM = "atom"
+    CSS = "css"
+    FILE = "file"
+    REDIRECT = "redirect"
 
 
+_CONTENT_TYPE = {
+    Kind.PAGE: "text/html; charset=utf-8",
+    Kind.RSS: "application/rss+xml; charset=utf-8",
+    Kind.ATOM: "application/atom+xml; charset=utf-8",
+    Kind.CSS: "text/css; charset=utf-8",
+    Kind.FILE: "application/octet-stream",
+    Kind.REDIRECT: "text/html; charset=utf-8",
+}
 _CACHE_CONTROL = {
     Kind.PAGE: "public, max-age=60, stale-while-revalidate=300",
     Kind.RSS: "public, max-age=300, stale-while-revalidate=600",
@@ -58,7 +66,7 @@ class Rendered:
     def headers(self) -> dict[str, str]:
         """The response headers for this body."""
         headers = {
-            "content-type": self.media_type or self.kind.value,
+            "content-type": self.media_type or _CONTENT_TYPE[self.kind],
             "cache-control": (
                 _CACHE_CONTROL[self.kind] if self.status < 400 else NOT_FOUND_CACHE_CONTROL
             ),

@@ -94,10 +94,6 @@ class Snapshot:
         """The published article an old URL path should redirect to."""
         return self._aliases.get(path.rstrip("/") + "/")
 
-    def is_published(self, article: Article) -> bool:
-        """Whether this exact article is in the snapshot."""
-        return self._by_key.get(article.key) is article
-
 
 def tag_slug(name: str) -> str:
     """The URL segment of a tag: case-folded, spaces as hyphens; Chinese is kept as is."""

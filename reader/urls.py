@@ -104,10 +104,9 @@ def absolute(settings: Settings, path: str) -> str:
 
 def entry_id(settings: Settings, article: Article) -> str:
     """The feed id of an article: its ``id`` if it is a URI, else a tag URI (RFC 4151)."""
-    if ":" in article.id and not article.id.split(":", 1)[0].count("/"):
-        scheme = article.id.split(":", 1)[0]
-        if scheme.isalpha():
-            return article.id
+    scheme, colon, _ = article.id.partition(":")
+    if colon and scheme.isalpha():
+        return article.id
     day = article.date.date().isoformat()
     return f"tag:{settings.authority},{day}:{quote(article.id, safe='/@:+-._~')}"
 
