@@ -20,6 +20,7 @@ from reader import views
 from reader.config import Settings
 from reader.headers import Kind, Rendered, is_not_modified
 from reader.live import Clock, Reloader, load_site, log_problems, utc_now
+from reader.loader import ParseCache
 from reader.store import Snapshot, SnapshotHolder
 from reader.templating import asset_dirs, make_environment
 from reader.urls import FeedFormat, FeedScope, Target, article_path, resolve
@@ -35,10 +36,11 @@ class Site:
     def __init__(self, settings: Settings, clock: Clock = utc_now) -> None:
         self.settings = settings
         self.environment: Environment = make_environment(settings)
-        snapshot, catalog = load_site(settings, clock())
+        cache = ParseCache()
+        snapshot, catalog = load_site(settings, clock(), cache)
         log_problems(catalog.problems)
         self.holder = SnapshotHolder(snapshot, catalog)
-        self.reloader = Reloader(settings, self.holder, clock)
+        self.reloader = Reloader(settings, self.holder, clock, cache)
 
     def answer(self, path: str) -> Rendered:
         """The response for a decoded path, from one snapshot, cached with it when cacheable."""

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from watchfiles import awatch
 
 from reader.config import Settings
-from reader.loader import Catalog, load_catalog
+from reader.loader import Catalog, ParseCache, load_catalog
 from reader.model import Problem
 from reader.store import Snapshot, SnapshotHolder, build_snapshot
 
@@ -27,9 +27,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def load_site(settings: Settings, now: datetime) -> tuple[Snapshot, Catalog]:
+def load_site(
+    settings: Settings, now: datetime, cache: ParseCache | None = None
+) -> tuple[Snapshot, Catalog]:
     """Read the content folder and decide what is published at ``now``."""
-    catalog = load_catalog(settings)
+    catalog = load_catalog(settings, cache)
     return build_snapshot(settings, catalog, now), catalog
 
 
@@ -42,15 +44,22 @@ def log_problems(problems: tuple[Problem, ...] | list[Problem]) -> None:
 class Reloader:
     """Rebuilds the holder's snapshot off the event loop; on failure the old one stays."""
 
-    def __init__(self, settings: Settings, holder: SnapshotHolder, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        holder: SnapshotHolder,
+        clock: Clock = utc_now,
+        cache: ParseCache | None = None,
+    ) -> None:
         self.settings = settings
         self.holder = holder
         self.clock = clock
+        self.cache = cache if cache is not None else ParseCache()
 
     def reload(self) -> None:
         """Re-read the files and swap in a new snapshot."""
         before = set(self.holder.catalog.problems)
-        snapshot, catalog = load_site(self.settings, self.clock())
+        snapshot, catalog = load_site(self.settings, self.clock(), self.cache)
         self.holder.swap(snapshot, catalog)
         log_problems([p for p in catalog.problems if p not in before])
         log.info("reloaded: %d published articles", len(snapshot.articles))

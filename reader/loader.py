@@ -16,7 +16,7 @@ import nh3
 from reader.config import Settings, normalize_language
 from reader.dates import parse_date
 from reader.frontmatter import Document, FrontMatterError, parse_document
-from reader.markdown import render_markdown
+from reader.markdown import RenderedBody, render_markdown
 from reader.model import Article, Problem, Section, SectionKey, Severity
 
 SECTION_INDEX = "_index.md"
@@ -35,9 +35,66 @@ class Catalog:
     problems: tuple[Problem, ...]
 
 
-def load_catalog(settings: Settings) -> Catalog:
+class ParseCache:
+    """Parsed files by path, reused while a file's modification time and size are unchanged.
+
+    A reload then re-reads only what changed, so an edit shows up quickly in a large store.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[tuple[int, int], _Parsed]] = {}
+
+    def lookup(self, path: Path, stamp: tuple[int, int]) -> _Parsed | None:
+        """The cached parse of ``path`` if it was made from the same file version."""
+        entry = self._entries.get(path)
+        return entry[1] if entry is not None and entry[0] == stamp else None
+
+    def store(self, path: Path, stamp: tuple[int, int], parsed: _Parsed) -> None:
+        """Remember a parse of one file version."""
+        self._entries[path] = (stamp, parsed)
+
+    def retain(self, paths: set[Path]) -> None:
+        """Forget files that are gone."""
+        for path in self._entries.keys() - paths:
+            del self._entries[path]
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """One file read, split and rendered; or why it could not be."""
+
+    document: Document | None
+    body: RenderedBody | None
+    problems: tuple[Problem, ...]
+
+
+def _parse_file(path: Path) -> _Parsed:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        problem = Problem(path, None, f"the file is not UTF-8 ({error.reason})", "save it as UTF-8")
+        return _Parsed(None, None, (problem,))
+    except OSError as error:
+        return _Parsed(None, None, (_unreadable(path, error),))
+    try:
+        document = parse_document(text)
+    except FrontMatterError as error:
+        return _Parsed(None, None, (Problem(path, error.line, error.message, error.fix),))
+    body = render_markdown(document.body, path=path, first_line=document.body_line)
+    return _Parsed(document, body, ())
+
+
+def _unreadable(path: Path, error: OSError) -> Problem:
+    return Problem(path, None, f"cannot read the file ({error.strerror})", "check its permissions")
+
+
+def load_catalog(settings: Settings, cache: ParseCache | None = None) -> Catalog:
     """Read every section and article below the content folder; never raise on bad files."""
-    walker = _Walker(settings)
+    cache = cache if cache is not None else ParseCache()
+    walker = _Walker(settings, cache)
     root = settings.content_dir
     if not root.is_dir():
         walker.problems.append(
@@ -50,13 +107,16 @@ def load_catalog(settings: Settings) -> Catalog:
         )
     else:
         walker.walk_section(root, ())
+    cache.retain(walker.seen)
     articles = _assign_unique_ids(walker.articles, walker.problems)
     return Catalog(walker.sections, tuple(articles), tuple(walker.problems))
 
 
 class _Walker:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, cache: ParseCache) -> None:
         self.settings = settings
+        self.cache = cache
+        self.seen: set[Path] = set()
         self.sections: dict[SectionKey, Section] = {}
         self.articles: list[Article] = []
         self.problems: list[Problem] = []
@@ -92,9 +152,10 @@ class _Walker:
         index = folder / SECTION_INDEX
         if not index.is_file():
             return Section(key, title)
-        document = self._read(index)
-        if document is None:
+        parsed = self._read(index)
+        if parsed is None or parsed.document is None:
             return Section(key, title, source=index)
+        document = parsed.document
         meta = document.meta
         weight = meta.get("weight", 0)
         if not isinstance(weight, int) or isinstance(weight, bool):
@@ -108,26 +169,21 @@ class _Walker:
             index,
         )
 
-    def _read(self, path: Path) -> Document | None:
+    def _read(self, path: Path) -> _Parsed | None:
+        """The parsed file, from the cache while its modification time and size are unchanged."""
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            self.problems.append(
-                Problem(path, None, f"the file is not UTF-8 ({error.reason})", "save it as UTF-8")
-            )
-            return None
+            status = path.stat()
         except OSError as error:
-            self.problems.append(
-                Problem(
-                    path, None, f"cannot read the file ({error.strerror})", "check its permissions"
-                )
-            )
+            self.problems.append(_unreadable(path, error))
             return None
-        try:
-            return parse_document(text)
-        except FrontMatterError as error:
-            self.problems.append(Problem(path, error.line, error.message, error.fix))
-            return None
+        stamp = (status.st_mtime_ns, status.st_size)
+        self.seen.add(path)
+        parsed = self.cache.lookup(path, stamp)
+        if parsed is None:
+            parsed = _parse_file(path)
+            self.cache.store(path, stamp, parsed)
+        self.problems.extend(parsed.problems)
+        return parsed if parsed.document is not None else None
 
     def _warn(self, path: Path, line: int | None, message: str, fix: str) -> None:
         self.problems.append(Problem(path, line, message, fix or "correct it", Severity.WARNING))
@@ -140,10 +196,11 @@ class _Walker:
         bundle: Path | None,
         taken: dict[str, Path],
     ) -> None:
-        document = self._read(path)
-        if document is None:
+        parsed = self._read(path)
+        if parsed is None or parsed.document is None or parsed.body is None:
             return
-        article = self._article(document, path, section, default_slug, bundle)
+        document = parsed.document
+        article = self._article(document, parsed.body, path, section, default_slug, bundle)
         if article is None:
             return
         clash = taken.get(article.slug)
@@ -163,6 +220,7 @@ class _Walker:
     def _article(
         self,
         document: Document,
+        body: RenderedBody,
         path: Path,
         section: SectionKey,
         default_slug: str,
@@ -210,7 +268,6 @@ class _Walker:
                 )
             )
             return None
-        body = render_markdown(document.body, path=path, first_line=document.body_line)
         self.problems.extend(body.problems)
         image = _text(meta.get("image")) or _first_text(meta.get("images"))
         image_alt = _text(meta.get("image_alt"))

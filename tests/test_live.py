@@ -1,0 +1,82 @@
+"""Reloading in process: only changed files are parsed again, and failures keep the old store."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from reader import loader
+from reader.live import Reloader, load_site
+from reader.loader import ParseCache
+from reader.store import SnapshotHolder
+from tests.factories import NOW, SiteFactory
+
+
+def make_reloader(site: SiteFactory, clock_time: datetime = NOW) -> Reloader:
+    settings = site.settings()
+    cache = ParseCache()
+    snapshot, catalog = load_site(settings, clock_time, cache)
+    return Reloader(settings, SnapshotHolder(snapshot, catalog), lambda: clock_time, cache)
+
+
+def test_a_reload_parses_only_what_changed(
+    site: SiteFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for index in range(5):
+        site.article(f"news/a{index}.md", title=f"Article {index}")
+    reloader = make_reloader(site)
+    parsed: list[str] = []
+    real_parse = loader._parse_file
+
+    def counting_parse(path: Path) -> loader._Parsed:
+        parsed.append(os.fspath(path))
+        return real_parse(path)
+
+    monkeypatch.setattr(loader, "_parse_file", counting_parse)
+    edited = site.article("news/a2.md", title="Edited", body="A longer body than before.")
+    reloader.reload()
+    assert parsed == [os.fspath(edited)]
+    titles = {a.title for a in reloader.holder.current.articles}
+    assert "Edited" in titles and len(titles) == 5
+
+
+def test_deleted_files_leave_the_store_and_the_cache(site: SiteFactory) -> None:
+    keep = site.article("news/keep.md")
+    gone = site.article("news/gone.md")
+    reloader = make_reloader(site)
+    assert len(reloader.cache) == 2
+    gone.unlink()
+    reloader.reload()
+    assert [a.slug for a in reloader.holder.current.articles] == ["keep"]
+    assert len(reloader.cache) == 1
+    assert keep.exists()
+
+
+def test_a_failed_reload_keeps_the_previous_snapshot(
+    site: SiteFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site.article("news/a.md")
+    reloader = make_reloader(site)
+    before = reloader.holder.current
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("reader.live.load_site", broken)
+    with pytest.raises(RuntimeError):
+        reloader.reload()
+    assert reloader.holder.current is before
+
+
+def test_republish_uses_the_files_already_read(site: SiteFactory) -> None:
+    site.article("news/soon.md", date="2026-12-01T09:00:00+08:00")
+    settings = site.settings()
+    snapshot, catalog = load_site(settings, NOW)
+    holder = SnapshotHolder(snapshot, catalog)
+    later = datetime.fromisoformat("2026-12-01T09:00:00+08:00")
+    Reloader(settings, holder, lambda: later).republish()
+    assert [a.slug for a in holder.current.articles] == ["soon"]
+    assert holder.catalog is catalog
