@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -42,16 +43,16 @@ class ParseCache:
     """
 
     def __init__(self) -> None:
-        self._entries: dict[Path, tuple[tuple[int, int], _Parsed]] = {}
+        self._entries: dict[Path, _Entry] = {}
 
-    def lookup(self, path: Path, stamp: tuple[int, int]) -> _Parsed | None:
-        """The cached parse of ``path`` if it was made from the same file version."""
+    def lookup(self, path: Path, stamp: tuple[int, int]) -> _Entry | None:
+        """The cached entry of ``path`` if it was made from the same file version."""
         entry = self._entries.get(path)
-        return entry[1] if entry is not None and entry[0] == stamp else None
+        return entry if entry is not None and entry.stamp == stamp else None
 
-    def store(self, path: Path, stamp: tuple[int, int], parsed: _Parsed) -> None:
-        """Remember a parse of one file version."""
-        self._entries[path] = (stamp, parsed)
+    def store(self, path: Path, entry: _Entry) -> None:
+        """Remember the parse of one file version."""
+        self._entries[path] = entry
 
     def retain(self, paths: set[Path]) -> None:
         """Forget files that are gone."""
@@ -60,6 +61,15 @@ class ParseCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+@dataclass
+class _Entry:
+    """One file version's parse, and the article built from it once asked for."""
+
+    stamp: tuple[int, int]
+    parsed: _Parsed
+    built: tuple[Article | None, tuple[Problem, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -123,19 +133,23 @@ class _Walker:
 
     def walk_section(self, folder: Path, key: SectionKey) -> None:
         self.sections[key] = self._section(folder, key)
+        entries = _visible_entries(folder)
+        bundles = {e.name for e in entries if e.is_dir() and os.path.isfile(_join(e, BUNDLE_INDEX))}
         taken: dict[str, Path] = {}
-        for entry in _visible_entries(folder):
-            if entry.is_dir() and not (entry / BUNDLE_INDEX).is_file():
+        for entry in entries:
+            if entry.is_dir() and entry.name not in bundles:
+                path = Path(entry.path)
                 if not key and entry.name in RESERVED_TOP_LEVEL:
-                    self._reserved(entry)
+                    self._reserved(path)
                     continue
-                taken[entry.name] = entry
-                self.walk_section(entry, (*key, entry.name))
-        for entry in _visible_entries(folder):
-            if entry.is_dir() and (entry / BUNDLE_INDEX).is_file():
-                self._add_article(entry / BUNDLE_INDEX, key, entry.name, entry, taken)
+                taken[entry.name] = path
+                self.walk_section(path, (*key, entry.name))
+        for entry in entries:
+            if entry.name in bundles:
+                bundle = Path(entry.path)
+                self._add_article(bundle / BUNDLE_INDEX, key, entry.name, bundle, taken)
             elif _is_article_file(entry):
-                self._add_article(entry, key, entry.stem, None, taken)
+                self._add_article(Path(entry.path), key, entry.name.rsplit(".", 1)[0], None, taken)
 
     def _reserved(self, entry: Path) -> None:
         self.problems.append(
@@ -152,10 +166,10 @@ class _Walker:
         index = folder / SECTION_INDEX
         if not index.is_file():
             return Section(key, title)
-        parsed = self._read(index)
-        if parsed is None or parsed.document is None:
+        entry = self._read(index)
+        if entry is None or entry.parsed.document is None:
             return Section(key, title, source=index)
-        document = parsed.document
+        document = entry.parsed.document
         meta = document.meta
         weight = meta.get("weight", 0)
         if not isinstance(weight, int) or isinstance(weight, bool):
@@ -169,7 +183,7 @@ class _Walker:
             index,
         )
 
-    def _read(self, path: Path) -> _Parsed | None:
+    def _read(self, path: Path) -> _Entry | None:
         """The parsed file, from the cache while its modification time and size are unchanged."""
         try:
             status = path.stat()
@@ -178,12 +192,12 @@ class _Walker:
             return None
         stamp = (status.st_mtime_ns, status.st_size)
         self.seen.add(path)
-        parsed = self.cache.lookup(path, stamp)
-        if parsed is None:
-            parsed = _parse_file(path)
-            self.cache.store(path, stamp, parsed)
-        self.problems.extend(parsed.problems)
-        return parsed if parsed.document is not None else None
+        entry = self.cache.lookup(path, stamp)
+        if entry is None:
+            entry = _Entry(stamp, _parse_file(path))
+            self.cache.store(path, entry)
+        self.problems.extend(entry.parsed.problems)
+        return entry
 
     def _warn(self, path: Path, line: int | None, message: str, fix: str) -> None:
         self.problems.append(Problem(path, line, message, fix or "correct it", Severity.WARNING))
@@ -196,19 +210,29 @@ class _Walker:
         bundle: Path | None,
         taken: dict[str, Path],
     ) -> None:
-        parsed = self._read(path)
-        if parsed is None or parsed.document is None or parsed.body is None:
+        entry = self._read(path)
+        if entry is None:
             return
-        document = parsed.document
-        article = self._article(document, parsed.body, path, section, default_slug, bundle)
+        if entry.built is None:
+            before = len(self.problems)
+            built = self._build(entry.parsed, path, section, default_slug, bundle)
+            entry.built = (built, tuple(self.problems[before:]))
+        else:
+            self.problems.extend(entry.built[1])
+        article = entry.built[0]
         if article is None:
             return
+        if bundle is not None:
+            # A bundle's files change without its index.md changing: list them every time.
+            resources = frozenset(_bundle_files(bundle))
+            if resources != article.resources:
+                article = replace(article, resources=resources)
         clash = taken.get(article.slug)
         if clash is not None:
             self.problems.append(
                 Problem(
                     path,
-                    document.line_of("slug"),
+                    entry.parsed.document.line_of("slug") if entry.parsed.document else None,
                     f"the URL slug {article.slug!r} is already used by {clash}",
                     "give one of them another slug in its front matter",
                 )
@@ -216,6 +240,18 @@ class _Walker:
             return
         taken[article.slug] = path
         self.articles.append(article)
+
+    def _build(
+        self,
+        parsed: _Parsed,
+        path: Path,
+        section: SectionKey,
+        default_slug: str,
+        bundle: Path | None,
+    ) -> Article | None:
+        if parsed.document is None or parsed.body is None:
+            return None
+        return self._article(parsed.document, parsed.body, path, section, default_slug, bundle)
 
     def _article(
         self,
@@ -286,7 +322,7 @@ class _Walker:
             updated=updated if updated and updated != date else None,
             body_html=body.html,
             source_path=path,
-            id=_text(meta.get("id")),
+            id=_text(meta.get("id")) or _derived_id(section, date),
             summary=_text(meta.get("summary") or meta.get("description")) or _summarize(body.html),
             source=_text(meta.get("source")),
             author=_people(meta.get("author") or meta.get("authors")),
@@ -298,7 +334,6 @@ class _Walker:
             aliases=self._aliases(meta.get("aliases"), section, path, document),
             lang=normalize_language(_text(meta.get("lang"))) if meta.get("lang") else "",
             bundle_dir=bundle,
-            resources=frozenset(_bundle_files(bundle)) if bundle else frozenset(),
         )
 
     def _date(self, value: Any, path: Path, line: int | None, key: str) -> datetime | None:
@@ -360,19 +395,24 @@ class _Walker:
         return tuple(aliases)
 
 
-def _visible_entries(folder: Path) -> Iterator[Path]:
+def _visible_entries(folder: Path) -> list[os.DirEntry[str]]:
     try:
-        entries = sorted(folder.iterdir())
+        with os.scandir(folder) as scan:
+            entries = [e for e in scan if not e.name.startswith(".") and not e.name.endswith("~")]
     except OSError:
-        return iter(())
-    return (e for e in entries if not e.name.startswith(".") and not e.name.endswith("~"))
+        return []
+    return sorted(entries, key=lambda e: e.name)
 
 
-def _is_article_file(entry: Path) -> bool:
+def _join(entry: os.DirEntry[str], name: str) -> str:
+    return os.path.join(entry.path, name)
+
+
+def _is_article_file(entry: os.DirEntry[str]) -> bool:
     return (
-        entry.is_file()
-        and entry.suffix.lower() in (".md", ".markdown")
+        entry.name.lower().endswith((".md", ".markdown"))
         and entry.name not in (SECTION_INDEX, BUNDLE_INDEX)
+        and entry.is_file()
     )
 
 
@@ -411,30 +451,28 @@ def _summarize(body_html: str) -> str:
 
 
 def _assign_unique_ids(articles: list[Article], problems: list[Problem]) -> list[Article]:
-    """Give every article a stable id: its ``id`` field, else one derived from its date."""
+    """Keep ids unique: a clash gets the slug appended, and a warning asks for an ``id``."""
     seen: dict[str, Path] = {}
     result = []
     for article in articles:
-        candidate = article.id or _derived_id(article)
-        if candidate in seen:
+        if article.id in seen:
             problems.append(
                 Problem(
                     article.source_path,
                     None,
-                    f"its feed id {candidate!r} is also derived for {seen[candidate]}",
+                    f"its feed id {article.id!r} is also derived for {seen[article.id]}",
                     "add a unique 'id: ...' line to the front matter, "
                     "or give the two articles different publication times",
                     Severity.WARNING,
                 )
             )
-            candidate = f"{candidate}-{quote(article.slug, safe='')}"
-        seen[candidate] = article.source_path
-        result.append(replace(article, id=candidate))
+            article = replace(article, id=f"{article.id}-{quote(article.slug, safe='')}")
+        seen[article.id] = article.source_path
+        result.append(article)
     return result
 
 
-def _derived_id(article: Article) -> str:
-    """A provisional, authority-free id: section path and publication time (see docs/store.md)."""
-    section = "/".join(quote(s, safe="") for s in article.section)
-    moment = article.date.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"{section}@{moment}"
+def _derived_id(section: SectionKey, date: datetime) -> str:
+    """An authority-free id from section path and publication time (see docs/store.md)."""
+    path = "/".join(quote(s, safe="") for s in section)
+    return f"{path}@{date.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}"
