@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -55,19 +56,24 @@ class Reloader:
         self.holder = holder
         self.clock = clock
         self.cache = cache if cache is not None else ParseCache()
+        # Reloads and republishes run in worker threads; one at a time, so a republish built
+        # from an older catalog can never replace a newer reload.
+        self._lock = threading.Lock()
 
     def reload(self) -> None:
         """Re-read the files and swap in a new snapshot."""
-        before = set(self.holder.catalog.problems)
-        snapshot, catalog = load_site(self.settings, self.clock(), self.cache)
-        self.holder.swap(snapshot, catalog)
+        with self._lock:
+            before = set(self.holder.catalog.problems)
+            snapshot, catalog = load_site(self.settings, self.clock(), self.cache)
+            self.holder.swap(snapshot, catalog)
         log_problems([p for p in catalog.problems if p not in before])
         log.info("reloaded: %d published articles", len(snapshot.articles))
 
     def republish(self) -> None:
         """Re-decide publication from the files already read (a future article came due)."""
-        catalog = self.holder.catalog
-        self.holder.swap(build_snapshot(self.settings, catalog, self.clock()), catalog)
+        with self._lock:
+            catalog = self.holder.catalog
+            self.holder.swap(build_snapshot(self.settings, catalog, self.clock()), catalog)
 
     async def watch_files(self, stop: asyncio.Event) -> None:
         """Reload whenever something under the site folder changes."""

@@ -239,6 +239,9 @@ def test_drafts_and_future_articles_are_never_shown(newsroom: SiteFactory) -> No
         assert "DRAFT-X" not in body and "FUTURE-X" not in body, path
         assert "/draft/" not in body and "/future/" not in body, path
     assert client.get("/topics/east/news/draft/").status_code == 404
+    newsroom.article("topics/hidden/index.md", draft=True)
+    (newsroom.root / "content/topics/hidden/photo.png").write_bytes(b"\x89PNG")
+    assert make_client(newsroom).get("/topics/hidden/photo.png").status_code == 404
     assert client.get("/topics/east/news/future/").status_code == 404
 
 
