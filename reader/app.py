@@ -98,11 +98,8 @@ class Site:
                     name = "/".join(key[depth:])
                     if name in owner.resources:
                         return _file_response(owner.bundle_dir / name)
-        for root in (self.settings.static_dir,):
-            found = _safe_join(root, key)
-            if found is not None:
-                return _file_response(found)
-        return None
+        found = _safe_join(self.settings.static_dir, key)
+        return _file_response(found) if found is not None else None
 
     def _tags(self, snapshot: Snapshot, target: Target) -> Rendered | None:
         if target.canonical is not None:

@@ -68,7 +68,7 @@ class Settings:
         return self.id_authority or (urlsplit(self.base_url).hostname or "localhost")
 
 
-# site.toml key -> (type, fix hint). The keys are the public names documented in docs/store.md.
+# site.toml key -> the type its value must have; each key is documented in docs/store.md.
 SITE_KEYS: dict[str, type] = {
     "title": str,
     "base_url": str,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,7 +46,6 @@ class Snapshot:
     problems: tuple[Problem, ...]
     next_publication: datetime | None
     """When the next future-dated article becomes due; the holder rebuilds then."""
-    version: str
     _by_key: Mapping[tuple[str, ...], Article]
     _children: Mapping[SectionKey, tuple[Section, ...]]
     _in_section: Mapping[SectionKey, tuple[Article, ...]]
@@ -139,9 +137,6 @@ def build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snaps
     aliases = {
         alias.rstrip("/") + "/": article for article in published for alias in article.aliases
     }
-    digest = hashlib.sha256()
-    for article in published:
-        digest.update(f"{article.source_path}\0{article.id}\0{article.last_modified}\n".encode())
     return Snapshot(
         settings=settings,
         built_at=now,
@@ -149,7 +144,6 @@ def build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snaps
         articles=tuple(published),
         problems=catalog.problems,
         next_publication=min(upcoming) if upcoming else None,
-        version=digest.hexdigest()[:16],
         _by_key=MappingProxyType({a.key: a for a in published}),
         _children=MappingProxyType(
             {k: tuple(sorted(v, key=lambda s: (s.weight, s.title))) for k, v in children.items()}

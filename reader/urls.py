@@ -38,11 +38,6 @@ class FeedScope:
     section: SectionKey | None = None
     tag: str | None = None
 
-    @property
-    def is_site(self) -> bool:
-        """Whether this is the site-wide feed."""
-        return self.section in (None, ()) and self.tag is None
-
 
 def _segments(parts: tuple[str, ...] | list[str]) -> str:
     return "".join(quote(part, safe="") + "/" for part in parts)
@@ -61,11 +56,6 @@ def section_path(key: SectionKey, page: int = 1) -> str:
 def article_path(article: Article) -> str:
     """An article's page; its bundle's files live below it."""
     return "/" + _segments(article.key)
-
-
-def resource_path(article: Article, name: str) -> str:
-    """A file of an article's page bundle."""
-    return article_path(article) + "/".join(quote(p, safe="") for p in name.split("/"))
 
 
 def tags_path() -> str:

@@ -165,7 +165,7 @@ def article_page(snapshot: Snapshot, environment: Environment, article: Article)
     lang = article.lang or settings.language
     labels = Labels(lang)
     trail = (
-        *_section_crumbs(snapshot, article.section, lang, current=False),
+        *_section_crumbs(snapshot, article.section, lang),
         Crumb(article.title, article_path(article)),
     )
     feeds = _feeds(snapshot, FeedScope(section=article.section)) + _feeds(snapshot, FeedScope())
@@ -280,9 +280,7 @@ def _chrome(
     )
 
 
-def _section_crumbs(
-    snapshot: Snapshot, key: SectionKey, lang: str, *, current: bool = True
-) -> tuple[Crumb, ...]:
+def _section_crumbs(snapshot: Snapshot, key: SectionKey, lang: str) -> tuple[Crumb, ...]:
     site_lang = snapshot.settings.language
     other = site_lang if site_lang != lang else None
     crumbs = [Crumb(Labels(lang)["home"], home_path())]

@@ -119,10 +119,13 @@ def test_entry_fields(site: SiteFactory) -> None:
         assert entry.author == "Port Authority"
         assert [t.term for t in entry.tags] == ["Transport", "港灣區"]
         assert entry.summary == "Short."
-        content = entry.content[0].value
-        assert 'href="https://news.example.org/news/other/"' in content
-        assert 'src="https://news.example.org/news/a/map.png"' in content
-        assert 'src="https://news.example.org/news/a/lead.png"' in content
+        content = etree.HTML(entry.content[0].value)
+        assert content.xpath("//a/@href") == ["https://news.example.org/news/other/"]
+        assert content.xpath("//img/@src") == [
+            "https://news.example.org/news/a/lead.png",
+            "https://news.example.org/news/a/map.png",
+        ]
+        assert content.xpath("//img/@alt") == ["A lead image", "a map"]
         assert entry.published_parsed
         if fmt is FeedFormat.ATOM:  # RSS items have no updated date
             assert entry.updated_parsed and entry.published != entry.updated
