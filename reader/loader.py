@@ -134,7 +134,11 @@ class _Walker:
     def walk_section(self, folder: Path, key: SectionKey) -> None:
         self.sections[key] = self._section(folder, key)
         entries = _visible_entries(folder)
-        bundles = {e.name for e in entries if e.is_dir() and os.path.isfile(_join(e, BUNDLE_INDEX))}
+        bundles = {
+            e.name
+            for e in entries
+            if e.is_dir() and os.path.isfile(os.path.join(e.path, BUNDLE_INDEX))
+        }
         taken: dict[str, Path] = {}
         for entry in entries:
             if entry.is_dir() and entry.name not in bundles:
@@ -215,7 +219,10 @@ class _Walker:
             return
         if entry.built is None:
             before = len(self.problems)
-            built = self._build(entry.parsed, path, section, default_slug, bundle)
+            document, body = entry.parsed.document, entry.parsed.body
+            built = None
+            if document is not None and body is not None:
+                built = self._article(document, body, path, section, default_slug, bundle)
             entry.built = (built, tuple(self.problems[before:]))
         else:
             self.problems.extend(entry.built[1])
@@ -240,18 +247,6 @@ class _Walker:
             return
         taken[article.slug] = path
         self.articles.append(article)
-
-    def _build(
-        self,
-        parsed: _Parsed,
-        path: Path,
-        section: SectionKey,
-        default_slug: str,
-        bundle: Path | None,
-    ) -> Article | None:
-        if parsed.document is None or parsed.body is None:
-            return None
-        return self._article(parsed.document, parsed.body, path, section, default_slug, bundle)
 
     def _article(
         self,
@@ -402,10 +397,6 @@ def _visible_entries(folder: Path) -> list[os.DirEntry[str]]:
     except OSError:
         return []
     return sorted(entries, key=lambda e: e.name)
-
-
-def _join(entry: os.DirEntry[str], name: str) -> str:
-    return os.path.join(entry.path, name)
 
 
 def _is_article_file(entry: os.DirEntry[str]) -> bool:
