@@ -44,6 +44,11 @@ class Settings:
     feed_length: int = 50
     page_size: int = 20
     id_authority: str = ""
+    license: str = ""
+    license_name: str = ""
+    usage_terms: str = ""
+    hub: str = ""
+    link_allowlist: tuple[str, ...] = ()
     base_url_configured: bool = False
     watch: bool = True
 
@@ -67,6 +72,12 @@ class Settings:
         """The tag-URI authority for entry ids: configured, else the base URL's host."""
         return self.id_authority or (urlsplit(self.base_url).hostname or "localhost")
 
+    @property
+    def trusted_hosts(self) -> frozenset[str]:
+        """Hosts whose links in content keep their search-engine credit: ours and the allowlist."""
+        own = urlsplit(self.base_url).hostname or ""
+        return frozenset({own, *self.link_allowlist} - {""})
+
 
 # site.toml key -> the type its value must have; each key is documented in docs/store.md.
 SITE_KEYS: dict[str, type] = {
@@ -81,6 +92,11 @@ SITE_KEYS: dict[str, type] = {
     "feed_length": int,
     "page_size": int,
     "id_authority": str,
+    "license": str,
+    "license_name": str,
+    "usage_terms": str,
+    "hub": str,
+    "link_allowlist": list,
 }
 
 
@@ -196,24 +212,43 @@ def _hugo_values(raw: dict[str, Any]) -> dict[str, Any]:
 
 def _build(site_dir: Path, values: dict[str, Any], problems: list[Problem], path: Path) -> Settings:
     kwargs: dict[str, Any] = {}
-    for key in ("title", "description", "copyright", "contact", "id_authority"):
+    for key in (
+        "title",
+        "description",
+        "copyright",
+        "contact",
+        "id_authority",
+        "license_name",
+        "usage_terms",
+    ):
         if key in values:
             kwargs[key] = values[key].strip()
-    if "base_url" in values:
-        url = values["base_url"].strip()
-        parts = urlsplit(url)
-        if parts.scheme in ("http", "https") and parts.netloc:
-            kwargs["base_url"] = normalize_base_url(url)
-            kwargs["base_url_configured"] = True
-        else:
-            problems.append(
-                Problem(
-                    path,
-                    None,
-                    f"base_url {url!r} is not an absolute http(s) URL",
-                    'write it like base_url = "https://news.example.org/"',
+    for key, example in (
+        ("base_url", "https://news.example.org/"),
+        ("license", "https://creativecommons.org/licenses/by/4.0/"),
+        ("hub", "https://pubsubhubbub.appspot.com/"),
+    ):
+        if key in values:
+            url = values[key].strip()
+            parts = urlsplit(url)
+            if parts.scheme in ("http", "https") and parts.netloc:
+                kwargs[key] = url
+            else:
+                problems.append(
+                    Problem(
+                        path,
+                        None,
+                        f"{key} {url!r} is not an absolute http(s) URL",
+                        f'write it like {key} = "{example}"',
+                    )
                 )
-            )
+    if "base_url" in kwargs:
+        kwargs["base_url"] = normalize_base_url(kwargs["base_url"])
+        kwargs["base_url_configured"] = True
+    if "link_allowlist" in values:
+        kwargs["link_allowlist"] = tuple(
+            str(host).strip().lower() for host in values["link_allowlist"]
+        )
     if "language" in values:
         kwargs["language"] = normalize_language(values["language"])
     if "timezone" in values:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import mimetypes
 import os
 import re
 from collections.abc import Iterator
@@ -10,20 +11,20 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 import nh3
 
 from reader.config import Settings, normalize_language
 from reader.dates import parse_date
 from reader.frontmatter import Document, FrontMatterError, parse_document
-from reader.markdown import RenderedBody, render_markdown
+from reader.markdown import RenderedBody, mark_outbound_links, render_markdown
 from reader.model import Article, Problem, Section, SectionKey, Severity
 
 SECTION_INDEX = "_index.md"
 BUNDLE_INDEX = "index.md"
 SUMMARY_LENGTH = 160
-RESERVED_TOP_LEVEL = frozenset({"tags", "_assets"})
+RESERVED_TOP_LEVEL = frozenset({"tags", "feeds", "api", "_assets"})
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 
 
@@ -234,6 +235,10 @@ class _Walker:
             resources = frozenset(_bundle_files(bundle))
             if resources != article.resources:
                 article = replace(article, resources=resources)
+        if article.image:
+            length = _image_length(article.image, bundle, self.settings.static_dir)
+            if length != article.image_length:
+                article = replace(article, image_length=length)
         clash = taken.get(article.slug)
         if clash is not None:
             self.problems.append(
@@ -315,7 +320,7 @@ class _Walker:
             title=title,
             date=date,
             updated=updated if updated and updated != date else None,
-            body_html=body.html,
+            body_html=mark_outbound_links(body.html, self.settings.trusted_hosts),
             source_path=path,
             id=_text(meta.get("id")) or _derived_id(section, date),
             summary=_text(meta.get("summary") or meta.get("description")) or _summarize(body.html),
@@ -326,6 +331,7 @@ class _Walker:
             kicker=_text(meta.get("kicker")),
             image=image,
             image_alt=image_alt,
+            image_type=(mimetypes.guess_type(urlsplit(image).path)[0] or "") if image else "",
             aliases=self._aliases(meta.get("aliases"), section, path, document),
             lang=normalize_language(_text(meta.get("lang"))) if meta.get("lang") else "",
             bundle_dir=bundle,
@@ -413,6 +419,21 @@ def _bundle_files(bundle: Path) -> Iterator[str]:
         hidden = any(part.startswith(".") for part in relative.parts)
         if path.is_file() and relative.suffix != ".md" and not hidden:
             yield relative.as_posix()
+
+
+def _image_length(image: str, bundle: Path | None, static_dir: Path) -> int:
+    """The size in bytes of a lead image we serve ourselves; 0 when it lives elsewhere."""
+    parts = urlsplit(image)
+    if parts.scheme or parts.netloc:
+        return 0
+    relative = unquote(parts.path)
+    base = static_dir if relative.startswith("/") else bundle
+    if base is None:
+        return 0
+    try:
+        return (base / relative.lstrip("/")).stat().st_size
+    except OSError:
+        return 0
 
 
 def _text(value: Any) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
@@ -29,7 +30,7 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "*": {"lang", "dir", "title"},
     "img": {"src", "alt", "width", "height", "loading", "decoding"},
     "source": {"srcset", "type", "media"},
-    "a": {"href", "hreflang"},
+    "a": {"href", "hreflang", "rel"},
     "time": {"datetime"},
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
@@ -54,6 +55,34 @@ def sanitize(fragment: str, *, base_url: str | None = None) -> str:
         link_rel=None,
         url_relative=("rewrite_with_base", base_url) if base_url else "pass_through",
     )
+
+
+# nh3 writes every attribute value in double quotes and escapes the quotes inside it.
+_ANCHOR = re.compile(r'<a((?:\s+[\w-]+="[^"]*")*)\s*>')
+_HREF = re.compile(r'\shref="([^"]*)"')
+_REL = re.compile(r'\srel="[^"]*"')
+
+
+def mark_outbound_links(fragment: str, trusted_hosts: frozenset[str]) -> str:
+    """Add ``rel="nofollow noopener"`` to links leaving the trusted hosts (sanitised HTML in)."""
+
+    def mark(match: re.Match[str]) -> str:
+        href = _HREF.search(match[1])
+        if href is None or _is_trusted(html.unescape(href[1]), trusted_hosts):
+            return match[0]
+        return f'<a{_REL.sub("", match[1])} rel="nofollow noopener">'
+
+    return _ANCHOR.sub(mark, fragment)
+
+
+def _is_trusted(url: str, trusted_hosts: frozenset[str]) -> bool:
+    parts = urlsplit(url.strip())
+    if parts.scheme and parts.scheme.lower() not in ("http", "https"):
+        return True  # mailto:, tel: and the like lead to no page to credit
+    host = (parts.hostname or "").lower()
+    if not host:
+        return True
+    return any(host == trusted or host.endswith("." + trusted) for trusted in trusted_hosts)
 
 
 def render_markdown(text: str, *, path: Path, first_line: int = 1) -> RenderedBody:

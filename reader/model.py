@@ -72,6 +72,10 @@ class Article:
     kicker: str = ""
     image: str = ""
     image_alt: str = ""
+    image_type: str = ""
+    """The lead image's media type, guessed from its name."""
+    image_length: int = 0
+    """The lead image's size in bytes when it is served from the site; 0 if unknown."""
     aliases: tuple[str, ...] = ()
     lang: str = ""
     bundle_dir: Path | None = None
