@@ -1,5 +1,14 @@
-"""Feed building: pure functions from a published snapshot to feed bytes (RSS 2.0, Atom 1.0)."""
+"""Feed building: pure functions from a published snapshot to feed bytes (RSS, Atom, JSON Feed)."""
 
-from feeds.build import build_feed, feed_articles, feed_title
+from feeds.build import build_archive, build_feed
+from feeds.scope import archives, feed_articles, feed_title, scope_articles, scope_exists
 
-__all__ = ["build_feed", "feed_articles", "feed_title"]
+__all__ = [
+    "archives",
+    "build_archive",
+    "build_feed",
+    "feed_articles",
+    "feed_title",
+    "scope_articles",
+    "scope_exists",
+]

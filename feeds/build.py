@@ -1,24 +1,32 @@
-"""RSS 2.0 and Atom 1.0 for the site, a section's tree or a tag, built with feedgen."""
+"""RSS 2.0 and Atom 1.0 documents for a scope, built with feedgen: subscription and archives."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from html import escape
 
 from feedgen.feed import FeedGenerator
 
-from feeds.xml import xml_text
+from feeds.jsonfeed import build_json_feed
+from feeds.scope import (
+    archives,
+    article_url,
+    byline,
+    entry_html,
+    feed_articles,
+    feed_description,
+    feed_title,
+    lead_image_url,
+)
+from feeds.xml import Link, add_atom_extras, add_rss_extras, xml_text
 from reader import __version__
-from reader.i18n import Labels
-from reader.markdown import sanitize
 from reader.model import Article
 from reader.store import Snapshot, tag_slug
 from reader.urls import (
     FeedFormat,
     FeedScope,
     absolute,
-    article_path,
+    archive_path,
     entry_id,
     feed_page_path,
     feed_path,
@@ -30,44 +38,65 @@ EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
 """An empty feed's ``updated``: fixed, so its bytes (and ETag) never drift."""
 
 
-def feed_articles(snapshot: Snapshot, scope: FeedScope) -> Sequence[Article]:
-    """The newest published articles of a scope, at most the configured feed length."""
-    if scope.tag is not None:
-        tag = snapshot.tag(scope.tag)
-        articles: Sequence[Article] = tag.articles if tag else ()
-    else:
-        articles = snapshot.section_articles(scope.section or ())
-    return articles[: snapshot.settings.feed_length]
-
-
-def feed_title(snapshot: Snapshot, scope: FeedScope) -> str:
-    """A feed's human title: what it holds, then the site's name."""
-    settings = snapshot.settings
-    if scope.tag is not None:
-        tag = snapshot.tag(scope.tag)
-        name = tag.name if tag else scope.tag
-        return f"{Labels(settings.language).format('tag_title', tag=name)} - {settings.title}"
-    section = snapshot.section(scope.section or ())
-    if section is None or not section.key:
-        return settings.title
-    trail = " - ".join(s.title for s in reversed(snapshot.ancestors(section.key)))
-    return f"{trail} - {settings.title}"
-
-
 def build_feed(snapshot: Snapshot, scope: FeedScope, fmt: FeedFormat) -> bytes:
-    """Serialise one feed; the same snapshot and scope always give the same bytes."""
+    """Serialise a subscription feed; the same snapshot and scope always give the same bytes."""
+    if fmt is FeedFormat.JSON:
+        return build_json_feed(snapshot, scope)
     settings = snapshot.settings
-    articles = feed_articles(snapshot, scope)
+    links = [Link("self", absolute(settings, feed_path(scope, fmt)), fmt.media_type)]
+    if settings.hub:
+        links.append(Link("hub", settings.hub))
+    count = archives(snapshot, scope).count
+    if count:
+        links.append(Link("prev-archive", absolute(settings, archive_path(scope, fmt, count))))
+    return _document(snapshot, scope, fmt, feed_articles(snapshot, scope), links, archive=False)
+
+
+def build_archive(
+    snapshot: Snapshot, scope: FeedScope, fmt: FeedFormat, number: int
+) -> bytes | None:
+    """Serialise one RFC 5005 archive document, or None if there is no such page."""
+    pages = archives(snapshot, scope)
+    if not fmt.archived or not 1 <= number <= pages.count:
+        return None
+    settings = snapshot.settings
+    links = [
+        Link("self", absolute(settings, archive_path(scope, fmt, number)), fmt.media_type),
+        Link("current", absolute(settings, feed_path(scope, fmt)), fmt.media_type),
+    ]
+    if number > 1:
+        links.append(Link("prev-archive", absolute(settings, archive_path(scope, fmt, number - 1))))
+    if number < pages.count:
+        links.append(Link("next-archive", absolute(settings, archive_path(scope, fmt, number + 1))))
+    return _document(snapshot, scope, fmt, pages.page(number), links, archive=True)
+
+
+def _document(
+    snapshot: Snapshot,
+    scope: FeedScope,
+    fmt: FeedFormat,
+    articles: Sequence[Article],
+    links: list[Link],
+    *,
+    archive: bool,
+) -> bytes:
+    settings = snapshot.settings
     page_url = absolute(settings, feed_page_path(scope))
+    if settings.license:
+        links.append(Link("license", settings.license))
     generator = FeedGenerator()
     generator.load_extension("dc", atom=False, rss=True)
+    generator.load_extension("media")
     generator.id(page_url)
     generator.title(xml_text(feed_title(snapshot, scope)))
-    # feedgen writes the first link as RSS's atom:link; self must come before alternate.
-    generator.link(href=absolute(settings, feed_path(scope, fmt)), rel="self", type=fmt.media_type)
+    # feedgen writes only the self link as RSS's atom:link, and the last link as RSS's
+    # <link>; the rest of the links are added to RSS afterwards.
+    for link in links:
+        generator.link(href=link.href, rel=link.rel, **({"type": link.type} if link.type else {}))
     generator.link(href=page_url, rel="alternate", type="text/html")
-    generator.description(xml_text(_description(snapshot, scope)))
-    generator.subtitle(xml_text(_description(snapshot, scope)))
+    description = xml_text(feed_description(snapshot, scope))
+    generator.description(description)
+    generator.subtitle(description)
     generator.language(settings.language)
     generator.generator(GENERATOR, version=__version__)
     if settings.copyright:
@@ -76,25 +105,23 @@ def build_feed(snapshot: Snapshot, scope: FeedScope, fmt: FeedFormat) -> bytes:
     newest = max((a.last_modified for a in articles), default=EMPTY_FEED_UPDATED)
     generator.updated(newest)
     generator.lastBuildDate(newest)
+    enclosures: dict[str, Link] = {}
     for article in articles:
-        _add_entry(generator, snapshot, article, fmt)
+        enclosure = _add_entry(generator, snapshot, article, fmt)
+        if enclosure is not None:
+            enclosures[entry_id(settings, article)] = enclosure
     if fmt is FeedFormat.RSS:
-        return bytes(generator.rss_str(pretty=False))
-    return bytes(generator.atom_str(pretty=False))
-
-
-def _description(snapshot: Snapshot, scope: FeedScope) -> str:
-    section = snapshot.section(scope.section or ()) if scope.tag is None else None
-    if section is not None and section.description:
-        return section.description
-    return snapshot.settings.description or feed_title(snapshot, scope)
+        extras = [link for link in links if link.rel != "self"]
+        return add_rss_extras(bytes(generator.rss_str(pretty=False)), extras, archive)
+    return add_atom_extras(bytes(generator.atom_str(pretty=False)), enclosures, archive)
 
 
 def _add_entry(
     generator: FeedGenerator, snapshot: Snapshot, article: Article, fmt: FeedFormat
-) -> None:
+) -> Link | None:
+    """Add one entry; return its enclosure for Atom, which feedgen cannot write."""
     settings = snapshot.settings
-    url = absolute(settings, article_path(article))
+    url = article_url(snapshot, article)
     entry = generator.add_entry(order="append")
     entry.id(entry_id(settings, article))
     entry.guid(entry_id(settings, article), permalink=False)
@@ -102,27 +129,34 @@ def _add_entry(
     entry.link(href=url, rel="alternate", type="text/html")
     entry.published(article.date)
     entry.updated(article.last_modified)
-    byline = article.author or article.source or settings.title
-    entry.author(name=xml_text(byline))
-    entry.dc.dc_creator(xml_text(byline))
-    for name in article.tags:
+    name = xml_text(byline(snapshot, article))
+    entry.author(name=name)
+    entry.dc.dc_creator(name)
+    for tag in article.tags:
         entry.category(
-            term=xml_text(name),
-            label=xml_text(name),
-            scheme=absolute(settings, tag_path(tag_slug(name))),
+            term=xml_text(tag),
+            label=xml_text(tag),
+            scheme=absolute(settings, tag_path(tag_slug(tag))),
         )
     entry.summary(xml_text(article.summary))
     # RSS readers expect content:encoded as CDATA; Atom wants escaped text typed as html.
     kind = "CDATA" if fmt is FeedFormat.RSS else "html"
-    entry.content(xml_text(_content(article, url)), type=kind)
+    entry.content(xml_text(entry_html(snapshot, article)), type=kind)
+    image = lead_image_url(snapshot, article)
+    if not image:
+        return None
+    media = {"url": image, "medium": "image"}
+    if article.image_type:
+        media["type"] = article.image_type
+    entry.media.content(group=None, **media | _size(article))
+    # An enclosure must state its length; an image hosted elsewhere gets media:content only.
+    if not article.image_length:
+        return None
+    if fmt is FeedFormat.RSS:
+        entry.enclosure(image, article.image_length, article.image_type or None)
+        return None
+    return Link("enclosure", image, article.image_type, str(article.image_length))
 
 
-def _content(article: Article, url: str) -> str:
-    """The full article as safe HTML whose every link and image works off our site."""
-    lead = ""
-    if article.image:
-        lead = (
-            f'<figure><img src="{escape(article.image)}" alt="{escape(article.image_alt)}">'
-            "</figure>"
-        )
-    return sanitize(lead + article.body_html, base_url=url)
+def _size(article: Article) -> dict[str, str]:
+    return {"fileSize": str(article.image_length)} if article.image_length else {}

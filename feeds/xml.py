@@ -1,14 +1,80 @@
-"""Keep text that XML 1.0 forbids out of every feed."""
+"""XML details feedgen does not cover: forbidden characters, and the links RSS cannot carry."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from lxml import etree
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+HISTORY_NS = "http://purl.org/syndication/history/1.0"
+"""RFC 5005's namespace, for the ``fh:archive`` marker."""
 
 # XML 1.0 allows tab, newline, carriage return, and U+0020 upwards except surrogates,
 # U+FFFE and U+FFFF. Anything else makes a strict parser reject the whole feed.
+_PARSER = etree.XMLParser(strip_cdata=False, resolve_entities=False)
+"""Keeps feedgen's CDATA sections as they are when links are added afterwards."""
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_text(text: str) -> str:
     """Return ``text`` without the characters XML 1.0 forbids."""
     return _FORBIDDEN.sub("", text)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A feed-level link: WebSub's hub and self, RFC 5005's archive links, RFC 4946's licence."""
+
+    rel: str
+    href: str
+    type: str = ""
+    length: str = ""
+
+
+def add_rss_extras(document: bytes, links: Sequence[Link], archive: bool) -> bytes:
+    """Give an RSS channel the ``atom:link`` elements feedgen writes only for ``self``."""
+    root = etree.fromstring(document, _PARSER)
+    channel = root.find("channel")
+    assert channel is not None, "feedgen always writes a channel"
+    existing = channel.findall(f"{{{ATOM_NS}}}link")
+    position = channel.index(existing[-1]) + 1 if existing else len(channel)
+    extras = [_history_marker()] if archive else []
+    for link in links:
+        element = etree.Element(f"{{{ATOM_NS}}}link", rel=link.rel, href=link.href)
+        if link.type:
+            element.set("type", link.type)
+        extras.append(element)
+    for offset, element in enumerate(extras):
+        channel.insert(position + offset, element)
+    return _serialise(root)
+
+
+def add_atom_extras(document: bytes, enclosures: Mapping[str, Link], archive: bool) -> bytes:
+    """Add entry enclosures by entry id, and mark a complete archive (RFC 5005 section 4).
+
+    feedgen 1.0 drops every attribute but ``href`` from an Atom entry's links, which would
+    turn an enclosure into a second alternate link; so enclosures are written here.
+    """
+    root = etree.fromstring(document, _PARSER)
+    if archive:
+        root.insert(0, _history_marker())
+    for entry in root.iter(f"{{{ATOM_NS}}}entry"):
+        link = enclosures.get(entry.findtext(f"{{{ATOM_NS}}}id") or "")
+        if link is not None:
+            element = etree.SubElement(
+                entry, f"{{{ATOM_NS}}}link", rel=link.rel, href=link.href, length=link.length
+            )
+            if link.type:
+                element.set("type", link.type)
+    return _serialise(root)
+
+
+def _history_marker() -> etree._Element:
+    return etree.Element(f"{{{HISTORY_NS}}}archive", nsmap={"fh": HISTORY_NS})
+
+
+def _serialise(root: etree._Element) -> bytes:
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))

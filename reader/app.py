@@ -6,28 +6,31 @@ import asyncio
 import contextlib
 import mimetypes
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import parse_qsl, urlencode
 
 from jinja2 import Environment
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
-from feeds import build_feed
-from reader import views
+from feeds import build_archive, build_feed, scope_exists
+from feeds.opml import build_opml
+from reader import api, oembed, sitemap, views
 from reader.config import Settings
-from reader.headers import Kind, Rendered, is_not_modified
+from reader.headers import Kind, Rendered, reply
 from reader.live import Clock, Reloader, load_site, log_problems, utc_now
 from reader.loader import ParseCache
 from reader.store import Snapshot, SnapshotHolder
 from reader.templating import asset_dirs, make_environment
-from reader.urls import FeedFormat, FeedScope, Target, article_path, resolve
+from reader.urls import FeedScope, Target, article_path, resolve
+from reader.websub import Notifier
 
 MAX_CACHED_BYTES = 256 * 1024
 """Larger bodies (photos in page bundles) are read from disk each time, not held in memory."""
-_FEED_KINDS = {FeedFormat.RSS: Kind.RSS, FeedFormat.ATOM: Kind.ATOM}
 
 
 class Site:
@@ -41,21 +44,46 @@ class Site:
         log_problems(catalog.problems)
         self.holder = SnapshotHolder(snapshot, catalog)
         self.reloader = Reloader(settings, self.holder, clock, cache)
+        self.notifier: Notifier | None = None
+        if settings.hub:
+            self.notifier = Notifier(
+                settings.hub, lambda snap, path: self.answer_from(snap, path).etag
+            )
+            self.reloader.listeners.append(self.notifier.snapshot_changed)
+        # URL -> (ETag, first served): Last-Modified moves only when a URL's bytes change.
+        self._first_served: dict[object, tuple[str, datetime]] = {}
 
-    def answer(self, path: str) -> Rendered:
-        """The response for a decoded path, from one snapshot, cached with it when cacheable."""
-        snapshot = self.holder.current
-        cached: Rendered | None = snapshot.memo.get(path)
+    def answer(self, path: str, query: str = "") -> Rendered:
+        """The response for a decoded path and raw query, from one snapshot, cached with it."""
+        return self.answer_from(self.holder.current, path, query)
+
+    def answer_from(self, snapshot: Snapshot, path: str, query: str = "") -> Rendered:
+        """The response a given snapshot gives; cacheable answers are kept with it."""
+        target = resolve(path)
+        key: object = (path, _normal_query(query)) if target.kind in _QUERY_KINDS else path
+        cached: Rendered | None = snapshot.memo.get(key)
         if cached is not None:
             return cached
-        rendered = self._render(snapshot, resolve(path))
-        if rendered.status in (200, 301) and len(rendered.body) <= MAX_CACHED_BYTES:
-            snapshot.memo[path] = rendered
+        rendered = self._render(snapshot, target, query)
+        if rendered.status in (200, 301):
+            rendered = replace(rendered, modified=self._modified(key, rendered, snapshot))
+            if len(rendered.body) <= MAX_CACHED_BYTES:
+                snapshot.memo[key] = rendered
         return rendered
 
-    def _render(self, snapshot: Snapshot, target: Target) -> Rendered:
+    def _modified(self, key: object, rendered: Rendered, snapshot: Snapshot) -> datetime:
+        # The time a snapshot was built is after every change it holds, so a new body's
+        # Last-Modified is always later than any value sent for the old one, even after a
+        # restart; an unchanged body keeps its date, so If-Modified-Since keeps matching.
+        known = self._first_served.get(key)
+        if known is not None and known[0] == rendered.etag:
+            return known[1]
+        self._first_served[key] = (rendered.etag, snapshot.built_at)
+        return snapshot.built_at
+
+    def _render(self, snapshot: Snapshot, target: Target, query: str) -> Rendered:
         handler = self._handlers[target.kind]
-        rendered = handler(self, snapshot, target)
+        rendered = handler(self, snapshot, target, query)
         if rendered is None:
             return self._not_found(snapshot)
         return rendered
@@ -67,10 +95,10 @@ class Site:
             snapshot.memo[_NOT_FOUND] = cached
         return cached
 
-    def _home(self, snapshot: Snapshot, target: Target) -> Rendered | None:
+    def _home(self, snapshot: Snapshot, target: Target, query: str) -> Rendered | None:
         return views.home_page(snapshot, self.environment)
 
-    def _content(self, snapshot: Snapshot, target: Target) -> Rendered | None:
+    def _content(self, snapshot: Snapshot, target: Target, query: str) -> Rendered | None:
         """A section, an article, a bundle file, a content or static file, or an alias."""
         key = target.segments
         article = snapshot.article(key) if target.page == 1 else None
@@ -101,44 +129,91 @@ class Site:
         found = _safe_join(self.settings.static_dir, key)
         return _file_response(found) if found is not None else None
 
-    def _tags(self, snapshot: Snapshot, target: Target) -> Rendered | None:
+    def _tags(self, snapshot: Snapshot, target: Target, query: str) -> Rendered | None:
         if target.canonical is not None:
             return views.redirect(snapshot, target.canonical)
         return views.tags_index_page(snapshot, self.environment)
 
-    def _tag(self, snapshot: Snapshot, target: Target) -> Rendered | None:
+    def _tag(self, snapshot: Snapshot, target: Target, query: str) -> Rendered | None:
         assert target.tag is not None
         if target.canonical is not None:
             return views.redirect(snapshot, target.canonical) if snapshot.tag(target.tag) else None
         return views.tag_page(snapshot, self.environment, target.tag, target.page)
 
-    def _feed(self, snapshot: Snapshot, target: Target) -> Rendered | None:
+    def _feed(self, snapshot: Snapshot, target: Target, query: str) -> Rendered | None:
         assert target.feed is not None
-        if target.tag is not None:
-            if snapshot.tag(target.tag) is None:
-                return None
-            scope = FeedScope(tag=target.tag)
-        elif snapshot.section(target.segments) is not None:
-            scope = FeedScope(section=target.segments)
-        else:
+        scope = FeedScope(section=target.segments if target.tag is None else None, tag=target.tag)
+        if not scope_exists(snapshot, scope):
             return None
-        return Rendered(build_feed(snapshot, scope, target.feed), _FEED_KINDS[target.feed])
+        media_type = target.feed.media_type + "; charset=utf-8"
+        if target.kind == "archive":
+            body = build_archive(snapshot, scope, target.feed, target.number)
+            return Rendered(body, Kind.ARCHIVE, media_type=media_type) if body else None
+        return Rendered(build_feed(snapshot, scope, target.feed), Kind.FEED, media_type=media_type)
 
-    def _asset(self, snapshot: Snapshot, target: Target) -> Rendered | None:
+    def _feeds_index(self, snapshot: Snapshot, target: Target, query: str) -> Rendered | None:
+        if target.canonical is not None:
+            return views.redirect(snapshot, target.canonical)
+        return views.feeds_page(snapshot, self.environment)
+
+    def _opml(self, snapshot: Snapshot, target: Target, query: str) -> Rendered | None:
+        return Rendered(build_opml(snapshot), Kind.OPML)
+
+    def _sitemap(self, snapshot: Snapshot, target: Target, query: str) -> Rendered | None:
+        body = sitemap.build_sitemap(snapshot, target.number or None)
+        return Rendered(body, Kind.SITEMAP) if body is not None else None
+
+    def _news_sitemap(self, snapshot: Snapshot, target: Target, query: str) -> Rendered | None:
+        return Rendered(sitemap.build_news_sitemap(snapshot), Kind.SITEMAP)
+
+    def _robots(self, snapshot: Snapshot, target: Target, query: str) -> Rendered | None:
+        return Rendered(sitemap.build_robots(snapshot), Kind.TEXT)
+
+    def _api_articles(self, snapshot: Snapshot, target: Target, query: str) -> Rendered | None:
+        answer = api.article_list(snapshot, query)
+        return Rendered(answer.body, Kind.API, status=answer.status, links=answer.links)
+
+    def _api_article(self, snapshot: Snapshot, target: Target, query: str) -> Rendered | None:
+        answer = api.one_article(snapshot, "/".join(target.segments))
+        return Rendered(answer.body, Kind.API, status=answer.status)
+
+    def _oembed(self, snapshot: Snapshot, target: Target, query: str) -> Rendered | None:
+        status, body = oembed.answer(snapshot, query)
+        return Rendered(body, Kind.API, status=status)
+
+    def _asset(self, snapshot: Snapshot, target: Target, query: str) -> Rendered | None:
         for root in asset_dirs(self.settings):
             found = _safe_join(root, target.segments)
             if found is not None:
                 return _file_response(found)
         return None
 
-    _handlers: ClassVar[dict[str, Callable[[Site, Snapshot, Target], Rendered | None]]] = {
+    _handlers: ClassVar[dict[str, Callable[[Site, Snapshot, Target, str], Rendered | None]]] = {
         "home": _home,
         "content": _content,
         "tags": _tags,
         "tag": _tag,
         "feed": _feed,
+        "archive": _feed,
+        "feeds": _feeds_index,
+        "opml": _opml,
+        "sitemap": _sitemap,
+        "sitemap_part": _sitemap,
+        "news_sitemap": _news_sitemap,
+        "robots": _robots,
+        "api_articles": _api_articles,
+        "api_article": _api_article,
+        "oembed": _oembed,
         "asset": _asset,
     }
+
+
+_QUERY_KINDS = frozenset({"api_articles", "oembed"})
+"""Targets whose answer depends on the query string; every other target ignores it."""
+
+
+def _normal_query(query: str) -> str:
+    return urlencode(sorted(parse_qsl(query, keep_blank_values=True)))
 
 
 _NOT_FOUND = ("not-found",)
@@ -169,18 +244,34 @@ def _file_response(path: Path) -> Rendered | None:
     return Rendered(body, Kind.FILE, media_type=media_type)
 
 
+class Responder:
+    """The thin ASGI layer: cached bytes out, with the header policy applied; no routing."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one HTTP request from the current snapshot."""
+        request = {
+            name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]
+        }
+        rendered = self.site.answer(scope["path"], scope["query_string"].decode("latin-1"))
+        answer = reply(rendered, scope["method"], request)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": answer.status,
+                "headers": [
+                    (k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items()
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": answer.body})
+
+
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
     """Build the ASGI app for one site; the watchers run for the app's lifetime."""
     site = Site(settings, clock)
-
-    async def page(request: Request) -> Response:
-        rendered = site.answer(request.scope["path"])
-        headers = rendered.headers()
-        if rendered.status == 200 and is_not_modified(
-            request.headers.get("if-none-match"), rendered.etag
-        ):
-            return Response(status_code=304, headers=_validators(headers))
-        return Response(rendered.body, status_code=rendered.status, headers=headers)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -188,6 +279,8 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
         tasks = [asyncio.create_task(site.reloader.publish_when_due(stop))]
         if settings.watch:
             tasks.append(asyncio.create_task(site.reloader.watch_files(stop)))
+        if site.notifier is not None:
+            tasks.append(asyncio.create_task(site.notifier.run(stop)))
         try:
             yield
         finally:
@@ -196,12 +289,4 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    app = Starlette(
-        routes=[Route("/{path:path}", page, methods=["GET", "HEAD"])],
-        lifespan=lifespan,
-    )
-    return app
-
-
-def _validators(headers: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in headers.items() if k in ("etag", "cache-control")}
+    return Starlette(routes=[Route("/{path:path}", Responder(site))], lifespan=lifespan)

@@ -1,41 +1,65 @@
-"""Every HTTP header policy in one place: content types, caching, validators, security."""
+"""Every HTTP header policy in one place: types, caching, validators, coding, CORS, security."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from enum import Enum
+from functools import cached_property
+
+import brotli
 
 
 class Kind(Enum):
-    """What a response is, which decides its type and how long it may be cached."""
+    """What a response is, which decides its type, its freshness and who may fetch it."""
 
     PAGE = "page"
-    RSS = "rss"
-    ATOM = "atom"
+    FEED = "feed"
+    ARCHIVE = "archive"
+    API = "api"
+    OPML = "opml"
+    SITEMAP = "sitemap"
+    TEXT = "text"
     CSS = "css"
     FILE = "file"
     REDIRECT = "redirect"
 
 
-_CONTENT_TYPE = {
-    Kind.PAGE: "text/html; charset=utf-8",
-    Kind.RSS: "application/rss+xml; charset=utf-8",
-    Kind.ATOM: "application/atom+xml; charset=utf-8",
-    Kind.CSS: "text/css; charset=utf-8",
-    Kind.FILE: "application/octet-stream",
-    Kind.REDIRECT: "text/html; charset=utf-8",
+@dataclass(frozen=True)
+class Policy:
+    """How one kind of response is typed, cached and shared."""
+
+    content_type: str
+    cache_control: str
+    cross_origin: bool = False
+    """Feeds, the API and their indexes are for other sites' scripts too; pages are not."""
+
+
+_MINUTE = "public, max-age=60, stale-while-revalidate=300"
+_FEED = "public, max-age=300, stale-while-revalidate=600"
+_HOUR = "public, max-age=3600, stale-while-revalidate=86400"
+POLICIES: Mapping[Kind, Policy] = {
+    Kind.PAGE: Policy("text/html; charset=utf-8", _MINUTE),
+    Kind.FEED: Policy("application/xml; charset=utf-8", _FEED, cross_origin=True),
+    # A full archive document never changes again, except once to gain its next-archive link.
+    Kind.ARCHIVE: Policy(
+        "application/xml; charset=utf-8",
+        "public, max-age=86400, stale-while-revalidate=604800",
+        cross_origin=True,
+    ),
+    Kind.API: Policy("application/json", _MINUTE, cross_origin=True),
+    Kind.OPML: Policy("text/x-opml; charset=utf-8", _HOUR, cross_origin=True),
+    Kind.SITEMAP: Policy("application/xml; charset=utf-8", _FEED),
+    Kind.TEXT: Policy("text/plain; charset=utf-8", _HOUR),
+    Kind.CSS: Policy("text/css; charset=utf-8", _HOUR),
+    Kind.FILE: Policy("application/octet-stream", _HOUR),
+    Kind.REDIRECT: Policy("text/html; charset=utf-8", "public, max-age=3600"),
 }
-_CACHE_CONTROL = {
-    Kind.PAGE: "public, max-age=60, stale-while-revalidate=300",
-    Kind.RSS: "public, max-age=300, stale-while-revalidate=600",
-    Kind.ATOM: "public, max-age=300, stale-while-revalidate=600",
-    Kind.CSS: "public, max-age=3600, stale-while-revalidate=86400",
-    Kind.FILE: "public, max-age=3600, stale-while-revalidate=86400",
-    Kind.REDIRECT: "public, max-age=3600",
-}
-NOT_FOUND_CACHE_CONTROL = "public, max-age=30"
+ERROR_CACHE_CONTROL = "public, max-age=30"
 
 SECURITY_HEADERS: Mapping[str, str] = {
     "x-content-type-options": "nosniff",
@@ -46,43 +70,188 @@ SECURITY_HEADERS: Mapping[str, str] = {
         "base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
     ),
 }
+CORS_HEADERS: Mapping[str, str] = {
+    "access-control-allow-origin": "*",
+    "access-control-expose-headers": "ETag, Last-Modified, Link",
+}
+PREFLIGHT_HEADERS: Mapping[str, str] = {
+    "access-control-allow-methods": "GET, HEAD, OPTIONS",
+    "access-control-allow-headers": "If-None-Match, If-Modified-Since",
+    "access-control-max-age": "86400",
+}
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+
+MIN_COMPRESSED_SIZE = 256
+"""Below this, compression saves less than the header costs."""
+_ENCODING_SUFFIX = {"br": "-br", "gzip": "-gz"}
+
+
+def _compressible(media_type: str) -> bool:
+    base = media_type.split(";", 1)[0].strip()
+    return base.startswith("text/") or base.endswith(("xml", "json")) or base == "image/svg+xml"
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """A finished response body with the headers that belong to it; cacheable per snapshot."""
+    """A finished response body with what its headers need; cacheable per snapshot."""
 
     body: bytes
     kind: Kind
     status: int = 200
     media_type: str | None = None
     location: str | None = None
+    modified: datetime | None = None
+    """When these bytes were first served at this URL; set by the app, not by views."""
+    links: tuple[str, ...] = field(default=())
+    """Values for the Link header (RFC 8288), such as oEmbed discovery."""
 
-    @property
+    @cached_property
     def etag(self) -> str:
         """A strong validator: the body's digest."""
         return '"' + hashlib.sha256(self.body).hexdigest()[:32] + '"'
 
+    @property
+    def content_type(self) -> str:
+        """The media type sent, with its charset."""
+        return self.media_type or POLICIES[self.kind].content_type
+
+    @property
+    def compressible(self) -> bool:
+        """Whether a compressed variant is worth offering."""
+        return _compressible(self.content_type) and len(self.body) >= MIN_COMPRESSED_SIZE
+
+    @cached_property
+    def gzip_body(self) -> bytes:
+        """The gzip variant, computed once per cached body."""
+        return gzip.compress(self.body, compresslevel=9, mtime=0)
+
+    @cached_property
+    def brotli_body(self) -> bytes:
+        """The brotli variant, computed once per cached body."""
+        return bytes(brotli.compress(self.body, quality=11))
+
+    def variant(self, encoding: str | None) -> tuple[bytes, str]:
+        """The body and ETag for a content coding (None for identity)."""
+        if encoding == "br":
+            return self.brotli_body, self.etag[:-1] + _ENCODING_SUFFIX["br"] + '"'
+        if encoding == "gzip":
+            return self.gzip_body, self.etag[:-1] + _ENCODING_SUFFIX["gzip"] + '"'
+        return self.body, self.etag
+
     def headers(self) -> dict[str, str]:
-        """The response headers for this body."""
+        """The response headers for this body, before content negotiation."""
+        policy = POLICIES[self.kind]
         headers = {
-            "content-type": self.media_type or _CONTENT_TYPE[self.kind],
-            "cache-control": (
-                _CACHE_CONTROL[self.kind] if self.status < 400 else NOT_FOUND_CACHE_CONTROL
-            ),
+            "content-type": self.content_type,
+            "cache-control": policy.cache_control if self.status < 400 else ERROR_CACHE_CONTROL,
             "etag": self.etag,
             **SECURITY_HEADERS,
         }
+        if self.modified is not None:
+            headers["last-modified"] = http_date(self.modified)
+        if self.compressible:
+            headers["vary"] = "Accept-Encoding"
+        if policy.cross_origin:
+            headers.update(CORS_HEADERS)
         if self.location is not None:
             headers["location"] = self.location
+        if self.links:
+            headers["link"] = ", ".join(self.links)
         return headers
 
 
-def is_not_modified(if_none_match: str | None, etag: str) -> bool:
-    """Whether a conditional request's validators match our ETag (RFC 9110, weak compare)."""
-    if not if_none_match:
-        return False
-    if if_none_match.strip() == "*":
-        return True
-    candidates = {c.strip().removeprefix("W/") for c in if_none_match.split(",")}
-    return etag in candidates
+@dataclass(frozen=True)
+class Reply:
+    """What goes on the wire for one request: status, headers and body."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def reply(rendered: Rendered, method: str, request: Mapping[str, str]) -> Reply:
+    """Negotiate coding and validators for one request; HEAD gets GET's headers and no body."""
+    if method == "OPTIONS":
+        headers = {"allow": ALLOWED_METHODS}
+        if POLICIES[rendered.kind].cross_origin:
+            headers.update(CORS_HEADERS)
+            headers.update(PREFLIGHT_HEADERS)
+        return Reply(204, headers, b"")
+    if method not in ("GET", "HEAD"):
+        return Reply(405, {"allow": ALLOWED_METHODS, "content-type": "text/plain"}, b"")
+    headers = rendered.headers()
+    encoding = choose_encoding(request.get("accept-encoding")) if rendered.compressible else None
+    body, etag = rendered.variant(encoding)
+    headers["etag"] = etag
+    if encoding is not None:
+        headers["content-encoding"] = encoding
+    if rendered.status == 200 and is_not_modified(
+        rendered.etag,
+        rendered.modified,
+        request.get("if-none-match"),
+        request.get("if-modified-since"),
+    ):
+        kept = {k: v for k, v in headers.items() if k not in _ENTITY_HEADERS}
+        return Reply(304, kept, b"")
+    headers["content-length"] = str(len(body))
+    return Reply(rendered.status, headers, b"" if method == "HEAD" else body)
+
+
+_ENTITY_HEADERS = frozenset({"content-type", "content-encoding", "content-length", "location"})
+
+
+def choose_encoding(accept_encoding: str | None) -> str | None:
+    """The best coding the client accepts (brotli, then gzip), or None for identity."""
+    if not accept_encoding:
+        return None
+    weights: dict[str, float] = {}
+    for item in accept_encoding.split(","):
+        name, _, params = item.strip().partition(";")
+        quality = 1.0
+        key, _, value = params.strip().partition("=")
+        if key.strip() == "q":
+            try:
+                quality = float(value)
+            except ValueError:
+                quality = 0.0
+        weights[name.strip().lower()] = quality
+    for coding in ("br", "gzip"):
+        if weights.get(coding, weights.get("*", 0.0)) > 0:
+            return coding
+    return None
+
+
+def is_not_modified(
+    etag: str,
+    modified: datetime | None,
+    if_none_match: str | None,
+    if_modified_since: str | None = None,
+) -> bool:
+    """Whether a conditional GET may get a 304 (RFC 9110 section 13.2.2)."""
+    if if_none_match:
+        if if_none_match.strip() == "*":
+            return True
+        # Any coding of the same bytes matches: the client's copy is still current.
+        candidates = {_base_etag(c.strip().removeprefix("W/")) for c in if_none_match.split(",")}
+        return etag in candidates
+    if if_modified_since and modified is not None:
+        try:
+            since = parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError, IndexError):
+            return False
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+        return modified.replace(microsecond=0) <= since
+    return False
+
+
+def _base_etag(tag: str) -> str:
+    for suffix in _ENCODING_SUFFIX.values():
+        if tag.endswith(suffix + '"'):
+            return tag[: -len(suffix) - 1] + '"'
+    return tag
+
+
+def http_date(moment: datetime) -> str:
+    """An IMF-fixdate, as Last-Modified wants it."""
+    return format_datetime(moment.astimezone(UTC), usegmt=True)

@@ -10,6 +10,17 @@ from babel.dates import format_date, format_time, get_timezone_gmt
 
 _LABELS: dict[str, dict[str, str]] = {
     "en": {
+        "all_feeds": "All feeds",
+        "all_feeds_intro": (
+            "Subscribe to any part of the site in a feed reader. Each feed comes as RSS, "
+            "Atom and JSON Feed; they hold the same articles in full."
+        ),
+        "site_feeds": "The whole site",
+        "section_feeds": "Sections",
+        "tag_feeds": "Keywords",
+        "opml": "Subscribe to every section at once",
+        "opml_text": "An OPML file of all section feeds, to import into a feed reader.",
+        "license": "Licence",
         "skip": "Skip to main content",
         "colon": ": ",
         "home": "Home",
@@ -44,6 +55,17 @@ _LABELS: dict[str, dict[str, str]] = {
         "moved": "This page has moved to {url}.",
     },
     "zh-Hant": {
+        "all_feeds": "全部訂閱源",
+        "all_feeds_intro": (
+            "在閱讀器中訂閱本站任何部分。"
+            "每個訂閱源都有 RSS、Atom 和 JSON Feed 三種格式，內容相同，均為全文。"
+        ),
+        "site_feeds": "全站",
+        "section_feeds": "欄目",
+        "tag_feeds": "關鍵詞",
+        "opml": "一次訂閱所有欄目",
+        "opml_text": "包含所有欄目訂閱源的 OPML 檔案，可匯入閱讀器。",
+        "license": "授權",
         "skip": "跳至主要內容",
         "colon": "：",
         "home": "首頁",
@@ -78,6 +100,17 @@ _LABELS: dict[str, dict[str, str]] = {
         "moved": "本頁已移至 {url}。",
     },
     "zh-Hans": {
+        "all_feeds": "全部订阅源",
+        "all_feeds_intro": (
+            "在阅读器中订阅本站任何部分。"
+            "每个订阅源都有 RSS、Atom 和 JSON Feed 三种格式，内容相同，均为全文。"
+        ),
+        "site_feeds": "全站",
+        "section_feeds": "栏目",
+        "tag_feeds": "关键词",
+        "opml": "一次订阅所有栏目",
+        "opml_text": "包含所有栏目订阅源的 OPML 文件，可导入阅读器。",
+        "license": "授权",
         "skip": "跳至主要内容",
         "colon": "：",
         "home": "首页",

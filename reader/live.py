@@ -17,6 +17,8 @@ from reader.store import Snapshot, SnapshotHolder, build_snapshot
 
 log = logging.getLogger("reader")
 Clock = Callable[[], datetime]
+Listener = Callable[[Snapshot, Snapshot], None]
+"""Told (old, new) after each swap, in the reload thread."""
 WATCH_DEBOUNCE_MS = 150
 """Short, so an edit shows within a second; editors' save bursts still coalesce."""
 MAX_SLEEP_SECONDS = 1.0
@@ -59,21 +61,33 @@ class Reloader:
         # Reloads and republishes run in worker threads; one at a time, so a republish built
         # from an older catalog can never replace a newer reload.
         self._lock = threading.Lock()
+        self.listeners: list[Listener] = []
 
     def reload(self) -> None:
         """Re-read the files and swap in a new snapshot."""
         with self._lock:
+            old = self.holder.current
             before = set(self.holder.catalog.problems)
             snapshot, catalog = load_site(self.settings, self.clock(), self.cache)
             self.holder.swap(snapshot, catalog)
         log_problems([p for p in catalog.problems if p not in before])
         log.info("reloaded: %d published articles", len(snapshot.articles))
+        self._tell(old, snapshot)
 
     def republish(self) -> None:
         """Re-decide publication from the files already read (a future article came due)."""
         with self._lock:
-            catalog = self.holder.catalog
-            self.holder.swap(build_snapshot(self.settings, catalog, self.clock()), catalog)
+            old, catalog = self.holder.current, self.holder.catalog
+            snapshot = build_snapshot(self.settings, catalog, self.clock())
+            self.holder.swap(snapshot, catalog)
+        self._tell(old, snapshot)
+
+    def _tell(self, old: Snapshot, new: Snapshot) -> None:
+        for listener in self.listeners:
+            try:
+                listener(old, new)
+            except Exception:  # a listener's failure must not undo or stop a reload
+                log.exception("a reload listener failed")
 
     async def watch_files(self, stop: asyncio.Event) -> None:
         """Reload whenever something under the site folder changes."""
@@ -88,7 +102,7 @@ class Reloader:
     async def publish_when_due(self, stop: asyncio.Event) -> None:
         """Sleep until the next scheduled article is due, then republish."""
         while not stop.is_set():
-            due = self.holder.current.next_publication
+            due = self.holder.current.refresh_at
             delay = MAX_SLEEP_SECONDS
             if due is not None:
                 delay = min(max((due - self.clock()).total_seconds(), 0.0), MAX_SLEEP_SECONDS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
@@ -44,9 +44,13 @@ class Snapshot:
     articles: tuple[Article, ...]
     """Published articles, newest first."""
     problems: tuple[Problem, ...]
-    next_publication: datetime | None
-    """When the next future-dated article becomes due; the holder rebuilds then."""
+    refresh_at: datetime | None
+    """When the snapshot next goes stale: a future-dated article comes due, or an article
+    leaves the recent window; the holder rebuilds then."""
+    recent: tuple[Article, ...]
+    """Articles published within ``RECENT_WINDOW`` before ``built_at``, newest first."""
     _by_key: Mapping[tuple[str, ...], Article]
+    _by_id: Mapping[str, Article]
     _children: Mapping[SectionKey, tuple[Section, ...]]
     _in_section: Mapping[SectionKey, tuple[Article, ...]]
     _in_tree: Mapping[SectionKey, tuple[Article, ...]]
@@ -59,6 +63,10 @@ class Snapshot:
     def article(self, key: tuple[str, ...]) -> Article | None:
         """The published article at these path segments, if any."""
         return self._by_key.get(key)
+
+    def article_by_id(self, article_id: str) -> Article | None:
+        """The published article with this stable id, if any."""
+        return self._by_id.get(article_id)
 
     def section(self, key: SectionKey) -> Section | None:
         """The section at these path segments, if any."""
@@ -93,6 +101,10 @@ class Snapshot:
         return self._aliases.get(path.rstrip("/") + "/")
 
 
+RECENT_WINDOW = timedelta(days=2)
+"""How long an article counts as news (the Google News sitemap lists only these)."""
+
+
 def tag_slug(name: str) -> str:
     """The URL segment of a tag: case-folded, spaces as hyphens; Chinese is kept as is."""
     return "-".join(name.casefold().split())
@@ -111,6 +123,9 @@ def build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snaps
         reverse=True,
     )
     upcoming = [a.date for a in catalog.articles if not a.draft and a.date > now]
+    recent = tuple(a for a in published if a.date > now - RECENT_WINDOW)
+    if recent:
+        upcoming.append(recent[-1].date + RECENT_WINDOW)
     sections = dict(catalog.sections)
     children: dict[SectionKey, list[Section]] = {}
     for section in sections.values():
@@ -143,8 +158,10 @@ def build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snaps
         sections=MappingProxyType(sections),
         articles=tuple(published),
         problems=catalog.problems,
-        next_publication=min(upcoming) if upcoming else None,
+        refresh_at=min(upcoming) if upcoming else None,
+        recent=recent,
         _by_key=MappingProxyType({a.key: a for a in published}),
+        _by_id=MappingProxyType({a.id: a for a in published}),
         _children=MappingProxyType(
             {k: tuple(sorted(v, key=lambda s: (s.weight, s.title))) for k, v in children.items()}
         ),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from reader.config import Settings
 from reader.model import Article, SectionKey
@@ -12,6 +13,17 @@ from reader.model import Article, SectionKey
 TAGS = "tags"
 ASSETS = "_assets"
 PAGE = "page"
+FEEDS = "feeds"
+API_ARTICLES = ("api", "v1", "articles")
+ROOT_FILES = {
+    "feeds.opml": "opml",
+    "sitemap.xml": "sitemap",
+    "news-sitemap.xml": "news_sitemap",
+    "robots.txt": "robots",
+    "oembed": "oembed",
+}
+_ARCHIVE = re.compile(r"(rss|atom)-archive-([1-9][0-9]{0,8})\.xml")
+_SITEMAP_PART = re.compile(r"sitemap-([1-9][0-9]{0,8})\.xml")
 
 
 class FeedFormat(Enum):
@@ -19,16 +31,30 @@ class FeedFormat(Enum):
 
     RSS = "rss.xml"
     ATOM = "atom.xml"
+    JSON = "feed.json"
 
     @property
     def media_type(self) -> str:
         """The registered media type of this format."""
-        return "application/rss+xml" if self is FeedFormat.RSS else "application/atom+xml"
+        return _FEED_MEDIA_TYPES[self]
 
     @property
     def label(self) -> str:
         """The format's usual name."""
-        return "RSS" if self is FeedFormat.RSS else "Atom"
+        return _FEED_LABELS[self]
+
+    @property
+    def archived(self) -> bool:
+        """Whether this format has RFC 5005 archive documents (the XML formats do)."""
+        return self is not FeedFormat.JSON
+
+
+_FEED_MEDIA_TYPES = {
+    FeedFormat.RSS: "application/rss+xml",
+    FeedFormat.ATOM: "application/atom+xml",
+    FeedFormat.JSON: "application/feed+json",
+}
+_FEED_LABELS = {FeedFormat.RSS: "RSS", FeedFormat.ATOM: "Atom", FeedFormat.JSON: "JSON Feed"}
 
 
 @dataclass(frozen=True)
@@ -75,6 +101,54 @@ def feed_path(scope: FeedScope, fmt: FeedFormat) -> str:
     return section_path(scope.section or ()) + fmt.value
 
 
+def archive_path(scope: FeedScope, fmt: FeedFormat, number: int) -> str:
+    """One RFC 5005 archive document of a feed: number 1 holds the oldest entries."""
+    return (
+        feed_path(scope, fmt).removesuffix(fmt.value) + f"{fmt.name.lower()}-archive-{number}.xml"
+    )
+
+
+def feeds_index_path() -> str:
+    """The human-readable list of every feed."""
+    return f"/{FEEDS}/"
+
+
+def opml_path() -> str:
+    """The OPML subscription list of all section feeds."""
+    return "/feeds.opml"
+
+
+def sitemap_path(part: int | None = None) -> str:
+    """The sitemap (or its index), or one numbered part of a large one."""
+    return "/sitemap.xml" if part is None else f"/sitemap-{part}.xml"
+
+
+def news_sitemap_path() -> str:
+    """The Google News sitemap of recent articles."""
+    return "/news-sitemap.xml"
+
+
+def robots_path() -> str:
+    """robots.txt."""
+    return "/robots.txt"
+
+
+def api_articles_path(query: dict[str, str] | None = None) -> str:
+    """The partner API's article list, with optional query parameters."""
+    path = "/" + "/".join(API_ARTICLES)
+    return path + ("?" + urlencode(sorted(query.items())) if query else "")
+
+
+def api_article_path(article: Article) -> str:
+    """One article in the partner API, named by its stable id."""
+    return api_articles_path() + "/" + quote(article.id, safe="/@:+-._~")
+
+
+def oembed_path(url: str | None = None) -> str:
+    """The oEmbed endpoint, optionally asked about one page's URL."""
+    return "/oembed" + ("?" + urlencode({"url": url, "format": "json"}) if url else "")
+
+
 def feed_page_path(scope: FeedScope) -> str:
     """The HTML page that a feed mirrors."""
     if scope.tag is not None:
@@ -106,9 +180,12 @@ class Target:
     """What a request path names, before the snapshot is asked whether it exists."""
 
     kind: str
-    """One of: home, section, content, tags, tag, feed, asset."""
+    """One of: home, content, tags, tag, feed, archive, asset, feeds, opml, sitemap,
+    sitemap_part, news_sitemap, robots, oembed, api_articles, api_article."""
     segments: tuple[str, ...] = ()
     page: int = 1
+    number: int = 0
+    """The archive document or sitemap part asked for."""
     feed: FeedFormat | None = None
     tag: str | None = None
     canonical: str | None = None
@@ -123,12 +200,27 @@ def resolve(path: str) -> Target:
         return Target("home")
     if parts[0] == ASSETS and len(parts) >= 2:
         return Target("asset", tuple(parts[1:]))
+    if len(parts) == 1 and parts[0] in ROOT_FILES and not trailing:
+        return Target(ROOT_FILES[parts[0]])
+    if len(parts) == 1 and (part := _SITEMAP_PART.fullmatch(parts[0])):
+        return Target("sitemap_part", number=int(part[1]))
+    if parts == [FEEDS]:
+        return Target("feeds", canonical=None if trailing else feeds_index_path())
+    if tuple(parts[:3]) == API_ARTICLES:
+        if len(parts) == 3:
+            return Target("api_articles")
+        return Target("api_article", tuple(parts[3:]))
     feeds = {fmt.value: fmt for fmt in FeedFormat}
-    if parts[-1] in feeds:
-        fmt, rest = feeds[parts[-1]], parts[:-1]
+    archive = _ARCHIVE.fullmatch(parts[-1])
+    if parts[-1] in feeds or archive:
+        if archive:
+            kind, fmt, number = "archive", FeedFormat[archive[1].upper()], int(archive[2])
+        else:
+            kind, fmt, number = "feed", feeds[parts[-1]], 0
+        rest = parts[:-1]
         if rest[:1] == [TAGS] and len(rest) == 2:
-            return Target("feed", feed=fmt, tag=rest[1])
-        return Target("feed", tuple(rest), feed=fmt)
+            return Target(kind, feed=fmt, tag=rest[1], number=number)
+        return Target(kind, tuple(rest), feed=fmt, number=number)
     page = 1
     if len(parts) >= 2 and parts[-2] == PAGE and parts[-1].isdigit():
         page, parts = int(parts[-1]), parts[:-2]

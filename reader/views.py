@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from html import escape
 
 from jinja2 import Environment
 
 from feeds import feed_title
+from feeds.opml import section_tree
+from feeds.scope import feed_description
 from reader.headers import Kind, Rendered
 from reader.i18n import Labels
 from reader.model import Article, Section, SectionKey
@@ -22,14 +24,19 @@ from reader.urls import (
     absolute,
     article_path,
     asset_path,
+    feed_page_path,
     feed_path,
+    feeds_index_path,
     home_path,
+    oembed_path,
+    opml_path,
     section_path,
     tag_path,
     tags_path,
 )
 
 STYLESHEET = "style.css"
+OEMBED_MEDIA_TYPE = "application/json+oembed"
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,11 @@ class Chrome:
     contact: str
     home_url: str
     stylesheet: str
+    license_url: str
+    license_name: str
+    feeds_url: str
+    oembed_url: str | None = None
+    """oEmbed discovery, on article pages."""
 
 
 @dataclass(frozen=True)
@@ -170,8 +182,10 @@ def article_page(snapshot: Snapshot, environment: Environment, article: Article)
     )
     feeds = _feeds(snapshot, FeedScope(section=article.section)) + _feeds(snapshot, FeedScope())
     chrome = _chrome(snapshot, lang, article.title, article_path(article), trail, feeds)
+    oembed = absolute(settings, oembed_path(absolute(settings, article_path(article))))
+    chrome = replace(chrome, oembed_url=oembed)
     neighbours = snapshot.neighbours(article)
-    return _page(
+    rendered = _page(
         environment,
         "article.html",
         chrome=chrome,
@@ -181,6 +195,56 @@ def article_page(snapshot: Snapshot, environment: Environment, article: Article)
         previous=_neighbour(neighbours.previous, lang),
         next=_neighbour(neighbours.next, lang),
         tags=tuple(Crumb(name, tag_path(tag_slug(name))) for name in article.tags),
+    )
+    discovery = f'<{oembed}>; rel="alternate"; type="{OEMBED_MEDIA_TYPE}"'
+    return replace(rendered, links=(discovery,))
+
+
+@dataclass(frozen=True)
+class FeedGroup:
+    """One subscribable scope on the feeds page, in all its formats."""
+
+    title: str
+    description: str
+    page_url: str
+    links: tuple[FeedLink, ...]
+    depth: int = 0
+
+
+def feeds_page(snapshot: Snapshot, environment: Environment) -> Rendered:
+    """Every feed the site offers, with what it holds, and the OPML list."""
+    settings = snapshot.settings
+    labels = Labels(settings.language)
+    trail = (Crumb(labels["home"], home_path()), Crumb(labels["all_feeds"], feeds_index_path()))
+    chrome = _chrome(
+        snapshot,
+        settings.language,
+        labels["all_feeds"],
+        feeds_index_path(),
+        trail,
+        _feeds(snapshot, FeedScope()),
+    )
+
+    def group(scope: FeedScope, depth: int = 0) -> FeedGroup:
+        return FeedGroup(
+            feed_title(snapshot, scope),
+            feed_description(snapshot, scope),
+            feed_page_path(scope),
+            _feeds(snapshot, scope),
+            depth,
+        )
+
+    sections = tuple(
+        group(FeedScope(section=key), len(key) - 1) for key in section_tree(snapshot) if key
+    )
+    return _page(
+        environment,
+        "feeds.html",
+        chrome=chrome,
+        site=group(FeedScope()),
+        sections=sections,
+        tags=tuple(group(FeedScope(tag=tag.slug)) for tag in snapshot.tags()),
+        opml_url=opml_path(),
     )
 
 
@@ -277,6 +341,9 @@ def _chrome(
         contact=settings.contact,
         home_url=home_path(),
         stylesheet=asset_path(STYLESHEET),
+        license_url=settings.license,
+        license_name=settings.license_name,
+        feeds_url=feeds_index_path(),
     )
 
 

@@ -25,6 +25,10 @@ timezone = "Asia/Shanghai"
 footer = ["Licence No. 123", "Registration 456"]
 copyright = "© Test Gazette"
 contact = "desk@example.org"
+license = "https://creativecommons.org/licenses/by/4.0/"
+license_name = "CC BY 4.0"
+usage_terms = "Republish in full with a link to the original."
+link_allowlist = ["partner.example"]
 """
 
 
@@ -90,6 +94,16 @@ class SiteFactory:
 NOW = datetime.fromisoformat("2026-11-28T12:00:00+08:00")
 
 
+class MovingClock:
+    """A clock a test sets by hand."""
+
+    def __init__(self, moment: datetime = NOW) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
 def fixed_clock(moment: datetime = NOW) -> Clock:
     """A clock that always says ``moment``."""
     return lambda: moment
@@ -108,6 +122,10 @@ class Client:
     def head(self, path: str, **kwargs: Any) -> httpx.Response:
         """HEAD a path."""
         return asyncio.run(self._request("HEAD", path, **kwargs))
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Any method on a path."""
+        return asyncio.run(self._request(method, path, **kwargs))
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         transport = httpx.ASGITransport(app=self.app)

@@ -1,28 +1,127 @@
-"""The header policy: each kind of response gets its own type and freshness."""
+"""The header policy: types, freshness, validators, content coding, CORS, methods."""
 
 from __future__ import annotations
 
+import gzip
+from datetime import timedelta
+
+import brotli
 import pytest
 
-from reader.headers import Kind, Rendered, is_not_modified
-from tests.factories import SiteFactory, make_client
+from reader.app import Site
+from reader.headers import (
+    POLICIES,
+    Kind,
+    Rendered,
+    choose_encoding,
+    http_date,
+    is_not_modified,
+    reply,
+)
+from tests.factories import NOW, MovingClock, SiteFactory, make_client
+
+BODY = b"<!doctype html><p>" + "海灣市新聞".encode() * 100
 
 
-def test_every_kind_has_its_own_policy() -> None:
-    policies = {kind: Rendered(b"x", kind).headers() for kind in Kind}
-    assert len(set(Kind)) == len(Kind.__members__), "no kind may alias another"
-    assert "max-age=60," in policies[Kind.PAGE]["cache-control"]
-    assert policies[Kind.REDIRECT]["cache-control"] == "public, max-age=3600"
-    assert policies[Kind.RSS]["content-type"] == "application/rss+xml; charset=utf-8"
+def test_every_kind_has_a_policy_and_only_machine_formats_are_shared() -> None:
+    assert set(POLICIES) == set(Kind)
+    shared = {kind for kind, policy in POLICIES.items() if policy.cross_origin}
+    assert shared == {Kind.FEED, Kind.ARCHIVE, Kind.API, Kind.OPML}
+    assert "max-age=60," in Rendered(b"x", Kind.PAGE).headers()["cache-control"]
+    archive = Rendered(b"x", Kind.ARCHIVE).headers()["cache-control"]
+    feed = Rendered(b"x", Kind.FEED).headers()["cache-control"]
+    assert "max-age=86400" in archive and "max-age=300" in feed
     assert Rendered(b"x", Kind.PAGE, status=404).headers()["cache-control"] == "public, max-age=30"
 
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [(None, False), ('"abc"', True), ('W/"abc"', True), ('"x", "abc"', True), ("*", True)],
+    [
+        (None, False),
+        ('"abc"', True),
+        ('W/"abc"', True),
+        ('"x", "abc"', True),
+        ('"abc-br"', True),
+        ('"abc-gz"', True),
+        ('"abd"', False),
+        ("*", True),
+    ],
 )
 def test_if_none_match(header: str | None, expected: bool) -> None:
-    assert is_not_modified(header, '"abc"') is expected
+    assert is_not_modified('"abc"', None, header) is expected
+
+
+def test_if_modified_since_is_ignored_when_if_none_match_is_sent() -> None:
+    since = http_date(NOW)
+    assert is_not_modified('"abc"', NOW, None, since)
+    assert not is_not_modified('"abc"', NOW + timedelta(seconds=1), None, since)
+    assert not is_not_modified('"abc"', NOW, '"other"', since)
+    assert not is_not_modified('"abc"', NOW, None, "not a date")
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, None),
+        ("gzip", "gzip"),
+        ("gzip, deflate, br", "br"),
+        ("br;q=0, gzip;q=0.5", "gzip"),
+        ("*", "br"),
+        ("identity", None),
+        ("gzip;q=0", None),
+    ],
+)
+def test_choose_encoding(header: str | None, expected: str | None) -> None:
+    assert choose_encoding(header) == expected
+
+
+def test_reply_compresses_once_and_each_coding_has_its_own_etag() -> None:
+    rendered = Rendered(BODY, Kind.PAGE, modified=NOW)
+    plain = reply(rendered, "GET", {})
+    zipped = reply(rendered, "GET", {"accept-encoding": "gzip"})
+    squeezed = reply(rendered, "GET", {"accept-encoding": "br"})
+    assert plain.body == BODY and "content-encoding" not in plain.headers
+    assert gzip.decompress(zipped.body) == BODY and zipped.headers["content-encoding"] == "gzip"
+    assert brotli.decompress(squeezed.body) == BODY
+    assert len(squeezed.body) < len(BODY) / 2
+    etags = {plain.headers["etag"], zipped.headers["etag"], squeezed.headers["etag"]}
+    assert len(etags) == 3
+    assert all(r.headers["vary"] == "Accept-Encoding" for r in (plain, zipped, squeezed))
+    assert rendered.gzip_body is rendered.gzip_body, "computed once per body"
+    assert plain.headers["last-modified"] == http_date(NOW)
+    tiny = reply(Rendered(b"x", Kind.PAGE), "GET", {"accept-encoding": "br"})
+    assert "content-encoding" not in tiny.headers
+
+
+def test_head_gets_gets_headers_without_a_body() -> None:
+    rendered = Rendered(BODY, Kind.PAGE)
+    get = reply(rendered, "GET", {"accept-encoding": "br"})
+    head = reply(rendered, "HEAD", {"accept-encoding": "br"})
+    assert head.body == b"" and head.headers == get.headers
+    assert head.headers["content-length"] == str(len(get.body))
+
+
+def test_not_modified_carries_validators_and_no_entity_headers() -> None:
+    rendered = Rendered(BODY, Kind.FEED, modified=NOW)
+    first = reply(rendered, "GET", {"accept-encoding": "gzip"})
+    again = reply(
+        rendered, "GET", {"accept-encoding": "gzip", "if-none-match": first.headers["etag"]}
+    )
+    assert again.status == 304 and again.body == b""
+    assert again.headers["etag"] == first.headers["etag"]
+    assert again.headers["access-control-allow-origin"] == "*"
+    assert "content-type" not in again.headers and "content-length" not in again.headers
+    by_date = reply(rendered, "GET", {"if-modified-since": first.headers["last-modified"]})
+    assert by_date.status == 304
+
+
+def test_other_methods_are_refused_and_preflight_is_answered() -> None:
+    assert reply(Rendered(BODY, Kind.PAGE), "POST", {}).status == 405
+    preflight = reply(Rendered(BODY, Kind.FEED), "OPTIONS", {})
+    assert preflight.status == 204
+    assert "If-None-Match" in preflight.headers["access-control-allow-headers"]
+    page = reply(Rendered(BODY, Kind.PAGE), "OPTIONS", {})
+    assert "access-control-allow-origin" not in page.headers
 
 
 def test_served_headers(site: SiteFactory) -> None:
@@ -33,5 +132,44 @@ def test_served_headers(site: SiteFactory) -> None:
     assert page.headers["x-content-type-options"] == "nosniff"
     assert "script-src" not in page.headers["content-security-policy"]
     assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert "access-control-allow-origin" not in page.headers
+    assert page.headers["last-modified"] == http_date(NOW)
     assert client.get("/old/").headers["cache-control"] == "public, max-age=3600"
-    assert client.get("/rss.xml").headers["cache-control"].startswith("public, max-age=300")
+    feed = client.get("/rss.xml")
+    assert feed.headers["cache-control"].startswith("public, max-age=300")
+    assert feed.headers["access-control-allow-origin"] == "*"
+    assert client.get("/api/v1/articles").headers["access-control-allow-origin"] == "*"
+    assert client.request("DELETE", "/news/a/").status_code == 405
+
+
+def test_served_compression_and_conditional_get(site: SiteFactory) -> None:
+    site.article("news/a.md", body="A paragraph of the article. " * 40)
+    client = make_client(site)
+    for coding in ("br", "gzip"):
+        response = client.get("/news/a/", headers={"accept-encoding": coding})
+        assert response.headers["content-encoding"] == coding
+        assert b"A paragraph of the article." in response.content
+        again = client.get(
+            "/news/a/",
+            headers={"accept-encoding": coding, "if-none-match": response.headers["etag"]},
+        )
+        assert again.status_code == 304 and again.content == b""
+    head = client.head("/news/a/", headers={"accept-encoding": "identity"})
+    assert head.status_code == 200 and head.content == b""
+    assert int(head.headers["content-length"]) > 1000
+
+
+def test_last_modified_moves_only_when_a_urls_bytes_change(site: SiteFactory) -> None:
+    site.article("news/a.md", title="First")
+    site.article("sports/b.md", title="Second")
+    clock = MovingClock()
+    server = Site(site.settings(), clock)
+    news_feed, sports_feed = server.answer("/news/rss.xml"), server.answer("/sports/rss.xml")
+    assert news_feed.modified == sports_feed.modified == NOW
+    clock.moment = NOW + timedelta(minutes=5)
+    site.article("news/a.md", title="First, corrected")
+    server.reloader.reload()
+    assert server.answer("/sports/rss.xml").modified == NOW
+    assert server.answer("/sports/rss.xml").etag == sports_feed.etag
+    changed = server.answer("/news/rss.xml")
+    assert changed.modified == clock.moment and changed.etag != news_feed.etag

@@ -161,6 +161,7 @@ def test_feed_autodiscovery_fits_the_page(client: Client) -> None:
     assert tag.xpath("//link[@rel='alternate']/@href") == [
         "/tags/transport/rss.xml",
         "/tags/transport/atom.xml",
+        "/tags/transport/feed.json",
     ]
 
 
@@ -222,7 +223,9 @@ def test_drafts_and_future_articles_are_never_shown(newsroom: SiteFactory) -> No
     newsroom.article(
         "topics/east/news/future.md", title="FUTURE-X", date="2027-01-01T00:00:00+08:00"
     )
-    client = make_client(newsroom)
+    # A one-entry feed length, so every older article is in an archive document too.
+    client = make_client(newsroom, feed_length=1)
+    assert client.get("/topics/east/news/rss-archive-2.xml").status_code == 200
     for path in (
         "/",
         "/topics/",
@@ -232,8 +235,19 @@ def test_drafts_and_future_articles_are_never_shown(newsroom: SiteFactory) -> No
         "/tags/transport/",
         "/rss.xml",
         "/atom.xml",
+        "/feed.json",
         "/topics/east/news/rss.xml",
+        "/topics/east/news/feed.json",
+        "/topics/east/news/rss-archive-1.xml",
+        "/topics/east/news/rss-archive-2.xml",
         "/tags/transport/atom.xml",
+        "/tags/transport/atom-archive-1.xml",
+        "/feeds/",
+        "/feeds.opml",
+        "/sitemap.xml",
+        "/news-sitemap.xml",
+        "/api/v1/articles?limit=100",
+        "/api/v1/articles?section=topics/east/news&tag=transport",
     ):
         body = client.get(path).text
         assert "DRAFT-X" not in body and "FUTURE-X" not in body, path

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from reader.loader import load_catalog
-from reader.store import Snapshot, build_snapshot
+from reader.store import RECENT_WINDOW, Snapshot, build_snapshot
 from tests.factories import NOW, SiteFactory
 
 
@@ -31,7 +31,7 @@ def test_drafts_and_future_articles_are_in_no_part_of_the_snapshot(site: SiteFac
     assert live is not None
     neighbours = snapshot.neighbours(live)
     assert neighbours.previous is None and neighbours.next is None
-    assert snapshot.next_publication == datetime.fromisoformat("2026-12-25T09:00:00+08:00")
+    assert snapshot.refresh_at == datetime.fromisoformat("2026-12-25T09:00:00+08:00")
 
 
 def test_a_future_article_appears_once_its_time_comes(site: SiteFactory) -> None:
@@ -42,7 +42,8 @@ def test_a_future_article_appears_once_its_time_comes(site: SiteFactory) -> None
     after = build_snapshot(settings, catalog, datetime.fromisoformat("2026-12-25T09:00:00+08:00"))
     assert before.articles == ()
     assert [a.slug for a in after.articles] == ["future"]
-    assert after.next_publication is None
+    # Next it goes stale when the article leaves the two-day news window.
+    assert after.refresh_at == after.articles[0].date + RECENT_WINDOW
 
 
 def test_neighbours_within_a_section_by_date_and_nothing_past_the_ends(site: SiteFactory) -> None:

@@ -1,0 +1,111 @@
+"""What a feed holds and says about itself: its articles, archive pages, title and entry HTML."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+from urllib.parse import urljoin
+
+from reader.i18n import Labels
+from reader.markdown import sanitize
+from reader.model import Article
+from reader.store import Snapshot
+from reader.urls import FeedScope, absolute, article_path
+
+
+def scope_articles(snapshot: Snapshot, scope: FeedScope) -> Sequence[Article]:
+    """Every published article of a scope, newest first."""
+    if scope.tag is not None:
+        tag = snapshot.tag(scope.tag)
+        return tag.articles if tag else ()
+    return snapshot.section_articles(scope.section or ())
+
+
+def scope_exists(snapshot: Snapshot, scope: FeedScope) -> bool:
+    """Whether the section or tag a feed is for exists in this snapshot."""
+    if scope.tag is not None:
+        return snapshot.tag(scope.tag) is not None
+    return snapshot.section(scope.section or ()) is not None
+
+
+def feed_articles(snapshot: Snapshot, scope: FeedScope) -> Sequence[Article]:
+    """The subscription feed's entries: the newest, at most the configured feed length."""
+    return scope_articles(snapshot, scope)[: snapshot.settings.feed_length]
+
+
+@dataclass(frozen=True)
+class Archives:
+    """A scope's RFC 5005 archive documents: fixed pages of the oldest entries first.
+
+    Page ``n`` holds the ``n``-th full run of ``feed_length`` articles counted from the
+    oldest, so a full page never changes as new articles arrive. Entries not yet on a
+    full page are all in the subscription feed, which links to the newest page.
+    """
+
+    articles: Sequence[Article]
+    """Every article of the scope, newest first."""
+    size: int
+
+    @property
+    def count(self) -> int:
+        """How many full archive documents there are."""
+        return len(self.articles) // self.size
+
+    def page(self, number: int) -> Sequence[Article]:
+        """The articles of archive ``number`` (1 is the oldest), newest first."""
+        oldest_first = self.articles[::-1]
+        return oldest_first[(number - 1) * self.size : number * self.size][::-1]
+
+
+def archives(snapshot: Snapshot, scope: FeedScope) -> Archives:
+    """The archive documents of a scope."""
+    return Archives(scope_articles(snapshot, scope), snapshot.settings.feed_length)
+
+
+def feed_title(snapshot: Snapshot, scope: FeedScope) -> str:
+    """A feed's human title: what it holds, then the site's name."""
+    settings = snapshot.settings
+    if scope.tag is not None:
+        tag = snapshot.tag(scope.tag)
+        name = tag.name if tag else scope.tag
+        return f"{Labels(settings.language).format('tag_title', tag=name)} - {settings.title}"
+    section = snapshot.section(scope.section or ())
+    if section is None or not section.key:
+        return settings.title
+    trail = " - ".join(s.title for s in reversed(snapshot.ancestors(section.key)))
+    return f"{trail} - {settings.title}"
+
+
+def feed_description(snapshot: Snapshot, scope: FeedScope) -> str:
+    """A line about the feed: the section's description, else the site's, else its title."""
+    section = snapshot.section(scope.section or ()) if scope.tag is None else None
+    if section is not None and section.description:
+        return section.description
+    return snapshot.settings.description or feed_title(snapshot, scope)
+
+
+def byline(snapshot: Snapshot, article: Article) -> str:
+    """Who an entry is by: its author, else its source, else the site."""
+    return article.author or article.source or snapshot.settings.title
+
+
+def article_url(snapshot: Snapshot, article: Article) -> str:
+    """The article page's absolute URL."""
+    return absolute(snapshot.settings, article_path(article))
+
+
+def lead_image_url(snapshot: Snapshot, article: Article) -> str:
+    """The lead image's absolute URL, or "" when the article has none."""
+    return urljoin(article_url(snapshot, article), article.image) if article.image else ""
+
+
+def entry_html(snapshot: Snapshot, article: Article) -> str:
+    """The full article as safe HTML whose every link and image works off our site."""
+    lead = ""
+    if article.image:
+        lead = (
+            f'<figure><img src="{escape(article.image)}" alt="{escape(article.image_alt)}">'
+            "</figure>"
+        )
+    return sanitize(lead + article.body_html, base_url=article_url(snapshot, article))

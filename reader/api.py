@@ -1,0 +1,225 @@
+"""The partner API: published articles as IPTC ninjs 2.2 documents, filtered and paged."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs
+
+from feeds.scope import article_url, byline, entry_html, lead_image_url
+from reader.dates import parse_date
+from reader.model import Article
+from reader.store import Snapshot, tag_slug
+from reader.urls import absolute, api_article_path, api_articles_path, entry_id, tag_path
+
+NINJS_VERSION = "2.2"
+NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json"
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+PARAMETERS = ("section", "tag", "since", "limit", "cursor")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A JSON body with its status and any Link header values."""
+
+    status: int
+    body: bytes
+    links: tuple[str, ...] = ()
+
+
+class BadRequest(ValueError):
+    """A query the API cannot answer, with how to fix it."""
+
+    def __init__(self, parameter: str, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+        self.message = message
+        self.fix = fix
+
+
+def article_list(snapshot: Snapshot, query: str) -> Answer:
+    """``/api/v1/articles``: newest first, filtered by section, tag and ``since``, paged."""
+    try:
+        params = _parameters(query)
+        articles = _filtered(snapshot, params)
+        limit = _limit(params.get("limit"))
+        start = _after_cursor(articles, params.get("cursor"))
+    except BadRequest as error:
+        return _error(400, error.message, error.fix, error.parameter)
+    page = articles[start : start + limit]
+    document: dict[str, Any] = {
+        "data": [ninjs(snapshot, a) for a in page],
+        "links": {"self": absolute(snapshot.settings, api_articles_path(params))},
+    }
+    links: tuple[str, ...] = ()
+    if start + limit < len(articles):
+        following = dict(params, cursor=_cursor(page[-1]))
+        next_url = absolute(snapshot.settings, api_articles_path(following))
+        document["links"]["next"] = next_url
+        links = (f'<{next_url}>; rel="next"',)
+    return Answer(200, _json(document), links)
+
+
+def one_article(snapshot: Snapshot, article_id: str) -> Answer:
+    """``/api/v1/articles/<id>``: one published article by its stable id."""
+    article = snapshot.article_by_id(article_id)
+    if article is None:
+        return _error(
+            404, f"no published article has the id {article_id!r}", "list /api/v1/articles"
+        )
+    return Answer(200, _json(ninjs(snapshot, article)))
+
+
+def ninjs(snapshot: Snapshot, article: Article) -> dict[str, Any]:
+    """One article as a ninjs 2.2 news item, with its full body and rights."""
+    settings = snapshot.settings
+    url = article_url(snapshot, article)
+    body = entry_html(snapshot, article)
+    item: dict[str, Any] = {
+        "standard": {"name": "ninjs", "version": NINJS_VERSION, "schema": NINJS_SCHEMA},
+        "uri": entry_id(settings, article),
+        "type": "text",
+        "representationtype": "full",
+        "firstcreated": article.date.isoformat(),
+        "versioncreated": article.last_modified.isoformat(),
+        "contentcreated": article.date.isoformat(),
+        "pubstatus": "usable",
+        "language": article.lang or settings.language,
+        "headlines": [{"role": "main", "value": article.title}],
+        "descriptions": [
+            {"role": "summary", "contenttype": "text/plain", "value": article.summary}
+        ],
+        "bodies": [{"role": "main", "contenttype": "text/html", "value": body}],
+        "by": byline(snapshot, article),
+        "copyrightholder": settings.title,
+        "renditions": [{"name": "html", "href": url, "contenttype": "text/html"}],
+        "altids": [
+            {"role": "url", "value": url},
+            {"role": "api", "value": absolute(settings, api_article_path(article))},
+        ],
+    }
+    if article.kicker:
+        item["headlines"].append({"role": "kicker", "value": article.kicker})
+    if article.source:
+        item["infosources"] = [{"name": article.source}]
+    if article.tags:
+        item["subjects"] = [
+            {"name": tag, "uri": absolute(settings, tag_path(tag_slug(tag)))}
+            for tag in article.tags
+        ]
+    if settings.copyright:
+        item["copyrightnotice"] = settings.copyright
+    if settings.usage_terms:
+        item["usageterms"] = settings.usage_terms
+    if settings.license:
+        item["rightsinfo"] = {"linkedrights": settings.license}
+    image = lead_image_url(snapshot, article)
+    if image:
+        rendition: dict[str, Any] = {"name": "original", "href": image}
+        if article.image_type:
+            rendition["contenttype"] = article.image_type
+        if article.image_length:
+            rendition["sizeinbytes"] = article.image_length
+        item["associations"] = [
+            {
+                "name": "featureimage",
+                "uri": image,
+                "type": "picture",
+                "descriptions": [{"role": "alt", "value": article.image_alt}],
+                "renditions": [rendition],
+            }
+        ]
+    return item
+
+
+def _parameters(query: str) -> dict[str, str]:
+    parsed = parse_qs(query, keep_blank_values=True)
+    params: dict[str, str] = {}
+    for name, values in parsed.items():
+        if name not in PARAMETERS:
+            raise BadRequest(name, f"unknown parameter {name!r}", f"use {', '.join(PARAMETERS)}")
+        if len(values) > 1:
+            raise BadRequest(name, f"parameter {name!r} is given twice", "give it once")
+        params[name] = values[0]
+    return params
+
+
+def _filtered(snapshot: Snapshot, params: dict[str, str]) -> Sequence[Article]:
+    articles: Sequence[Article] = snapshot.articles
+    if "section" in params:
+        key = tuple(p for p in params["section"].split("/") if p)
+        if snapshot.section(key) is None:
+            raise BadRequest(
+                "section", f"there is no section {params['section']!r}", "use a path like news/city"
+            )
+        articles = snapshot.section_articles(key)
+    if "tag" in params:
+        slug = tag_slug(params["tag"])
+        tag = snapshot.tag(slug)
+        chosen = {a.key for a in tag.articles} if tag else set()
+        articles = [a for a in articles if a.key in chosen]
+    if "since" in params:
+        since = _since(params["since"], snapshot)
+        articles = [a for a in articles if a.last_modified >= since]
+    return articles
+
+
+def _since(value: str, snapshot: Snapshot) -> datetime:
+    try:
+        return parse_date(value, snapshot.settings.timezone)
+    except ValueError as error:
+        raise BadRequest(
+            "since", f"since is not a date: {error}", "write it like 2026-11-28T09:30:00+08:00"
+        ) from error
+
+
+def _limit(value: str | None) -> int:
+    if value is None:
+        return DEFAULT_LIMIT
+    if not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
+        raise BadRequest(
+            "limit", f"limit {value!r} is not a number from 1 to {MAX_LIMIT}", "use limit=20"
+        )
+    return int(value)
+
+
+def _cursor(article: Article) -> str:
+    raw = json.dumps([article.date.isoformat(), list(article.key)], ensure_ascii=False)
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _after_cursor(articles: Sequence[Article], cursor: str | None) -> int:
+    """The index of the first article after the cursor's; stable while articles come and go."""
+    if cursor is None:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        date_text, key = json.loads(raw)
+        position = (datetime.fromisoformat(date_text), tuple(key))
+    except (binascii.Error, ValueError, TypeError) as error:
+        raise BadRequest(
+            "cursor", "the cursor is not one this API gave out", "follow links.next as it is"
+        ) from error
+    for index, article in enumerate(articles):
+        if (article.date, article.key) < position:
+            return index
+    return len(articles)
+
+
+def _error(status: int, message: str, fix: str, parameter: str = "") -> Answer:
+    error = {"status": status, "message": message}
+    if fix:
+        error["fix"] = fix
+    if parameter:
+        error["parameter"] = parameter
+    return Answer(status, _json({"error": error}))
+
+
+def _json(document: Any) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=1).encode()

@@ -1,0 +1,117 @@
+"""WebSub publishing: after each change, tell the hub exactly which feeds changed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import httpx
+
+from reader.model import Article, SectionKey
+from reader.store import Snapshot, tag_slug
+from reader.urls import FeedFormat, FeedScope, absolute, feed_path
+
+log = logging.getLogger("reader.websub")
+RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0, 16.0)
+"""Seconds to wait before each retry of a failed notification; then it is given up."""
+TIMEOUT_SECONDS = 10.0
+
+FeedEtag = Callable[[Snapshot, str], str]
+"""The ETag a snapshot serves at a path: how 'changed' is decided, byte for byte."""
+
+
+def candidate_scopes(old: Snapshot, new: Snapshot) -> set[FeedScope]:
+    """The feeds an edit may have touched: the site, the sections above it, and its tags."""
+    scopes: set[FeedScope] = set()
+    old_articles = {a.key: a for a in old.articles}
+    new_articles = {a.key: a for a in new.articles}
+    for key in old_articles.keys() | new_articles.keys():
+        before, after = old_articles.get(key), new_articles.get(key)
+        if before != after:
+            for article in (before, after):
+                if article is not None:
+                    scopes.update(_scopes_of(article))
+    for key in old.sections.keys() | new.sections.keys():
+        if old.sections.get(key) != new.sections.get(key):
+            # A section's title appears in the titles of the feeds below it.
+            scopes.update(FeedScope(section=k) for k in new.sections if k[: len(key)] == key)
+            scopes.add(FeedScope(section=key))
+    return scopes
+
+
+def _scopes_of(article: Article) -> Iterator[FeedScope]:
+    for depth in range(len(article.section) + 1):
+        yield FeedScope(section=article.section[:depth])
+    for name in article.tags:
+        yield FeedScope(tag=tag_slug(name))
+
+
+def changed_feeds(old: Snapshot, new: Snapshot, etag: FeedEtag) -> list[str]:
+    """The absolute URLs of the subscription feeds whose bytes differ between two snapshots."""
+    changed = []
+    for scope in sorted(candidate_scopes(old, new), key=_order):
+        for fmt in FeedFormat:
+            path = feed_path(scope, fmt)
+            if etag(old, path) != etag(new, path):
+                changed.append(absolute(new.settings, path))
+    return changed
+
+
+def _order(scope: FeedScope) -> tuple[int, SectionKey, str]:
+    return (scope.tag is not None, scope.section or (), scope.tag or "")
+
+
+@dataclass
+class Notifier:
+    """Queues feed URLs and POSTs them to the hub in the background, retrying failures."""
+
+    hub: str
+    etag: FeedEtag
+
+    def __post_init__(self) -> None:
+        self._queue: asyncio.Queue[str] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def snapshot_changed(self, old: Snapshot, new: Snapshot) -> None:
+        """Called from the reload thread: find the changed feeds there, off the event loop."""
+        urls = changed_feeds(old, new, self.etag)
+        if urls and self._loop is not None and self._queue is not None:
+            queue = self._queue
+            for url in urls:
+                self._loop.call_soon_threadsafe(queue.put_nowait, url)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver queued notifications until stopped; each URL retries on its own."""
+        self._loop = asyncio.get_running_loop()
+        self._queue = asyncio.Queue()
+        pending: set[asyncio.Task[None]] = set()
+        async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as client:
+            while not stop.is_set():
+                getter = asyncio.ensure_future(self._queue.get())
+                stopper = asyncio.ensure_future(stop.wait())
+                await asyncio.wait({getter, stopper}, return_when=asyncio.FIRST_COMPLETED)
+                stopper.cancel()
+                if not getter.done():
+                    getter.cancel()
+                    break
+                task = asyncio.create_task(self._deliver(client, getter.result()))
+                pending.add(task)
+                task.add_done_callback(pending.discard)
+            for task in pending:
+                task.cancel()
+
+    async def _deliver(self, client: httpx.AsyncClient, url: str) -> None:
+        for attempt, delay in enumerate((0.0, *RETRY_DELAYS)):
+            await asyncio.sleep(delay)
+            try:
+                response = await client.post(self.hub, data={"hub.mode": "publish", "hub.url": url})
+                if response.is_success:
+                    log.info("told the hub about %s", url)
+                    return
+                problem = f"HTTP {response.status_code}"
+            except httpx.HTTPError as error:
+                problem = str(error) or type(error).__name__
+            log.warning("hub refused %s (attempt %d): %s", url, attempt + 1, problem)
+        log.error("gave up telling the hub about %s", url)
