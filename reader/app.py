@@ -7,7 +7,7 @@ import contextlib
 import mimetypes
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import parse_qsl, urlencode
@@ -73,13 +73,18 @@ class Site:
 
     def _modified(self, key: object, rendered: Rendered, snapshot: Snapshot) -> datetime:
         # The time a snapshot was built is after every change it holds, so a new body's
-        # Last-Modified is always later than any value sent for the old one, even after a
-        # restart; an unchanged body keeps its date, so If-Modified-Since keeps matching.
+        # Last-Modified is later than any value sent for the old one, even after a restart;
+        # an unchanged body keeps its date, so If-Modified-Since keeps matching. HTTP dates
+        # count whole seconds, and libcurl-based readers (newsboat) discard a 200 whose
+        # Last-Modified is not newer than theirs, so a change always moves it a second on.
         known = self._first_served.get(key)
         if known is not None and known[0] == rendered.etag:
             return known[1]
-        self._first_served[key] = (rendered.etag, snapshot.built_at)
-        return snapshot.built_at
+        since = snapshot.built_at.replace(microsecond=0)
+        if known is not None and since <= known[1]:
+            since = known[1] + timedelta(seconds=1)
+        self._first_served[key] = (rendered.etag, since)
+        return since
 
     def _render(self, snapshot: Snapshot, target: Target, query: str) -> Rendered:
         handler = self._handlers[target.kind]

@@ -8,7 +8,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -26,12 +26,21 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(*args: str, cwd: Path | None = None) -> Iterator[str]:
-    """Start ``reader serve ARGS`` and yield its base URL once it answers."""
+def running_server(
+    *args: str, cwd: Path | None = None, log_path: Path | None = None
+) -> Iterator[str]:
+    """Start ``reader serve ARGS`` and yield its base URL once it answers.
+
+    The server's log (with uvicorn's access log) goes to ``log_path`` when given.
+    """
     port = free_port()
     command = [sys.executable, "-m", "reader", "serve", *args, "--port", str(port)]
     # A file, not a pipe: a pipe nobody reads fills up and blocks the server's logging.
-    with tempfile.TemporaryFile(mode="w+") as log:
+    with ExitStack() as files:
+        if log_path is None:
+            log = files.enter_context(tempfile.TemporaryFile(mode="w+"))
+        else:
+            log = files.enter_context(log_path.open("w+"))
         process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:

@@ -173,3 +173,17 @@ def test_last_modified_moves_only_when_a_urls_bytes_change(site: SiteFactory) ->
     assert server.answer("/sports/rss.xml").etag == sports_feed.etag
     changed = server.answer("/news/rss.xml")
     assert changed.modified == clock.moment and changed.etag != news_feed.etag
+
+
+def test_a_change_within_the_same_second_still_moves_last_modified(site: SiteFactory) -> None:
+    # libcurl (newsboat) drops a 200 whose Last-Modified is not newer than the one it has.
+    site.article("news/a.md", title="First")
+    clock = MovingClock(NOW + timedelta(microseconds=100))
+    server = Site(site.settings(), clock)
+    first = server.answer("/news/rss.xml").modified
+    clock.moment = NOW + timedelta(microseconds=900_000)
+    site.article("news/a.md", title="Second")
+    server.reloader.reload()
+    second = server.answer("/news/rss.xml").modified
+    assert first is not None and second is not None
+    assert http_date(second) != http_date(first) and second > first

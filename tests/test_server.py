@@ -72,3 +72,20 @@ def test_a_future_article_appears_when_its_time_comes(site: SiteFactory) -> None
             assert httpx.get(url).status_code == 404
         assert wait_for(lambda: title_of(url) == "Scheduled", timeout=15)
         assert datetime.now(UTC) >= due
+
+
+def test_feedparser_revalidates_with_etag_and_modified(site: SiteFactory) -> None:
+    site.article("news/story.md", title="A story")
+    with running_server(str(site.root)) as base:
+        url = base + "/news/atom.xml"
+        first = feedparser.parse(url)
+        assert first.status == 200 and first.etag and first.modified
+        assert [e.title for e in first.entries] == ["A story"]
+        again = feedparser.parse(url, etag=first.etag, modified=first.modified)
+        assert again.status == 304 and again.entries == []
+        by_date = feedparser.parse(url, modified=first.modified)
+        assert by_date.status == 304
+        site.article("news/story.md", title="A story, corrected")
+        assert wait_for(lambda: "corrected" in httpx.get(url).text)
+        changed = feedparser.parse(url, etag=first.etag, modified=first.modified)
+        assert changed.status == 200 and changed.entries[0].title == "A story, corrected"
