@@ -225,9 +225,9 @@ def feeds_page(snapshot: Snapshot, environment: Environment) -> Rendered:
         _feeds(snapshot, FeedScope()),
     )
 
-    def group(scope: FeedScope, depth: int = 0) -> FeedGroup:
+    def group(scope: FeedScope, title: str, depth: int = 0) -> FeedGroup:
         return FeedGroup(
-            feed_title(snapshot, scope),
+            title,
             feed_description(snapshot, scope),
             feed_page_path(scope),
             _feeds(snapshot, scope),
@@ -235,15 +235,21 @@ def feeds_page(snapshot: Snapshot, environment: Environment) -> Rendered:
         )
 
     sections = tuple(
-        group(FeedScope(section=key), len(key) - 1) for key in section_tree(snapshot) if key
+        group(
+            FeedScope(section=key),
+            " › ".join(s.title for s in snapshot.ancestors(key)),
+            len(key) - 1,
+        )
+        for key in section_tree(snapshot)
+        if key
     )
     return _page(
         environment,
         "feeds.html",
         chrome=chrome,
-        site=group(FeedScope()),
+        site=group(FeedScope(), settings.title),
         sections=sections,
-        tags=tuple(group(FeedScope(tag=tag.slug)) for tag in snapshot.tags()),
+        tags=tuple(group(FeedScope(tag=tag.slug), tag.name) for tag in snapshot.tags()),
         opml_url=opml_path(),
     )
 
