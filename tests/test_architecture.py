@@ -7,9 +7,13 @@ import re
 from pathlib import Path
 
 from reader.config import SITE_KEYS
+from reader.headers import ERROR_CACHE_CONTROL, POLICIES
+from reader.loader import RESERVED_TOP_LEVEL
+from reader.urls import API_ARTICLES, ASSETS, FEEDS, TAGS
 
 ROOT = Path(__file__).parent.parent
 STORE_DOC = (ROOT / "docs/store.md").read_text(encoding="utf-8")
+FEEDS_DOC = (ROOT / "docs/feeds.md").read_text(encoding="utf-8")
 
 # Lowest first. A module may import only from its own layer or a lower one.
 LAYERS: list[set[str]] = [
@@ -37,6 +41,16 @@ def documented(name: str) -> bool:
 def test_every_site_setting_is_documented() -> None:
     missing = [key for key in SITE_KEYS if not documented(key)]
     assert not missing, f"document these site.toml keys in docs/store.md: {missing}"
+
+
+def test_every_caching_policy_is_documented() -> None:
+    policies = {p.cache_control for p in POLICIES.values()} | {ERROR_CACHE_CONTROL}
+    missing = sorted(p for p in policies if f"`{p}`" not in FEEDS_DOC)
+    assert not missing, f"document these Cache-Control values in docs/feeds.md: {missing}"
+
+
+def test_top_level_words_of_our_urls_are_reserved_for_them() -> None:
+    assert {TAGS, FEEDS, ASSETS, API_ARTICLES[0]} <= RESERVED_TOP_LEVEL
 
 
 def test_every_front_matter_field_read_is_documented() -> None:
