@@ -172,6 +172,10 @@ class Site:
         return Rendered(sitemap.build_news_sitemap(snapshot), Kind.SITEMAP)
 
     def _robots(self, snapshot: Snapshot, target: Target, query: str) -> Rendered | None:
+        # A site that writes its own robots.txt (as Hugo sites do, in static/) keeps it.
+        own = _safe_join(self.settings.static_dir, ("robots.txt",))
+        if own is not None:
+            return _file_response(own)
         return Rendered(sitemap.build_robots(snapshot), Kind.TEXT)
 
     def _api_articles(self, snapshot: Snapshot, target: Target, query: str) -> Rendered | None:
@@ -179,7 +183,7 @@ class Site:
         return Rendered(answer.body, Kind.API, status=answer.status, links=answer.links)
 
     def _api_article(self, snapshot: Snapshot, target: Target, query: str) -> Rendered | None:
-        answer = api.one_article(snapshot, "/".join(target.segments))
+        answer = api.one_article(snapshot, target.segments[0])
         return Rendered(answer.body, Kind.API, status=answer.status)
 
     def _oembed(self, snapshot: Snapshot, target: Target, query: str) -> Rendered | None:

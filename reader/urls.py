@@ -209,7 +209,8 @@ def resolve(path: str) -> Target:
     if tuple(parts[:3]) == API_ARTICLES:
         if len(parts) == 3:
             return Target("api_articles")
-        return Target("api_article", tuple(parts[3:]))
+        # An id may itself hold slashes, even two in a row (https://...): keep it whole.
+        return Target("api_article", (path.removeprefix(api_articles_path() + "/"),))
     feeds = {fmt.value: fmt for fmt in FeedFormat}
     archive = _ARCHIVE.fullmatch(parts[-1])
     if parts[-1] in feeds or archive:

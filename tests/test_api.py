@@ -84,6 +84,18 @@ def test_one_article_by_its_feed_id(newsroom: SiteFactory) -> None:
     assert "no published article" in missing["error"]["message"]
 
 
+@pytest.mark.parametrize(
+    "article_id", ["urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427", "https://example.org/s/1"]
+)
+def test_an_article_with_its_own_id_is_found_by_it(site: SiteFactory, article_id: str) -> None:
+    site.article("news/a.md", title="Own id", id=article_id)
+    client = make_client(site)
+    (item,) = get_json(client, "/api/v1/articles")["data"]
+    assert item["uri"] == article_id
+    api_url = next(a["value"] for a in item["altids"] if a["role"] == "api")
+    assert get_json(client, api_url.removeprefix("https://news.example.org"))["uri"] == article_id
+
+
 def test_filters_and_cursor_pagination(newsroom: SiteFactory) -> None:
     client = make_client(newsroom)
     seen: list[str] = []

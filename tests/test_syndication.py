@@ -234,3 +234,6 @@ def test_robots_points_to_the_sitemaps(site: SiteFactory) -> None:
     text = make_client(site).get("/robots.txt").text
     assert f"Sitemap: {BASE}sitemap.xml" in text.splitlines()
     assert f"Sitemap: {BASE}news-sitemap.xml" in text.splitlines()
+    (site.root / "static").mkdir()
+    (site.root / "static/robots.txt").write_text("User-agent: *\nDisallow: /drafts/\n")
+    assert make_client(site).get("/robots.txt").text.endswith("Disallow: /drafts/\n")
