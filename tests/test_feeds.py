@@ -12,7 +12,7 @@ import feedparser
 import pytest
 from lxml import etree
 
-from feeds import build_feed
+from feeds import archives, build_archive, build_feed, scope_articles
 from reader.cli import DEMO_SITE
 from reader.config import load_settings
 from reader.live import load_site
@@ -97,6 +97,22 @@ def test_every_demo_feed_is_valid_and_complete() -> None:
     for scope in scopes:
         for fmt in FeedFormat:
             check_feed(snapshot, scope, fmt)
+
+
+def test_every_demo_archive_is_valid_and_the_archives_hold_every_article() -> None:
+    snapshot = demo_snapshot()
+    checked = 0
+    for scope in feed_scopes(snapshot):
+        for fmt in (FeedFormat.RSS, FeedFormat.ATOM):
+            ids = {entry.id for entry in parse(build_feed(snapshot, scope, fmt)).entries}
+            for number in range(1, archives(snapshot, scope).count + 1):
+                body = build_archive(snapshot, scope, fmt, number)
+                assert body is not None
+                etree.fromstring(body)
+                ids |= {entry.id for entry in parse(body).entries}
+                checked += 1
+            assert len(ids) == len(scope_articles(snapshot, scope)), scope
+    assert checked >= 6, "the demo's short feed length gives it archives to check"
 
 
 def test_feed_dates_carry_their_zone() -> None:
