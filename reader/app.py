@@ -289,7 +289,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
         if settings.watch:
             tasks.append(asyncio.create_task(site.reloader.watch_files(stop)))
         if site.notifier is not None:
-            tasks.append(asyncio.create_task(site.notifier.run(stop)))
+            tasks.append(asyncio.create_task(site.notifier.run()))
         try:
             yield
         finally:

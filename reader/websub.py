@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 import httpx
 
@@ -63,44 +62,34 @@ def _order(scope: FeedScope) -> tuple[int, SectionKey, str]:
     return (scope.tag is not None, scope.section or (), scope.tag or "")
 
 
-@dataclass
 class Notifier:
     """Queues feed URLs and POSTs them to the hub in the background, retrying failures."""
 
-    hub: str
-    etag: FeedEtag
-
-    def __post_init__(self) -> None:
+    def __init__(self, hub: str, etag: FeedEtag) -> None:
+        self.hub = hub
+        self.etag = etag
         self._queue: asyncio.Queue[str] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def snapshot_changed(self, old: Snapshot, new: Snapshot) -> None:
         """Called from the reload thread: find the changed feeds there, off the event loop."""
-        urls = changed_feeds(old, new, self.etag)
-        if urls and self._loop is not None and self._queue is not None:
-            queue = self._queue
-            for url in urls:
-                self._loop.call_soon_threadsafe(queue.put_nowait, url)
+        loop, queue = self._loop, self._queue
+        if loop is None or queue is None:
+            return  # not running (no lifespan): nobody to deliver
+        for url in changed_feeds(old, new, self.etag):
+            loop.call_soon_threadsafe(queue.put_nowait, url)
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Deliver queued notifications until stopped; each URL retries on its own."""
+    async def run(self) -> None:
+        """Deliver queued notifications until cancelled; each URL retries on its own."""
         self._loop = asyncio.get_running_loop()
         self._queue = asyncio.Queue()
-        pending: set[asyncio.Task[None]] = set()
-        async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as client:
-            while not stop.is_set():
-                getter = asyncio.ensure_future(self._queue.get())
-                stopper = asyncio.ensure_future(stop.wait())
-                await asyncio.wait({getter, stopper}, return_when=asyncio.FIRST_COMPLETED)
-                stopper.cancel()
-                if not getter.done():
-                    getter.cancel()
-                    break
-                task = asyncio.create_task(self._deliver(client, getter.result()))
-                pending.add(task)
-                task.add_done_callback(pending.discard)
-            for task in pending:
-                task.cancel()
+        async with (
+            httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as client,
+            asyncio.TaskGroup() as group,
+        ):
+            while True:
+                url = await self._queue.get()
+                group.create_task(self._deliver(client, url))
 
     async def _deliver(self, client: httpx.AsyncClient, url: str) -> None:
         for attempt, delay in enumerate((0.0, *RETRY_DELAYS)):
@@ -113,5 +102,8 @@ class Notifier:
                 problem = f"HTTP {response.status_code}"
             except httpx.HTTPError as error:
                 problem = str(error) or type(error).__name__
+            except Exception:  # one bad ping must not end the task group, and every later ping
+                log.exception("could not tell the hub about %s", url)
+                return
             log.warning("hub refused %s (attempt %d): %s", url, attempt + 1, problem)
         log.error("gave up telling the hub about %s", url)
