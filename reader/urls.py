@@ -15,13 +15,19 @@ ASSETS = "_assets"
 PAGE = "page"
 FEEDS = "feeds"
 API_ARTICLES = ("api", "v1", "articles")
+OPML = "feeds.opml"
+SITEMAP = "sitemap.xml"
+NEWS_SITEMAP = "news-sitemap.xml"
+ROBOTS = "robots.txt"
+OEMBED = "oembed"
 ROOT_FILES = {
-    "feeds.opml": "opml",
-    "sitemap.xml": "sitemap",
-    "news-sitemap.xml": "news_sitemap",
-    "robots.txt": "robots",
-    "oembed": "oembed",
+    OPML: "opml",
+    SITEMAP: "sitemap",
+    NEWS_SITEMAP: "news_sitemap",
+    ROBOTS: "robots",
+    OEMBED: "oembed",
 }
+"""Names at the site root that are ours, and the target each names."""
 _ARCHIVE = re.compile(r"(rss|atom)-archive-([1-9][0-9]{0,8})\.xml")
 _SITEMAP_PART = re.compile(r"sitemap-([1-9][0-9]{0,8})\.xml")
 
@@ -115,22 +121,17 @@ def feeds_index_path() -> str:
 
 def opml_path() -> str:
     """The OPML subscription list of all section feeds."""
-    return "/feeds.opml"
+    return f"/{OPML}"
 
 
 def sitemap_path(part: int | None = None) -> str:
     """The sitemap (or its index), or one numbered part of a large one."""
-    return "/sitemap.xml" if part is None else f"/sitemap-{part}.xml"
+    return f"/{SITEMAP}" if part is None else f"/sitemap-{part}.xml"
 
 
 def news_sitemap_path() -> str:
     """The Google News sitemap of recent articles."""
-    return "/news-sitemap.xml"
-
-
-def robots_path() -> str:
-    """robots.txt."""
-    return "/robots.txt"
+    return f"/{NEWS_SITEMAP}"
 
 
 def api_articles_path(query: dict[str, str] | None = None) -> str:
@@ -146,7 +147,7 @@ def api_article_path(article: Article) -> str:
 
 def oembed_path(url: str | None = None) -> str:
     """The oEmbed endpoint, optionally asked about one page's URL."""
-    return "/oembed" + ("?" + urlencode({"url": url, "format": "json"}) if url else "")
+    return f"/{OEMBED}" + ("?" + urlencode({"url": url, "format": "json"}) if url else "")
 
 
 def feed_page_path(scope: FeedScope) -> str:
