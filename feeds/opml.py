@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from xml.sax.saxutils import quoteattr
 
 from feeds.scope import feed_description, feed_title
 from feeds.xml import xml_text
-from reader.model import SectionKey
 from reader.store import Snapshot
 from reader.urls import FeedFormat, FeedScope, absolute, feed_page_path, feed_path
-
-
-def section_tree(snapshot: Snapshot, key: SectionKey = ()) -> Iterator[SectionKey]:
-    """The section keys from ``key`` down, parents before children, siblings by weight."""
-    yield key
-    for child in snapshot.subsections(key):
-        yield from section_tree(snapshot, child.key)
 
 
 def build_opml(snapshot: Snapshot) -> bytes:
@@ -31,7 +22,7 @@ def build_opml(snapshot: Snapshot) -> bytes:
         "</head>",
         "<body>",
     ]
-    for key in section_tree(snapshot):
+    for key in snapshot.section_tree():
         scope = FeedScope(section=key)
         attributes = {
             "type": "rss",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
@@ -75,6 +75,12 @@ class Snapshot:
     def subsections(self, key: SectionKey) -> tuple[Section, ...]:
         """The section's direct subsections, by weight then title."""
         return self._children.get(key, ())
+
+    def section_tree(self, key: SectionKey = ()) -> Iterator[SectionKey]:
+        """The section keys from ``key`` down, parents before children, siblings in order."""
+        yield key
+        for child in self.subsections(key):
+            yield from self.section_tree(child.key)
 
     def section_articles(self, key: SectionKey) -> tuple[Article, ...]:
         """Published articles in the section and all its subsections, newest first."""

@@ -11,7 +11,6 @@ from html import escape
 from jinja2 import Environment
 
 from feeds import feed_title
-from feeds.opml import section_tree
 from feeds.scope import feed_description
 from reader.headers import Kind, Rendered
 from reader.i18n import Labels
@@ -240,7 +239,7 @@ def feeds_page(snapshot: Snapshot, environment: Environment) -> Rendered:
             " › ".join(s.title for s in snapshot.ancestors(key)),
             len(key) - 1,
         )
-        for key in section_tree(snapshot)
+        for key in snapshot.section_tree()
         if key
     )
     return _page(
