@@ -19,14 +19,22 @@ from starlette.types import Receive, Scope, Send
 
 from feeds import build_archive, build_feed, scope_exists
 from feeds.opml import build_opml
-from reader import api, oembed, sitemap, views
+from reader import api, oembed, reading, sitemap, views
 from reader.config import Settings
-from reader.headers import Kind, Rendered, reply
+from reader.headers import POLICIES, Kind, Rendered, preference_cookie, reply
 from reader.live import Clock, Reloader, load_site, log_problems, utc_now
 from reader.loader import ParseCache
 from reader.store import Snapshot, SnapshotHolder
 from reader.templating import asset_dirs, make_environment
-from reader.urls import FeedScope, Target, article_path, resolve
+from reader.urls import (
+    FeedScope,
+    Target,
+    absolute,
+    article_path,
+    is_personal,
+    preferences_css_path,
+    resolve,
+)
 from reader.websub import Notifier
 
 MAX_CACHED_BYTES = 256 * 1024
@@ -70,6 +78,28 @@ class Site:
             if len(rendered.body) <= MAX_CACHED_BYTES:
                 snapshot.memo[key] = rendered
         return rendered
+
+    def personal(
+        self, method: str, path: str, query: str, cookie: str | None, body: bytes
+    ) -> Rendered:
+        """A reader's own settings page or stylesheet, or the saving of their settings."""
+        snapshot = self.holder.current
+        if path == preferences_css_path():
+            css = reading.stylesheet(reading.from_cookie_header(cookie)).encode()
+            return Rendered(css, Kind.PERSONAL, media_type=POLICIES[Kind.CSS].content_type)
+        if method == "POST":
+            chosen, back = reading.from_form(body)
+            secure = self.settings.base_url.startswith("https:")
+            return Rendered(
+                b"",
+                Kind.PERSONAL,
+                status=303,
+                location=absolute(self.settings, back),
+                cookie=preference_cookie(reading.COOKIE, chosen.cookie_value, secure=secure),
+            )
+        back = reading.safe_return_path(dict(parse_qsl(query)).get("back"))
+        preferences = reading.from_cookie_header(cookie)
+        return views.settings_page(snapshot, self.environment, preferences, back)
 
     def _modified(self, key: object, rendered: Rendered, snapshot: Snapshot) -> datetime:
         # The time a snapshot was built is after every change it holds, so a new body's
@@ -161,6 +191,10 @@ class Site:
             return views.redirect(snapshot, target.canonical)
         return views.feeds_page(snapshot, self.environment)
 
+    def _personal(self, snapshot: Snapshot, target: Target, query: str) -> Rendered | None:
+        # Answered by personal(); only a misspelling of the settings page gets here.
+        return views.redirect(snapshot, target.canonical) if target.canonical else None
+
     def _opml(self, snapshot: Snapshot, target: Target, query: str) -> Rendered | None:
         return Rendered(build_opml(snapshot), Kind.OPML)
 
@@ -205,6 +239,8 @@ class Site:
         "feed": _feed,
         "archive": _feed,
         "feeds": _feeds_index,
+        "settings": _personal,
+        "preferences_css": _personal,
         "opml": _opml,
         "sitemap": _sitemap,
         "sitemap_part": _sitemap,
@@ -264,8 +300,14 @@ class Responder:
         request = {
             name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]
         }
-        rendered = self.site.answer(scope["path"], scope["query_string"].decode("latin-1"))
-        answer = reply(rendered, scope["method"], request)
+        path, method = scope["path"], scope["method"]
+        query = scope["query_string"].decode("latin-1")
+        if is_personal(path):
+            body = await _read_body(receive) if method == "POST" else b""
+            rendered = self.site.personal(method, path, query, request.get("cookie"), body)
+        else:
+            rendered = self.site.answer(path, query)
+        answer = reply(rendered, method, request)
         await send(
             {
                 "type": "http.response.start",
@@ -276,6 +318,19 @@ class Responder:
             }
         )
         await send({"type": "http.response.body", "body": answer.body})
+
+
+MAX_FORM_BYTES = 4096
+"""The settings form is a few short fields; anything longer is cut off unread."""
+
+
+async def _read_body(receive: Receive) -> bytes:
+    body = b""
+    while True:
+        message = await receive()
+        body += bytes(message.get("body", b""))
+        if not message.get("more_body") or len(body) > MAX_FORM_BYTES:
+            return body[:MAX_FORM_BYTES]
 
 
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:

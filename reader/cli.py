@@ -44,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
         help="public URL of the site (default: site.toml's base_url, else http://HOST:PORT/)",
     )
     serve.add_argument("--no-watch", action="store_true", help="do not reload on file changes")
+    serve.add_argument(
+        "--preview",
+        action="store_true",
+        help="for editors: mark images without alt text visibly (drafts stay hidden)",
+    )
     serve.set_defaults(run=_serve)
 
     check = commands.add_parser("check", help="print every problem in a site's files")
@@ -76,6 +81,8 @@ def _serve(args: argparse.Namespace) -> int:
         settings = replace(settings, base_url=f"http://{host}:{args.port}/")
     if args.no_watch:
         settings = replace(settings, watch=False)
+    if args.preview:
+        settings = replace(settings, preview=True)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
     for problem in problems:
         logging.getLogger("reader").warning("%s", problem)

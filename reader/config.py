@@ -51,6 +51,8 @@ class Settings:
     link_allowlist: tuple[str, ...] = ()
     base_url_configured: bool = False
     watch: bool = True
+    preview: bool = False
+    """Editors' preview: visible markers for what needs fixing (never unpublished articles)."""
 
     @property
     def content_dir(self) -> Path:

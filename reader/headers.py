@@ -27,6 +27,8 @@ class Kind(Enum):
     CSS = "css"
     FILE = "file"
     REDIRECT = "redirect"
+    PERSONAL = "personal"
+    """Depends on the reader's cookie: the settings page and the stylesheet it drives."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,11 @@ POLICIES: Mapping[Kind, Policy] = {
     Kind.CSS: Policy("text/css; charset=utf-8", _HOUR),
     Kind.FILE: Policy("application/octet-stream", _HOUR),
     Kind.REDIRECT: Policy("text/html; charset=utf-8", "public, max-age=3600"),
+    # Revalidated on every use, so a changed setting shows on the very next page.
+    Kind.PERSONAL: Policy("text/html; charset=utf-8", "private, no-cache"),
 }
+PREFERENCE_COOKIE_MAX_AGE = 400 * 24 * 3600
+"""The longest lifetime browsers keep a cookie (RFC 6265bis caps it at 400 days)."""
 ERROR_CACHE_CONTROL = "public, max-age=30"
 
 SECURITY_HEADERS: Mapping[str, str] = {
@@ -104,6 +110,8 @@ class Rendered:
     """When these bytes were first served at this URL; set by the app, not by views."""
     links: tuple[str, ...] = field(default=())
     """Values for the Link header (RFC 8288), such as oEmbed discovery."""
+    cookie: str | None = None
+    """A Set-Cookie value, made by ``preference_cookie``."""
 
     @cached_property
     def etag(self) -> str:
@@ -149,14 +157,19 @@ class Rendered:
         }
         if self.modified is not None:
             headers["last-modified"] = http_date(self.modified)
-        if self.compressible:
-            headers["vary"] = "Accept-Encoding"
+        varies = ["Accept-Encoding"] if self.compressible else []
+        if self.kind is Kind.PERSONAL:
+            varies.append("Cookie")
+        if varies:
+            headers["vary"] = ", ".join(varies)
         if policy.cross_origin:
             headers.update(CORS_HEADERS)
         if self.location is not None:
             headers["location"] = self.location
         if self.links:
             headers["link"] = ", ".join(self.links)
+        if self.cookie is not None:
+            headers["set-cookie"] = self.cookie
         return headers
 
 
@@ -177,7 +190,7 @@ def reply(rendered: Rendered, method: str, request: Mapping[str, str]) -> Reply:
             headers.update(CORS_HEADERS)
             headers.update(PREFLIGHT_HEADERS)
         return Reply(204, headers, b"")
-    if method not in ("GET", "HEAD"):
+    if method not in ("GET", "HEAD") and not (method == "POST" and rendered.kind is Kind.PERSONAL):
         return Reply(405, {"allow": ALLOWED_METHODS, "content-type": "text/plain"}, b"")
     headers = rendered.headers()
     encoding = choose_encoding(request.get("accept-encoding")) if rendered.compressible else None
@@ -197,7 +210,9 @@ def reply(rendered: Rendered, method: str, request: Mapping[str, str]) -> Reply:
     return Reply(rendered.status, headers, b"" if method == "HEAD" else body)
 
 
-_ENTITY_HEADERS = frozenset({"content-type", "content-encoding", "content-length", "location"})
+_ENTITY_HEADERS = frozenset(
+    {"content-type", "content-encoding", "content-length", "location", "set-cookie"}
+)
 
 
 def choose_encoding(accept_encoding: str | None) -> str | None:
@@ -250,6 +265,13 @@ def _base_etag(tag: str) -> str:
         if tag.endswith(suffix + '"'):
             return tag[: -len(suffix) - 1] + '"'
     return tag
+
+
+def preference_cookie(name: str, value: str, *, secure: bool) -> str:
+    """A Set-Cookie value for a reading preference: whole site, long-lived, never for scripts."""
+    attributes = [f"{name}={value}", "Path=/", f"Max-Age={PREFERENCE_COOKIE_MAX_AGE}"]
+    attributes += ["SameSite=Lax", "HttpOnly"] + (["Secure"] if secure else [])
+    return "; ".join(attributes)
 
 
 def http_date(moment: datetime) -> str:

@@ -11,20 +11,22 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, urlsplit
 
 import nh3
 
 from reader.config import Settings, normalize_language
 from reader.dates import parse_date
 from reader.frontmatter import Document, FrontMatterError, parse_document
+from reader.i18n import Labels
+from reader.images import finish_images, intrinsic_size, local_file
 from reader.markdown import RenderedBody, mark_outbound_links, render_markdown
 from reader.model import Article, Problem, Section, SectionKey, Severity
 
 SECTION_INDEX = "_index.md"
 BUNDLE_INDEX = "index.md"
 SUMMARY_LENGTH = 160
-RESERVED_TOP_LEVEL = frozenset({"tags", "feeds", "api", "_assets"})
+RESERVED_TOP_LEVEL = frozenset({"tags", "feeds", "api", "settings", "_assets"})
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 
 
@@ -236,9 +238,13 @@ class _Walker:
             if resources != article.resources:
                 article = replace(article, resources=resources)
         if article.image:
-            length = _image_length(article.image, bundle, self.settings.static_dir)
-            if length != article.image_length:
-                article = replace(article, image_length=length)
+            # The lead image may be replaced without its article changing: look every time.
+            facts = _lead_image_facts(local_file(article.image, bundle, self.settings.static_dir))
+            if facts != (article.image_length, article.image_width, article.image_height):
+                length, width, height = facts
+                article = replace(
+                    article, image_length=length, image_width=width, image_height=height
+                )
         clash = taken.get(article.slug)
         if clash is not None:
             self.problems.append(
@@ -305,6 +311,7 @@ class _Walker:
             )
             return None
         self.problems.extend(body.problems)
+        lang = normalize_language(_text(meta.get("lang"))) if meta.get("lang") else ""
         image = _text(meta.get("image")) or _first_text(meta.get("images"))
         image_alt = _text(meta.get("image_alt"))
         if image and not image_alt:
@@ -320,7 +327,7 @@ class _Walker:
             title=title,
             date=date,
             updated=updated if updated and updated != date else None,
-            body_html=mark_outbound_links(body.html, self.settings.trusted_hosts),
+            body_html=self._finish_body(body.html, bundle, lead_image=bool(image), lang=lang),
             source_path=path,
             id=_text(meta.get("id")) or _derived_id(section, date),
             summary=_text(meta.get("summary") or meta.get("description")) or _summarize(body.html),
@@ -333,8 +340,19 @@ class _Walker:
             image_alt=image_alt,
             image_type=(mimetypes.guess_type(urlsplit(image).path)[0] or "") if image else "",
             aliases=self._aliases(meta.get("aliases"), section, path, document),
-            lang=normalize_language(_text(meta.get("lang"))) if meta.get("lang") else "",
+            lang=lang,
             bundle_dir=bundle,
+        )
+
+    def _finish_body(self, body: str, bundle: Path | None, *, lead_image: bool, lang: str) -> str:
+        """Outbound links marked, images sized and lazy; missing alt marked in preview."""
+        settings = self.settings
+        missing = Labels(lang or settings.language)["missing_alt"] if settings.preview else ""
+        return finish_images(
+            mark_outbound_links(body, settings.trusted_hosts),
+            lambda src: local_file(src, bundle, settings.static_dir),
+            eager_first=not lead_image,
+            missing_alt=missing,
         )
 
     def _date(self, value: Any, path: Path, line: int | None, key: str) -> datetime | None:
@@ -421,19 +439,15 @@ def _bundle_files(bundle: Path) -> Iterator[str]:
             yield relative.as_posix()
 
 
-def _image_length(image: str, bundle: Path | None, static_dir: Path) -> int:
-    """The size in bytes of a lead image we serve ourselves; 0 when it lives elsewhere."""
-    parts = urlsplit(image)
-    if parts.scheme or parts.netloc:
-        return 0
-    relative = unquote(parts.path)
-    base = static_dir if relative.startswith("/") else bundle
-    if base is None:
-        return 0
+def _lead_image_facts(path: Path | None) -> tuple[int, int, int]:
+    """Size in bytes, width and height of a lead image we serve; zeros when unknown."""
+    if path is None:
+        return 0, 0, 0
+    width, height = intrinsic_size(path) or (0, 0)
     try:
-        return (base / relative.lstrip("/")).stat().st_size
+        return path.stat().st_size, width, height
     except OSError:
-        return 0
+        return 0, width, height
 
 
 def _text(value: Any) -> str:

@@ -143,24 +143,49 @@ def _mark_figures(tokens: list[Token]) -> None:
             opening.tag = closing.tag = "figure"
 
 
+_RAW_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_RAW_ALT = re.compile(r"""\salt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+_RAW_SRC = re.compile(r"""\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
 def _check_alt_text(
     tokens: list[Token], path: Path, first_line: int, problems: list[Problem]
 ) -> None:
+    """Warn about every image without alt text, in Markdown or in raw HTML."""
+
+    def warn(src: object, token: Token) -> None:
+        problems.append(
+            Problem(
+                path,
+                first_line + token.map[0] if token.map else None,
+                f"image {src!r} has no alt text",
+                'describe the image: ![what it shows](file.jpg), or <img alt="...">',
+                Severity.WARNING,
+            )
+        )
+
     for token in tokens:
+        if token.type == "html_block":
+            for src in _raw_images_without_alt(token.content):
+                warn(src, token)
         if token.type != "inline":
             continue
         for child in token.children or []:
             if child.type == "image" and not child.content.strip():
-                line = first_line + token.map[0] if token.map else None
-                problems.append(
-                    Problem(
-                        path,
-                        line,
-                        f"image {child.attrGet('src')!r} has no alt text",
-                        "describe the image between the brackets: ![what it shows](file.jpg)",
-                        Severity.WARNING,
-                    )
-                )
+                warn(child.attrGet("src"), token)
+            elif child.type == "html_inline":
+                for src in _raw_images_without_alt(child.content):
+                    warn(src, token)
+
+
+def _raw_images_without_alt(fragment: str) -> list[str]:
+    missing = []
+    for tag in _RAW_IMG.findall(fragment):
+        alt = _RAW_ALT.search(tag)
+        if alt is None or not "".join(g or "" for g in alt.groups()).strip():
+            src = _RAW_SRC.search(tag)
+            missing.append("".join(g or "" for g in src.groups()) if src else "")
+    return missing
 
 
 def _replace_shortcodes(text: str, path: Path, first_line: int, problems: list[Problem]) -> str:

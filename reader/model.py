@@ -76,6 +76,9 @@ class Article:
     """The lead image's media type, guessed from its name."""
     image_length: int = 0
     """The lead image's size in bytes when it is served from the site; 0 if unknown."""
+    image_width: int = 0
+    image_height: int = 0
+    """The lead image's intrinsic size when it is served from the site; 0 if unknown."""
     aliases: tuple[str, ...] = ()
     lang: str = ""
     bundle_dir: Path | None = None

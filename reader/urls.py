@@ -20,7 +20,10 @@ SITEMAP = "sitemap.xml"
 NEWS_SITEMAP = "news-sitemap.xml"
 ROBOTS = "robots.txt"
 OEMBED = "oembed"
+PREFERENCES_CSS = "_reading.css"
+SETTINGS = "settings"
 ROOT_FILES = {
+    PREFERENCES_CSS: "preferences_css",
     OPML: "opml",
     SITEMAP: "sitemap",
     NEWS_SITEMAP: "news_sitemap",
@@ -150,6 +153,21 @@ def oembed_path(url: str | None = None) -> str:
     return f"/{OEMBED}" + ("?" + urlencode({"url": url, "format": "json"}) if url else "")
 
 
+def settings_path(back: str | None = None) -> str:
+    """The reading settings page; ``back`` is the page to return to."""
+    return f"/{SETTINGS}/" + ("?" + urlencode({"back": back}) if back else "")
+
+
+def preferences_css_path() -> str:
+    """The stylesheet that applies a reader's settings; it depends on their cookie."""
+    return f"/{PREFERENCES_CSS}"
+
+
+def is_personal(path: str) -> bool:
+    """Whether a path's answer depends on the reader's cookie (and so is never shared)."""
+    return path in (settings_path(), preferences_css_path())
+
+
 def feed_page_path(scope: FeedScope) -> str:
     """The HTML page that a feed mirrors."""
     if scope.tag is not None:
@@ -182,7 +200,8 @@ class Target:
 
     kind: str
     """One of: home, content, tags, tag, feed, archive, asset, feeds, opml, sitemap,
-    sitemap_part, news_sitemap, robots, oembed, api_articles, api_article."""
+    sitemap_part, news_sitemap, robots, oembed, api_articles, api_article, settings,
+    preferences_css."""
     segments: tuple[str, ...] = ()
     page: int = 1
     number: int = 0
@@ -207,6 +226,8 @@ def resolve(path: str) -> Target:
         return Target("sitemap_part", number=int(part[1]))
     if parts == [FEEDS]:
         return Target("feeds", canonical=None if trailing else feeds_index_path())
+    if parts == [SETTINGS]:
+        return Target("settings", canonical=None if trailing else settings_path())
     if tuple(parts[:3]) == API_ARTICLES:
         if len(parts) == 3:
             return Target("api_articles")

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from html import escape
+from urllib.parse import urljoin
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from feeds import feed_title
 from feeds.scope import feed_description
 from reader.headers import Kind, Rendered
 from reader.i18n import Labels
 from reader.model import Article, Section, SectionKey
+from reader.reading import SIZES, THEMES, Preferences
 from reader.store import Snapshot, tag_slug
 from reader.templating import render
 from reader.urls import (
@@ -29,12 +33,15 @@ from reader.urls import (
     home_path,
     oembed_path,
     opml_path,
+    preferences_css_path,
     section_path,
+    settings_path,
     tag_path,
     tags_path,
 )
 
 STYLESHEET = "style.css"
+ICON = "icon.svg"
 OEMBED_MEDIA_TYPE = "application/json+oembed"
 
 
@@ -114,9 +121,13 @@ class Chrome:
     contact: str
     home_url: str
     stylesheet: str
+    icon: str
     license_url: str
     license_name: str
     feeds_url: str
+    description: str
+    settings_url: str
+    preferences_css: str
     oembed_url: str | None = None
     """oEmbed discovery, on article pages."""
 
@@ -157,7 +168,15 @@ def section_page(
         section.title if page == 1 else f"{section.title} - {Labels(lang).format('page_n', n=page)}"
     )
     feeds = _feeds(snapshot, FeedScope(section=section.key)) + _feeds(snapshot, FeedScope())
-    chrome = _chrome(snapshot, lang, title, section_path(section.key, page), trail, feeds)
+    chrome = _chrome(
+        snapshot,
+        lang,
+        title,
+        section_path(section.key, page),
+        trail,
+        feeds,
+        feed_description(snapshot, FeedScope(section=section.key)),
+    )
     return _page(
         environment,
         "section.html",
@@ -180,7 +199,9 @@ def article_page(snapshot: Snapshot, environment: Environment, article: Article)
         Crumb(article.title, article_path(article)),
     )
     feeds = _feeds(snapshot, FeedScope(section=article.section)) + _feeds(snapshot, FeedScope())
-    chrome = _chrome(snapshot, lang, article.title, article_path(article), trail, feeds)
+    chrome = _chrome(
+        snapshot, lang, article.title, article_path(article), trail, feeds, article.summary
+    )
     oembed = absolute(settings, oembed_path(absolute(settings, article_path(article))))
     chrome = replace(chrome, oembed_url=oembed)
     neighbours = snapshot.neighbours(article)
@@ -194,9 +215,58 @@ def article_page(snapshot: Snapshot, environment: Environment, article: Article)
         previous=_neighbour(neighbours.previous, lang),
         next=_neighbour(neighbours.next, lang),
         tags=tuple(Crumb(name, tag_path(tag_slug(name))) for name in article.tags),
+        structured_data=_structured_data(snapshot, article),
     )
     discovery = f'<{oembed}>; rel="alternate"; type="{OEMBED_MEDIA_TYPE}"'
     return replace(rendered, links=(discovery,))
+
+
+def _structured_data(snapshot: Snapshot, article: Article) -> Markup:
+    """schema.org NewsArticle as JSON-LD, for search engines and reading modes."""
+    settings = snapshot.settings
+    data: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "datePublished": article.date.isoformat(),
+        "dateModified": article.last_modified.isoformat(),
+        "inLanguage": article.lang or settings.language,
+        "mainEntityOfPage": absolute(settings, article_path(article)),
+        "author": {
+            "@type": "Person" if article.author else "Organization",
+            "name": article.author or article.source or settings.title,
+        },
+        "publisher": {"@type": "Organization", "name": settings.title},
+    }
+    if article.summary:
+        data["description"] = article.summary
+    if article.image:
+        data["image"] = urljoin(absolute(settings, article_path(article)), article.image)
+    # "</" inside a script element would end it early, whatever the JSON says.
+    text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    return Markup(text)
+
+
+def settings_page(
+    snapshot: Snapshot, environment: Environment, preferences: Preferences, back: str
+) -> Rendered:
+    """The reading settings form, showing this reader's current choices."""
+    settings = snapshot.settings
+    labels = Labels(settings.language)
+    trail = (Crumb(labels["home"], home_path()), Crumb(labels["settings"], settings_path()))
+    chrome = _chrome(snapshot, settings.language, labels["settings"], settings_path(), trail, ())
+    chrome = replace(chrome, settings_url=settings_path())
+    rendered = _page(
+        environment,
+        "settings.html",
+        chrome=chrome,
+        preferences=preferences,
+        sizes=tuple(SIZES),
+        themes=THEMES,
+        back=back,
+        action=settings_path(),
+    )
+    return replace(rendered, kind=Kind.PERSONAL)
 
 
 @dataclass(frozen=True)
@@ -329,6 +399,7 @@ def _chrome(
     path: str,
     crumbs: Sequence[Crumb],
     feeds: Sequence[FeedLink],
+    description: str = "",
 ) -> Chrome:
     settings = snapshot.settings
     full_title = title if title == settings.title else f"{title} - {settings.title}"
@@ -346,9 +417,13 @@ def _chrome(
         contact=settings.contact,
         home_url=home_path(),
         stylesheet=asset_path(STYLESHEET),
+        icon=asset_path(ICON),
         license_url=settings.license,
         license_name=settings.license_name,
         feeds_url=feeds_index_path(),
+        description=description or settings.description or full_title,
+        settings_url=settings_path(back=path),
+        preferences_css=preferences_css_path(),
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from reader.config import SITE_KEYS
 from reader.headers import ERROR_CACHE_CONTROL, POLICIES
 from reader.loader import RESERVED_TOP_LEVEL
-from reader.urls import API_ARTICLES, ASSETS, FEEDS, TAGS
+from reader.urls import API_ARTICLES, ASSETS, FEEDS, SETTINGS, TAGS
 
 ROOT = Path(__file__).parent.parent
 STORE_DOC = (ROOT / "docs/store.md").read_text(encoding="utf-8")
@@ -18,8 +18,8 @@ FEEDS_DOC = (ROOT / "docs/feeds.md").read_text(encoding="utf-8")
 # Lowest first. A module may import only from its own layer or a lower one.
 LAYERS: list[set[str]] = [
     {"reader.model"},
-    {"reader.config", "reader.dates", "reader.frontmatter", "reader.i18n"},
-    {"reader.markdown"},
+    {"reader.config", "reader.dates", "reader.frontmatter", "reader.i18n", "reader.reading"},
+    {"reader.markdown", "reader.images"},
     {"reader.loader"},
     {"reader.store"},
     {"reader.urls"},
@@ -50,7 +50,7 @@ def test_every_caching_policy_is_documented() -> None:
 
 
 def test_top_level_words_of_our_urls_are_reserved_for_them() -> None:
-    assert {TAGS, FEEDS, ASSETS, API_ARTICLES[0]} <= RESERVED_TOP_LEVEL
+    assert {TAGS, FEEDS, ASSETS, SETTINGS, API_ARTICLES[0]} <= RESERVED_TOP_LEVEL
 
 
 def test_every_front_matter_field_read_is_documented() -> None:

@@ -160,6 +160,19 @@ def test_image_without_alt_text_is_a_warning_with_its_line(site: SiteFactory) ->
     assert "alt" in problem.message
 
 
+def test_raw_html_images_without_alt_are_warnings_with_their_lines(site: SiteFactory) -> None:
+    site.article(
+        "news/a.md",
+        body='Intro <img src="inline.png"> here.\n\n<div><img alt="" src="block.png"></div>\n\n'
+        '<img alt="A described map" src="fine.png">\n',
+    )
+    problems = load_catalog(site.settings()).problems
+    assert [(p.line, p.message) for p in problems] == [
+        (6, "image 'inline.png' has no alt text"),
+        (8, "image 'block.png' has no alt text"),
+    ]
+
+
 def test_lead_image_without_alt_is_a_warning(site: SiteFactory) -> None:
     site.article("news/a.md", image="lead.jpg")
     (problem,) = load_catalog(site.settings()).problems

@@ -273,6 +273,45 @@ def test_bundle_files_and_static_files_are_served(site: SiteFactory) -> None:
     assert client.get("/_assets/style.css").headers["content-type"] == "text/css; charset=utf-8"
 
 
+def test_images_get_their_size_lazy_loading_and_alt(site: SiteFactory) -> None:
+    site.article(
+        "news/b/index.md",
+        image="lead.svg",
+        image_alt="The lead",
+        body="![A map](map.svg)\n\n![](photo.svg)\n\n![Elsewhere](https://images.example/x.png)",
+    )
+    for name, size in (("lead.svg", (640, 360)), ("map.svg", (300, 200)), ("photo.svg", (40, 20))):
+        (site.root / "content/news/b" / name).write_text(
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{size[0]}" height="{size[1]}"/>'
+        )
+    page = parse_html(make_client(site).get("/news/b/"))
+    images = [dict(i.attrib) for i in page.xpath("//main//img")]
+    assert images[0] == {
+        "src": "lead.svg",
+        "alt": "The lead",
+        "width": "640",
+        "height": "360",
+        "fetchpriority": "high",
+    }
+    assert [(i["src"], i.get("width"), i.get("loading")) for i in images[1:]] == [
+        ("map.svg", "300", "lazy"),
+        ("photo.svg", "40", "lazy"),
+        ("https://images.example/x.png", None, "lazy"),
+    ]
+    assert images[2]["alt"] == "", "no alt text: skipped by screen readers, reported by check"
+    assert not page.xpath("//mark"), "no editor markers outside preview"
+    preview = parse_html(make_client(site, preview=True).get("/news/b/"))
+    (marker,) = preview.xpath("//mark[@class='missing-alt']")
+    assert marker.text == "Editor: this image has no alt text"
+    assert marker.getnext().get("src") == "photo.svg"
+
+
+def test_without_a_lead_image_the_first_body_image_loads_at_once(site: SiteFactory) -> None:
+    site.article("news/a.md", body="![One](/one.png)\n\n![Two](/two.png)")
+    page = parse_html(make_client(site).get("/news/a/"))
+    assert [i.get("loading") for i in page.xpath("//main//img")] == [None, "lazy"]
+
+
 def test_head_and_conditional_get(client: Client) -> None:
     first = client.get("/topics/")
     etag = first.headers["etag"]
