@@ -1,0 +1,272 @@
+"""Every page type in Debian's Chromium: axe-core, reflow, keyboard, language, reading comfort."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.browser import (
+    DEMO_PAGES,
+    SCHEMES,
+    WIDTHS,
+    axe_violations,
+    launched,
+    opened,
+)
+from tests.server import running_server
+
+ARTICLES = {name: path for name, path in DEMO_PAGES.items() if name.startswith("article")}
+TEXT_SPACING = """
+* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
+    word-spacing: 0.16em !important; }
+p { margin-bottom: 2em !important; }
+"""
+"""WCAG 1.4.12's test values: content must survive them."""
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    with running_server("--no-watch") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with launched() as chromium:
+        yield chromium
+
+
+@pytest.mark.parametrize("name", list(DEMO_PAGES))
+def test_axe_finds_nothing_at_any_width_or_scheme(browser: Browser, base: str, name: str) -> None:
+    expected = 404 if name == "not-found" else 200
+    assert httpx.get(base + DEMO_PAGES[name]).status_code == expected, "the page type exists"
+    found = {}
+    for width in WIDTHS:
+        for scheme in SCHEMES:
+            with opened(browser, base + DEMO_PAGES[name], width=width, scheme=scheme) as page:
+                violations = axe_violations(page)
+                if violations:
+                    found[(width, scheme)] = violations
+    assert not found, found
+
+
+def overflow(page: Page) -> dict[str, Any]:
+    """Whether the page scrolls sideways, and which text boxes clip their content."""
+    result: dict[str, Any] = page.evaluate(
+        """() => {
+        const doc = document.documentElement;
+        const clipped = [];
+        for (const el of document.querySelectorAll('body *')) {
+            const style = getComputedStyle(el);
+            if (el.closest('.visually-hidden, table') || style.display === 'none') continue;
+            const hides = [style.overflowX, style.overflowY]
+                .some(v => v === 'hidden' || v === 'clip');
+            const spills = el.scrollWidth > el.clientWidth + 1
+                || el.scrollHeight > el.clientHeight + 1;
+            if (hides && spills) clipped.push(el.tagName + '.' + el.className);
+        }
+        return {sideways: doc.scrollWidth > doc.clientWidth, clipped};
+    }"""
+    )
+    return result
+
+
+@pytest.mark.parametrize("name", list(DEMO_PAGES))
+def test_reflow_enlarged_text_and_text_spacing(browser: Browser, base: str, name: str) -> None:
+    url = base + DEMO_PAGES[name]
+    with opened(browser, url, width=320) as page:
+        assert overflow(page) == {"sideways": False, "clipped": []}, "320 px (WCAG 1.4.10)"
+        page.add_style_tag(content="html { font-size: 200% !important; }")
+        assert overflow(page) == {"sideways": False, "clipped": []}, "200 % text at 320 px"
+    with opened(browser, url, width=1280) as page:
+        page.add_style_tag(content="html { font-size: 200% !important; }")
+        assert overflow(page) == {"sideways": False, "clipped": []}, "200 % text (1.4.4)"
+    with opened(browser, url, width=320) as page:
+        page.add_style_tag(content=TEXT_SPACING)
+        assert overflow(page) == {"sideways": False, "clipped": []}, "text spacing (1.4.12)"
+
+
+FOCUS_STATE = """() => {
+    const el = document.activeElement;
+    const rect = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    const x = rect.left + rect.width / 2, y = rect.top + rect.height / 2;
+    const top = document.elementFromPoint(x, y);
+    const all = [...document.querySelectorAll(
+        'a[href], button, input, select, textarea, [tabindex]')];
+    return {
+        tag: el.tagName, id: el.id, cls: el.className, text: el.textContent.trim().slice(0, 40),
+        index: all.indexOf(el),
+        outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+        visible: rect.width > 0 && rect.height > 0 && rect.bottom > 0 && rect.top < innerHeight,
+        covered: !(top && (el === top || el.contains(top) || top.contains(el))),
+    };
+}"""
+
+
+@pytest.mark.parametrize("name", ["home", "article-last-kicker-source", "settings", "feeds"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_keyboard_skip_link_focus_and_order(
+    browser: Browser, base: str, name: str, width: int
+) -> None:
+    with opened(browser, base + DEMO_PAGES[name], width=width) as page:
+        assert (
+            page.evaluate("document.querySelectorAll('[tabindex]:not([tabindex=\"-1\"])').length")
+            == 0
+        )
+        page.keyboard.press("Tab")
+        first = page.evaluate(FOCUS_STATE)
+        assert "skip-link" in first["cls"] and first["visible"] and first["outline"], first
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main", "the skip link moves focus"
+        page.keyboard.press("Shift+Tab")  # back to the start, then walk the whole page
+        page.evaluate("document.activeElement.blur()")
+        order: list[dict[str, Any]] = []
+        for _ in range(200):
+            page.keyboard.press("Tab")
+            state = settled_focus(page)
+            if state["tag"] == "BODY" or (order and state["index"] <= order[-1]["index"]):
+                break
+            assert state["outline"], f"focus is visible (2.4.7): {state}"
+            assert state["visible"] and not state["covered"], f"focus not hidden (2.4.11): {state}"
+            order.append(state)
+        assert len(order) > 3
+        indexes = [s["index"] for s in order]
+        assert indexes == sorted(indexes), "tab order follows the reading order"
+
+
+def settled_focus(page: Page) -> dict[str, Any]:
+    """The focused element once a smooth scroll towards it has ended (at most a second)."""
+    for _ in range(20):
+        state: dict[str, Any] = page.evaluate(FOCUS_STATE)
+        if state["visible"] and not state["covered"]:
+            return state
+        page.wait_for_timeout(50)
+    return state
+
+
+def page_facts(page: Page) -> dict[str, Any]:
+    facts: dict[str, Any] = page.evaluate(
+        """() => {
+        const main = document.querySelector('main p') || document.querySelector('main');
+        const style = getComputedStyle(main);
+        const fontSize = parseFloat(style.fontSize);
+        const emphasis = [...document.querySelectorAll('em')].map(e => [e.closest('[lang]').lang,
+            getComputedStyle(e).fontStyle]);
+        return {
+            lang: document.documentElement.lang,
+            langs: [...document.querySelectorAll('[lang]')].map(e => e.lang),
+            lineHeight: parseFloat(style.lineHeight) / fontSize,
+            measure: document.querySelector('main').clientWidth / fontSize,
+            zero: (() => { const c = document.createElement('canvas').getContext('2d');
+                           c.font = style.font; return c.measureText('0').width / fontSize; })(),
+            justified: [...document.querySelectorAll('body *')].filter(
+                e => getComputedStyle(e).textAlign === 'justify').length,
+            emphasis,
+            background: getComputedStyle(document.body).backgroundColor,
+            images: [...document.querySelectorAll('img')].map(i => ({
+                alt: i.getAttribute('alt'), width: i.getAttribute('width'),
+                height: i.getAttribute('height'), loading: i.loading,
+                top: i.getBoundingClientRect().top})),
+        };
+    }"""
+    )
+    return facts
+
+
+@pytest.mark.parametrize("name", list(ARTICLES))
+def test_reading_comfort(browser: Browser, base: str, name: str) -> None:
+    with opened(browser, base + ARTICLES[name], width=1280) as page:
+        facts = page_facts(page)
+    chinese = facts["lang"].startswith("zh")
+    assert facts["lang"] in ("zh-Hant", "zh-Hans", "en")
+    assert all(lang in ("zh-Hant", "zh-Hans", "en") for lang in facts["langs"]), facts["langs"]
+    assert facts["lineHeight"] >= (1.75 if chinese else 1.5)
+    if chinese:
+        assert 34 <= facts["measure"] <= 40, "about 35-40 Chinese characters a line"
+    else:
+        # Average English text runs about 1.25 characters to the width of a "0".
+        assert 60 <= facts["measure"] / facts["zero"] * 1.25 <= 80, "about 70 characters a line"
+    assert facts["justified"] == 0
+    assert all(style == "normal" for lang, style in facts["emphasis"] if lang.startswith("zh"))
+    for image in facts["images"]:
+        assert image["alt"] is not None and image["width"] and image["height"], image
+        if image["top"] > 800:
+            assert image["loading"] == "lazy", f"below the fold, lazy: {image}"
+
+
+def luminance(css_colour: str) -> float:
+    channels = [int(v) / 255 for v in css_colour[css_colour.index("(") + 1 : -1].split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_colour_scheme_and_reduced_motion_are_honoured(browser: Browser, base: str) -> None:
+    url = base + DEMO_PAGES["article-middle-plain"]
+    with opened(browser, url, scheme="light") as page:
+        assert luminance(page_facts(page)["background"]) > 0.9
+        assert (
+            page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "smooth"
+        )
+    with opened(browser, url, scheme="dark", reduced_motion="reduce") as page:
+        assert luminance(page_facts(page)["background"]) < 0.05
+        assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "auto"
+        assert (
+            page.evaluate("getComputedStyle(document.querySelector('a')).transitionDuration")
+            == "0s"
+        )
+
+
+def test_print_drops_navigation_and_shows_link_targets(browser: Browser, base: str) -> None:
+    with opened(browser, base + DEMO_PAGES["article-english-figure"]) as page:
+        page.emulate_media(media="print")
+        hidden = page.evaluate(
+            """() => ['.breadcrumbs', '.article-extras', '.site-footer', '.settings-link']
+                .map(s => getComputedStyle(document.querySelector(s)).display)"""
+        )
+        assert hidden == ["none"] * 4
+        after = page.evaluate(
+            "getComputedStyle(document.querySelector('.body a[href]'), '::after').content"
+        )
+        assert "https://volunteers.example.org/beach-day" in after
+
+
+def test_reading_settings_work_without_javascript(browser: Browser, base: str) -> None:
+    article = base + DEMO_PAGES["article-english-figure"]
+    with opened(browser, article, java_script_enabled=False) as page:
+        default_size = page.evaluate(
+            "parseFloat(getComputedStyle(document.documentElement).fontSize)"
+        )
+        page.click("a.settings-link")
+        page.check("input[name=size][value=largest]")
+        page.check("input[name=theme][value=dark]")
+        page.click("button[type=submit]")
+        assert page.url == article, "saving returns to the page being read"
+        size = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+        assert size == pytest.approx(default_size * 1.5)
+        assert luminance(page_facts(page)["background"]) < 0.05, "dark though the system is light"
+        page.goto(base + DEMO_PAGES["home"])
+        assert luminance(page_facts(page)["background"]) < 0.05, "the choice persists"
+        page.goto(base + DEMO_PAGES["settings"])
+        assert page.is_checked("input[name=size][value=largest]")
+        assert page.is_checked("input[name=theme][value=dark]")
+        assert axe_violations_allowed_without_script(page) == []
+
+
+def axe_violations_allowed_without_script(page: Page) -> list[dict[str, Any]]:
+    """axe needs script; the settings page is checked again in a scripted context."""
+    context = page.context.browser
+    assert context is not None
+    cookies = page.context.cookies()
+    scripted = context.new_context(bypass_csp=True)
+    try:
+        scripted.add_cookies(cookies)  # type: ignore[arg-type]
+        checked = scripted.new_page()
+        checked.goto(page.url)
+        return axe_violations(checked)
+    finally:
+        scripted.close()
