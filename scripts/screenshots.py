@@ -1,0 +1,37 @@
+"""Screenshots of every page type of the demo site: 320 and 1280 px wide, light and dark.
+
+Usage: python scripts/screenshots.py [OUT]   (default docs/screenshots; needs Debian's chromium)
+Runs the real ``reader serve`` and Debian's Chromium, so the pictures show what readers get.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.browser import DEMO_PAGES, SCHEMES, WIDTHS, launched, opened
+from tests.server import running_server
+
+HEIGHT = {320: 720, 1280: 900}
+
+
+def main() -> int:
+    """Write one PNG per page type, width and colour scheme."""
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    with running_server("--no-watch") as base, launched() as browser:
+        for name, path in DEMO_PAGES.items():
+            for width in WIDTHS:
+                for scheme in SCHEMES:
+                    with opened(browser, base + path, width=width, scheme=scheme) as page:
+                        page.set_viewport_size({"width": width, "height": HEIGHT[width]})
+                        target = out / f"{name}-{width}-{scheme}.png"
+                        page.screenshot(path=str(target))
+                        print(target)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
