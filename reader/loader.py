@@ -47,6 +47,8 @@ class ParseCache:
 
     def __init__(self) -> None:
         self._entries: dict[Path, _Entry] = {}
+        self.images: dict[Path, tuple[tuple[int, int], tuple[int, int, int]]] = {}
+        """Lead images' (size, width, height) by file, with the file version they were read at."""
 
     def lookup(self, path: Path, stamp: tuple[int, int]) -> _Entry | None:
         """The cached entry of ``path`` if it was made from the same file version."""
@@ -239,7 +241,9 @@ class _Walker:
                 article = replace(article, resources=resources)
         if article.image:
             # The lead image may be replaced without its article changing: look every time.
-            facts = _lead_image_facts(local_file(article.image, bundle, self.settings.static_dir))
+            facts = self._lead_image_facts(
+                local_file(article.image, bundle, self.settings.static_dir)
+            )
             if facts != (article.image_length, article.image_width, article.image_height):
                 length, width, height = facts
                 article = replace(
@@ -344,6 +348,23 @@ class _Walker:
             bundle_dir=bundle,
         )
 
+    def _lead_image_facts(self, path: Path | None) -> tuple[int, int, int]:
+        """Size in bytes, width and height of a lead image we serve; zeros when unknown."""
+        if path is None:
+            return 0, 0, 0
+        try:
+            status = path.stat()
+        except OSError:
+            return 0, 0, 0
+        stamp = (status.st_mtime_ns, status.st_size)
+        known = self.cache.images.get(path)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        width, height = intrinsic_size(path) or (0, 0)
+        facts = (status.st_size, width, height)
+        self.cache.images[path] = (stamp, facts)
+        return facts
+
     def _finish_body(self, body: str, bundle: Path | None, *, lead_image: bool, lang: str) -> str:
         """Outbound links marked, images sized and lazy; missing alt marked in preview."""
         settings = self.settings
@@ -437,17 +458,6 @@ def _bundle_files(bundle: Path) -> Iterator[str]:
         hidden = any(part.startswith(".") for part in relative.parts)
         if path.is_file() and relative.suffix != ".md" and not hidden:
             yield relative.as_posix()
-
-
-def _lead_image_facts(path: Path | None) -> tuple[int, int, int]:
-    """Size in bytes, width and height of a lead image we serve; zeros when unknown."""
-    if path is None:
-        return 0, 0, 0
-    width, height = intrinsic_size(path) or (0, 0)
-    try:
-        return path.stat().st_size, width, height
-    except OSError:
-        return 0, width, height
 
 
 def _text(value: Any) -> str:

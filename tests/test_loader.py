@@ -8,7 +8,7 @@ from typing import Any
 
 from lxml import html as lxml_html
 
-from reader.loader import load_catalog
+from reader.loader import ParseCache, load_catalog
 from reader.model import Article, Severity
 from tests.factories import SiteFactory
 
@@ -283,3 +283,16 @@ def test_summary_defaults_to_the_first_paragraph(site: SiteFactory) -> None:
         body="| cell | cell |\n|---|---|\n| x | y |\n\nThe first *real* paragraph.\n\nMore.",
     )
     assert only(site).summary == "The first real paragraph."
+
+
+def test_a_replaced_lead_image_is_measured_again(site: SiteFactory) -> None:
+    site.article("news/b/index.md", image="lead.svg", image_alt="Lead")
+    lead = site.root / "content/news/b/lead.svg"
+    lead.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200"/>')
+    cache = ParseCache()
+    (first,) = load_catalog(site.settings(), cache).articles
+    assert (first.image_width, first.image_height) == (300, 200)
+    lead.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="600"/>')
+    (second,) = load_catalog(site.settings(), cache).articles
+    assert (second.image_width, second.image_height) == (1200, 600)
+    assert second.image_length == lead.stat().st_size
