@@ -24,7 +24,7 @@ def intrinsic_size(path: Path | None) -> tuple[int, int] | None:
         return None
     try:
         width, height = imagesize.get(path)
-    except (OSError, ValueError):
+    except Exception:  # a damaged image file must cost its size, never the site
         return None
     if width <= 0 or height <= 0:
         return None
