@@ -108,4 +108,4 @@ def entry_html(snapshot: Snapshot, article: Article) -> str:
             f'<figure><img src="{escape(article.image)}" alt="{escape(article.image_alt)}">'
             "</figure>"
         )
-    return sanitize(lead + article.body_html, base_url=article_url(snapshot, article))
+    return sanitize(lead + snapshot.body_html(article), base_url=article_url(snapshot, article))

@@ -14,7 +14,6 @@ from urllib.parse import parse_qsl, urlencode
 
 from jinja2 import Environment
 from starlette.applications import Starlette
-from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from feeds import build_archive, build_feed, scope_exists
@@ -24,6 +23,7 @@ from reader.config import Settings
 from reader.headers import POLICIES, Kind, Rendered, preference_cookie, reply
 from reader.live import Clock, Reloader, load_site, log_problems, utc_now
 from reader.loader import ParseCache
+from reader.lru import SizedLRU
 from reader.store import Snapshot, SnapshotHolder
 from reader.templating import asset_dirs, make_environment
 from reader.urls import (
@@ -39,6 +39,8 @@ from reader.websub import Notifier
 
 MAX_CACHED_BYTES = 256 * 1024
 """Larger bodies (photos in page bundles) are read from disk each time, not held in memory."""
+MAX_DATED_URLS = 200_000
+"""How many URLs' first-served times are remembered for Last-Modified."""
 
 
 class Site:
@@ -47,7 +49,7 @@ class Site:
     def __init__(self, settings: Settings, clock: Clock = utc_now) -> None:
         self.settings = settings
         self.environment: Environment = make_environment(settings)
-        cache = ParseCache()
+        cache = ParseCache(settings)
         snapshot, catalog = load_site(settings, clock(), cache)
         log_problems(catalog.problems)
         self.holder = SnapshotHolder(snapshot, catalog)
@@ -59,7 +61,8 @@ class Site:
             )
             self.reloader.listeners.append(self.notifier.snapshot_changed)
         # URL -> (ETag, first served): Last-Modified moves only when a URL's bytes change.
-        self._first_served: dict[object, tuple[str, datetime]] = {}
+        # Bounded: a forgotten URL restarts from its snapshot's time, later than any change.
+        self._first_served: SizedLRU[tuple[str, datetime]] = SizedLRU(MAX_DATED_URLS)
 
     def answer(self, path: str, query: str = "") -> Rendered:
         """The response for a decoded path and raw query, from one snapshot, cached with it."""
@@ -67,16 +70,22 @@ class Site:
 
     def answer_from(self, snapshot: Snapshot, path: str, query: str = "") -> Rendered:
         """The response a given snapshot gives; cacheable answers are kept with it."""
-        target = resolve(path)
-        key: object = (path, _normal_query(query)) if target.kind in _QUERY_KINDS else path
-        cached: Rendered | None = snapshot.memo.get(key)
+        # The hot path: a page, feed or 404 already rendered is one lookup by path.
+        cached: Rendered | None = snapshot.memo.get(path)
         if cached is not None:
             return cached
+        target = resolve(path)
+        key: object = path
+        if target.kind in _QUERY_KINDS:
+            key = (path, _normal_query(query))
+            answered: Rendered | None = snapshot.memo.get(key)
+            if answered is not None:
+                return answered
         rendered = self._render(snapshot, target, query)
         if rendered.status in (200, 301):
             rendered = replace(rendered, modified=self._modified(key, rendered, snapshot))
-            if len(rendered.body) <= MAX_CACHED_BYTES:
-                snapshot.memo[key] = rendered
+        if len(rendered.body) <= MAX_CACHED_BYTES:
+            snapshot.memo.put(key, rendered, rendered.memory)
         return rendered
 
     def personal(
@@ -113,7 +122,7 @@ class Site:
         since = snapshot.built_at.replace(microsecond=0)
         if known is not None and since <= known[1]:
             since = known[1] + timedelta(seconds=1)
-        self._first_served[key] = (rendered.etag, since)
+        self._first_served.put(key, (rendered.etag, since), 1)
         return since
 
     def _render(self, snapshot: Snapshot, target: Target, query: str) -> Rendered:
@@ -127,7 +136,7 @@ class Site:
         cached: Rendered | None = snapshot.memo.get(_NOT_FOUND)
         if cached is None:
             cached = views.not_found_page(snapshot, self.environment)
-            snapshot.memo[_NOT_FOUND] = cached
+            snapshot.memo.put(_NOT_FOUND, cached, cached.memory)
         return cached
 
     def _home(self, snapshot: Snapshot, target: Target, query: str) -> Rendered | None:
@@ -297,9 +306,11 @@ class Responder:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer one HTTP request from the current snapshot."""
-        request = {
-            name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]
-        }
+        request = {}
+        for name, value in scope["headers"]:
+            wanted = _REQUEST_HEADERS.get(name)
+            if wanted is not None:
+                request[wanted] = value.decode("latin-1")
         path, method = scope["path"], scope["method"]
         query = scope["query_string"].decode("latin-1")
         if is_personal(path):
@@ -309,15 +320,16 @@ class Responder:
             rendered = self.site.answer(path, query)
         answer = reply(rendered, method, request)
         await send(
-            {
-                "type": "http.response.start",
-                "status": answer.status,
-                "headers": [
-                    (k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items()
-                ],
-            }
+            {"type": "http.response.start", "status": answer.status, "headers": answer.raw_headers}
         )
         await send({"type": "http.response.body", "body": answer.body})
+
+
+_REQUEST_HEADERS = {
+    name.encode(): name
+    for name in ("accept-encoding", "if-none-match", "if-modified-since", "cookie")
+}
+"""The request headers any answer depends on; the rest are never decoded."""
 
 
 MAX_FORM_BYTES = 4096
@@ -333,7 +345,7 @@ async def _read_body(receive: Receive) -> bytes:
             return body[:MAX_FORM_BYTES]
 
 
-def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
+def create_app(settings: Settings, *, clock: Clock = utc_now) -> ReaderApp:
     """Build the ASGI app for one site; the watchers run for the app's lifetime."""
     site = Site(settings, clock)
 
@@ -353,4 +365,24 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Starlette:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    return Starlette(routes=[Route("/{path:path}", Responder(site))], lifespan=lifespan)
+    return ReaderApp(Responder(site), Starlette(lifespan=lifespan))
+
+
+class ReaderApp:
+    """The ASGI app: HTTP goes straight to the responder; Starlette runs only the lifespan.
+
+    No router or middleware stands between a request and its cached bytes, which keeps a
+    cached page within reach of a bare ASGI app's throughput.
+    """
+
+    def __init__(self, responder: Responder, lifespan: Starlette) -> None:
+        self.site = responder.site
+        self._responder = responder
+        self._lifespan = lifespan
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Dispatch one ASGI connection."""
+        if scope["type"] == "http":
+            await self._responder(scope, receive, send)
+        else:
+            await self._lifespan(scope, receive, send)

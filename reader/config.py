@@ -43,6 +43,8 @@ class Settings:
     contact: str = ""
     feed_length: int = 50
     page_size: int = 20
+    cache_mb: int = 256
+    """Memory for rendered pages, feeds and bodies; the least recently used go first."""
     id_authority: str = ""
     license: str = ""
     license_name: str = ""
@@ -70,6 +72,16 @@ class Settings:
         return self.site_dir / "templates"
 
     @property
+    def body_cache_bytes(self) -> int:
+        """A quarter of ``cache_mb`` keeps rendered article bodies, shared by pages and feeds."""
+        return self.cache_mb * 1024 * 1024 // 4
+
+    @property
+    def response_cache_bytes(self) -> int:
+        """The rest of ``cache_mb`` keeps finished responses (and their compressed forms)."""
+        return self.cache_mb * 1024 * 1024 - self.body_cache_bytes
+
+    @property
     def authority(self) -> str:
         """The tag-URI authority for entry ids: configured, else the base URL's host."""
         return self.id_authority or (urlsplit(self.base_url).hostname or "localhost")
@@ -93,6 +105,7 @@ SITE_KEYS: dict[str, type] = {
     "contact": str,
     "feed_length": int,
     "page_size": int,
+    "cache_mb": int,
     "id_authority": str,
     "license": str,
     "license_name": str,
@@ -267,7 +280,7 @@ def _build(site_dir: Path, values: dict[str, Any], problems: list[Problem], path
             )
     if "footer" in values:
         kwargs["footer"] = tuple(str(line) for line in values["footer"])
-    for key in ("feed_length", "page_size"):
+    for key in ("feed_length", "page_size", "cache_mb"):
         if key in values:
             if values[key] >= 1:
                 kwargs[key] = values[key]

@@ -140,6 +140,31 @@ class Rendered:
         """The brotli variant, computed once per cached body."""
         return bytes(brotli.compress(self.body, quality=11))
 
+    @property
+    def memory(self) -> int:
+        """About what holding this response costs, with the compressed forms it may gain."""
+        return 2 * len(self.body) + 1024
+
+    def wire(self, encoding: str | None) -> Wire:
+        """This response in one coding, ready for the socket; built once, then reused."""
+        wires = self._wires
+        found = wires.get(encoding)
+        if found is None:
+            body, etag = self.variant(encoding)
+            headers = self.headers()
+            headers["etag"] = etag
+            if encoding is not None:
+                headers["content-encoding"] = encoding
+            kept = {k: v for k, v in headers.items() if k not in _ENTITY_HEADERS}
+            headers["content-length"] = str(len(body))
+            found = Wire(_raw(headers), _raw(kept), body, etag)
+            wires[encoding] = found
+        return found
+
+    @cached_property
+    def _wires(self) -> dict[str | None, Wire]:
+        return {}
+
     def variant(self, encoding: str | None) -> tuple[bytes, str]:
         """The body and ETag for a content coding (None for identity)."""
         if encoding == "br":
@@ -175,41 +200,66 @@ class Rendered:
         return headers
 
 
+RawHeaders = list[tuple[bytes, bytes]]
+"""Header names and values as ASGI sends them."""
+
+
+@dataclass(frozen=True)
+class Wire:
+    """One coding of a response as it goes out: headers for a 200 and a 304, and the body."""
+
+    headers: RawHeaders
+    not_modified: RawHeaders
+    body: bytes
+    etag: str
+
+
+def _raw(headers: Mapping[str, str]) -> RawHeaders:
+    return [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+
+
 @dataclass(frozen=True)
 class Reply:
     """What goes on the wire for one request: status, headers and body."""
 
     status: int
-    headers: dict[str, str]
+    raw_headers: RawHeaders
     body: bytes
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The headers by name, decoded."""
+        return {k.decode("latin-1"): v.decode("latin-1") for k, v in self.raw_headers}
 
 
 def reply(rendered: Rendered, method: str, request: Mapping[str, str]) -> Reply:
     """Negotiate coding and validators for one request; HEAD gets GET's headers and no body."""
+    if method == "GET" or method == "HEAD":
+        encoding = (
+            choose_encoding(request.get("accept-encoding")) if rendered.compressible else None
+        )
+        wire = rendered.wire(encoding)
+        if_none_match = request.get("if-none-match")
+        if rendered.status == 200 and (
+            if_none_match == wire.etag
+            or is_not_modified(
+                rendered.etag,
+                rendered.modified,
+                if_none_match,
+                request.get("if-modified-since"),
+            )
+        ):
+            return Reply(304, wire.not_modified, b"")
+        return Reply(rendered.status, wire.headers, b"" if method == "HEAD" else wire.body)
     if method == "OPTIONS":
         headers = {"allow": ALLOWED_METHODS}
         if POLICIES[rendered.kind].cross_origin:
             headers.update(CORS_HEADERS)
             headers.update(PREFLIGHT_HEADERS)
-        return Reply(204, headers, b"")
-    if method not in ("GET", "HEAD") and not (method == "POST" and rendered.kind is Kind.PERSONAL):
-        return Reply(405, {"allow": ALLOWED_METHODS, "content-type": "text/plain"}, b"")
-    headers = rendered.headers()
-    encoding = choose_encoding(request.get("accept-encoding")) if rendered.compressible else None
-    body, etag = rendered.variant(encoding)
-    headers["etag"] = etag
-    if encoding is not None:
-        headers["content-encoding"] = encoding
-    if rendered.status == 200 and is_not_modified(
-        rendered.etag,
-        rendered.modified,
-        request.get("if-none-match"),
-        request.get("if-modified-since"),
-    ):
-        kept = {k: v for k, v in headers.items() if k not in _ENTITY_HEADERS}
-        return Reply(304, kept, b"")
-    headers["content-length"] = str(len(body))
-    return Reply(rendered.status, headers, b"" if method == "HEAD" else body)
+        return Reply(204, _raw(headers), b"")
+    if method == "POST" and rendered.kind is Kind.PERSONAL:
+        return Reply(rendered.status, rendered.wire(None).headers, rendered.body)
+    return Reply(405, _raw({"allow": ALLOWED_METHODS, "content-type": "text/plain"}), b"")
 
 
 _ENTITY_HEADERS = frozenset(
@@ -221,6 +271,23 @@ def choose_encoding(accept_encoding: str | None) -> str | None:
     """The best coding the client accepts (brotli, then gzip), or None for identity."""
     if not accept_encoding:
         return None
+    # Clients send a handful of distinct values, so each is parsed once.
+    try:
+        return _CHOSEN[accept_encoding]
+    except KeyError:
+        pass
+    chosen = _parse_accept_encoding(accept_encoding)
+    if len(_CHOSEN) >= _MAX_CHOSEN:
+        _CHOSEN.clear()
+    _CHOSEN[accept_encoding] = chosen
+    return chosen
+
+
+_CHOSEN: dict[str, str | None] = {}
+_MAX_CHOSEN = 512
+
+
+def _parse_accept_encoding(accept_encoding: str) -> str | None:
     weights: dict[str, float] = {}
     for item in accept_encoding.split(","):
         name, _, params = item.strip().partition(";")
@@ -246,6 +313,8 @@ def is_not_modified(
 ) -> bool:
     """Whether a conditional GET may get a 304 (RFC 9110 section 13.2.2)."""
     if if_none_match:
+        if if_none_match == etag:
+            return True
         if if_none_match.strip() == "*":
             return True
         # Any coding of the same bytes matches: the client's copy is still current.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from watchfiles import awatch
@@ -31,10 +31,18 @@ def utc_now() -> datetime:
 
 
 def load_site(
-    settings: Settings, now: datetime, cache: ParseCache | None = None
+    settings: Settings,
+    now: datetime,
+    cache: ParseCache | None = None,
+    changed: Iterable[str] | None = None,
 ) -> tuple[Snapshot, Catalog]:
-    """Read the content folder and decide what is published at ``now``."""
-    catalog = load_catalog(settings, cache)
+    """Read the content folder and decide what is published at ``now``.
+
+    With ``changed`` paths (from the watcher) and a cache, only the section folders
+    they touch are read again.
+    """
+    dirty = cache.dirty_folders(settings, changed) if cache and changed is not None else None
+    catalog = load_catalog(settings, cache, dirty=dirty)
     return build_snapshot(settings, catalog, now), catalog
 
 
@@ -57,18 +65,18 @@ class Reloader:
         self.settings = settings
         self.holder = holder
         self.clock = clock
-        self.cache = cache if cache is not None else ParseCache()
+        self.cache = cache if cache is not None else ParseCache(settings)
         # Reloads and republishes run in worker threads; one at a time, so a republish built
         # from an older catalog can never replace a newer reload.
         self._lock = threading.Lock()
         self.listeners: list[Listener] = []
 
-    def reload(self) -> None:
-        """Re-read the files and swap in a new snapshot."""
+    def reload(self, changed: Iterable[str] | None = None) -> None:
+        """Re-read the files (those ``changed``, when known) and swap in a new snapshot."""
         with self._lock:
             old = self.holder.current
             before = set(self.holder.catalog.problems)
-            snapshot, catalog = load_site(self.settings, self.clock(), self.cache)
+            snapshot, catalog = load_site(self.settings, self.clock(), self.cache, changed)
             self.holder.swap(snapshot, catalog)
         log_problems([p for p in catalog.problems if p not in before])
         log.info("reloaded: %d published articles", len(snapshot.articles))
@@ -91,11 +99,11 @@ class Reloader:
 
     async def watch_files(self, stop: asyncio.Event) -> None:
         """Reload whenever something under the site folder changes."""
-        async for _changes in awatch(
+        async for changes in awatch(
             self.settings.site_dir, debounce=WATCH_DEBOUNCE_MS, step=50, stop_event=stop
         ):
             try:
-                await asyncio.to_thread(self.reload)
+                await asyncio.to_thread(self.reload, {path for _, path in changes})
             except Exception:  # a reload must never kill the watcher; the old snapshot stays
                 log.exception("reload failed; still serving the previous snapshot")
 

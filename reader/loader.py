@@ -2,32 +2,28 @@
 
 from __future__ import annotations
 
-import html
 import mimetypes
 import os
-import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-import nh3
-
+from reader.bodies import BodyRenderer
 from reader.config import Settings, normalize_language
 from reader.dates import parse_date
 from reader.frontmatter import Document, FrontMatterError, parse_document
-from reader.i18n import Labels
-from reader.images import finish_images, intrinsic_size, local_file
-from reader.markdown import RenderedBody, mark_outbound_links, render_markdown
+from reader.images import intrinsic_size, local_file
+from reader.markdown import first_paragraph_text, may_have_problems, render_markdown
+from reader.memory import collector_paused
 from reader.model import Article, Problem, Section, SectionKey, Severity
 
 SECTION_INDEX = "_index.md"
 BUNDLE_INDEX = "index.md"
 SUMMARY_LENGTH = 160
 RESERVED_TOP_LEVEL = frozenset({"tags", "feeds", "api", "settings", "_assets"})
-_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -37,6 +33,8 @@ class Catalog:
     sections: dict[SectionKey, Section]
     articles: tuple[Article, ...]
     problems: tuple[Problem, ...]
+    bodies: BodyRenderer
+    """Renders the articles' bodies when a page or feed first needs them."""
 
 
 class ParseCache:
@@ -45,27 +43,64 @@ class ParseCache:
     A reload then re-reads only what changed, so an edit shows up quickly in a large store.
     """
 
-    def __init__(self) -> None:
-        self._entries: dict[Path, _Entry] = {}
+    def __init__(self, settings: Settings | None = None) -> None:
+        self._entries: dict[str, _Entry] = {}
+        self.folders: dict[str, _Folder] = {}
+        """Each section folder's own results, reused by reloads that did not touch it."""
+        self.bodies = BodyRenderer(settings, settings.body_cache_bytes) if settings else None
+        """Rendered bodies outlive a reload: they are keyed by file version."""
         self.images: dict[Path, tuple[tuple[int, int], tuple[int, int, int]]] = {}
         """Lead images' (size, width, height) by file, with the file version they were read at."""
 
-    def lookup(self, path: Path, stamp: tuple[int, int]) -> _Entry | None:
+    def lookup(self, path: str, stamp: tuple[int, int]) -> _Entry | None:
         """The cached entry of ``path`` if it was made from the same file version."""
         entry = self._entries.get(path)
         return entry if entry is not None and entry.stamp == stamp else None
 
-    def store(self, path: Path, entry: _Entry) -> None:
+    def store(self, path: str, entry: _Entry) -> None:
         """Remember the parse of one file version."""
         self._entries[path] = entry
 
-    def retain(self, paths: set[Path]) -> None:
-        """Forget files that are gone."""
+    def retain(self, paths: set[str], folders: set[str]) -> None:
+        """Forget files and folders that are gone."""
         for path in self._entries.keys() - paths:
             del self._entries[path]
+        for folder in self.folders.keys() - folders:
+            del self.folders[folder]
+
+    def dirty_folders(self, settings: Settings, changed: Iterable[str]) -> set[str] | None:
+        """The section folders whose own files or listing ``changed`` touches.
+
+        None when a change lies outside the content folder (a static image, a template),
+        which may matter to any article: then every folder is listed again.
+        """
+        content = os.fspath(settings.content_dir)
+        dirty: set[str] = set()
+        for path in changed:
+            if not path.startswith(content + os.sep):
+                return None
+            if path in self.folders:
+                dirty.add(path)
+            # A file in a page bundle belongs to the section folder that holds the bundle.
+            parent = os.path.dirname(path)
+            while parent not in self.folders and len(parent) > len(content):
+                parent = os.path.dirname(parent)
+            dirty.add(parent)
+        return dirty
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+@dataclass(frozen=True)
+class _Folder:
+    """What one section folder holds itself, not counting its subfolders."""
+
+    section: Section
+    subfolders: tuple[tuple[Path, str], ...]
+    articles: tuple[Article, ...]
+    problems: tuple[Problem, ...]
+    files: frozenset[str]
 
 
 @dataclass
@@ -79,37 +114,71 @@ class _Entry:
 
 @dataclass(frozen=True)
 class _Parsed:
-    """One file read, split and rendered; or why it could not be."""
+    """One file read and split, with its body's opening rendered; or why it could not be."""
 
     document: Document | None
-    body: RenderedBody | None
+    """The front matter; its ``body`` is dropped once read, so the cache stays small."""
     problems: tuple[Problem, ...]
+    lead: str = ""
+    """The body's first paragraph as plain text, for the summary."""
+    body_problems: tuple[Problem, ...] = ()
+    """What rendering the body found (missing alt text, unknown shortcodes)."""
 
 
-def _parse_file(path: Path) -> _Parsed:
+def _parse_file(path: Path, thorough: bool) -> _Parsed:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         problem = Problem(path, None, f"the file is not UTF-8 ({error.reason})", "save it as UTF-8")
-        return _Parsed(None, None, (problem,))
+        return _Parsed(None, (problem,))
     except OSError as error:
-        return _Parsed(None, None, (_unreadable(path, error),))
+        return _Parsed(None, (_unreadable(path, error),))
     try:
         document = parse_document(text)
     except FrontMatterError as error:
-        return _Parsed(None, None, (Problem(path, error.line, error.message, error.fix),))
-    body = render_markdown(document.body, path=path, first_line=document.body_line)
-    return _Parsed(document, body, ())
+        return _Parsed(None, (Problem(path, error.line, error.message, error.fix),))
+    if path.name == SECTION_INDEX:
+        return _Parsed(replace(document, body=""), ())
+    body_problems: tuple[Problem, ...] = ()
+    # A full render costs about a millisecond a file, so only a body that could hold a
+    # problem pays it here (every body under `reader check`); the rest render when served.
+    if thorough or may_have_problems(document.body):
+        body_problems = render_markdown(
+            document.body, path=path, first_line=document.body_line
+        ).problems
+    return _Parsed(
+        replace(document, body=""), (), first_paragraph_text(document.body), body_problems
+    )
 
 
 def _unreadable(path: Path, error: OSError) -> Problem:
     return Problem(path, None, f"cannot read the file ({error.strerror})", "check its permissions")
 
 
-def load_catalog(settings: Settings, cache: ParseCache | None = None) -> Catalog:
-    """Read every section and article below the content folder; never raise on bad files."""
-    cache = cache if cache is not None else ParseCache()
-    walker = _Walker(settings, cache)
+def load_catalog(
+    settings: Settings,
+    cache: ParseCache | None = None,
+    *,
+    thorough: bool = False,
+    dirty: set[str] | None = None,
+) -> Catalog:
+    """Read every section and article below the content folder; never raise on bad files.
+
+    ``thorough`` renders every body to report its problems, as ``reader check`` does.
+    With ``dirty`` (from ``ParseCache.dirty_folders``), only those section folders are
+    listed again; the others are taken whole from the cache.
+    """
+    cache = cache if cache is not None else ParseCache(settings)
+    walker = _Walker(settings, cache, thorough, dirty)
+    with collector_paused():
+        _walk(walker, settings)
+    cache.retain(walker.seen, walker.walked)
+    articles = _assign_unique_ids(walker.articles, walker.problems)
+    bodies = cache.bodies or BodyRenderer(settings, settings.body_cache_bytes)
+    return Catalog(walker.sections, tuple(articles), tuple(walker.problems), bodies)
+
+
+def _walk(walker: _Walker, settings: Settings) -> None:
     root = settings.content_dir
     if not root.is_dir():
         walker.problems.append(
@@ -122,43 +191,76 @@ def load_catalog(settings: Settings, cache: ParseCache | None = None) -> Catalog
         )
     else:
         walker.walk_section(root, ())
-    cache.retain(walker.seen)
-    articles = _assign_unique_ids(walker.articles, walker.problems)
-    return Catalog(walker.sections, tuple(articles), tuple(walker.problems))
 
 
 class _Walker:
-    def __init__(self, settings: Settings, cache: ParseCache) -> None:
+    def __init__(
+        self, settings: Settings, cache: ParseCache, thorough: bool, dirty: set[str] | None
+    ) -> None:
         self.settings = settings
         self.cache = cache
-        self.seen: set[Path] = set()
+        self.thorough = thorough
+        self.dirty = dirty
+        self._located: dict[tuple[str, Path | None], Path | None] = {}
+        self._measured: dict[Path, tuple[int, int, int]] = {}
+        self.seen: set[str] = set()
+        self.walked: set[str] = set()
         self.sections: dict[SectionKey, Section] = {}
         self.articles: list[Article] = []
         self.problems: list[Problem] = []
 
     def walk_section(self, folder: Path, key: SectionKey) -> None:
-        self.sections[key] = self._section(folder, key)
-        entries = _visible_entries(folder)
-        bundles = {
-            e.name
-            for e in entries
-            if e.is_dir() and os.path.isfile(os.path.join(e.path, BUNDLE_INDEX))
-        }
-        taken: dict[str, Path] = {}
-        for entry in entries:
-            if entry.is_dir() and entry.name not in bundles:
-                path = Path(entry.path)
-                if not key and entry.name in RESERVED_TOP_LEVEL:
-                    self._reserved(path)
-                    continue
-                taken[entry.name] = path
-                self.walk_section(path, (*key, entry.name))
-        for entry in entries:
-            if entry.name in bundles:
-                bundle = Path(entry.path)
-                self._add_article(bundle / BUNDLE_INDEX, key, entry.name, bundle, taken)
-            elif _is_article_file(entry):
-                self._add_article(Path(entry.path), key, entry.name.rsplit(".", 1)[0], None, taken)
+        name = os.fspath(folder)
+        own = self.cache.folders.get(name)
+        if own is None or self.dirty is None or name in self.dirty:
+            own = self._scan(folder, key)
+            self.cache.folders[name] = own
+        self.walked.add(name)
+        self.sections[key] = own.section
+        self.seen.update(own.files)
+        for path, child in own.subfolders:
+            self.walk_section(path, (*key, child))
+        self.articles.extend(own.articles)
+        self.problems.extend(own.problems)
+
+    def _scan(self, folder: Path, key: SectionKey) -> _Folder:
+        """List one folder and read its own files (from the cache where unchanged)."""
+        outer = self.articles, self.problems, self.seen
+        self.articles, self.problems, self.seen = [], [], set()
+        try:
+            section = self._section(folder, key)
+            entries = _visible_entries(folder)
+            bundles = {
+                e.name
+                for e in entries
+                if e.is_dir() and os.path.isfile(os.path.join(e.path, BUNDLE_INDEX))
+            }
+            taken: dict[str, Path] = {}
+            subfolders = []
+            for entry in entries:
+                if entry.is_dir() and entry.name not in bundles:
+                    path = Path(entry.path)
+                    if not key and entry.name in RESERVED_TOP_LEVEL:
+                        self._reserved(path)
+                        continue
+                    taken[entry.name] = path
+                    subfolders.append((path, entry.name))
+            for entry in entries:
+                if entry.name in bundles:
+                    bundle = Path(entry.path)
+                    self._add_article(bundle / BUNDLE_INDEX, key, entry.name, bundle, taken)
+                elif _is_article_file(entry):
+                    slug = entry.name.rsplit(".", 1)[0]
+                    self._add_article(Path(entry.path), key, slug, None, taken)
+            return _Folder(
+                section,
+                tuple(subfolders),
+                tuple(self.articles),
+                tuple(self.problems),
+                frozenset(self.seen),
+            )
+        finally:
+            self.articles, self.problems, self.seen = outer
 
     def _reserved(self, entry: Path) -> None:
         self.problems.append(
@@ -200,11 +302,12 @@ class _Walker:
             self.problems.append(_unreadable(path, error))
             return None
         stamp = (status.st_mtime_ns, status.st_size)
-        self.seen.add(path)
-        entry = self.cache.lookup(path, stamp)
+        name = os.fspath(path)
+        self.seen.add(name)
+        entry = self.cache.lookup(name, stamp)
         if entry is None:
-            entry = _Entry(stamp, _parse_file(path))
-            self.cache.store(path, entry)
+            entry = _Entry(stamp, _parse_file(path, self.thorough))
+            self.cache.store(name, entry)
         self.problems.extend(entry.parsed.problems)
         return entry
 
@@ -224,10 +327,10 @@ class _Walker:
             return
         if entry.built is None:
             before = len(self.problems)
-            document, body = entry.parsed.document, entry.parsed.body
+            document = entry.parsed.document
             built = None
-            if document is not None and body is not None:
-                built = self._article(document, body, path, section, default_slug, bundle)
+            if document is not None:
+                built = self._article(document, entry, path, section, default_slug, bundle)
             entry.built = (built, tuple(self.problems[before:]))
         else:
             self.problems.extend(entry.built[1])
@@ -241,14 +344,14 @@ class _Walker:
                 article = replace(article, resources=resources)
         if article.image:
             # The lead image may be replaced without its article changing: look every time.
-            facts = self._lead_image_facts(
-                local_file(article.image, bundle, self.settings.static_dir)
-            )
+            facts = self._lead_image_facts(self._locate(article.image, bundle))
             if facts != (article.image_length, article.image_width, article.image_height):
                 length, width, height = facts
                 article = replace(
                     article, image_length=length, image_width=width, image_height=height
                 )
+        if article is not entry.built[0]:
+            entry.built = (article, entry.built[1])
         clash = taken.get(article.slug)
         if clash is not None:
             self.problems.append(
@@ -266,7 +369,7 @@ class _Walker:
     def _article(
         self,
         document: Document,
-        body: RenderedBody,
+        entry: _Entry,
         path: Path,
         section: SectionKey,
         default_slug: str,
@@ -314,7 +417,7 @@ class _Walker:
                 )
             )
             return None
-        self.problems.extend(body.problems)
+        self.problems.extend(entry.parsed.body_problems)
         lang = normalize_language(_text(meta.get("lang"))) if meta.get("lang") else ""
         image = _text(meta.get("image")) or _first_text(meta.get("images"))
         image_alt = _text(meta.get("image_alt"))
@@ -331,10 +434,12 @@ class _Walker:
             title=title,
             date=date,
             updated=updated if updated and updated != date else None,
-            body_html=self._finish_body(body.html, bundle, lead_image=bool(image), lang=lang),
             source_path=path,
+            body_line=document.body_line,
+            stamp=entry.stamp,
             id=_text(meta.get("id")) or _derived_id(section, date),
-            summary=_text(meta.get("summary") or meta.get("description")) or _summarize(body.html),
+            summary=_text(meta.get("summary") or meta.get("description"))
+            or _summarize(entry.parsed.lead),
             source=_text(meta.get("source")),
             author=_people(meta.get("author") or meta.get("authors")),
             tags=self._tags(meta, path, document),
@@ -348,10 +453,19 @@ class _Walker:
             bundle_dir=bundle,
         )
 
+    def _locate(self, src: str, bundle: Path | None) -> Path | None:
+        """The file behind an image address, looked up once per walk (many articles share)."""
+        key = (src, bundle)
+        if key not in self._located:
+            self._located[key] = local_file(src, bundle, self.settings.static_dir)
+        return self._located[key]
+
     def _lead_image_facts(self, path: Path | None) -> tuple[int, int, int]:
         """Size in bytes, width and height of a lead image we serve; zeros when unknown."""
         if path is None:
             return 0, 0, 0
+        if path in self._measured:  # many articles share an image; look once per walk
+            return self._measured[path]
         try:
             status = path.stat()
         except OSError:
@@ -359,22 +473,13 @@ class _Walker:
         stamp = (status.st_mtime_ns, status.st_size)
         known = self.cache.images.get(path)
         if known is not None and known[0] == stamp:
-            return known[1]
-        width, height = intrinsic_size(path) or (0, 0)
-        facts = (status.st_size, width, height)
-        self.cache.images[path] = (stamp, facts)
+            facts = known[1]
+        else:
+            width, height = intrinsic_size(path) or (0, 0)
+            facts = (status.st_size, width, height)
+            self.cache.images[path] = (stamp, facts)
+        self._measured[path] = facts
         return facts
-
-    def _finish_body(self, body: str, bundle: Path | None, *, lead_image: bool, lang: str) -> str:
-        """Outbound links marked, images sized and lazy; missing alt marked in preview."""
-        settings = self.settings
-        missing = Labels(lang or settings.language)["missing_alt"] if settings.preview else ""
-        return finish_images(
-            mark_outbound_links(body, settings.trusted_hosts),
-            lambda src: local_file(src, bundle, settings.static_dir),
-            eager_first=not lead_image,
-            missing_alt=missing,
-        )
 
     def _date(self, value: Any, path: Path, line: int | None, key: str) -> datetime | None:
         try:
@@ -476,11 +581,8 @@ def _people(value: Any) -> str:
     return _text(value)
 
 
-def _summarize(body_html: str) -> str:
+def _summarize(text: str) -> str:
     """The first paragraph's text, shortened; never a run of table cells or captions."""
-    first = _FIRST_PARAGRAPH.search(body_html)
-    fragment = first.group(1) if first else ""
-    text = " ".join(html.unescape(nh3.clean(fragment, tags=set())).split())
     if len(text) <= SUMMARY_LENGTH:
         return text
     return text[:SUMMARY_LENGTH].rstrip() + "…"

@@ -97,6 +97,48 @@ def render_markdown(text: str, *, path: Path, first_line: int = 1) -> RenderedBo
     return RenderedBody(sanitize(raw), tuple(problems))
 
 
+def first_paragraph_text(text: str) -> str:
+    """The plain text of the body's first paragraph (for summaries), rendering little.
+
+    Rendering a whole body costs about a millisecond, so a first block that is plain text
+    is taken as it is, and otherwise blocks are rendered one more at a time until one
+    comes out as ``<p>``. Link reference definitions from anywhere in the text come along,
+    so reference links still resolve.
+    """
+    first = text.lstrip("\n").split("\n\n", 1)[0]
+    if first and not _MARKUP.search(first):
+        return " ".join(first.split())
+    definitions = "".join(_LINK_DEFINITION.findall(text))
+    prefix = ""
+    for block in text.split("\n\n"):
+        prefix += block + "\n\n"
+        if _open_fence(prefix):
+            continue
+        found = _FIRST_PARAGRAPH.search(render_markdown(prefix + definitions, path=Path()).html)
+        if found:
+            return " ".join(html.unescape(nh3.clean(found[1], tags=set())).split())
+    return ""
+
+
+# Anything that could make a block more than a paragraph of plain text.
+_MARKUP = re.compile(r"[\\`*_\[\]<>&|~{}]|^\s*[-+=#>\d]|^ {4}| {2}$", re.MULTILINE)
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+
+
+def may_have_problems(text: str) -> bool:
+    """Whether rendering ``text`` could report a problem (cheap, may say yes needlessly)."""
+    return bool(_BLANK_ALT.search(text) or _RAW_IMG.search(text) or _SHORTCODE.search(text))
+
+
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:.*\n?", re.MULTILINE)
+_BLANK_ALT = re.compile(r"!\[[\s*_~`]*\]")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
+
+
+def _open_fence(text: str) -> bool:
+    return len(_FENCE.findall(text)) % 2 == 1
+
+
 class _Renderer(RendererHTML):
     """Renders a lone captioned image as a figure, and every image as lazily loaded."""
 

@@ -60,9 +60,12 @@ class Article:
     slug: str
     title: str
     date: datetime
-    body_html: str
     source_path: Path
     id: str
+    body_line: int = 1
+    """The file line on which the body starts; the body is rendered only when asked for."""
+    stamp: tuple[int, int] = (0, 0)
+    """The source file's (modification time in ns, size) when it was read."""
     updated: datetime | None = None
     summary: str = ""
     source: str = ""
@@ -84,10 +87,12 @@ class Article:
     bundle_dir: Path | None = None
     resources: frozenset[str] = field(default_factory=frozenset)
 
-    @property
-    def key(self) -> tuple[str, ...]:
-        """The article's path segments: its section's, then its slug."""
-        return (*self.section, self.slug)
+    key: tuple[str, ...] = field(init=False, compare=False)
+    """The article's path segments: its section's, then its slug."""
+
+    def __post_init__(self) -> None:
+        # Computed once: every index in the snapshot is keyed by it.
+        object.__setattr__(self, "key", (*self.section, self.slug))
 
     @property
     def last_modified(self) -> datetime:

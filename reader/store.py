@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
+from reader.bodies import BodyRenderer
 from reader.config import Settings
 from reader.loader import Catalog
+from reader.lru import SizedLRU
+from reader.memory import collector_paused
 from reader.model import Article, Problem, Section, SectionKey
 
 
@@ -57,8 +61,13 @@ class Snapshot:
     _neighbours: Mapping[tuple[str, ...], Neighbours]
     _tags: Mapping[str, Tag]
     _aliases: Mapping[str, Article]
-    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    bodies: BodyRenderer
+    memo: SizedLRU[Any] = field(compare=False, repr=False)
     """Per-snapshot cache for higher layers (rendered bytes, ETags); dies with the snapshot."""
+
+    def body_html(self, article: Article) -> str:
+        """The article's body as finished HTML, rendered on first use."""
+        return self.bodies.html(article)
 
     def article(self, key: tuple[str, ...]) -> Article | None:
         """The published article at these path segments, if any."""
@@ -111,6 +120,7 @@ RECENT_WINDOW = timedelta(days=2)
 """How long an article counts as news (the Google News sitemap lists only these)."""
 
 
+@functools.lru_cache(maxsize=65536)
 def tag_slug(name: str) -> str:
     """The URL segment of a tag: case-folded, spaces as hyphens; Chinese is kept as is."""
     return "-".join(name.casefold().split())
@@ -123,6 +133,11 @@ def is_visible(article: Article, now: datetime) -> bool:
 
 def build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snapshot:
     """Decide what is published at ``now`` and index it for every page and feed."""
+    with collector_paused():
+        return _build_snapshot(settings, catalog, now)
+
+
+def _build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snapshot:
     published = sorted(
         (a for a in catalog.articles if is_visible(a, now)),
         key=lambda a: (a.date, a.key),
@@ -178,6 +193,8 @@ def build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snaps
             {s: Tag(s, tag_names[s], tuple(v)) for s, v in tag_articles.items()}
         ),
         _aliases=MappingProxyType(aliases),
+        bodies=catalog.bodies,
+        memo=SizedLRU(settings.response_cache_bytes),
     )
 
 

@@ -210,6 +210,7 @@ def article_page(snapshot: Snapshot, environment: Environment, article: Article)
         "article.html",
         chrome=chrome,
         article=article,
+        body=snapshot.body_html(article),
         published=_moment(labels, article.date, settings.timezone),
         updated=_moment(labels, article.updated, settings.timezone) if article.updated else None,
         previous=_neighbour(neighbours.previous, lang),

@@ -11,9 +11,8 @@ from typing import Any
 
 import httpx
 from lxml import html as lxml_html
-from starlette.applications import Starlette
 
-from reader.app import create_app
+from reader.app import ReaderApp, create_app
 from reader.config import Settings, load_settings
 from reader.live import Clock
 
@@ -112,7 +111,7 @@ def fixed_clock(moment: datetime = NOW) -> Clock:
 class Client:
     """Synchronous HTTP calls into an ASGI app in this process (no server, no lifespan)."""
 
-    def __init__(self, app: Starlette) -> None:
+    def __init__(self, app: ReaderApp) -> None:
         self.app = app
 
     def get(self, path: str, **kwargs: Any) -> httpx.Response:

@@ -17,7 +17,7 @@ from tests.factories import NOW, SiteFactory
 
 def make_reloader(site: SiteFactory, clock_time: datetime = NOW) -> Reloader:
     settings = site.settings()
-    cache = ParseCache()
+    cache = ParseCache(settings)
     snapshot, catalog = load_site(settings, clock_time, cache)
     return Reloader(settings, SnapshotHolder(snapshot, catalog), lambda: clock_time, cache)
 
@@ -31,9 +31,9 @@ def test_a_reload_parses_only_what_changed(
     parsed: list[str] = []
     real_parse = loader._parse_file
 
-    def counting_parse(path: Path) -> loader._Parsed:
+    def counting_parse(path: Path, thorough: bool) -> loader._Parsed:
         parsed.append(os.fspath(path))
-        return real_parse(path)
+        return real_parse(path, thorough)
 
     monkeypatch.setattr(loader, "_parse_file", counting_parse)
     edited = site.article("news/a2.md", title="Edited", body="A longer body than before.")

@@ -1,0 +1,94 @@
+"""Article bodies as finished HTML, rendered from their files when first asked for.
+
+Bodies are the bulk of a store, so the snapshot holds none: it asks here, and the most
+recently used bodies are kept under a size bound. A body is keyed by its file's version,
+so a cached body is never served for a file that has since changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from reader.config import Settings
+from reader.frontmatter import FrontMatterError, parse_document
+from reader.i18n import Labels
+from reader.images import finish_images, local_file
+from reader.lru import SizedLRU
+from reader.markdown import RenderedBody, mark_outbound_links, render_markdown
+from reader.model import Article
+
+log = logging.getLogger("reader")
+
+
+def render_body(
+    settings: Settings,
+    text: str,
+    *,
+    path: Path,
+    first_line: int,
+    bundle: Path | None,
+    lead_image: bool,
+    lang: str,
+) -> RenderedBody:
+    """Markdown to safe HTML with outbound links marked and images sized; and its problems."""
+    body = render_markdown(text, path=path, first_line=first_line)
+    missing = Labels(lang or settings.language)["missing_alt"] if settings.preview else ""
+    finished = finish_images(
+        mark_outbound_links(body.html, settings.trusted_hosts),
+        lambda src: local_file(src, bundle, settings.static_dir),
+        eager_first=not lead_image,
+        missing_alt=missing,
+    )
+    return RenderedBody(finished, body.problems)
+
+
+class BodyRenderer:
+    """Renders bodies on demand and keeps the recently used ones within ``max_bytes``."""
+
+    def __init__(self, settings: Settings, max_bytes: int) -> None:
+        self.settings = settings
+        self._cache: SizedLRU[str] = SizedLRU(max_bytes)
+
+    def html(self, article: Article) -> str:
+        """The article's body as finished HTML."""
+        key = (article.source_path, article.stamp)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        text = self._body_text(article)
+        if text is None:
+            return ""
+        rendered = render_body(
+            self.settings,
+            text,
+            path=article.source_path,
+            first_line=article.body_line,
+            bundle=article.bundle_dir,
+            lead_image=bool(article.image),
+            lang=article.lang,
+        ).html
+        self._cache.put(key, rendered, sys.getsizeof(rendered))
+        return rendered
+
+    def _body_text(self, article: Article) -> str | None:
+        path = article.source_path
+        try:
+            status = path.stat()
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            # The file went away or broke after it was loaded; the reload that follows
+            # reports it properly. Until then the page shows no body rather than failing.
+            log.warning("%s: cannot read the article body (%s)", path, error)
+            return None
+        if (status.st_mtime_ns, status.st_size) == article.stamp:
+            return "".join(text.splitlines(keepends=True)[article.body_line - 1 :])
+        try:  # changed since the snapshot was built: find the body afresh
+            return parse_document(text).body
+        except FrontMatterError as error:
+            log.warning("%s: %s", path, error.message)
+            return None
+
+    def __len__(self) -> int:
+        return len(self._cache)
