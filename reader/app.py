@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import json
 import mimetypes
+import os
 from collections.abc import AsyncIterator, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import ClassVar
@@ -19,11 +22,13 @@ from starlette.types import Receive, Scope, Send
 from feeds import build_archive, build_feed, scope_exists
 from feeds.opml import build_opml
 from reader import api, oembed, reading, sitemap, views
-from reader.config import Settings
+from reader.config import Settings, load_settings
 from reader.headers import POLICIES, Kind, Rendered, preference_cookie, reply
+from reader.index import DiskIndex
 from reader.live import Clock, Reloader, load_site, log_problems, utc_now
 from reader.loader import ParseCache
 from reader.lru import SizedLRU
+from reader.memory import settle
 from reader.store import Snapshot, SnapshotHolder
 from reader.templating import asset_dirs, make_environment
 from reader.urls import (
@@ -46,14 +51,21 @@ MAX_DATED_URLS = 200_000
 class Site:
     """The running site: settings, templates and the snapshot holder, answering paths."""
 
-    def __init__(self, settings: Settings, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, settings: Settings, clock: Clock = utc_now, index_path: Path | None = None
+    ) -> None:
         self.settings = settings
         self.environment: Environment = make_environment(settings)
         cache = ParseCache(settings)
-        snapshot, catalog = load_site(settings, clock(), cache)
+        index = DiskIndex(index_path, settings) if index_path is not None else None
+        self.restored = index is not None and index.restore(cache)
+        """Whether the first snapshot came from the on-disk index, with files unchecked."""
+        # From the index, no file is opened or even looked at: the check comes just after.
+        snapshot, catalog = load_site(settings, clock(), cache, () if self.restored else None)
         log_problems(catalog.problems)
+        settle()
         self.holder = SnapshotHolder(snapshot, catalog)
-        self.reloader = Reloader(settings, self.holder, clock, cache)
+        self.reloader = Reloader(settings, self.holder, clock, cache, index)
         self.notifier: Notifier | None = None
         if settings.hub:
             self.notifier = Notifier(
@@ -345,14 +357,23 @@ async def _read_body(receive: Receive) -> bytes:
             return body[:MAX_FORM_BYTES]
 
 
-def create_app(settings: Settings, *, clock: Clock = utc_now) -> ReaderApp:
-    """Build the ASGI app for one site; the watchers run for the app's lifetime."""
-    site = Site(settings, clock)
+def create_app(
+    settings: Settings, *, clock: Clock = utc_now, index_path: Path | None = None
+) -> ReaderApp:
+    """Build the ASGI app for one site; the watchers run for the app's lifetime.
+
+    With ``index_path``, the parse cache is kept on disk there, for fast restarts.
+    """
+    site = Site(settings, clock, index_path)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
         tasks = [asyncio.create_task(site.reloader.publish_when_due(stop))]
+        # Started from the index: check every file now, as a reload does. From scratch:
+        # write the index for the next start. Both off the event loop, serving meanwhile.
+        settling = site.reloader.reload if site.restored else site.reloader.save_index
+        tasks.append(asyncio.create_task(asyncio.to_thread(settling)))
         if settings.watch:
             tasks.append(asyncio.create_task(site.reloader.watch_files(stop)))
         if site.notifier is not None:
@@ -386,3 +407,38 @@ class ReaderApp:
             await self._responder(scope, receive, send)
         else:
             await self._lifespan(scope, receive, send)
+
+
+SERVE_OPTIONS = "READER_SERVE_OPTIONS"
+"""The environment variable that hands ``reader serve``'s settings to worker processes."""
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """What a worker process needs to build the same app as every other worker."""
+
+    site_dir: str
+    base_url: str
+    watch: bool
+    preview: bool
+    index_path: str | None
+
+    @classmethod
+    def of(cls, settings: Settings, index_path: Path | None) -> ServeOptions:
+        """The options that rebuild ``settings`` in another process."""
+        index = os.fspath(index_path) if index_path is not None else None
+        site = os.fspath(settings.site_dir)
+        return cls(site, settings.base_url, settings.watch, settings.preview, index)
+
+    def to_json(self) -> str:
+        """The options as one environment variable's value."""
+        return json.dumps(dataclasses.asdict(self))
+
+
+def app_from_environment() -> ReaderApp:
+    """The app a worker process serves (uvicorn's factory for ``reader serve --workers``)."""
+    options = ServeOptions(**json.loads(os.environ[SERVE_OPTIONS]))
+    settings, _ = load_settings(Path(options.site_dir), base_url=options.base_url)
+    settings = replace(settings, watch=options.watch, preview=options.preview)
+    index = Path(options.index_path) if options.index_path else None
+    return create_app(settings, index_path=index)

@@ -53,7 +53,7 @@ class BodyRenderer:
 
     def html(self, article: Article) -> str:
         """The article's body as finished HTML."""
-        key = (article.source_path, article.stamp)
+        key = (article.file, article.stamp)
         cached = self._cache.get(key)
         if cached is not None:
             return cached

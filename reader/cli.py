@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -49,6 +50,17 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="for editors: mark images without alt text visibly (drafts stay hidden)",
     )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes sharing the port (default 1; one per core for the most speed)",
+    )
+    serve.add_argument(
+        "--no-index",
+        action="store_true",
+        help="do not keep the on-disk index that makes restarts fast",
+    )
     serve.set_defaults(run=_serve)
 
     check = commands.add_parser("check", help="print every problem in a site's files")
@@ -69,7 +81,8 @@ def _site_settings(site: Path, base_url: str | None) -> tuple[Settings, list[Pro
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from reader.app import create_app
+    from reader.app import SERVE_OPTIONS, ServeOptions, create_app
+    from reader.index import default_index_path
 
     site: Path = args.site or DEMO_SITE
     loaded = _site_settings(site, args.base_url)
@@ -86,8 +99,25 @@ def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
     for problem in problems:
         logging.getLogger("reader").warning("%s", problem)
+    if args.workers < 1:
+        print("reader: --workers must be 1 or more", file=sys.stderr)
+        return 2
+    index = None if args.no_index else default_index_path(settings)
     print(f"Serving {settings.site_dir} at {settings.base_url}", file=sys.stderr)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, proxy_headers=False)
+    if args.workers == 1:
+        app = create_app(settings, index_path=index)
+        uvicorn.run(app, host=args.host, port=args.port, proxy_headers=False)
+        return 0
+    # Each worker process builds its own app from the same settings, passed by environment.
+    os.environ[SERVE_OPTIONS] = ServeOptions.of(settings, index).to_json()
+    uvicorn.run(
+        "reader.app:app_from_environment",
+        factory=True,
+        workers=args.workers,
+        host=args.host,
+        port=args.port,
+        proxy_headers=False,
+    )
     return 0
 
 
@@ -96,7 +126,7 @@ def _check(args: argparse.Namespace) -> int:
     if loaded is None:
         return 2
     settings, problems = loaded
-    problems = problems + list(load_catalog(settings).problems)
+    problems = problems + list(load_catalog(settings, thorough=True).problems)
     for problem in problems:
         print(problem)
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)

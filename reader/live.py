@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from watchfiles import awatch
 
 from reader.config import Settings
+from reader.index import DiskIndex
 from reader.loader import Catalog, ParseCache, load_catalog
 from reader.model import Problem
 from reader.store import Snapshot, SnapshotHolder, build_snapshot
@@ -61,11 +62,13 @@ class Reloader:
         holder: SnapshotHolder,
         clock: Clock = utc_now,
         cache: ParseCache | None = None,
+        index: DiskIndex | None = None,
     ) -> None:
         self.settings = settings
         self.holder = holder
         self.clock = clock
         self.cache = cache if cache is not None else ParseCache(settings)
+        self.index = index
         # Reloads and republishes run in worker threads; one at a time, so a republish built
         # from an older catalog can never replace a newer reload.
         self._lock = threading.Lock()
@@ -78,9 +81,18 @@ class Reloader:
             before = set(self.holder.catalog.problems)
             snapshot, catalog = load_site(self.settings, self.clock(), self.cache, changed)
             self.holder.swap(snapshot, catalog)
+            if self.index is not None:
+                self.index.save(self.cache, self.cache.take_scanned())
         log_problems([p for p in catalog.problems if p not in before])
         log.info("reloaded: %d published articles", len(snapshot.articles))
         self._tell(old, snapshot)
+
+    def save_index(self) -> None:
+        """Write the whole parse cache to the on-disk index (after a start from scratch)."""
+        if self.index is not None:
+            with self._lock:
+                self.index.save(self.cache)
+                self.cache.take_scanned()
 
     def republish(self) -> None:
         """Re-decide publication from the files already read (a future article came due)."""

@@ -47,6 +47,7 @@ class ParseCache:
         self._entries: dict[str, _Entry] = {}
         self.folders: dict[str, _Folder] = {}
         """Each section folder's own results, reused by reloads that did not touch it."""
+        self._scanned: set[str] = set()
         self.bodies = BodyRenderer(settings, settings.body_cache_bytes) if settings else None
         """Rendered bodies outlive a reload: they are keyed by file version."""
         self.images: dict[Path, tuple[tuple[int, int], tuple[int, int, int]]] = {}
@@ -67,6 +68,24 @@ class ParseCache:
             del self._entries[path]
         for folder in self.folders.keys() - folders:
             del self.folders[folder]
+
+    def take_scanned(self) -> set[str]:
+        """The folders listed again since the last call (for the on-disk index to save)."""
+        scanned, self._scanned = self._scanned, set()
+        return scanned
+
+    def folder_records(self, folder: str) -> tuple[_Folder, dict[str, _Entry]] | None:
+        """One folder's results and its files' entries, as the on-disk index keeps them."""
+        own = self.folders.get(folder)
+        if own is None:
+            return None
+        entries = {path: self._entries[path] for path in own.files if path in self._entries}
+        return own, entries
+
+    def adopt(self, folder: str, own: _Folder, entries: dict[str, _Entry]) -> None:
+        """Take one folder's records back from the on-disk index."""
+        self.folders[folder] = own
+        self._entries.update(entries)
 
     def dirty_folders(self, settings: Settings, changed: Iterable[str]) -> set[str] | None:
         """The section folders whose own files or listing ``changed`` touches.
@@ -213,8 +232,10 @@ class _Walker:
         name = os.fspath(folder)
         own = self.cache.folders.get(name)
         if own is None or self.dirty is None or name in self.dirty:
-            own = self._scan(folder, key)
+            before, own = own, self._scan(folder, key)
             self.cache.folders[name] = own
+            if before is None or not _same_folder(before, own):
+                self.cache._scanned.add(name)
         self.walked.add(name)
         self.sections[key] = own.section
         self.seen.update(own.files)
@@ -331,6 +352,12 @@ class _Walker:
             built = None
             if document is not None:
                 built = self._article(document, entry, path, section, default_slug, bundle)
+                # Only the slug's line is needed again (for a clash); the rest can go.
+                line = document.line_of("slug")
+                slug_line = {"slug": line} if line else {}
+                entry.parsed = replace(
+                    entry.parsed, document=Document({}, "", document.body_line, slug_line)
+                )
             entry.built = (built, tuple(self.problems[before:]))
         else:
             self.problems.extend(entry.built[1])
@@ -434,7 +461,7 @@ class _Walker:
             title=title,
             date=date,
             updated=updated if updated and updated != date else None,
-            source_path=path,
+            file=os.fspath(path),
             body_line=document.body_line,
             stamp=entry.stamp,
             id=_text(meta.get("id")) or _derived_id(section, date),
@@ -450,7 +477,7 @@ class _Walker:
             image_type=(mimetypes.guess_type(urlsplit(image).path)[0] or "") if image else "",
             aliases=self._aliases(meta.get("aliases"), section, path, document),
             lang=lang,
-            bundle_dir=bundle,
+            bundle=os.fspath(bundle) if bundle is not None else None,
         )
 
     def _locate(self, src: str, bundle: Path | None) -> Path | None:
@@ -540,6 +567,18 @@ class _Walker:
         return tuple(aliases)
 
 
+def _same_folder(old: _Folder, new: _Folder) -> bool:
+    """Whether a folder listed again holds what it held (unchanged articles are reused)."""
+    return (
+        old.files == new.files
+        and old.section == new.section
+        and old.subfolders == new.subfolders
+        and old.problems == new.problems
+        and len(old.articles) == len(new.articles)
+        and all(a is b for a, b in zip(old.articles, new.articles, strict=True))
+    )
+
+
 def _visible_entries(folder: Path) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(folder) as scan:
@@ -590,7 +629,7 @@ def _summarize(text: str) -> str:
 
 def _assign_unique_ids(articles: list[Article], problems: list[Problem]) -> list[Article]:
     """Keep ids unique: a clash gets the slug appended, and a warning asks for an ``id``."""
-    seen: dict[str, Path] = {}
+    seen: dict[str, str] = {}
     result = []
     for article in articles:
         if article.id in seen:
@@ -605,7 +644,7 @@ def _assign_unique_ids(articles: list[Article], problems: list[Problem]) -> list
                 )
             )
             article = replace(article, id=f"{article.id}-{quote(article.slug, safe='')}")
-        seen[article.id] = article.source_path
+        seen[article.id] = article.file
         result.append(article)
     return result
 

@@ -30,5 +30,4 @@ def settle() -> None:
     The startup store then costs nothing at each later collection, so requests never
     pause for a scan of a hundred thousand articles.
     """
-    gc.collect()
     gc.freeze()

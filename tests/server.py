@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -37,11 +38,14 @@ def running_server(
     command = [sys.executable, "-m", "reader", "serve", *args, "--port", str(port)]
     # A file, not a pipe: a pipe nobody reads fills up and blocks the server's logging.
     with ExitStack() as files:
+        # The on-disk index goes to a fresh cache folder, never the user's own.
+        cache_home = files.enter_context(tempfile.TemporaryDirectory())
+        env = {**os.environ, "XDG_CACHE_HOME": cache_home}
         if log_path is None:
             log = files.enter_context(tempfile.TemporaryFile(mode="w+"))
         else:
             log = files.enter_context(log_path.open("w+"))
-        process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_until_up(process, base, log)

@@ -22,7 +22,7 @@ LAYERS: list[set[str]] = [
     {"reader.markdown", "reader.images"},
     {"reader.bodies"},
     {"reader.loader"},
-    {"reader.store"},
+    {"reader.store", "reader.index"},
     {"reader.urls"},
     {"feeds.xml", "feeds.scope"},
     {"feeds.jsonfeed"},

@@ -80,3 +80,44 @@ def test_republish_uses_the_files_already_read(site: SiteFactory) -> None:
     Reloader(settings, holder, lambda: later).republish()
     assert [a.slug for a in holder.current.articles] == ["soon"]
     assert holder.catalog is catalog
+
+
+def test_a_reload_told_what_changed_lists_only_those_folders(
+    site: SiteFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site.article("news/a.md", title="News A")
+    site.article("sport/b.md", title="Sport B")
+    reloader = make_reloader(site)
+    listed: list[str] = []
+    real_entries = loader._visible_entries
+
+    def counting_entries(folder: Path) -> list[os.DirEntry[str]]:
+        listed.append(folder.name)
+        return real_entries(folder)
+
+    monkeypatch.setattr(loader, "_visible_entries", counting_entries)
+    edited = site.article("news/a.md", title="News A, edited")
+    added = site.article("news/local/c.md", title="In a new subfolder")
+    reloader.reload({os.fspath(edited), os.fspath(added), os.fspath(added.parent)})
+    assert sorted(listed) == ["local", "news"]
+    titles = {a.title for a in reloader.holder.current.articles}
+    assert titles == {"News A, edited", "Sport B", "In a new subfolder"}
+
+    listed.clear()
+    removed = site.root / "content/sport/b.md"
+    removed.unlink()
+    reloader.reload({os.fspath(removed)})
+    assert listed == ["sport"]
+    assert "Sport B" not in {a.title for a in reloader.holder.current.articles}
+
+
+def test_a_change_outside_the_content_folder_lists_every_folder(site: SiteFactory) -> None:
+    site.article("news/a.md", image="/lead.svg", image_alt="Lead")
+    lead = site.root / "static/lead.svg"
+    lead.parent.mkdir(parents=True, exist_ok=True)
+    lead.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200"/>')
+    reloader = make_reloader(site)
+    lead.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="600"/>')
+    reloader.reload({os.fspath(lead)})
+    (article,) = reloader.holder.current.articles
+    assert (article.image_width, article.image_height) == (1200, 600)

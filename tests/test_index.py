@@ -1,0 +1,102 @@
+"""The on-disk index: a restart with unchanged files reads none, and a bad index costs nothing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from reader import loader, markdown
+from reader.app import Site
+from reader.live import load_site
+from reader.loader import ParseCache
+from tests.factories import NOW, SiteFactory
+
+
+def start(site: SiteFactory, index: Path) -> Site:
+    return Site(site.settings(), lambda: NOW, index)
+
+
+def test_a_restart_from_the_index_reads_no_file(
+    site: SiteFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(3):
+        site.article(f"news/a{number}.md", title=f"Article {number}", body="Body *text*.")
+    index = tmp_path / "index.sqlite"
+    first = start(site, index)
+    assert not first.restored
+    first.reloader.save_index()
+
+    opened: list[Path] = []
+    monkeypatch.setattr(loader, "_parse_file", lambda path, thorough: opened.append(path))
+    second = start(site, index)
+    assert second.restored and opened == []
+    assert [a.title for a in second.holder.current.articles] == [
+        a.title for a in first.holder.current.articles
+    ]
+    page = second.answer("/news/a1/")
+    assert page.status == 200 and b"<em>text</em>" in page.body
+
+
+def test_the_check_after_a_restart_finds_what_changed_while_down(
+    site: SiteFactory, tmp_path: Path
+) -> None:
+    site.article("news/a.md", title="Before")
+    index = tmp_path / "index.sqlite"
+    start(site, index).reloader.save_index()
+    site.article("news/a.md", title="Edited while the server was down")
+    site.article("news/b.md", title="Added while down")
+    restarted = start(site, index)
+    assert {a.title for a in restarted.holder.current.articles} == {"Before"}
+    restarted.reloader.reload()  # what the app runs right after starting from the index
+    titles = {a.title for a in restarted.holder.current.articles}
+    assert titles == {"Edited while the server was down", "Added while down"}
+    again = start(site, index)  # and the index has learnt it
+    assert {a.title for a in again.holder.current.articles} == titles
+
+
+def test_a_damaged_index_costs_only_the_fast_start(
+    site: SiteFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    site.article("news/a.md", title="Still here")
+    index = tmp_path / "index.sqlite"
+    index.write_bytes(b"this is not a database" * 100)
+    restarted = start(site, index)
+    assert not restarted.restored
+    assert [a.title for a in restarted.holder.current.articles] == ["Still here"]
+    assert "the index cannot be read" in caplog.text
+
+
+def test_other_settings_do_not_use_the_index(site: SiteFactory, tmp_path: Path) -> None:
+    site.article("news/a.md", title="Dated", date="2026-11-01T09:00:00")
+    index = tmp_path / "index.sqlite"
+    Site(site.settings(), lambda: NOW, index).reloader.save_index()
+    other_zone = Site(site.settings(timezone=ZoneInfo("UTC")), lambda: NOW, index)
+    assert not other_zone.restored
+
+
+def test_bodies_render_when_first_asked_for_and_stay_within_the_bound(
+    site: SiteFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(20):
+        site.article(f"news/a{number}.md", title=f"A{number}", body="Long text. " * 2000)
+    rendered: list[Path] = []
+    real = markdown.render_markdown
+
+    def counting(text: str, *, path: Path, first_line: int = 1) -> object:
+        rendered.append(path)
+        return real(text, path=path, first_line=first_line)
+
+    monkeypatch.setattr("reader.bodies.render_markdown", counting)
+    settings = site.settings(cache_mb=1)  # a quarter of it, 256 KiB, holds bodies
+    snapshot, _ = load_site(settings, NOW, ParseCache(settings))
+    assert rendered == []  # loading renders no body
+    for article in snapshot.articles:
+        assert "Long text." in snapshot.body_html(article)
+    assert len(rendered) == 20
+    assert 0 < len(snapshot.bodies) < 20  # ~22 KB each: only the recent ones are kept
+    snapshot.body_html(snapshot.articles[-1])
+    assert len(rendered) == 20  # the last one asked for was still there
+    assert os.fspath(rendered[0]).endswith(".md")
