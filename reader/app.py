@@ -141,10 +141,11 @@ class Site:
         handler = self._handlers[target.kind]
         rendered = handler(self, snapshot, target, query)
         if rendered is None:
-            return self._not_found(snapshot)
+            return self.not_found(snapshot)
         return rendered
 
-    def _not_found(self, snapshot: Snapshot) -> Rendered:
+    def not_found(self, snapshot: Snapshot) -> Rendered:
+        """The not-found page, rendered once per snapshot."""
         cached: Rendered | None = snapshot.memo.get(_NOT_FOUND)
         if cached is None:
             cached = views.not_found_page(snapshot, self.environment)

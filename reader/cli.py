@@ -63,6 +63,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(run=_serve)
 
+    build = commands.add_parser(
+        "build", help="write the whole site as static files (with .gz and .br copies)"
+    )
+    build.add_argument("site", type=Path, help="the site folder")
+    build.add_argument("out", type=Path, help="the folder to write into")
+    build.add_argument("--base-url", help="public URL of the site (default: site.toml's)")
+    build.add_argument(
+        "--workers", type=int, default=None, help="processes to render with (default: all cores)"
+    )
+    build.set_defaults(run=_build)
+
     check = commands.add_parser("check", help="print every problem in a site's files")
     check.add_argument("site", type=Path, help="the site folder")
     check.set_defaults(run=_check)
@@ -133,3 +144,33 @@ def _check(args: argparse.Namespace) -> int:
     warnings = len(problems) - errors
     print(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
     return 1 if errors else 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from reader.app import Site
+    from reader.export import build
+
+    loaded = _site_settings(args.site, args.base_url)
+    if loaded is None:
+        return 2
+    settings, problems = loaded
+    settings = replace(settings, watch=False)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    for problem in problems:
+        logging.getLogger("reader").warning("%s", problem)
+    if not settings.base_url_configured:
+        print(
+            "reader: note: no base_url in site.toml; links and feeds will say "
+            f"{settings.base_url} (pass --base-url)",
+            file=sys.stderr,
+        )
+    report = build(Site(settings), args.out, workers=args.workers, progress=sys.stderr.isatty())
+    for failure in report.failures:
+        print(f"reader: {failure}", file=sys.stderr)
+    print(
+        f"{report.files} files in {args.out}: {report.written} written, "
+        f"{report.files - report.written} unchanged, {report.removed} removed, "
+        f"in {report.seconds:.1f} s",
+        file=sys.stderr,
+    )
+    return 1 if report.failures else 0

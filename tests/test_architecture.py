@@ -31,6 +31,7 @@ LAYERS: list[set[str]] = [
     {"reader.views"},
     {"reader.live", "reader.websub"},
     {"reader.app"},
+    {"reader.export"},
     {"reader.cli", "reader.__main__"},
 ]
 

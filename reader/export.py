@@ -1,0 +1,267 @@
+"""``reader build``: the whole site as static files, the very bytes ``reader serve`` answers.
+
+Every URL the snapshot has is asked of the same ``Site`` the server runs, so exported and
+served bytes cannot drift. Pages are written beside precompressed ``.gz`` and ``.br``
+copies, by one process per core (forked after loading, so the store is read once), and a
+file whose bytes are unchanged is left alone, so a rebuild after one edit writes little.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+from feeds import scope_exists
+from feeds.scope import archives
+from reader.app import Site
+from reader.headers import Kind, Rendered
+from reader.sitemap import MAX_URLS, sitemap_entries
+from reader.store import Snapshot
+from reader.templating import asset_dirs
+from reader.urls import (
+    ROBOTS,
+    FeedFormat,
+    FeedScope,
+    absolute,
+    archive_path,
+    article_path,
+    asset_path,
+    feed_path,
+    feeds_index_path,
+    home_path,
+    news_sitemap_path,
+    opml_path,
+    preferences_css_path,
+    section_path,
+    settings_path,
+    sitemap_path,
+    tag_path,
+    tags_path,
+)
+
+MANIFEST = ".reader-build"
+"""Lists the files the last build wrote, so the next one removes only its own leftovers."""
+NOT_FOUND_FILE = "404.html"
+"""The page a static host serves for a missing URL (nginx, Netlify, GitHub Pages, S3)."""
+CHUNK = 256
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a build did."""
+
+    files: int
+    written: int
+    removed: int
+    seconds: float
+    failures: tuple[str, ...]
+
+
+def site_paths(snapshot: Snapshot) -> list[str]:
+    """Every URL path the site answers with a page, feed or file (decoded, as ASGI gives)."""
+    settings = snapshot.settings
+    size = settings.page_size
+    paths = [home_path(), tags_path(), feeds_index_path(), opml_path(), news_sitemap_path()]
+    paths += ["/" + ROBOTS, settings_path(), preferences_css_path()]
+    for key in snapshot.section_tree():
+        if key:
+            pages = _pages(len(snapshot.section_articles(key)), size)
+            paths += [section_path(key, n) for n in range(1, pages + 1)]
+    for tag in snapshot.tags():
+        paths += [tag_path(tag.slug, n) for n in range(1, _pages(len(tag.articles), size) + 1)]
+    for article in snapshot.articles:
+        page = article_path(article)
+        paths.append(page)
+        paths += [page + quote(name) for name in sorted(article.resources)]
+    scopes = [FeedScope(), *(FeedScope(section=key) for key in snapshot.section_tree() if key)]
+    scopes += [FeedScope(tag=tag.slug) for tag in snapshot.tags()]
+    for scope in scopes:
+        if not scope_exists(snapshot, scope):
+            continue
+        paths += [feed_path(scope, fmt) for fmt in FeedFormat]
+        count = archives(snapshot, scope).count
+        for fmt in (FeedFormat.RSS, FeedFormat.ATOM):
+            paths += [archive_path(scope, fmt, n) for n in range(1, count + 1)]
+    parts = math.ceil(len(sitemap_entries(snapshot)) / MAX_URLS)
+    paths += [sitemap_path()] + (
+        [sitemap_path(n) for n in range(1, parts + 1)] if parts > 1 else []
+    )
+    paths += _file_paths(settings.static_dir, "/")
+    seen_assets: set[str] = set()
+    for root in asset_dirs(settings):
+        for path in _file_paths(root, asset_path("")):
+            if path not in seen_assets:  # the site's own asset wins over the theme's
+                seen_assets.add(path)
+                paths.append(path)
+    # Decoded, as a server hands them to the app.
+    return list(dict.fromkeys(unquote(path) for path in paths))
+
+
+def alias_paths(snapshot: Snapshot) -> dict[str, str]:
+    """Old URL paths and the article path each now redirects to."""
+    return {
+        unquote(alias.rstrip("/") + "/"): article_path(article)
+        for article in snapshot.articles
+        for alias in article.aliases
+    }
+
+
+def file_for(out: Path, path: str) -> Path:
+    """Where a URL path's bytes go: a path ending in ``/`` gets ``index.html``."""
+    relative = path.lstrip("/")
+    if not relative or relative.endswith("/"):
+        relative += "index.html"
+    return out / relative
+
+
+def build(site: Site, out: Path, *, workers: int | None = None, progress: bool = False) -> Report:
+    """Write the site's current snapshot into ``out``; only changed files are rewritten."""
+    started = time.perf_counter()
+    snapshot = site.holder.current
+    out.mkdir(parents=True, exist_ok=True)
+    jobs: list[tuple[str, str | None]] = [(path, None) for path in site_paths(snapshot)]
+    jobs += list(alias_paths(snapshot).items())
+    jobs.append(("", None))  # the not-found page
+    chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+    global _BUILDING
+    _BUILDING = (site, snapshot, out)
+    written = 0
+    kept: list[str] = []
+    failures: list[str] = []
+    processes = workers or os.cpu_count() or 1
+    try:
+        results: Iterator[_ChunkResult]
+        if processes > 1 and len(chunks) > 1:
+            # Forked workers inherit the loaded store and templates: nothing is read twice.
+            pool = multiprocessing.get_context("fork").Pool(processes)
+            results = pool.imap_unordered(_build_chunk, chunks)
+        else:
+            pool = None
+            results = map(_build_chunk, chunks)
+        done = 0
+        for result in results:
+            written += result.written
+            kept += result.files
+            failures += result.failures
+            done += result.count
+            if progress:
+                print(f"\rbuilding: {done}/{len(jobs)} URLs", end="", file=sys.stderr, flush=True)
+        if pool is not None:
+            pool.close()
+            pool.join()
+    finally:
+        _BUILDING = None
+    if progress:
+        print(file=sys.stderr)
+    removed = _remove_leftovers(out, kept)
+    elapsed = time.perf_counter() - started
+    return Report(len(kept), written, removed, elapsed, tuple(failures))
+
+
+_BUILDING: tuple[Site, Snapshot, Path] | None = None
+"""The site a build (and each forked worker) renders from."""
+
+
+@dataclass(frozen=True)
+class _ChunkResult:
+    count: int
+    written: int
+    files: list[str]
+    failures: list[str]
+
+
+def _build_chunk(jobs: list[tuple[str, str | None]]) -> _ChunkResult:
+    assert _BUILDING is not None
+    site, snapshot, out = _BUILDING
+    written, files, failures = 0, [], []
+    for path, moved_to in jobs:
+        if moved_to is not None:
+            rendered = Rendered(_redirect_page(snapshot, moved_to), Kind.PAGE)
+            target = file_for(out, path)
+        elif not path:
+            rendered, target = site.not_found(snapshot), out / NOT_FOUND_FILE
+        else:
+            if path in (settings_path(), preferences_css_path()):
+                rendered = site.personal("GET", path, "", None, b"")
+            else:
+                rendered = site.answer_from(snapshot, path)
+            if rendered.status != 200:
+                failures.append(f"{path}: the site answers {rendered.status}")
+                continue
+            target = file_for(out, path)
+        if not target.resolve().is_relative_to(out.resolve()):
+            failures.append(f"{path}: would be written outside {out}")
+            continue
+        variants = [(target, rendered.body)]
+        if rendered.compressible:
+            gz, br = target.with_name(target.name + ".gz"), target.with_name(target.name + ".br")
+            # Unchanged bytes with both copies present: nothing to compress or write.
+            if not (_same(target, rendered.body) and gz.exists() and br.exists()):
+                variants += [(gz, rendered.gzip_body), (br, rendered.brotli_body)]
+            files += [os.fspath(gz), os.fspath(br)]
+        for file, body in variants:
+            if not _same(file, body):
+                file.parent.mkdir(parents=True, exist_ok=True)
+                temporary = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+                temporary.write_bytes(body)
+                temporary.replace(file)  # readers of the tree never see half a file
+                written += 1
+        files.append(os.fspath(target))
+    return _ChunkResult(len(jobs), written, files, failures)
+
+
+def _same(file: Path, body: bytes) -> bool:
+    try:
+        return file.stat().st_size == len(body) and file.read_bytes() == body
+    except OSError:
+        return False
+
+
+def _redirect_page(snapshot: Snapshot, path: str) -> bytes:
+    """A static host cannot answer 301: a page that sends browsers and crawlers on."""
+    url = escape(absolute(snapshot.settings, path))
+    return (
+        f'<!doctype html><html><head><meta charset="utf-8"><title>{url}</title>'
+        f'<link rel="canonical" href="{url}"><meta http-equiv="refresh" content="0; url={url}">'
+        f'</head><body><p><a href="{url}">{url}</a></p></body></html>'
+    ).encode()
+
+
+def _pages(count: int, size: int) -> int:
+    return max(1, math.ceil(count / size))
+
+
+def _file_paths(root: Path, prefix: str) -> list[str]:
+    if not root.is_dir():
+        return []
+    found = []
+    for directory, folders, names in os.walk(root):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        relative = Path(directory).relative_to(root)
+        for name in sorted(names):
+            if not name.startswith("."):
+                found.append(prefix + quote((relative / name).as_posix()))
+    return found
+
+
+def _remove_leftovers(out: Path, kept: list[str]) -> int:
+    """Delete what the previous build wrote and this one did not; never anything else."""
+    manifest = out / MANIFEST
+    previous = set(manifest.read_text().splitlines()) if manifest.is_file() else set()
+    current = {os.path.relpath(file, out) for file in kept}
+    removed = 0
+    for name in sorted(previous - current):
+        with contextlib.suppress(FileNotFoundError):
+            (out / name).unlink()
+            removed += 1
+    manifest.write_text("".join(f"{name}\n" for name in sorted(current)))
+    return removed

@@ -1,0 +1,97 @@
+"""reader build: the exported tree is what reader serve answers, and rebuilds stay lean."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import brotli
+import httpx
+from lxml import html as lxml_html
+
+from reader.app import Site
+from reader.cli import DEMO_SITE
+from reader.export import MANIFEST, NOT_FOUND_FILE, build
+from tests.factories import NOW, SiteFactory
+from tests.server import running_server
+
+BASE = "https://news.example.org/"
+
+
+def url_path(out: Path, file: Path) -> str:
+    """The URL path an exported file answers for."""
+    relative = file.relative_to(out).as_posix()
+    if relative == "index.html":
+        return "/"
+    if relative.endswith("/index.html"):
+        relative = relative.removesuffix("index.html")
+    return "/" + quote(relative)
+
+
+def test_the_export_equals_what_the_server_answers(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "reader", "build", str(DEMO_SITE), str(out)]
+    finished = subprocess.run(
+        [*command, "--base-url", BASE], capture_output=True, text=True, check=False
+    )
+    assert finished.returncode == 0, finished.stderr
+    files = [p for p in out.rglob("*") if p.is_file() and p.name != MANIFEST]
+    pages = [p for p in files if p.suffix not in (".gz", ".br") and p.name != NOT_FOUND_FILE]
+    assert len(pages) > 150
+    compared = 0
+    server = running_server(str(DEMO_SITE), "--base-url", BASE, "--no-watch")
+    with server as base, httpx.Client(base_url=base) as client:
+        for page in pages:
+            response = client.get(url_path(out, page))
+            if response.status_code == 301:  # an alias: a page that sends readers on
+                tree = lxml_html.fromstring(page.read_bytes())
+                refresh = tree.xpath("//meta[@http-equiv='refresh']/@content")[0]
+                assert refresh.endswith(response.headers["location"]), page
+                continue
+            assert response.status_code == 200, page
+            assert response.content == page.read_bytes(), page
+            compared += 1
+        missing = client.get("/no/such/page/")
+        assert missing.status_code == 404
+        assert missing.content == (out / NOT_FOUND_FILE).read_bytes()
+    assert compared > 150
+    for packed in files:
+        original = packed.with_suffix("")
+        if packed.suffix == ".gz":
+            assert gzip.decompress(packed.read_bytes()) == original.read_bytes(), packed
+        elif packed.suffix == ".br":
+            assert brotli.decompress(packed.read_bytes()) == original.read_bytes(), packed
+
+
+def test_a_rebuild_writes_only_what_changed_and_removes_what_went(
+    site: SiteFactory, tmp_path: Path
+) -> None:
+    for number in range(6):
+        site.article(f"news/a{number}.md", title=f"Article {number}", tags=[f"t{number}"])
+    site.article("sport/b.md", title="Sport")
+    out = tmp_path / "out"
+    first = build(Site(site.settings(), lambda: NOW), out, workers=2)
+    assert first.failures == () and first.written > 0
+    assert (out / "news/a3/index.html").is_file() and (out / "news/a3/index.html.br").is_file()
+    stamp = (out / "sport/b/index.html").stat().st_mtime_ns
+
+    unchanged = build(Site(site.settings(), lambda: NOW), out, workers=2)
+    assert (unchanged.written, unchanged.removed) == (0, 0)
+    assert unchanged.files == first.files
+
+    site.article("sport/b.md", title="Sport, corrected")
+    (site.root / "content/news/a5.md").unlink()
+    (out / "keep-me.txt").write_text("not ours")
+    again = build(Site(site.settings(), lambda: NOW), out, workers=1)
+    assert not (out / "news/a5/index.html").exists()
+    assert not (out / "tags/t5/index.html").exists()
+    assert (out / "keep-me.txt").exists()  # only files a build wrote are ever removed
+    assert again.removed > 0
+    assert 0 < again.written < first.written
+    assert b"Sport, corrected" in (out / "sport/b/index.html").read_bytes()
+    assert (out / "sport/b/index.html").stat().st_mtime_ns != stamp
+    assert os.fspath(out) not in (out / MANIFEST).read_text()
