@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint check-python test-tools clean
+.PHONY: run test lint check-python test-tools bench clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -28,6 +28,13 @@ test-tools:
 
 test: lint test-tools
 	$(BIN)/pytest
+
+# Measures throughput, start, memory, edits and the static export; writes docs/performance.md.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@command -v wrk >/dev/null || echo "note: wrk is not installed (apt-get install wrk); using the slower in-repo load generator"
+	@command -v hugo >/dev/null || echo "note: hugo is not installed (apt-get install hugo); the export is compared with Pelican only"
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -102,6 +103,16 @@ def lead_image_url(snapshot: Snapshot, article: Article) -> str:
 
 def entry_html(snapshot: Snapshot, article: Article) -> str:
     """The full article as safe HTML whose every link and image works off our site."""
+    # One article is in a dozen feeds and archives (site, sections, tags; three formats).
+    key = ("entry-html", article.key)
+    cached: str | None = snapshot.memo.get(key)
+    if cached is None:
+        cached = _entry_html(snapshot, article)
+        snapshot.memo.put(key, cached, sys.getsizeof(cached))
+    return cached
+
+
+def _entry_html(snapshot: Snapshot, article: Article) -> str:
     lead = ""
     if article.image:
         lead = (

@@ -57,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
         help="server processes sharing the port (default 1; one per core for the most speed)",
     )
     serve.add_argument(
+        "--no-access-log",
+        action="store_true",
+        help="do not log each request (a proxy in front usually does)",
+    )
+    serve.add_argument(
         "--no-index",
         action="store_true",
         help="do not keep the on-disk index that makes restarts fast",
@@ -117,7 +122,13 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"Serving {settings.site_dir} at {settings.base_url}", file=sys.stderr)
     if args.workers == 1:
         app = create_app(settings, index_path=index)
-        uvicorn.run(app, host=args.host, port=args.port, proxy_headers=False)
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            proxy_headers=False,
+            access_log=not args.no_access_log,
+        )
         return 0
     # Each worker process builds its own app from the same settings, passed by environment.
     os.environ[SERVE_OPTIONS] = ServeOptions.of(settings, index).to_json()
@@ -128,6 +139,7 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         proxy_headers=False,
+        access_log=not args.no_access_log,
     )
     return 0
 
@@ -148,13 +160,13 @@ def _check(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from reader.app import Site
-    from reader.export import build
+    from reader.export import BUILD_CACHE_MB, build
 
     loaded = _site_settings(args.site, args.base_url)
     if loaded is None:
         return 2
     settings, problems = loaded
-    settings = replace(settings, watch=False)
+    settings = replace(settings, watch=False, cache_mb=max(settings.cache_mb, BUILD_CACHE_MB))
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     for problem in problems:
         logging.getLogger("reader").warning("%s", problem)

@@ -53,6 +53,8 @@ MANIFEST = ".reader-build"
 NOT_FOUND_FILE = "404.html"
 """The page a static host serves for a missing URL (nginx, Netlify, GitHub Pages, S3)."""
 CHUNK = 256
+BUILD_CACHE_MB = 1024
+"""A build visits every article a dozen times (page, feeds, archives): it keeps more."""
 
 
 @dataclass(frozen=True)

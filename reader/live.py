@@ -93,6 +93,7 @@ class Reloader:
             with self._lock:
                 self.index.save(self.cache)
                 self.cache.take_scanned()
+            log.info("index saved: %s", self.index.path)
 
     def republish(self) -> None:
         """Re-decide publication from the files already read (a future article came due)."""

@@ -1,0 +1,533 @@
+"""``make bench``: measure reader against its ceiling and its rivals in one run; write the report.
+
+Usage: python bench/run.py [--sizes 1000,10000,100000] [--seconds 5] [--out docs]
+
+Everything is measured in the same run on the same machine, and reported as ratios too:
+throughput against a bare ASGI app sending the same bytes, start times against the
+store's size, the static export against Hugo and Pelican when they are installed.
+Writes docs/performance.md (tables) and docs/performance.png (plot).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import loadgen  # noqa: E402
+from bench.corpus import pieces, write_pelican, write_site  # noqa: E402
+
+CONNECTIONS = 64
+TARGETS = ("article", "section", "feed", "304", "404")
+RATIO_TARGETS = {"article": 0.8, "section": 0.8, "feed": 0.8, "304": 0.9}
+
+
+@dataclass
+class Report:
+    """Everything one run measured, as the report prints it."""
+
+    tool: str = ""
+    throughput: dict[str, dict[str, loadgen.Load]] = field(default_factory=dict)
+    starts: dict[int, dict[str, float]] = field(default_factory=dict)
+    edits: dict[int, dict[str, float]] = field(default_factory=dict)
+    exports: dict[str, tuple[float, int] | str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def started(
+    command: list[str], port: int, env: dict[str, str], log: Path, ready: int = 200
+) -> Iterator[float]:
+    """Run a server; yield the seconds from process start to its first ``ready`` for ``/``."""
+    with log.open("w") as sink:
+        begun = time.perf_counter()
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"{command[:4]} exited:\n{log.read_text()[-2000:]}")
+                with contextlib.suppress(httpx.TransportError):
+                    if httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == ready:
+                        break
+                time.sleep(0.02)
+            yield time.perf_counter() - begun
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def reader_command(site: Path, port: int, *extra: str) -> list[str]:
+    """``reader serve`` as the benchmark runs it: no access log, as behind a proxy."""
+    command = [sys.executable, "-m", "reader", "serve", str(site), "--port", str(port)]
+    return [*command, "--no-access-log", *extra]
+
+
+def wait_for_log(log: Path, text: str, timeout: float = 120) -> None:
+    """Wait until the server's log says ``text``."""
+    deadline = time.monotonic() + timeout
+    while text not in log.read_text():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no {text!r} in {log} after {timeout} s")
+        time.sleep(0.05)
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """Resident and peak resident memory of a process, in MB (Linux)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    rss = int(re.search(r"VmRSS:\s+(\d+)", status)[1])  # type: ignore[index]
+    peak = int(re.search(r"VmHWM:\s+(\d+)", status)[1])  # type: ignore[index]
+    return rss / 1024, peak / 1024
+
+
+def server_pid(port: int) -> int:
+    """The process listening on ``port`` (the worker, not a supervisor)."""
+    inode = None
+    wanted = f":{port:04X}"
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1].endswith(wanted) and fields[3] == "0A":
+            inode = fields[9]
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            for fd in (proc / "fd").iterdir():
+                if os.readlink(fd) == f"socket:[{inode}]":
+                    return int(proc.name)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+# --- throughput -------------------------------------------------------------------------
+
+
+def load(port: int, path: str, headers: dict[str, str], seconds: float) -> loadgen.Load:
+    """Requests/s and latency for one path: wrk when installed, else the in-repo generator."""
+    if shutil.which("wrk") is None:
+        return loadgen.measure("127.0.0.1", port, path, headers, CONNECTIONS, seconds)
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s", "--latency"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])  # type: ignore[index]
+    return loadgen.Load(rate, _percentile(output, "50%"), _percentile(output, "99%"))
+
+
+def _percentile(output: str, label: str) -> float:
+    match = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+    assert match, output
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[match[2]]
+    return float(match[1]) * scale
+
+
+def target_paths(site: Path) -> dict[str, tuple[str, dict[str, str]]]:
+    """The paths measured, with the request headers each is sent with."""
+    from reader.config import load_settings
+    from reader.loader import load_catalog
+    from reader.urls import FeedFormat, FeedScope, article_path, feed_path, section_path
+
+    settings, _ = load_settings(site)
+    catalog = load_catalog(settings)
+    article = next(a for a in catalog.articles if not a.draft and a.section == ("north", "news"))
+    return {
+        "article": (article_path(article), {}),
+        "section": (section_path(("north", "news")), {}),
+        "feed": (feed_path(FeedScope(section=("north", "news")), FeedFormat.RSS), {}),
+        "304": (article_path(article), {"If-None-Match": "ETAG"}),
+        "404": ("/no/such/page/", {}),
+    }
+
+
+def capture(port: int, paths: dict[str, tuple[str, dict[str, str]]], file: Path) -> str:
+    """Record reader's exact answers for the bare app; return the article's ETag."""
+
+    def answer(response: httpx.Response) -> list[object]:
+        headers = [[k, v] for k, v in response.headers.multi_items()]
+        return [response.status_code, headers, base64.b64encode(response.content).decode()]
+
+    plain: dict[str, list[object]] = {}
+    conditional: dict[str, list[object]] = {}
+    identity = {"accept-encoding": "identity"}
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=identity) as client:
+        etag = client.get(paths["304"][0]).headers["etag"]
+        for name, (path, _) in paths.items():
+            if name == "304":
+                conditional[path] = answer(client.get(path, headers={"if-none-match": etag}))
+            elif name == "404":
+                plain["__404__"] = answer(client.get(path))
+            else:
+                plain[path] = answer(client.get(path))
+    file.write_text(json.dumps({"plain": plain, "conditional": conditional}))
+    return etag
+
+
+def measure_throughput(site: Path, seconds: float, work: Path, report: Report) -> None:
+    """Every target against reader (1 and 2 workers) and the bare app (1 and 2 workers)."""
+    paths = target_paths(site)
+    answers = work / "answers.json"
+    env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache"), "BARE_ANSWERS": str(answers)}
+    etag = ""
+    for workers in (1, 2):
+        for server in ("reader", "bare"):
+            port = free_port()
+            if server == "reader":
+                command = reader_command(site, port, "--no-watch", "--workers", str(workers))
+            else:
+                command = [sys.executable, "-m", "uvicorn", "--factory"]
+                command += ["bench.bare:app_from_environment", "--port", str(port)]
+                command += ["--no-access-log", "--workers", str(workers), "--log-level", "warning"]
+            # The bare app knows only the measured paths: "/" is its 404.
+            ready = 200 if server == "reader" else 404
+            with started(command, port, env, work / f"{server}-{workers}.log", ready):
+                if server == "reader" and workers == 1:
+                    etag = capture(port, paths, answers)
+                results: dict[str, loadgen.Load] = {}
+                for name, (path, headers) in paths.items():
+                    sent = {k: v.replace("ETAG", etag) for k, v in headers.items()}
+                    load(port, path, sent, 1)  # warm every worker's cache
+                    results[name] = load(port, path, sent, seconds)
+                report.throughput[f"{server}-{workers}"] = results
+                print(f"  {server} x{workers}: " + _rates(results), file=sys.stderr)
+
+
+def _rates(results: dict[str, loadgen.Load]) -> str:
+    return ", ".join(f"{k} {v.requests_per_second:,.0f}/s" for k, v in results.items())
+
+
+# --- start, memory, edits ----------------------------------------------------------------
+
+
+def measure_starts(site: Path, size: int, work: Path, report: Report) -> None:
+    """Cold start (no index) and warm restart (index, unchanged files); memory after use."""
+    cache = work / f"cache-{size}"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    result: dict[str, float] = {}
+    port = free_port()
+    log = work / f"start-{size}.log"
+    with started(reader_command(site, port, "--no-watch"), port, env, log) as cold:
+        result["cold"] = cold
+        wait_for_log(log, "index saved")
+        pid = server_pid(port)
+        result["after_start_mb"] = memory_mb(pid)[0]
+        _browse(port, site)
+        result["steady_mb"], result["peak_mb"] = memory_mb(pid)
+    with started(reader_command(site, port, "--no-watch"), port, env, log) as warm:
+        result["warm"] = warm
+    report.starts[size] = result
+    print(f"  {size:,} articles: {result}", file=sys.stderr)
+
+
+def _browse(port: int, site: Path, pages: int = 3000) -> None:
+    """Read many article pages and every section feed, as a busy hour would."""
+    from reader.config import load_settings
+    from reader.loader import load_catalog
+    from reader.urls import FeedFormat, FeedScope, article_path, feed_path
+
+    settings, _ = load_settings(site)
+    articles = [a for a in load_catalog(settings).articles if not a.draft]
+    step = max(1, len(articles) // pages)
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+        for article in articles[::step]:
+            client.get(article_path(article))
+            client.get(feed_path(FeedScope(section=article.section), FeedFormat.RSS))
+
+
+def measure_edits(site: Path, size: int, work: Path, report: Report, edits: int = 7) -> None:
+    """Seconds from saving an edited article to the server answering with the new text."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(work / f"cache-{size}")}
+    port = free_port()
+    log = work / f"edit-{size}.log"
+    paths = target_paths(site)
+    article_url = paths["article"][0]
+    file = next((site / "content/north/news").glob(article_url.rstrip("/").rsplit("/")[-1] + ".md"))
+    original = file.read_text(encoding="utf-8")
+    times = []
+    with started(reader_command(site, port), port, env, log):
+        wait_for_log(log, "reloaded")  # started from the index: its check has run
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+            for number in range(edits):
+                marker = f"edit-marker-{number}-{time.time_ns()}"
+                begun = time.perf_counter()
+                file.write_text(original + f"\n{marker}\n", encoding="utf-8")
+                while marker not in client.get(article_url).text:
+                    if time.perf_counter() - begun > 30:
+                        raise RuntimeError("an edit did not show within 30 s")
+                    time.sleep(0.005)
+                times.append(time.perf_counter() - begun)
+                time.sleep(0.3)
+    file.write_text(original, encoding="utf-8")
+    report.edits[size] = {"median": statistics.median(times), "max": max(times)}
+    print(f"  edit at {size:,}: {report.edits[size]}", file=sys.stderr)
+
+
+# --- static export ------------------------------------------------------------------------
+
+
+def measure_exports(site: Path, pelican_site: Path | None, work: Path, report: Report) -> None:
+    """Wall time of a full static build by reader, Hugo and Pelican on the same articles."""
+    out = work / "export-reader"
+    shutil.rmtree(out, ignore_errors=True)
+    begun = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "reader", "build", str(site), str(out)],
+        check=True,
+        capture_output=True,
+    )
+    report.exports["reader"] = (time.perf_counter() - begun, _documents(out))
+    if shutil.which("hugo"):
+        out = work / "export-hugo"
+        shutil.rmtree(out, ignore_errors=True)
+        begun = time.perf_counter()
+        subprocess.run(
+            ["hugo", "--quiet", "-s", str(site), "-d", str(out)], check=True, capture_output=True
+        )
+        report.exports["hugo"] = (time.perf_counter() - begun, _documents(out))
+    else:
+        report.exports["hugo"] = "not installed (Debian: apt-get install hugo)"
+    if pelican_site is not None and shutil.which("pelican", path=str(Path(sys.executable).parent)):
+        out = work / "export-pelican"
+        shutil.rmtree(out, ignore_errors=True)
+        pelican = str(Path(sys.executable).parent / "pelican")
+        begun = time.perf_counter()
+        subprocess.run(
+            [pelican, "content", "-s", "pelicanconf.py", "-o", str(out), "-q"],
+            cwd=pelican_site,
+            check=True,
+            capture_output=True,
+        )
+        report.exports["pelican"] = (time.perf_counter() - begun, _documents(out))
+    else:
+        report.exports["pelican"] = "not installed (pip install pelican markdown)"
+    print(f"  export: {report.exports}", file=sys.stderr)
+
+
+def _documents(out: Path) -> int:
+    """Pages and feeds written (compressed copies and images not counted)."""
+    kinds = (".html", ".xml", ".json", ".opml")
+    return sum(1 for p in out.rglob("*") if p.is_file() and p.suffix in kinds)
+
+
+# --- the report -------------------------------------------------------------------------
+
+
+def write_report(report: Report, out: Path, sizes: list[int]) -> None:
+    """docs/performance.md and its plot."""
+    lines = [
+        "# Performance",
+        "",
+        "Written by `make bench` (`bench/run.py`); do not edit by hand. Measured "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores, "
+        f"{platform.python_implementation()} {platform.python_version()}, "
+        f"load by {report.tool}, {CONNECTIONS} connections on loopback. Absolute figures "
+        "drift on a shared machine; the ratios compare runs made minutes apart in one run.",
+        "",
+        "![Requests per second, reader against a bare ASGI app](performance.png)",
+        "",
+        "## Cached answers against the ceiling",
+        "",
+        "The *bare* app is uvicorn with a ten-line ASGI function that sends the very status, "
+        "headers and body reader sent (captured first), so the ratio is what reader's own "
+        "work costs: finding the answer for the snapshot, negotiating the coding, checking "
+        "validators.",
+        "",
+    ]
+    for workers in (1, 2):
+        ours, bare = report.throughput[f"reader-{workers}"], report.throughput[f"bare-{workers}"]
+        lines += [
+            f"### {workers} server process{'es' if workers > 1 else ''}",
+            "",
+            "| answer | reader req/s | p50 ms | p99 ms | bare req/s | ratio | target |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        ]
+        for name in TARGETS:
+            mine, ceiling = ours[name], bare[name]
+            ratio = mine.requests_per_second / ceiling.requests_per_second
+            goal = RATIO_TARGETS.get(name)
+            verdict = f"≥ {goal} {'met' if ratio >= goal else '**not met**'}" if goal else ""
+            if workers > 1:
+                verdict = ""
+            lines.append(
+                f"| {name} | {mine.requests_per_second:,.0f} | {mine.p50_ms:.2f} | "
+                f"{mine.p99_ms:.2f} | {ceiling.requests_per_second:,.0f} | {ratio:.2f} | "
+                f"{verdict} |"
+            )
+        lines.append("")
+    lines += [
+        "## Start, restart and memory",
+        "",
+        "Cold: no index, every file read. Warm: the on-disk index, files unchanged (the check "
+        "of every file runs after the first answer). Memory is the server process's resident "
+        "set: after start, and after reading 3,000 article pages and their section feeds "
+        "(steady), with its peak.",
+        "",
+        "| articles | cold start s | warm restart s | after start MB | steady MB | peak MB |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for size in sizes:
+        s = report.starts[size]
+        lines.append(
+            f"| {size:,} | {s['cold']:.1f} | {s['warm']:.2f} | {s['after_start_mb']:.0f} | "
+            f"{s['steady_mb']:.0f} | {s['peak_mb']:.0f} |"
+        )
+    lines += [
+        "",
+        "Targets: cold start ≤ 5 s at 10,000 and ≤ 30 s at 100,000; warm restart ≤ 2 s at "
+        "100,000; ≤ 300 MB at 10,000 and ≤ 1.5 GB at 100,000.",
+        "",
+        "## From saving an edit to serving it",
+        "",
+        "| articles | median s | slowest s |",
+        "| ---: | ---: | ---: |",
+    ]
+    for size, edit in report.edits.items():
+        lines.append(f"| {size:,} | {edit['median']:.2f} | {edit['max']:.2f} |")
+    lines += [
+        "",
+        "Target: within 1 s at 100,000 articles.",
+        "",
+        "## Static export of the 10,000-article corpus",
+        "",
+        "| tool | seconds | documents | ms per document | time against reader |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    ours_export = report.exports.get("reader")
+    for tool, result in report.exports.items():
+        if isinstance(result, str):
+            lines.append(f"| {tool} | {result} | | | |")
+            continue
+        seconds, documents = result
+        against = seconds / ours_export[0] if isinstance(ours_export, tuple) else float("nan")
+        lines.append(
+            f"| {tool} | {seconds:.1f} | {documents:,} | {seconds / documents * 1000:.2f} | "
+            f"{against:.2f} |"
+        )
+    lines += [
+        "",
+        "Documents are HTML pages and feeds. reader also writes a `.gz` and a `.br` copy of "
+        "each and, for every section and keyword, RSS, Atom and JSON Feed with full content "
+        "plus RFC 5005 archives; Hugo (with the small theme in `bench/corpus.py`) writes "
+        "summary RSS for sections and keywords, Pelican Atom for categories and keywords.",
+        "",
+        *report.notes,
+    ]
+    (out / "performance.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _plot(report, sizes, out / "performance.png")
+
+
+def _plot(report: Report, sizes: list[int], file: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    names = list(TARGETS)
+    width = 0.2
+    series = [("reader-1", "reader, 1 process"), ("bare-1", "bare ASGI, 1 process")]
+    series += [("reader-2", "reader, 2 processes"), ("bare-2", "bare ASGI, 2 processes")]
+    for offset, (key, label) in enumerate(series):
+        rates = [report.throughput[key][n].requests_per_second for n in names]
+        left.bar([i + (offset - 1.5) * width for i in range(len(names))], rates, width, label=label)
+    left.set_xticks(range(len(names)), names)
+    left.set_ylabel("requests per second")
+    left.set_title("Cached answers")
+    left.legend(fontsize=8)
+    labels = [f"{s:,}" for s in sizes]
+    cold = [report.starts[s]["cold"] for s in sizes]
+    warm = [report.starts[s]["warm"] for s in sizes]
+    right.bar([i - 0.2 for i in range(len(sizes))], cold, 0.4, label="cold start")
+    right.bar([i + 0.2 for i in range(len(sizes))], warm, 0.4, label="warm restart (index)")
+    right.set_xticks(range(len(sizes)), labels)
+    right.set_xlabel("articles")
+    right.set_ylabel("seconds to first answer")
+    right.set_title("Start")
+    right.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(file, dpi=110)
+
+
+def main() -> int:
+    """Build the corpora, measure everything, write the report."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs")
+    parser.add_argument("--work", type=Path, help="keep corpora and logs here")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    report = Report(tool="wrk" if shutil.which("wrk") else "bench/loadgen.py (no wrk)")
+    if report.tool != "wrk":
+        report.notes.append("wrk was not installed: the in-repo generator measured the load.")
+    work = args.work or Path(tempfile.mkdtemp(prefix="reader-bench-"))
+    corpora = {}
+    for size in sizes:
+        corpora[size] = work / f"corpus-{size}"
+        if not (corpora[size] / "content").is_dir():
+            print(f"writing {size:,} articles", file=sys.stderr)
+            generated = write_site(corpora[size], size)
+            if size == 10000:
+                write_pelican(work / "pelican-10000", generated)
+    middle = 10000 if 10000 in sizes else sizes[-1]
+    print("throughput", file=sys.stderr)
+    measure_throughput(corpora[middle], args.seconds, work, report)
+    print("start and memory", file=sys.stderr)
+    for size in sizes:
+        measure_starts(corpora[size], size, work, report)
+    print("edits", file=sys.stderr)
+    for size in sizes:
+        if size >= 10000:
+            measure_edits(corpora[size], size, work, report)
+    print("static export", file=sys.stderr)
+    pelican = work / "pelican-10000"
+    if not pelican.is_dir():
+        write_pelican(pelican, pieces(middle))
+    measure_exports(corpora[middle], pelican, work, report)
+    write_report(report, args.out, sizes)
+    print(f"wrote {args.out / 'performance.md'}; corpora and logs in {work}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
