@@ -163,7 +163,10 @@ def write_pelican(root: Path, generated: list[Piece]) -> None:
         'FEED_ALL_ATOM = "feeds/all.atom.xml"\nFEED_ALL_RSS = "feeds/all.rss.xml"\n'
         'CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"\n'
         'TAG_FEED_ATOM = "feeds/tag-{slug}.atom.xml"\n'
-        "RSS_FEED_SUMMARY_ONLY = False\nSTATIC_PATHS = []\nRELATIVE_URLS = False\n",
+        "RSS_FEED_SUMMARY_ONLY = False\nSTATIC_PATHS = []\nRELATIVE_URLS = False\n"
+        # Page 5 of 'topic 3' would otherwise be written where 'topic 35' is.
+        "PAGINATION_PATTERNS = ((1, '{url}', '{save_as}'),\n"
+        "    (2, '{base_name}/page/{number}/', '{base_name}/page/{number}/index.html'))\n",
         encoding="utf-8",
     )
     for piece in generated:

@@ -1,4 +1,4 @@
-"""create_app(settings) -> Starlette: the route table, the per-snapshot response cache, lifespan."""
+"""create_app(settings): the route table, the per-snapshot response cache, the lifespan."""
 
 from __future__ import annotations
 
@@ -28,7 +28,6 @@ from reader.index import DiskIndex
 from reader.live import Clock, Reloader, load_site, log_problems, utc_now
 from reader.loader import ParseCache
 from reader.lru import SizedLRU
-from reader.memory import settle
 from reader.store import Snapshot, SnapshotHolder
 from reader.templating import asset_dirs, make_environment
 from reader.urls import (
@@ -63,7 +62,6 @@ class Site:
         # From the index, no file is opened or even looked at: the check comes just after.
         snapshot, catalog = load_site(settings, clock(), cache, () if self.restored else None)
         log_problems(catalog.problems)
-        settle()
         self.holder = SnapshotHolder(snapshot, catalog)
         self.reloader = Reloader(settings, self.holder, clock, cache, index)
         self.notifier: Notifier | None = None
@@ -371,10 +369,11 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
         tasks = [asyncio.create_task(site.reloader.publish_when_due(stop))]
-        # Started from the index: check every file now, as a reload does. From scratch:
-        # write the index for the next start. Both off the event loop, serving meanwhile.
+        # Started from the index: check every file, as a reload does. From scratch: write
+        # the index for the next start. Both off the event loop, a moment after the server
+        # is up, so the first requests do not wait on the thread for the interpreter lock.
         settling = site.reloader.reload if site.restored else site.reloader.save_index
-        tasks.append(asyncio.create_task(asyncio.to_thread(settling)))
+        tasks.append(asyncio.create_task(_later(SETTLE_DELAY_SECONDS, settling)))
         if settings.watch:
             tasks.append(asyncio.create_task(site.reloader.watch_files(stop)))
         if site.notifier is not None:
@@ -388,6 +387,15 @@ def create_app(
             await asyncio.gather(*tasks, return_exceptions=True)
 
     return ReaderApp(Responder(site), Starlette(lifespan=lifespan))
+
+
+SETTLE_DELAY_SECONDS = 1.0
+"""How long after start the file check (or the first index write) begins."""
+
+
+async def _later(delay: float, work: Callable[[], None]) -> None:
+    await asyncio.sleep(delay)
+    await asyncio.to_thread(work)
 
 
 class ReaderApp:

@@ -16,6 +16,7 @@ import pickle
 import sqlite3
 import threading
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from reader import __version__
@@ -96,5 +97,9 @@ def _fingerprint(settings: Settings) -> str:
     here = Path(__file__).parent
     for name in _SHAPING_MODULES:
         digest.update((here / f"{name}.py").read_bytes())
-    digest.update(repr(settings).encode())
+    # Settings that only change how a run serves (not what a file means) do not count.
+    shaping = replace(
+        settings, base_url="", base_url_configured=False, watch=True, preview=False, cache_mb=0
+    )
+    digest.update(repr(shaping).encode())
     return digest.hexdigest()

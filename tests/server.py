@@ -28,11 +28,15 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(
-    *args: str, cwd: Path | None = None, log_path: Path | None = None
+    *args: str,
+    cwd: Path | None = None,
+    log_path: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """Start ``reader serve ARGS`` and yield its base URL once it answers.
 
-    The server's log (with uvicorn's access log) goes to ``log_path`` when given.
+    The server's log (with uvicorn's access log) goes to ``log_path`` when given; ``env``
+    adds to the environment (the on-disk index otherwise goes to a fresh folder).
     """
     port = free_port()
     command = [sys.executable, "-m", "reader", "serve", *args, "--port", str(port)]
@@ -40,7 +44,7 @@ def running_server(
     with ExitStack() as files:
         # The on-disk index goes to a fresh cache folder, never the user's own.
         cache_home = files.enter_context(tempfile.TemporaryDirectory())
-        env = {**os.environ, "XDG_CACHE_HOME": cache_home}
+        env = {**os.environ, "XDG_CACHE_HOME": cache_home, **(env or {})}
         if log_path is None:
             log = files.enter_context(tempfile.TemporaryFile(mode="w+"))
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import feedparser
 import httpx
@@ -89,3 +90,28 @@ def test_feedparser_revalidates_with_etag_and_modified(site: SiteFactory) -> Non
         assert wait_for(lambda: "corrected" in httpx.get(url).text)
         changed = feedparser.parse(url, etag=first.etag, modified=first.modified)
         assert changed.status == 200 and changed.entries[0].title == "A story, corrected"
+
+
+def test_several_workers_serve_the_same_bytes_and_all_see_an_edit(site: SiteFactory) -> None:
+    site.article("news/story.md", title="Before the edit")
+    with running_server(str(site.root), "--workers", "2") as base:
+        url = base + "/news/story/"
+        # New connections each time, so both worker processes answer some of them.
+        etags = {httpx.get(url).headers["etag"] for _ in range(20)}
+        assert len(etags) == 1
+        site.article("news/story.md", title="After the edit")
+        assert wait_for(lambda: all(title_of(url) == "After the edit" for _ in range(20)))
+
+
+def test_a_restart_answers_from_the_on_disk_index(site: SiteFactory, tmp_path: Path) -> None:
+    site.article("news/story.md", title="Indexed")
+    cache = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    log = tmp_path / "first.log"
+    with running_server(str(site.root), env=cache, log_path=log) as base:
+        assert wait_for(lambda: "index saved" in log.read_text())
+    site.article("news/story.md", title="Edited while stopped")
+    log = tmp_path / "second.log"
+    with running_server(str(site.root), env=cache, log_path=log) as base:
+        # The first answer may come from the index; the check after start finds the edit.
+        assert wait_for(lambda: title_of(base + "/news/story/") == "Edited while stopped")
+    assert list((tmp_path / "cache/accessible-reader").glob("*.sqlite"))
