@@ -398,6 +398,12 @@ def write_report(report: Report, out: Path, sizes: list[int]) -> None:
                 f"{verdict} |"
             )
         lines.append("")
+        if workers > 1:
+            lines += [
+                "On two cores, wrk takes one and the two server processes share the other, "
+                "so these figures swing from run to run; there is no target for them.",
+                "",
+            ]
     lines += [
         "## Start, restart and memory",
         "",
@@ -447,6 +453,15 @@ def write_report(report: Report, out: Path, sizes: list[int]) -> None:
             f"| {tool} | {seconds:.1f} | {documents:,} | {seconds / documents * 1000:.2f} | "
             f"{against:.2f} |"
         )
+    hugo, pelican = report.exports.get("hugo"), report.exports.get("pelican")
+    if isinstance(ours_export, tuple) and isinstance(hugo, tuple) and isinstance(pelican, tuple):
+        faster = ours_export[0] < hugo[0]
+        fourfold = ours_export[0] * 4 <= pelican[0]
+        lines += [
+            "",
+            f"Targets: faster than Hugo ({'met' if faster else '**not met**'}) and at least "
+            f"4 times faster than Pelican ({'met' if fourfold else '**not met**'}).",
+        ]
     lines += [
         "",
         "Documents are HTML pages and feeds. reader also writes a `.gz` and a `.br` copy of "

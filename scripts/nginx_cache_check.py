@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from reader.cli import DEMO_SITE  # noqa: E402
 from tests.server import free_port, running_server  # noqa: E402
 
-ARTICLE = "english/ferry-night-service"
+ARTICLE = "english/ferry-night-service-english"
 
 
 def documented_config() -> str:
@@ -120,7 +120,10 @@ def check() -> None:
             with nginx(config, work, port) as base, httpx.Client(base_url=base) as client:
                 path = f"/{ARTICLE}/"
                 first = client.get(path)
-                expect(first.status_code == 200, "the page is served through nginx")
+                expect(
+                    first.status_code == 200,
+                    f"the page is served through nginx ({first.status_code})",
+                )
                 second = client.get(path)
                 expect(second.headers.get("x-cache-status") == "HIT", "a hot page is a cache HIT")
                 reaching = log.read_text().count(f"GET {path} HTTP")
