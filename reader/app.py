@@ -43,6 +43,8 @@ from reader.websub import Notifier
 
 MAX_CACHED_BYTES = 256 * 1024
 """Larger bodies (photos in page bundles) are read from disk each time, not held in memory."""
+SHARED_ENTRY_BYTES = 200
+"""What a cache entry pointing at an already cached answer costs: the key and the slot."""
 MAX_DATED_URLS = 200_000
 """How many URLs' first-served times are remembered for Last-Modified."""
 
@@ -95,7 +97,10 @@ class Site:
         if rendered.status in (200, 301):
             rendered = replace(rendered, modified=self._modified(key, rendered, snapshot))
         if len(rendered.body) <= MAX_CACHED_BYTES:
-            snapshot.memo.put(key, rendered, rendered.memory)
+            # Every unknown path shares one not-found page: a scanner trying a million
+            # paths costs a small entry each, and cannot push real pages out.
+            shared = rendered is snapshot.memo.get(_NOT_FOUND)
+            snapshot.memo.put(key, rendered, SHARED_ENTRY_BYTES if shared else rendered.memory)
         return rendered
 
     def personal(

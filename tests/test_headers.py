@@ -187,3 +187,12 @@ def test_a_change_within_the_same_second_still_moves_last_modified(site: SiteFac
     second = server.answer("/news/rss.xml").modified
     assert first is not None and second is not None
     assert http_date(second) != http_date(first) and second > first
+
+
+def test_unknown_paths_cannot_push_pages_out_of_the_cache(site: SiteFactory) -> None:
+    site.article("news/a.md", title="Kept", body="Text. " * 3000)
+    app = Site(site.settings(cache_mb=1), lambda: NOW)
+    page = app.answer("/news/a/")
+    for number in range(3000):
+        assert app.answer(f"/probe-{number}/").status == 404
+    assert app.answer("/news/a/") is page  # still the cached object, not rendered again
