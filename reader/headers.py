@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 from collections.abc import Mapping
@@ -274,22 +275,11 @@ def choose_encoding(accept_encoding: str | None) -> str | None:
     """The best coding the client accepts (brotli, then gzip), or None for identity."""
     if not accept_encoding:
         return None
-    # Clients send a handful of distinct values, so each is parsed once.
-    try:
-        return _CHOSEN[accept_encoding]
-    except KeyError:
-        pass
-    chosen = _parse_accept_encoding(accept_encoding)
-    if len(_CHOSEN) >= _MAX_CHOSEN:
-        _CHOSEN.clear()
-    _CHOSEN[accept_encoding] = chosen
-    return chosen
+    return _parse_accept_encoding(accept_encoding)
 
 
-_CHOSEN: dict[str, str | None] = {}
-_MAX_CHOSEN = 512
-
-
+# Clients send a handful of distinct values, so each is parsed once.
+@functools.lru_cache(maxsize=512)
 def _parse_accept_encoding(accept_encoding: str) -> str | None:
     weights: dict[str, float] = {}
     for item in accept_encoding.split(","):

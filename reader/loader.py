@@ -43,12 +43,12 @@ class ParseCache:
     A reload then re-reads only what changed, so an edit shows up quickly in a large store.
     """
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings) -> None:
         self._entries: dict[str, _Entry] = {}
         self.folders: dict[str, _Folder] = {}
         """Each section folder's own results, reused by reloads that did not touch it."""
         self._scanned: set[str] = set()
-        self.bodies = BodyRenderer(settings, settings.body_cache_bytes) if settings else None
+        self.bodies = BodyRenderer(settings, settings.body_cache_bytes)
         """Rendered bodies outlive a reload: they are keyed by file version."""
         self.images: dict[Path, tuple[tuple[int, int], tuple[int, int, int]]] = {}
         """Lead images' (size, width, height) by file, with the file version they were read at."""
@@ -68,6 +68,10 @@ class ParseCache:
             del self._entries[path]
         for folder in self.folders.keys() - folders:
             del self.folders[folder]
+
+    def mark_scanned(self, folder: str) -> None:
+        """Note a folder whose records changed, for the on-disk index to save."""
+        self._scanned.add(folder)
 
     def take_scanned(self) -> set[str]:
         """The folders listed again since the last call (for the on-disk index to save)."""
@@ -193,8 +197,7 @@ def load_catalog(
         _walk(walker, settings)
     cache.retain(walker.seen, walker.walked)
     articles = _assign_unique_ids(walker.articles, walker.problems)
-    bodies = cache.bodies or BodyRenderer(settings, settings.body_cache_bytes)
-    return Catalog(walker.sections, tuple(articles), tuple(walker.problems), bodies)
+    return Catalog(walker.sections, tuple(articles), tuple(walker.problems), cache.bodies)
 
 
 def _walk(walker: _Walker, settings: Settings) -> None:
@@ -235,7 +238,7 @@ class _Walker:
             before, own = own, self._scan(folder, key)
             self.cache.folders[name] = own
             if before is None or not _same_folder(before, own):
-                self.cache._scanned.add(name)
+                self.cache.mark_scanned(name)
         self.walked.add(name)
         self.sections[key] = own.section
         self.seen.update(own.files)
@@ -352,12 +355,12 @@ class _Walker:
             built = None
             if document is not None:
                 built = self._article(document, entry, path, section, default_slug, bundle)
-                # Only the slug's line is needed again (for a clash); the rest can go.
+                # Only the slug's line is needed again (for a clash); the front matter
+                # and the first paragraph, read into the article, can go.
                 line = document.line_of("slug")
                 slug_line = {"slug": line} if line else {}
-                entry.parsed = replace(
-                    entry.parsed, document=Document({}, "", document.body_line, slug_line)
-                )
+                slim = Document({}, "", document.body_line, slug_line)
+                entry.parsed = replace(entry.parsed, document=slim, lead="")
             entry.built = (built, tuple(self.problems[before:]))
         else:
             self.problems.extend(entry.built[1])

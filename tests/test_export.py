@@ -92,6 +92,7 @@ def test_a_rebuild_writes_only_what_changed_and_removes_what_went(
     assert (out / "keep-me.txt").exists()  # only files a build wrote are ever removed
     assert again.removed > 0
     assert 0 < again.written < first.written
-    assert b"Sport, corrected" in (out / "sport/b/index.html").read_bytes()
+    page = lxml_html.fromstring((out / "sport/b/index.html").read_bytes())
+    assert page.xpath("string(//h1)").strip() == "Sport, corrected"
     assert (out / "sport/b/index.html").stat().st_mtime_ns != stamp
     assert os.fspath(out) not in (out / MANIFEST).read_text()
