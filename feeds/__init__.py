@@ -1,6 +1,6 @@
 """Feed building: pure functions from a published snapshot to feed bytes (RSS, Atom, JSON Feed)."""
 
-from feeds.build import build_archive, build_feed
+from feeds.build import build_archive, build_feed, prepare_entries
 from feeds.scope import archives, feed_articles, feed_title, scope_articles, scope_exists
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "build_feed",
     "feed_articles",
     "feed_title",
+    "prepare_entries",
     "scope_articles",
     "scope_exists",
 ]

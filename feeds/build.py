@@ -1,11 +1,18 @@
-"""RSS 2.0 and Atom 1.0 documents for a scope, built with feedgen: subscription and archives."""
+"""RSS 2.0 and Atom 1.0 documents for a scope, built with feedgen: subscription and archives.
+
+An article is in a dozen feeds and archives (the site's, its sections', its tags'), so its
+entry is serialised once per snapshot and format and spliced into each document; feedgen
+writes the document around the entries, and, in batches, the entries themselves.
+"""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from feeds.jsonfeed import build_json_feed
 from feeds.scope import (
@@ -18,7 +25,16 @@ from feeds.scope import (
     feed_title,
     lead_image_url,
 )
-from feeds.xml import Link, add_atom_extras, add_rss_extras, xml_text
+from feeds.xml import (
+    Link,
+    add_atom_extras,
+    add_rss_extras,
+    end_of_entries,
+    entry_bytes,
+    parse,
+    serialise,
+    xml_text,
+)
 from reader import __version__
 from reader.model import Article
 from reader.store import Snapshot, tag_slug
@@ -71,6 +87,12 @@ def build_archive(
     return _document(snapshot, scope, fmt, pages.page(number), links, archive=True)
 
 
+def prepare_entries(snapshot: Snapshot, articles: Sequence[Article]) -> None:
+    """Serialise these articles' entries in every XML format, ahead of the feeds holding them."""
+    for fmt in (FeedFormat.RSS, FeedFormat.ATOM):
+        _entries(snapshot, fmt, articles)
+
+
 def _document(
     snapshot: Snapshot,
     scope: FeedScope,
@@ -80,6 +102,39 @@ def _document(
     *,
     archive: bool,
 ) -> bytes:
+    newest = max((a.last_modified for a in articles), default=EMPTY_FEED_UPDATED)
+    head = serialise(_tree(snapshot, scope, fmt, (), links, archive=archive, updated=newest))
+    end = end_of_entries(head)
+    return b"".join([head[:end], *_entries(snapshot, fmt, articles), head[end:]])
+
+
+def _entries(snapshot: Snapshot, fmt: FeedFormat, articles: Sequence[Article]) -> list[bytes]:
+    """Each article's serialised entry, made once per snapshot and format."""
+    keys = [(f"{fmt.value}-entry", article.key) for article in articles]
+    entries: list[bytes | None] = [snapshot.memo.get(key) for key in keys]
+    missing = [article for article, entry in zip(articles, entries, strict=True) if entry is None]
+    if missing:
+        # One feedgen document for all that are missing: a document per entry costs more.
+        tree = _tree(snapshot, FeedScope(), fmt, missing, [], archive=False)
+        made = dict(zip((a.key for a in missing), entry_bytes(tree), strict=True))
+        for key, article in zip(keys, articles, strict=True):
+            if article.key in made:
+                snapshot.memo.put(key, made[article.key], sys.getsizeof(made[article.key]))
+        entries = [made.get(a.key, e) for a, e in zip(articles, entries, strict=True)]
+    return [entry for entry in entries if entry is not None]
+
+
+def _tree(
+    snapshot: Snapshot,
+    scope: FeedScope,
+    fmt: FeedFormat,
+    articles: Sequence[Article],
+    links: list[Link],
+    *,
+    archive: bool,
+    updated: datetime = EMPTY_FEED_UPDATED,
+) -> etree._Element:
+    """The document feedgen writes, with what feedgen cannot write added."""
     settings = snapshot.settings
     page_url = absolute(settings, feed_page_path(scope))
     if settings.license:
@@ -102,18 +157,20 @@ def _document(
     if settings.copyright:
         generator.rights(xml_text(settings.copyright))
     generator.author(name=xml_text(settings.title))
-    newest = max((a.last_modified for a in articles), default=EMPTY_FEED_UPDATED)
-    generator.updated(newest)
-    generator.lastBuildDate(newest)
+    generator.updated(updated)
+    generator.lastBuildDate(updated)
     enclosures: dict[str, Link] = {}
     for article in articles:
         enclosure = _add_entry(generator, snapshot, article, fmt)
         if enclosure is not None:
             enclosures[entry_id(settings, article)] = enclosure
     if fmt is FeedFormat.RSS:
-        extras = [link for link in links if link.rel != "self"]
-        return add_rss_extras(bytes(generator.rss_str(pretty=False)), extras, archive)
-    return add_atom_extras(bytes(generator.atom_str(pretty=False)), enclosures, archive)
+        root = parse(bytes(generator.rss_str(pretty=False)))
+        add_rss_extras(root, [link for link in links if link.rel != "self"], archive)
+    else:
+        root = parse(bytes(generator.atom_str(pretty=False)))
+        add_atom_extras(root, enclosures, archive)
+    return root
 
 
 def _add_entry(

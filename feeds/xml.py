@@ -1,4 +1,5 @@
-"""XML details feedgen does not cover: forbidden characters, and the links RSS cannot carry."""
+"""XML details feedgen does not cover: forbidden characters, links RSS cannot carry, and
+cutting a serialised feed into its entries so each is serialised once and spliced after."""
 
 from __future__ import annotations
 
@@ -34,9 +35,13 @@ class Link:
     length: str = ""
 
 
-def add_rss_extras(document: bytes, links: Sequence[Link], archive: bool) -> bytes:
+def parse(document: bytes) -> etree._Element:
+    """The root of a document feedgen wrote, its CDATA sections kept."""
+    return etree.fromstring(document, _PARSER)
+
+
+def add_rss_extras(root: etree._Element, links: Sequence[Link], archive: bool) -> None:
     """Give an RSS channel the ``atom:link`` elements feedgen writes only for ``self``."""
-    root = etree.fromstring(document, _PARSER)
     channel = root.find("channel")
     assert channel is not None, "feedgen always writes a channel"
     existing = channel.findall(f"{{{ATOM_NS}}}link")
@@ -49,16 +54,14 @@ def add_rss_extras(document: bytes, links: Sequence[Link], archive: bool) -> byt
         extras.append(element)
     for offset, element in enumerate(extras):
         channel.insert(position + offset, element)
-    return _serialise(root)
 
 
-def add_atom_extras(document: bytes, enclosures: Mapping[str, Link], archive: bool) -> bytes:
+def add_atom_extras(root: etree._Element, enclosures: Mapping[str, Link], archive: bool) -> None:
     """Add entry enclosures by entry id, and mark a complete archive (RFC 5005 section 4).
 
     feedgen 1.0 drops every attribute but ``href`` from an Atom entry's links, which would
     turn an enclosure into a second alternate link; so enclosures are written here.
     """
-    root = etree.fromstring(document, _PARSER)
     if archive:
         root.insert(0, _history_marker())
     for entry in root.iter(f"{{{ATOM_NS}}}entry"):
@@ -69,12 +72,40 @@ def add_atom_extras(document: bytes, enclosures: Mapping[str, Link], archive: bo
             )
             if link.type:
                 element.set("type", link.type)
-    return _serialise(root)
 
 
 def _history_marker() -> etree._Element:
     return etree.Element(f"{{{HISTORY_NS}}}archive", nsmap={"fh": HISTORY_NS})
 
 
-def _serialise(root: etree._Element) -> bytes:
+def serialise(root: etree._Element) -> bytes:
+    """The document's bytes, with its XML declaration."""
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+_ENTRY_MARK = "accessible-reader entry"
+"""A comment no entry can hold: entry HTML is sanitised, which drops comments."""
+_ENTRY_TAGS = ("item", f"{{{ATOM_NS}}}entry")
+
+
+def end_of_entries(document: bytes) -> int:
+    """Where an RSS or Atom document's entries end: entries made elsewhere go in there."""
+    return document.rindex(b"</channel>" if document.endswith(b"</rss>") else b"</feed>")
+
+
+def entry_bytes(root: etree._Element) -> list[bytes]:
+    """Each entry of a document as the bytes it has in place, in document order.
+
+    The root declares every namespace prefix, so an entry's bytes are the same in any
+    document of the same flavour: they can be serialised once and spliced into many.
+    """
+    entries = list(root.iter(*_ENTRY_TAGS))
+    for entry in entries:
+        entry.addprevious(etree.Comment(_ENTRY_MARK))
+    if not entries:
+        return []
+    entries[-1].addnext(etree.Comment(_ENTRY_MARK))
+    pieces = serialise(root).split(f"<!--{_ENTRY_MARK}-->".encode())
+    if len(pieces) != len(entries) + 2:
+        raise ValueError("an entry holds the marker comment used to cut entries apart")
+    return pieces[1:-1]

@@ -12,12 +12,20 @@ import feedparser
 import pytest
 from lxml import etree
 
-from feeds import archives, build_archive, build_feed, scope_articles
+from feeds import (
+    archives,
+    build_archive,
+    build_feed,
+    feed_articles,
+    prepare_entries,
+    scope_articles,
+)
+from feeds.xml import entry_bytes
 from reader.cli import DEMO_SITE
 from reader.config import load_settings
 from reader.live import load_site
 from reader.store import Snapshot
-from reader.urls import FeedFormat, FeedScope, feed_path
+from reader.urls import FeedFormat, FeedScope, entry_id, feed_path
 from tests.factories import NOW, SiteFactory, make_client
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -246,3 +254,32 @@ def test_empty_section_feed_is_valid(site: SiteFactory, fmt: FeedFormat, tmp_pat
     snapshot, _ = load_site(site.settings(), NOW)
     feed = check_feed(snapshot, FeedScope(section=("empty",)), fmt)
     assert (feed["items"] if fmt is FeedFormat.JSON else feed.entries) == []
+
+
+@pytest.mark.parametrize("fmt", [FeedFormat.RSS, FeedFormat.ATOM])
+def test_a_feed_is_the_same_whichever_feeds_were_built_before(fmt: FeedFormat) -> None:
+    # Entries are serialised once per snapshot and spliced into every feed that holds them.
+    site_feed = FeedScope()
+    fresh = build_feed(demo_snapshot(), site_feed, fmt)
+    warmed = demo_snapshot()
+    for scope in feed_scopes(warmed):
+        build_feed(warmed, scope, fmt)
+    assert build_feed(warmed, site_feed, fmt) == fresh
+    prepared = demo_snapshot()
+    prepare_entries(prepared, prepared.articles)
+    assert build_feed(prepared, site_feed, fmt) == fresh
+    ids = [entry.id for entry in parse(fresh).entries]
+    expected = [entry_id(warmed.settings, a) for a in feed_articles(warmed, site_feed)]
+    assert ids == expected
+
+
+def test_entries_are_cut_apart_only_at_their_own_marks() -> None:
+    root = etree.fromstring(
+        b"<rss><channel><item><title>a</title></item><item><title>b</title></item></channel></rss>"
+    )
+    assert entry_bytes(root) == [b"<item><title>a</title></item>", b"<item><title>b</title></item>"]
+    spoofed = etree.fromstring(
+        b"<rss><channel><item><!--accessible-reader entry--></item></channel></rss>"
+    )
+    with pytest.raises(ValueError, match="marker"):
+        entry_bytes(spoofed)
