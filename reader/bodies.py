@@ -49,12 +49,13 @@ class BodyRenderer:
 
     def __init__(self, settings: Settings, max_bytes: int) -> None:
         self.settings = settings
-        self._cache: SizedLRU[str] = SizedLRU(max_bytes)
+        self.cache: SizedLRU[str] = SizedLRU(max_bytes)
+        """Finished bodies by (file, file version); a build's workers hand theirs on."""
 
     def html(self, article: Article) -> str:
         """The article's body as finished HTML."""
         key = (article.file, article.stamp)
-        cached = self._cache.get(key)
+        cached = self.cache.get(key)
         if cached is not None:
             return cached
         text = self._body_text(article)
@@ -69,7 +70,7 @@ class BodyRenderer:
             lead_image=bool(article.image),
             lang=article.lang,
         ).html
-        self._cache.put(key, rendered, sys.getsizeof(rendered))
+        self.cache.put(key, rendered, sys.getsizeof(rendered))
         return rendered
 
     def _body_text(self, article: Article) -> str | None:
@@ -91,4 +92,4 @@ class BodyRenderer:
             return None
 
     def __len__(self) -> int:
-        return len(self._cache)
+        return len(self.cache)

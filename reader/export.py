@@ -14,13 +14,14 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import quote, unquote
 
-from feeds import scope_exists
+from feeds import prepare_entries, scope_exists
 from feeds.scope import archives
 from reader.app import Site
 from reader.headers import Kind, Rendered
@@ -133,33 +134,22 @@ def build(site: Site, out: Path, *, workers: int | None = None, progress: bool =
     jobs: list[tuple[str, str | None]] = [(path, None) for path in site_paths(snapshot)]
     jobs += list(alias_paths(snapshot).items())
     jobs.append(("", None))  # the not-found page
-    chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+    processes = workers or os.cpu_count() or 1
     global _BUILDING
     _BUILDING = (site, snapshot, out)
     written = 0
     kept: list[str] = []
     failures: list[str] = []
-    processes = workers or os.cpu_count() or 1
     try:
-        results: Iterator[_ChunkResult]
-        if processes > 1 and len(chunks) > 1:
-            # Forked workers inherit the loaded store and templates: nothing is read twice.
-            pool = multiprocessing.get_context("fork").Pool(processes)
-            results = pool.imap_unordered(_build_chunk, chunks)
-        else:
-            pool = None
-            results = map(_build_chunk, chunks)
+        _share_article_work(snapshot, processes, progress)
+        chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
         done = 0
-        for result in results:
+        for result in _parallel(_build_chunk, chunks, processes):
             written += result.written
             kept += result.files
             failures += result.failures
             done += result.count
-            if progress:
-                print(f"\rbuilding: {done}/{len(jobs)} URLs", end="", file=sys.stderr, flush=True)
-        if pool is not None:
-            pool.close()
-            pool.join()
+            _show(progress, "URLs", done, len(jobs))
     finally:
         _BUILDING = None
     if progress:
@@ -169,8 +159,62 @@ def build(site: Site, out: Path, *, workers: int | None = None, progress: bool =
     return Report(len(kept), written, removed, elapsed, tuple(failures))
 
 
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def _parallel(
+    work: Callable[[Item], Result], items: list[Item], processes: int
+) -> Iterator[Result]:
+    """``work`` done on every item, in any order, by forked workers when there are several."""
+    if processes <= 1 or len(items) <= 1:
+        yield from map(work, items)
+        return
+    # Forked workers inherit the loaded store and templates: nothing is read twice.
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        yield from pool.imap_unordered(work, items)
+
+
+def _share_article_work(snapshot: Snapshot, processes: int, progress: bool) -> None:
+    """Render every body and feed entry once, across workers, into the parent's caches.
+
+    An article is on its page and in a dozen feeds and archives, which different workers
+    write; without this, each worker would render most bodies again for itself.
+    """
+    if processes <= 1:
+        return  # one process renders each body once anyway, as it goes
+    total = len(snapshot.articles)
+    spans = [(start, start + CHUNK) for start in range(0, total, CHUNK)]
+    for done, (entries, bodies) in enumerate(_parallel(_prepare_articles, spans, processes), 1):
+        for key, value, size in entries:
+            snapshot.memo.put(key, value, size)
+        for key, body, size in bodies:
+            snapshot.bodies.cache.put(key, body, size)
+        _show(progress, "articles", min(done * CHUNK, total), total)
+
+
+def _show(progress: bool, what: str, done: int, total: int) -> None:
+    if progress:
+        line = f"building: {done}/{total} {what}"
+        print(f"\r{line:<40}", end="", file=sys.stderr, flush=True)
+
+
 _BUILDING: tuple[Site, Snapshot, Path] | None = None
 """The site a build (and each forked worker) renders from."""
+
+
+_Kept = list[tuple[Hashable, Any, int]]
+
+
+def _prepare_articles(span: tuple[int, int]) -> tuple[_Kept, _Kept]:
+    """Render these articles' bodies and feed entries; return what the caches gained."""
+    assert _BUILDING is not None
+    _, snapshot, _ = _BUILDING
+    # This worker's own copies: emptied so that only this span's work is sent back.
+    snapshot.memo.clear()
+    snapshot.bodies.cache.clear()
+    prepare_entries(snapshot, snapshot.articles[span[0] : span[1]])
+    return snapshot.memo.entries(), snapshot.bodies.cache.entries()
 
 
 @dataclass(frozen=True)
@@ -185,6 +229,7 @@ def _build_chunk(jobs: list[tuple[str, str | None]]) -> _ChunkResult:
     assert _BUILDING is not None
     site, snapshot, out = _BUILDING
     written, files, failures = 0, [], []
+    folders: set[Path] = set()
     for path, moved_to in jobs:
         if moved_to is not None:
             rendered = Rendered(_redirect_page(snapshot, moved_to), Kind.PAGE)
@@ -200,7 +245,7 @@ def _build_chunk(jobs: list[tuple[str, str | None]]) -> _ChunkResult:
                 failures.append(f"{path}: the site answers {rendered.status}")
                 continue
             target = file_for(out, path)
-        if not target.resolve().is_relative_to(out.resolve()):
+        if ".." in target.relative_to(out).parts:
             failures.append(f"{path}: would be written outside {out}")
             continue
         variants = [(target, rendered.body)]
@@ -212,7 +257,9 @@ def _build_chunk(jobs: list[tuple[str, str | None]]) -> _ChunkResult:
             files += [os.fspath(gz), os.fspath(br)]
         for file, body in variants:
             if not _same(file, body):
-                file.parent.mkdir(parents=True, exist_ok=True)
+                if file.parent not in folders:
+                    file.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(file.parent)
                 temporary = file.with_name(f".{file.name}.{os.getpid()}.tmp")
                 temporary.write_bytes(body)
                 temporary.replace(file)  # readers of the tree never see half a file

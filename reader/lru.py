@@ -49,6 +49,17 @@ class SizedLRU(Generic[Value]):
                 _, (_, evicted) = self._entries.popitem(last=False)
                 self.size -= evicted
 
+    def entries(self) -> list[tuple[Hashable, Value, int]]:
+        """Every kept key, value and size, least recently used first (to ``put`` elsewhere)."""
+        with self._write:
+            return [(key, value, size) for key, (value, size) in self._entries.items()]
+
+    def clear(self) -> None:
+        """Forget every value."""
+        with self._write:
+            self._entries.clear()
+            self.size = 0
+
     def __len__(self) -> int:
         return len(self._entries)
 

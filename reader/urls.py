@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -74,7 +75,9 @@ class FeedScope:
     tag: str | None = None
 
 
-def _segments(parts: tuple[str, ...] | list[str]) -> str:
+@functools.lru_cache(maxsize=1 << 17)
+def _segments(parts: tuple[str, ...]) -> str:
+    # Every teaser, breadcrumb and feed entry spells its article's path: quote it once.
     return "".join(quote(part, safe="") + "/" for part in parts)
 
 

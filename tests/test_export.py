@@ -96,3 +96,29 @@ def test_a_rebuild_writes_only_what_changed_and_removes_what_went(
     assert page.xpath("string(//h1)").strip() == "Sport, corrected"
     assert (out / "sport/b/index.html").stat().st_mtime_ns != stamp
     assert os.fspath(out) not in (out / MANIFEST).read_text()
+
+
+def test_many_workers_write_the_same_tree_as_one(site: SiteFactory, tmp_path: Path) -> None:
+    # More articles than one span of work, so that workers share bodies and feed entries.
+    for number in range(300):
+        section = ("news", "sport", "news/city")[number % 3]
+        site.article(
+            f"{section}/a{number}.md",
+            f"Body of {number} with ![a photo](https://img.example.org/{number}.png).",
+            title=f"Article {number}",
+            date=f"2026-10-{1 + number % 28:02d}T09:{number % 60:02d}:00+08:00",
+            tags=[f"t{number % 7}", "all"],
+        )
+    parallel = Site(site.settings(), lambda: NOW)
+    two = build(parallel, tmp_path / "two", workers=2)
+    one = build(Site(site.settings(), lambda: NOW), tmp_path / "one", workers=1)
+    assert two.failures == one.failures == ()
+    names = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*"))
+    assert names == sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*"))
+    for name in names:
+        if (tmp_path / "one" / name).is_file():
+            assert (tmp_path / "one" / name).read_bytes() == (
+                tmp_path / "two" / name
+            ).read_bytes(), name
+    # Every body was rendered once, by a worker, and handed back to the parent.
+    assert len(parallel.holder.current.bodies) == 300
