@@ -26,7 +26,16 @@ from reader.memory import collector_paused
 
 log = logging.getLogger("reader")
 
-_SHAPING_MODULES = ("model", "loader", "frontmatter", "markdown", "dates", "config", "index")
+_SHAPING_MODULES = (
+    "model",
+    "loader",
+    "parsing",
+    "frontmatter",
+    "markdown",
+    "dates",
+    "config",
+    "index",
+)
 """The modules whose code decides what a stored record holds; editing one voids the index."""
 
 

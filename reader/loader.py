@@ -11,16 +11,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from reader import parsing
 from reader.bodies import BodyRenderer
 from reader.config import Settings, normalize_language
 from reader.dates import parse_date
-from reader.frontmatter import Document, FrontMatterError, parse_document
+from reader.frontmatter import Document
 from reader.images import intrinsic_size, local_file
-from reader.markdown import first_paragraph_text, may_have_problems, render_markdown
 from reader.memory import collector_paused
 from reader.model import Article, Problem, Section, SectionKey, Severity
+from reader.parsing import SECTION_INDEX, Parsed, parse_ahead, unreadable
 
-SECTION_INDEX = "_index.md"
 BUNDLE_INDEX = "index.md"
 SUMMARY_LENGTH = 160
 RESERVED_TOP_LEVEL = frozenset({"tags", "feeds", "api", "settings", "_assets"})
@@ -131,51 +131,8 @@ class _Entry:
     """One file version's parse, and the article built from it once asked for."""
 
     stamp: tuple[int, int]
-    parsed: _Parsed
+    parsed: Parsed
     built: tuple[Article | None, tuple[Problem, ...]] | None = None
-
-
-@dataclass(frozen=True)
-class _Parsed:
-    """One file read and split, with its body's opening rendered; or why it could not be."""
-
-    document: Document | None
-    """The front matter; its ``body`` is dropped once read, so the cache stays small."""
-    problems: tuple[Problem, ...]
-    lead: str = ""
-    """The body's first paragraph as plain text, for the summary."""
-    body_problems: tuple[Problem, ...] = ()
-    """What rendering the body found (missing alt text, unknown shortcodes)."""
-
-
-def _parse_file(path: Path, thorough: bool) -> _Parsed:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        problem = Problem(path, None, f"the file is not UTF-8 ({error.reason})", "save it as UTF-8")
-        return _Parsed(None, (problem,))
-    except OSError as error:
-        return _Parsed(None, (_unreadable(path, error),))
-    try:
-        document = parse_document(text)
-    except FrontMatterError as error:
-        return _Parsed(None, (Problem(path, error.line, error.message, error.fix),))
-    if path.name == SECTION_INDEX:
-        return _Parsed(replace(document, body=""), ())
-    body_problems: tuple[Problem, ...] = ()
-    # A full render costs about a millisecond a file, so only a body that could hold a
-    # problem pays it here (every body under `reader check`); the rest render when served.
-    if thorough or may_have_problems(document.body):
-        body_problems = render_markdown(
-            document.body, path=path, first_line=document.body_line
-        ).problems
-    return _Parsed(
-        replace(document, body=""), (), first_paragraph_text(document.body), body_problems
-    )
-
-
-def _unreadable(path: Path, error: OSError) -> Problem:
-    return Problem(path, None, f"cannot read the file ({error.strerror})", "check its permissions")
 
 
 def load_catalog(
@@ -192,6 +149,10 @@ def load_catalog(
     listed again; the others are taken whole from the cache.
     """
     cache = cache if cache is not None else ParseCache(settings)
+    if not len(cache):
+        # A cold start: parse every file on all cores first; the walk finds them cached.
+        for name, stamp, parsed in parse_ahead(settings.content_dir, thorough):
+            cache.store(name, _Entry(stamp, parsed))
     walker = _Walker(settings, cache, thorough, dirty)
     with collector_paused():
         _walk(walker, settings)
@@ -323,14 +284,14 @@ class _Walker:
         try:
             status = path.stat()
         except OSError as error:
-            self.problems.append(_unreadable(path, error))
+            self.problems.append(unreadable(path, error))
             return None
         stamp = (status.st_mtime_ns, status.st_size)
         name = os.fspath(path)
         self.seen.add(name)
         entry = self.cache.lookup(name, stamp)
         if entry is None:
-            entry = _Entry(stamp, _parse_file(path, self.thorough))
+            entry = _Entry(stamp, parsing.parse_file(path, self.thorough))
             self.cache.store(name, entry)
         self.problems.extend(entry.parsed.problems)
         return entry

@@ -20,7 +20,7 @@ LAYERS: list[set[str]] = [
     {"reader.model", "reader.lru", "reader.memory"},
     {"reader.config", "reader.dates", "reader.frontmatter", "reader.i18n", "reader.reading"},
     {"reader.markdown", "reader.images"},
-    {"reader.bodies"},
+    {"reader.bodies", "reader.parsing"},
     {"reader.loader"},
     {"reader.store", "reader.index"},
     {"reader.urls"},

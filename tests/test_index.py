@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from lxml import html as lxml_html
 
-from reader import loader, markdown
+from reader import markdown, parsing
 from reader.app import Site
 from reader.live import load_site
 from reader.loader import ParseCache
@@ -31,7 +31,7 @@ def test_a_restart_from_the_index_reads_no_file(
     first.reloader.save_index()
 
     opened: list[Path] = []
-    monkeypatch.setattr(loader, "_parse_file", lambda path, thorough: opened.append(path))
+    monkeypatch.setattr(parsing, "parse_file", lambda path, thorough: opened.append(path))
     second = start(site, index)
     assert second.restored and opened == []
     assert [a.title for a in second.holder.current.articles] == [

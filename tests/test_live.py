@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reader import loader
+from reader import loader, parsing
 from reader.live import Reloader, load_site
 from reader.loader import ParseCache
 from reader.store import SnapshotHolder
@@ -29,13 +29,13 @@ def test_a_reload_parses_only_what_changed(
         site.article(f"news/a{index}.md", title=f"Article {index}")
     reloader = make_reloader(site)
     parsed: list[str] = []
-    real_parse = loader._parse_file
+    real_parse = parsing.parse_file
 
-    def counting_parse(path: Path, thorough: bool) -> loader._Parsed:
+    def counting_parse(path: Path, thorough: bool) -> parsing.Parsed:
         parsed.append(os.fspath(path))
         return real_parse(path, thorough)
 
-    monkeypatch.setattr(loader, "_parse_file", counting_parse)
+    monkeypatch.setattr(parsing, "parse_file", counting_parse)
     edited = site.article("news/a2.md", title="Edited", body="A longer body than before.")
     reloader.reload()
     assert parsed == [os.fspath(edited)]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from lxml import html as lxml_html
 
+from reader import parsing
 from reader.loader import ParseCache, load_catalog
 from reader.model import Article, Severity
 from tests.factories import SiteFactory
@@ -303,3 +306,35 @@ def test_a_replaced_lead_image_is_measured_again(site: SiteFactory) -> None:
     (second,) = load_catalog(site.settings(), cache).articles
     assert (second.image_width, second.image_height) == (1200, 600)
     assert second.image_length == lead.stat().st_size
+
+
+def test_a_cold_start_parsed_on_all_cores_loads_the_same_catalog(
+    site: SiteFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(40):
+        site.article(f"news/n{number}.md", title=f"News {number}", tags=["t"])
+    site.section("news/city", title="City")
+    site.article("news/city/bundle/index.md", body="![](missing.png)")
+    site.write("news/bad-yaml.md", "---\ntitle: ok\ndate: 2026-11-01\ntags: [unclosed\n---\nx\n")
+    site.write("news/.hidden.md", "---\ntitle: Hidden\n---\n")
+    (site.root / "content/news/latin1.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    one_by_one = load_catalog(site.settings())
+
+    monkeypatch.setattr(parsing, "PARSE_AHEAD_MIN_FILES", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    in_parent: list[Path] = []
+    real_parse = parsing.parse_file
+
+    def counting_parse(path: Path, thorough: bool) -> parsing.Parsed:
+        in_parent.append(path)  # a forked worker appends to its own copy
+        return real_parse(path, thorough)
+
+    monkeypatch.setattr(parsing, "parse_file", counting_parse)
+    ahead = load_catalog(site.settings())
+    assert in_parent == [], "the workers parsed every file before the walk"
+    assert ahead.articles == one_by_one.articles
+    assert ahead.problems == one_by_one.problems
+    assert len(ahead.articles) == 41 and {p.path.name for p in ahead.problems} >= {
+        "bad-yaml.md",
+        "latin1.md",
+    }

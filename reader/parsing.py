@@ -1,0 +1,113 @@
+"""Reading one content file into its front matter and what its body holds to report; on a
+cold start, every file of a large site at once, on all cores."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from reader.frontmatter import Document, FrontMatterError, parse_document
+from reader.markdown import first_paragraph_text, may_have_problems, render_markdown
+from reader.model import Problem
+
+SECTION_INDEX = "_index.md"
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+PARSE_AHEAD_MIN_FILES = 2000
+"""Below this many files, starting worker processes costs more than it saves."""
+_PARSE_AHEAD_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One file read and split, with its body's opening rendered; or why it could not be."""
+
+    document: Document | None
+    """The front matter; its ``body`` is dropped once read, so the cache stays small."""
+    problems: tuple[Problem, ...]
+    lead: str = ""
+    """The body's first paragraph as plain text, for the summary."""
+    body_problems: tuple[Problem, ...] = ()
+    """What rendering the body found (missing alt text, unknown shortcodes)."""
+
+
+def parse_file(path: Path, thorough: bool) -> Parsed:
+    """Read and parse one file; ``thorough`` renders every body to find its problems."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        problem = Problem(path, None, f"the file is not UTF-8 ({error.reason})", "save it as UTF-8")
+        return Parsed(None, (problem,))
+    except OSError as error:
+        return Parsed(None, (unreadable(path, error),))
+    try:
+        document = parse_document(text)
+    except FrontMatterError as error:
+        return Parsed(None, (Problem(path, error.line, error.message, error.fix),))
+    if path.name == SECTION_INDEX:
+        return Parsed(replace(document, body=""), ())
+    body_problems: tuple[Problem, ...] = ()
+    # A full render costs about a millisecond a file, so only a body that could hold a
+    # problem pays it here (every body under `reader check`); the rest render when served.
+    if thorough or may_have_problems(document.body):
+        body_problems = render_markdown(
+            document.body, path=path, first_line=document.body_line
+        ).problems
+    return Parsed(
+        replace(document, body=""), (), first_paragraph_text(document.body), body_problems
+    )
+
+
+def unreadable(path: Path, error: OSError) -> Problem:
+    """The problem of a file that cannot be read at all."""
+    return Problem(path, None, f"cannot read the file ({error.strerror})", "check its permissions")
+
+
+Stamped = tuple[str, tuple[int, int], Parsed]
+"""A file's path, its version (modification time and size) when read, and its parse."""
+
+
+def parse_ahead(root: Path, thorough: bool) -> Iterator[Stamped]:
+    """Every Markdown file below ``root``, parsed by one forked worker per core.
+
+    For a cold start of a large site, where reading and parsing front matter is most of
+    the time. Nothing for a small site or a single core: the walk then parses as it goes.
+    """
+    processes = os.cpu_count() or 1
+    files = _markdown_files(root)
+    if processes < 2 or len(files) < PARSE_AHEAD_MIN_FILES:
+        return
+    chunks = [
+        (files[i : i + _PARSE_AHEAD_CHUNK], thorough)
+        for i in range(0, len(files), _PARSE_AHEAD_CHUNK)
+    ]
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        for parsed in pool.imap_unordered(_parse_chunk, chunks):
+            yield from parsed
+
+
+def _markdown_files(root: Path) -> list[str]:
+    found = []
+    for folder, folders, names in os.walk(root):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found += [
+            os.path.join(folder, name)
+            for name in names
+            if name.lower().endswith(MARKDOWN_SUFFIXES) and not name.startswith(".")
+        ]
+    return found
+
+
+def _parse_chunk(job: tuple[list[str], bool]) -> list[Stamped]:
+    names, thorough = job
+    parsed = []
+    for name in names:
+        try:
+            status = os.stat(name)
+        except OSError:
+            continue  # gone already: the walk reports it, if it is still listed
+        stamp = (status.st_mtime_ns, status.st_size)
+        parsed.append((name, stamp, parse_file(Path(name), thorough)))
+    return parsed
