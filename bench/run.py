@@ -102,10 +102,10 @@ def reader_command(site: Path, port: int, *extra: str) -> list[str]:
     return [*command, "--no-access-log", *extra]
 
 
-def wait_for_log(log: Path, *texts: str, timeout: float = 120) -> None:
-    """Wait until the server's log says one of ``texts``."""
+def wait_for_log(log: Path, *texts: str, times: int = 1, timeout: float = 120) -> None:
+    """Wait until the server's log says one of ``texts`` (``times`` times in all)."""
     deadline = time.monotonic() + timeout
-    while not any(text in log.read_text() for text in texts):
+    while sum(log.read_text().count(text) for text in texts) < times:
         if time.monotonic() > deadline:
             raise RuntimeError(f"none of {texts} in {log} after {timeout} s")
         time.sleep(0.05)
@@ -219,7 +219,12 @@ def measure_throughput(site: Path, seconds: float, work: Path, report: Report) -
                 command += ["--no-access-log", "--workers", str(workers), "--log-level", "warning"]
             # The bare app knows only the measured paths: "/" is its 404.
             ready = 200 if server == "reader" else 404
-            with started(command, port, env, work / f"{server}-{workers}.log", ready):
+            log = work / f"{server}-{workers}.log"
+            with started(command, port, env, log, ready):
+                if server == "reader":
+                    # Each worker writes its index, or checks every file, a second after
+                    # it starts: wait for that, so that it does not share the measured time.
+                    wait_for_log(log, "index saved", "reloaded", times=workers)
                 if server == "reader" and workers == 1:
                     etag = capture(port, paths, answers)
                 results: dict[str, loadgen.Load] = {}
