@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import dataclasses
 import json
+import logging
 import mimetypes
 import os
 from collections.abc import AsyncIterator, Callable
@@ -449,8 +450,13 @@ class ServeOptions:
         return json.dumps(dataclasses.asdict(self))
 
 
+LOG_FORMAT = "%(levelname)s: %(message)s"
+
+
 def app_from_environment() -> ReaderApp:
     """The app a worker process serves (uvicorn's factory for ``reader serve --workers``)."""
+    # A worker is a fresh interpreter: without this, its reloads would go unreported.
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     options = ServeOptions(**json.loads(os.environ[SERVE_OPTIONS]))
     settings, _ = load_settings(Path(options.site_dir), base_url=options.base_url)
     settings = replace(settings, watch=options.watch, preview=options.preview)

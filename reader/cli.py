@@ -97,7 +97,7 @@ def _site_settings(site: Path, base_url: str | None) -> tuple[Settings, list[Pro
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from reader.app import SERVE_OPTIONS, ServeOptions, create_app
+    from reader.app import LOG_FORMAT, SERVE_OPTIONS, ServeOptions, create_app
     from reader.index import default_index_path
 
     site: Path = args.site or DEMO_SITE
@@ -112,7 +112,7 @@ def _serve(args: argparse.Namespace) -> int:
         settings = replace(settings, watch=False)
     if args.preview:
         settings = replace(settings, preview=True)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     for problem in problems:
         logging.getLogger("reader").warning("%s", problem)
     if args.workers < 1:
@@ -159,7 +159,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from reader.app import Site
+    from reader.app import LOG_FORMAT, Site
     from reader.export import BUILD_CACHE_MB, build
 
     loaded = _site_settings(args.site, args.base_url)
@@ -167,7 +167,7 @@ def _build(args: argparse.Namespace) -> int:
         return 2
     settings, problems = loaded
     settings = replace(settings, watch=False, cache_mb=max(settings.cache_mb, BUILD_CACHE_MB))
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format=LOG_FORMAT)
     for problem in problems:
         logging.getLogger("reader").warning("%s", problem)
     if not settings.base_url_configured:

@@ -92,15 +92,20 @@ def test_feedparser_revalidates_with_etag_and_modified(site: SiteFactory) -> Non
         assert changed.status == 200 and changed.entries[0].title == "A story, corrected"
 
 
-def test_several_workers_serve_the_same_bytes_and_all_see_an_edit(site: SiteFactory) -> None:
+def test_several_workers_serve_the_same_bytes_and_all_see_an_edit(
+    site: SiteFactory, tmp_path: Path
+) -> None:
     site.article("news/story.md", title="Before the edit")
-    with running_server(str(site.root), "--workers", "2") as base:
+    log = tmp_path / "workers.log"
+    with running_server(str(site.root), "--workers", "2", log_path=log) as base:
         url = base + "/news/story/"
         # New connections each time, so both worker processes answer some of them.
         etags = {httpx.get(url).headers["etag"] for _ in range(20)}
         assert len(etags) == 1
         site.article("news/story.md", title="After the edit")
         assert wait_for(lambda: all(title_of(url) == "After the edit" for _ in range(20)))
+        # Each worker says what it reloaded, as a single process does.
+        assert wait_for(lambda: log.read_text().count("reloaded: 1 published articles") >= 2)
 
 
 def test_a_restart_answers_from_the_on_disk_index(site: SiteFactory, tmp_path: Path) -> None:
