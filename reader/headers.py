@@ -129,7 +129,7 @@ class Rendered:
         """The media type sent, with its charset."""
         return self.media_type or POLICIES[self.kind].content_type
 
-    @property
+    @cached_property
     def compressible(self) -> bool:
         """Whether a compressed variant is worth offering."""
         return _compressible(self.content_type) and len(self.body) >= MIN_COMPRESSED_SIZE

@@ -168,7 +168,10 @@ def preferences_css_path() -> str:
 
 def is_personal(path: str) -> bool:
     """Whether a path's answer depends on the reader's cookie (and so is never shared)."""
-    return path in (settings_path(), preferences_css_path())
+    return path in _PERSONAL_PATHS
+
+
+_PERSONAL_PATHS = frozenset({settings_path(), preferences_css_path()})
 
 
 def feed_page_path(scope: FeedScope) -> str:
