@@ -81,8 +81,14 @@ class Site:
         """The response for a decoded path and raw query, from one snapshot, cached with it."""
         return self.answer_from(self.holder.current, path, query)
 
-    def answer_from(self, snapshot: Snapshot, path: str, query: str = "") -> Rendered:
-        """The response a given snapshot gives; cacheable answers are kept with it."""
+    def answer_from(
+        self, snapshot: Snapshot, path: str, query: str = "", *, keep: bool = True
+    ) -> Rendered:
+        """The response a given snapshot gives; cacheable answers are kept with it.
+
+        ``keep=False`` is for a static build, which asks for each path once: keeping the
+        page would only push out the bodies and feed entries that other pages reuse.
+        """
         # The hot path: a page, feed or 404 already rendered is one lookup by path.
         cached: Rendered | None = snapshot.memo.get(path)
         if cached is not None:
@@ -97,7 +103,7 @@ class Site:
         rendered = self._render(snapshot, target, query)
         if rendered.status in (200, 301):
             rendered = replace(rendered, modified=self._modified(key, rendered, snapshot))
-        if len(rendered.body) <= MAX_CACHED_BYTES:
+        if keep and len(rendered.body) <= MAX_CACHED_BYTES:
             # Every unknown path shares one not-found page: a scanner trying a million
             # paths costs a small entry each, and cannot push real pages out.
             shared = rendered is snapshot.memo.get(_NOT_FOUND)

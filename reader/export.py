@@ -25,6 +25,7 @@ from feeds import prepare_entries, scope_exists
 from feeds.scope import archives
 from reader.app import Site
 from reader.headers import Kind, Rendered
+from reader.lru import SizedLRU
 from reader.sitemap import MAX_URLS, sitemap_entries
 from reader.store import Snapshot
 from reader.templating import asset_dirs
@@ -186,11 +187,17 @@ def _share_article_work(snapshot: Snapshot, processes: int, progress: bool) -> N
     total = len(snapshot.articles)
     spans = [(start, start + CHUNK) for start in range(0, total, CHUNK)]
     for done, (entries, bodies) in enumerate(_parallel(_prepare_articles, spans, processes), 1):
+        if _overflows(snapshot.memo, entries) or _overflows(snapshot.bodies.cache, bodies):
+            break  # more would push out what was shared: the writers render the rest
         for key, value, size in entries:
             snapshot.memo.put(key, value, size)
         for key, body, size in bodies:
             snapshot.bodies.cache.put(key, body, size)
         _show(progress, "articles", min(done * CHUNK, total), total)
+
+
+def _overflows(cache: SizedLRU[Any], incoming: _Kept) -> bool:
+    return cache.size + sum(size for _, _, size in incoming) > cache.max_size
 
 
 def _show(progress: bool, what: str, done: int, total: int) -> None:
@@ -240,7 +247,7 @@ def _build_chunk(jobs: list[tuple[str, str | None]]) -> _ChunkResult:
             if path in (settings_path(), preferences_css_path()):
                 rendered = site.personal("GET", path, "", None, b"")
             else:
-                rendered = site.answer_from(snapshot, path)
+                rendered = site.answer_from(snapshot, path, keep=False)
             if rendered.status != 200:
                 failures.append(f"{path}: the site answers {rendered.status}")
                 continue

@@ -104,21 +104,29 @@ def test_many_workers_write_the_same_tree_as_one(site: SiteFactory, tmp_path: Pa
         section = ("news", "sport", "news/city")[number % 3]
         site.article(
             f"{section}/a{number}.md",
-            f"Body of {number} with ![a photo](https://img.example.org/{number}.png).",
+            f"Body of {number} with ![a photo](https://img.example.org/{number}.png).\n\n"
+            + "A longer paragraph, so that a small cache overflows. " * 40,
             title=f"Article {number}",
             date=f"2026-10-{1 + number % 28:02d}T09:{number % 60:02d}:00+08:00",
             tags=[f"t{number % 7}", "all"],
         )
     parallel = Site(site.settings(), lambda: NOW)
     two = build(parallel, tmp_path / "two", workers=2)
+    # A cache too small for all of them: the sharing stops, the writers render the rest.
+    cramped = Site(site.settings(cache_mb=1), lambda: NOW)
+    small = build(cramped, tmp_path / "small", workers=2)
     one = build(Site(site.settings(), lambda: NOW), tmp_path / "one", workers=1)
-    assert two.failures == one.failures == ()
+    assert two.failures == small.failures == one.failures == ()
     names = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*"))
-    assert names == sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*"))
-    for name in names:
-        if (tmp_path / "one" / name).is_file():
-            assert (tmp_path / "one" / name).read_bytes() == (
-                tmp_path / "two" / name
-            ).read_bytes(), name
+    for other in ("two", "small"):
+        assert names == sorted(
+            p.relative_to(tmp_path / other) for p in (tmp_path / other).rglob("*")
+        )
+        for name in names:
+            if (tmp_path / "one" / name).is_file():
+                assert (tmp_path / "one" / name).read_bytes() == (
+                    tmp_path / other / name
+                ).read_bytes(), (other, name)
     # Every body was rendered once, by a worker, and handed back to the parent.
     assert len(parallel.holder.current.bodies) == 300
+    assert len(cramped.holder.current.bodies) < 300, "the small cache really is too small"
