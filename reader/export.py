@@ -182,9 +182,9 @@ def _share_article_work(snapshot: Snapshot, processes: int, progress: bool) -> N
     An article is on its page and in a dozen feeds and archives, which different workers
     write; without this, each worker would render most bodies again for itself.
     """
-    if processes <= 1:
-        return  # one process renders each body once anyway, as it goes
     total = len(snapshot.articles)
+    if processes <= 1 or total <= CHUNK:
+        return  # one process renders each body once anyway; a small site, nearly so
     spans = [(start, start + CHUNK) for start in range(0, total, CHUNK)]
     for done, (entries, bodies) in enumerate(_parallel(_prepare_articles, spans, processes), 1):
         if _overflows(snapshot.memo, entries) or _overflows(snapshot.bodies.cache, bodies):
@@ -217,7 +217,8 @@ def _prepare_articles(span: tuple[int, int]) -> tuple[_Kept, _Kept]:
     """Render these articles' bodies and feed entries; return what the caches gained."""
     assert _BUILDING is not None
     _, snapshot, _ = _BUILDING
-    # This worker's own copies: emptied so that only this span's work is sent back.
+    # This worker's own copies (always a forked worker: there are several spans), emptied
+    # so that only this span's work is sent back.
     snapshot.memo.clear()
     snapshot.bodies.cache.clear()
     prepare_entries(snapshot, snapshot.articles[span[0] : span[1]])
