@@ -72,6 +72,8 @@ Stamped = tuple[str, tuple[int, int], Parsed]
 def parse_ahead(root: Path, thorough: bool) -> Iterator[Stamped]:
     """Every Markdown file below ``root``, parsed by one forked worker per core.
 
+    One more process asks the kernel to read the files ahead of the workers.
+
     For a cold start of a large site, where reading and parsing front matter is most of
     the time. Nothing for a small site or a single core: the walk then parses as it goes.
     """
@@ -83,9 +85,38 @@ def parse_ahead(root: Path, thorough: bool) -> Iterator[Stamped]:
         (files[i : i + _PARSE_AHEAD_CHUNK], thorough)
         for i in range(0, len(files), _PARSE_AHEAD_CHUNK)
     ]
-    with multiprocessing.get_context("fork").Pool(processes) as pool:
-        for parsed in pool.imap_unordered(_parse_chunk, chunks):
-            yield from parsed
+    context = multiprocessing.get_context("fork")
+    reader = context.Process(target=_read_ahead, args=(files,), daemon=True)
+    reader.start()
+    try:
+        with context.Pool(processes) as pool:
+            for parsed in pool.imap_unordered(_parse_chunk, chunks):
+                yield from parsed
+    finally:
+        reader.terminate()
+        reader.join()
+
+
+def _read_ahead(files: list[str]) -> None:
+    """Ask the kernel to read the files in the order the workers will parse them.
+
+    When the files are not in the page cache (the first start after a boot, or content
+    not read for a while), a worker waiting on one file at a time leaves its core idle:
+    at 100,000 files reading took as long as parsing. Queued ahead, the reads overlap the
+    parsing. ``posix_fadvise`` only queues them, so on a warm cache this costs little.
+    """
+    advise = getattr(os, "posix_fadvise", None)  # not on macOS: the workers read alone
+    if advise is None:
+        return
+    for name in files:
+        try:
+            descriptor = os.open(name, os.O_RDONLY)
+        except OSError:
+            continue  # the worker reports it
+        try:
+            advise(descriptor, 0, 0, os.POSIX_FADV_WILLNEED)
+        finally:
+            os.close(descriptor)
 
 
 def _markdown_files(root: Path) -> list[str]:

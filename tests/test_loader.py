@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -332,9 +333,17 @@ def test_a_cold_start_parsed_on_all_cores_loads_the_same_catalog(
     monkeypatch.setattr(parsing, "parse_file", counting_parse)
     ahead = load_catalog(site.settings())
     assert in_parent == [], "the workers parsed every file before the walk"
+    assert multiprocessing.active_children() == [], "the workers and the read-ahead are gone"
     assert ahead.articles == one_by_one.articles
     assert ahead.problems == one_by_one.problems
     assert len(ahead.articles) == 41 and {p.path.name for p in ahead.problems} >= {
         "bad-yaml.md",
         "latin1.md",
     }
+
+
+def test_reading_ahead_passes_over_files_that_went_away(site: SiteFactory) -> None:
+    site.article("news/a.md", title="A")
+    kept = site.root / "content/news/a.md"
+    parsing._read_ahead([str(site.root / "content/news/gone.md"), str(kept)])  # no error
+    assert kept.read_text(encoding="utf-8").startswith("---")
