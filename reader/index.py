@@ -1,28 +1,32 @@
 """The parse cache on disk (SQLite), so a restart with unchanged files reads none of them.
 
-One row per section folder holds that folder's section, articles and problems, and each
-file's version (modification time and size). A restart builds its first snapshot from
-these rows without opening a file, then checks every file's version in the background,
-as a reload does, and re-reads what changed while the server was down.
+One row per section folder holds that folder's section, articles and problems and, apart,
+each file's version (modification time and size) with its parse. A restart builds its
+first snapshot from the folders alone without opening a file; the files' entries are
+read just before the first reload, which checks every file's version in the background
+and re-reads what changed while the server was down.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import logging
 import os
 import pickle
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from reader import __version__
 from reader.config import Settings
 from reader.loader import ParseCache
 from reader.memory import collector_paused
+from reader.model import Article
 
 log = logging.getLogger("reader")
 
@@ -53,26 +57,56 @@ class DiskIndex:
         self.path = path
         self._fingerprint = _fingerprint(settings)
         self._lock = threading.Lock()
+        self._unread: dict[str, Sequence[Article]] = {}
+        """The articles of restored folders whose files' entries are still on disk."""
 
     def restore(self, cache: ParseCache) -> bool:
-        """Fill ``cache`` from disk; False without an index by this code for this site."""
+        """Fill ``cache`` with every folder; False without an index by this code for this site.
+
+        The files' entries, a quarter of the reading, wait for ``restore_entries``: the
+        first snapshot is made from the folders alone.
+        """
         try:
             with contextlib.closing(self._connect()) as db:
                 row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
                 if row is None or row[0] != self._fingerprint:
                     return False
+                restored: dict[str, Any] = {}
                 with collector_paused():
-                    for folder, blob in db.execute("SELECT folder, records FROM folders"):
-                        own, entries = pickle.loads(blob)
-                        cache.adopt(folder, own, entries)
+                    for folder, blob in db.execute("SELECT folder, own FROM sections"):
+                        restored[folder] = pickle.loads(blob)
         except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError) as error:
             # A damaged or foreign index costs one slow start, never the site.
             log.warning("%s: the index cannot be read (%s); reading every file", self.path, error)
             return False
+        for folder, own in restored.items():
+            cache.adopt(folder, own, {})
+        with self._lock:
+            self._unread = {folder: own.articles for folder, own in restored.items()}
         return True
+
+    def restore_entries(self, cache: ParseCache) -> None:
+        """Give ``cache`` the restored folders' file entries, before it checks any file.
+
+        Without them every file would be parsed again, which is slow but still right; so
+        a damaged row only costs time.
+        """
+        with self._lock:
+            unread, self._unread = self._unread, {}
+            if not unread:
+                return
+            try:
+                with contextlib.closing(self._connect()) as db, collector_paused():
+                    for folder, blob in db.execute("SELECT folder, entries FROM sections"):
+                        articles = unread.get(folder)
+                        if articles is not None:
+                            cache.adopt_entries(_EntriesUnpickler(blob, articles).load())
+            except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError) as error:
+                log.warning("%s: the index's file entries cannot be read (%s)", self.path, error)
 
     def save(self, cache: ParseCache, folders: Iterable[str] | None = None) -> None:
         """Write these folders' rows (every folder when None) and drop rows of vanished ones."""
+        self.restore_entries(cache)  # else a folder's row would be written without them
         with self._lock:
             names = set(cache.folders) if folders is None else set(folders)
             try:
@@ -85,19 +119,62 @@ class DiskIndex:
                     for name in names:
                         records = cache.folder_records(name)
                         if records is not None:
-                            blob = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
-                            db.execute("INSERT OR REPLACE INTO folders VALUES (?, ?)", (name, blob))
-                    stored = {row[0] for row in db.execute("SELECT folder FROM folders")}
+                            own, entries = records
+                            blobs = (
+                                pickle.dumps(own, _PROTOCOL),
+                                _entries_blob(entries, own.articles),
+                            )
+                            db.execute(
+                                "INSERT OR REPLACE INTO sections VALUES (?, ?, ?)", (name, *blobs)
+                            )
+                    stored = {row[0] for row in db.execute("SELECT folder FROM sections")}
                     gone = [(name,) for name in stored - set(cache.folders)]
-                    db.executemany("DELETE FROM folders WHERE folder = ?", gone)
+                    db.executemany("DELETE FROM sections WHERE folder = ?", gone)
             except (OSError, sqlite3.Error) as error:
                 log.warning("%s: the index cannot be written (%s)", self.path, error)
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10)
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        db.execute("CREATE TABLE IF NOT EXISTS folders (folder TEXT PRIMARY KEY, records BLOB)")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS sections (folder TEXT PRIMARY KEY, own BLOB, entries BLOB)"
+        )
+        db.execute("DROP TABLE IF EXISTS folders")  # an earlier version's rows
         return db
+
+
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
+
+
+def _entries_blob(entries: dict[str, Any], articles: Sequence[Article]) -> bytes:
+    """The entries, naming the folder's own articles by position rather than storing them twice."""
+    buffer = io.BytesIO()
+    _EntriesPickler(buffer, articles).dump(entries)
+    return buffer.getvalue()
+
+
+class _EntriesPickler(pickle.Pickler):
+    """Pickles a folder's entries with its articles as references to the folder's row."""
+
+    def __init__(self, file: io.BytesIO, articles: Sequence[Article]) -> None:
+        super().__init__(file, _PROTOCOL)
+        self._positions = {id(article): number for number, article in enumerate(articles)}
+
+    def persistent_id(self, obj: Any) -> int | None:
+        """An article of the folder's own, by position; anything else is pickled."""
+        return self._positions.get(id(obj)) if type(obj) is Article else None
+
+
+class _EntriesUnpickler(pickle.Unpickler):
+    """Reads what ``_EntriesPickler`` wrote, against the folder's restored articles."""
+
+    def __init__(self, blob: bytes, articles: Sequence[Article]) -> None:
+        super().__init__(io.BytesIO(blob))
+        self._articles = articles
+
+    def persistent_load(self, pid: Any) -> Article:
+        """The folder's article at that position."""
+        return self._articles[int(pid)]
 
 
 def _fingerprint(settings: Settings) -> str:

@@ -42,7 +42,11 @@ def load_site(
     With ``changed`` paths (from the watcher) and a cache, only the section folders
     they touch are read again.
     """
-    dirty = cache.dirty_folders(settings, changed) if cache and changed is not None else None
+    dirty = (
+        cache.dirty_folders(settings, changed)
+        if cache is not None and changed is not None
+        else None
+    )
     catalog = load_catalog(settings, cache, dirty=dirty)
     return build_snapshot(settings, catalog, now), catalog
 
@@ -77,6 +81,8 @@ class Reloader:
     def reload(self, changed: Iterable[str] | None = None) -> None:
         """Re-read the files (those ``changed``, when known) and swap in a new snapshot."""
         with self._lock:
+            if self.index is not None:
+                self.index.restore_entries(self.cache)  # a restart's first check needs them
             old = self.holder.current
             before = set(self.holder.catalog.problems)
             snapshot, catalog = load_site(self.settings, self.clock(), self.cache, changed)

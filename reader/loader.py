@@ -91,6 +91,11 @@ class ParseCache:
         self.folders[folder] = own
         self._entries.update(entries)
 
+    def adopt_entries(self, entries: dict[str, _Entry]) -> None:
+        """Take files' entries back from the on-disk index, where none was made since."""
+        for path, entry in entries.items():
+            self._entries.setdefault(path, entry)
+
     def dirty_folders(self, settings: Settings, changed: Iterable[str]) -> set[str] | None:
         """The section folders whose own files or listing ``changed`` touches.
 
@@ -149,7 +154,7 @@ def load_catalog(
     listed again; the others are taken whole from the cache.
     """
     cache = cache if cache is not None else ParseCache(settings)
-    if not len(cache):
+    if not len(cache) and not cache.folders:
         # A cold start: parse every file on all cores first; the walk finds them cached.
         for name, stamp, parsed in parse_ahead(settings.content_dir, thorough):
             cache.store(name, _Entry(stamp, parsed))

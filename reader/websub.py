@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterator
-
-import httpx
+from typing import TYPE_CHECKING
 
 from reader.model import Article, SectionKey
 from reader.store import Snapshot, tag_slug
 from reader.urls import FeedFormat, FeedScope, absolute, feed_path
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("reader.websub")
 RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0, 16.0)
@@ -81,6 +83,8 @@ class Notifier:
 
     async def run(self) -> None:
         """Deliver queued notifications until cancelled; each URL retries on its own."""
+        import httpx  # here, so that only a site with a hub waits at start for loading it
+
         self._loop = asyncio.get_running_loop()
         self._queue = asyncio.Queue()
         async with (
@@ -92,6 +96,8 @@ class Notifier:
                 group.create_task(self._deliver(client, url))
 
     async def _deliver(self, client: httpx.AsyncClient, url: str) -> None:
+        import httpx  # loaded already, by run
+
         for attempt, delay in enumerate((0.0, *RETRY_DELAYS)):
             await asyncio.sleep(delay)
             try:

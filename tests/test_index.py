@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -57,6 +59,50 @@ def test_the_check_after_a_restart_finds_what_changed_while_down(
     assert titles == {"Edited while the server was down", "Added while down"}
     again = start(site, index)  # and the index has learnt it
     assert {a.title for a in again.holder.current.articles} == titles
+
+
+def test_the_check_after_a_restart_reads_no_unchanged_file(
+    site: SiteFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site.article("news/a.md", title="A", tags=["harbour"])
+    site.article("news/city/b.md", title="B")
+    index = tmp_path / "index.sqlite"
+    start(site, index).reloader.save_index()
+    restarted = start(site, index)
+    opened: list[Path] = []
+    real_parse = parsing.parse_file
+
+    def counting_parse(path: Path, thorough: bool) -> parsing.Parsed:
+        opened.append(path)
+        return real_parse(path, thorough)
+
+    monkeypatch.setattr(parsing, "parse_file", counting_parse)
+    restarted.reloader.reload()  # the files' entries come from the index before the check
+    assert opened == []
+    assert {a.title for a in restarted.holder.current.articles} == {"A", "B"}
+    site.article("news/city/b.md", title="B, edited")
+    restarted.reloader.reload()
+    assert [p.name for p in opened] == ["b.md"]
+    assert {a.title for a in restarted.holder.current.articles} == {"A", "B, edited"}
+
+
+def test_damaged_file_entries_cost_only_a_slower_check(
+    site: SiteFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    site.article("news/a.md", title="A")
+    index = tmp_path / "index.sqlite"
+    start(site, index).reloader.save_index()
+    with contextlib.closing(sqlite3.connect(index)) as db, db:
+        db.execute("UPDATE sections SET entries = ?", (b"not a pickle",))
+    restarted = start(site, index)
+    assert restarted.restored
+    site.article("news/b.md", title="B")
+    restarted.reloader.reload()
+    assert "file entries cannot be read" in caplog.text
+    assert {a.title for a in restarted.holder.current.articles} == {"A", "B"}
+    again = start(site, index)  # the check wrote whole rows again
+    again.reloader.reload()
+    assert {a.title for a in again.holder.current.articles} == {"A", "B"}
 
 
 def test_a_damaged_index_costs_only_the_fast_start(
