@@ -103,9 +103,11 @@ def test_aliases_point_to_published_articles_only(site: SiteFactory) -> None:
 
 
 def test_tags_merge_case_and_keep_chinese(site: SiteFactory) -> None:
-    site.article("news/a.md", tags=["Harbour", "港灣區"])
+    site.article("news/a.md", tags=["Harbour", "港灣區"], date="2026-11-01T09:00:00+08:00")
     site.article("news/b.md", tags=["harbour"], date="2026-11-02T09:00:00+08:00")
+    site.article("news/c.md", tags=["harbour"], date="2026-10-30T09:00:00+08:00")
     snapshot = snapshot_of(site)
     harbour = snapshot.tag("harbour")
-    assert harbour is not None and [a.slug for a in harbour.articles] == ["b", "a"]
+    assert harbour is not None and [a.slug for a in harbour.articles] == ["b", "a", "c"]
+    assert harbour.name == "harbour", "written as in the newest article"
     assert snapshot.tag("港灣區") is not None
