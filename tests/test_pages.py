@@ -330,6 +330,16 @@ def test_dates_are_shown_in_the_site_zone(site: SiteFactory) -> None:
     assert "09:00" in time.text and "+08:00" in time.text
 
 
+def test_one_instant_is_written_in_each_site_zone(site: SiteFactory) -> None:
+    site.article("news/a.md", date="2026-11-01T01:00:00Z")
+    (shanghai,) = page(make_client(site), "/news/a/").xpath("//article//time/text()")
+    toml = site.root / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("Asia/Shanghai", "UTC"))
+    (utc,) = page(make_client(site), "/news/a/").xpath("//article//time/text()")
+    assert "09:00" in shanghai and "+08:00" in shanghai
+    assert "01:00" in utc and "+00:00" in utc
+
+
 @pytest.mark.parametrize(
     ("language", "home", "trail_label", "source"),
     [("zh-Hans", "首页", "导航路径", "来源"), ("zh-Hant", "首頁", "導覽路徑", "來源")],
