@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
 from typing import Any
-
-import yaml
-
-try:  # The C loader is several times faster; fall back where libyaml is missing.
-    from yaml import CSafeLoader as _YamlLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _YamlLoader  # type: ignore[assignment]
 
 _FENCES = {"---": "yaml", "+++": "toml"}
 _KEY_LINE = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*[:=]")
@@ -71,10 +65,22 @@ def parse_document(text: str) -> Document:
     return Document(meta, "".join(lines[end + 1 :]), end + 2, key_lines)
 
 
+@functools.cache
+def _yaml() -> tuple[Any, Any]:
+    """PyYAML and its fastest safe loader, loaded when first needed (not by a restart)."""
+    import yaml
+
+    try:  # The C loader is several times faster; fall back where libyaml is missing.
+        return yaml, yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+        return yaml, yaml.SafeLoader
+
+
 def _parse(kind: str, source: str) -> dict[str, Any]:
     if kind == "yaml":
+        yaml, loader = _yaml()
         try:
-            data = yaml.load(source, Loader=_YamlLoader)
+            data = yaml.load(source, Loader=loader)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 2 if mark is not None else None

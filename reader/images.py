@@ -8,8 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import imagesize
-
 # nh3 writes every attribute value in double quotes and escapes the quotes inside it.
 _IMG = re.compile(r'<img((?:\s+[\w-]+="[^"]*")*)\s*/?>')
 _ATTRIBUTE = re.compile(r'\s([\w-]+)="([^"]*)"')
@@ -22,6 +20,8 @@ def intrinsic_size(path: Path | None) -> tuple[int, int] | None:
     """The width and height in CSS pixels of an image file (raster or SVG), if readable."""
     if path is None:
         return None
+    import imagesize  # here: it takes 40 ms to load, and a restart needs no image until served
+
     try:
         width, height = imagesize.get(path)
     except Exception:  # a damaged image file must cost its size, never the site
