@@ -66,6 +66,7 @@ class DiskIndex:
         The files' entries, a quarter of the reading, wait for ``restore_entries``: the
         first snapshot is made from the folders alone.
         """
+        threading.Thread(target=_read_through, args=(self.path,), daemon=True).start()
         try:
             with contextlib.closing(self._connect()) as db:
                 row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
@@ -144,6 +145,19 @@ class DiskIndex:
 
 
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
+
+
+def _read_through(path: Path) -> None:
+    """Read the whole file once, in large pieces, so that it is in the page cache.
+
+    SQLite reads a page at a time. When the index has left the page cache (written a
+    while ago), that took 0.56 s for the 84 MB of a 100,000-article site, where reading it
+    straight through takes 0.15 s; done beside the restore, it costs the restore nothing.
+    """
+    with contextlib.suppress(OSError), path.open("rb", buffering=0) as file:
+        piece = bytearray(1 << 20)
+        while file.readinto(piece):
+            pass
 
 
 def _entries_blob(entries: dict[str, Any], articles: Sequence[Article]) -> bytes:
