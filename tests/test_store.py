@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from reader.loader import load_catalog
-from reader.store import RECENT_WINDOW, Snapshot, build_snapshot
+from reader.store import RECENT_WINDOW, Neighbours, Snapshot, build_snapshot
 from tests.factories import NOW, SiteFactory
 
 
@@ -65,6 +65,22 @@ def test_neighbours_within_a_section_by_date_and_nothing_past_the_ends(site: Sit
     assert around("a") == (None, "b")
     assert around("b") == ("a", "c")
     assert around("c") == ("b", None)
+
+
+def test_neighbours_of_many_articles_with_equal_dates_follow_the_list(site: SiteFactory) -> None:
+    for number in range(23):
+        day = 1 + (number * 7) % 5  # several articles share each date; their paths break ties
+        site.article(f"news/n{number:02}.md", date=f"2026-11-0{day}T09:00:00+08:00")
+    site.article("news/draft.md", date="2026-11-02T09:00:00+08:00", draft=True)
+    snapshot = snapshot_of(site)
+    listed = snapshot.section_articles(("news",))
+    assert len(listed) == 23
+    for position, article in enumerate(listed):
+        n = snapshot.neighbours(article)
+        assert n.next is (listed[position - 1] if position > 0 else None)
+        assert n.previous is (listed[position + 1] if position + 1 < len(listed) else None)
+    draft = next(a for a in load_catalog(site.settings()).articles if a.draft)
+    assert snapshot.neighbours(draft) == Neighbours(None, None)
 
 
 def test_section_lists_include_subsections_newest_first(site: SiteFactory) -> None:
