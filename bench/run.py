@@ -439,7 +439,9 @@ def write_report(report: Report, out: Path, sizes: list[int]) -> None:
     lines += [
         "## Start, restart and memory",
         "",
-        "Cold: no index, every file read. Warm: the on-disk index, files unchanged (the check "
+        "Cold: no index, every file read, and usually from disk: this VM pages out memory "
+        "left untouched for about a minute (a DAMON scheme), so by then the corpus has left "
+        "the page cache, as after a boot. Warm: the on-disk index, files unchanged (the check "
         "of every file runs after the first answer). Memory is the server process's resident "
         "set: after start, and after reading 3,000 article pages and their section feeds "
         "(steady), with its peak.",
