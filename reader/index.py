@@ -76,7 +76,7 @@ class DiskIndex:
                 with collector_paused():
                     for folder, blob in db.execute("SELECT folder, own FROM sections"):
                         restored[folder] = pickle.loads(blob)
-        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError) as error:
+        except Exception as error:  # unpickling damaged bytes can raise almost anything
             # A damaged or foreign index costs one slow start, never the site.
             log.warning("%s: the index cannot be read (%s); reading every file", self.path, error)
             return False
@@ -102,7 +102,7 @@ class DiskIndex:
                         articles = unread.get(folder)
                         if articles is not None:
                             cache.adopt_entries(_EntriesUnpickler(blob, articles).load())
-            except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError) as error:
+            except Exception as error:  # as in restore: damaged bytes raise almost anything
                 log.warning("%s: the index's file entries cannot be read (%s)", self.path, error)
 
     def save(self, cache: ParseCache, folders: Iterable[str] | None = None) -> None:

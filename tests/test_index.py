@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import pickle
 import sqlite3
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -86,14 +89,28 @@ def test_the_check_after_a_restart_reads_no_unchanged_file(
     assert {a.title for a in restarted.holder.current.articles} == {"A", "B, edited"}
 
 
+class _OutOfRange(pickle.Pickler):
+    """Writes a reference to an article the folder does not have."""
+
+    def persistent_id(self, obj: Any) -> int | None:
+        return 999 if obj == "news" else None
+
+
+def _out_of_range_blob() -> bytes:
+    buffer = io.BytesIO()
+    _OutOfRange(buffer).dump({"news": 1})
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("damaged", [b"not a pickle", _out_of_range_blob()])
 def test_damaged_file_entries_cost_only_a_slower_check(
-    site: SiteFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    site: SiteFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture, damaged: bytes
 ) -> None:
     site.article("news/a.md", title="A")
     index = tmp_path / "index.sqlite"
     start(site, index).reloader.save_index()
     with contextlib.closing(sqlite3.connect(index)) as db, db:
-        db.execute("UPDATE sections SET entries = ?", (b"not a pickle",))
+        db.execute("UPDATE sections SET entries = ?", (damaged,))
     restarted = start(site, index)
     assert restarted.restored
     site.article("news/b.md", title="B")
@@ -103,6 +120,24 @@ def test_damaged_file_entries_cost_only_a_slower_check(
     again = start(site, index)  # the check wrote whole rows again
     again.reloader.reload()
     assert {a.title for a in again.holder.current.articles} == {"A", "B"}
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [b"not a pickle", b"cbuiltins\nint\n(S'x'\ntR."],  # the second raises ValueError
+)
+def test_damaged_folder_rows_cost_only_the_fast_start(
+    site: SiteFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture, damaged: bytes
+) -> None:
+    site.article("news/a.md", title="Still here")
+    index = tmp_path / "index.sqlite"
+    start(site, index).reloader.save_index()
+    with contextlib.closing(sqlite3.connect(index)) as db, db:
+        db.execute("UPDATE sections SET own = ?", (damaged,))
+    restarted = start(site, index)
+    assert not restarted.restored
+    assert [a.title for a in restarted.holder.current.articles] == ["Still here"]
+    assert "the index cannot be read" in caplog.text
 
 
 def test_a_damaged_index_costs_only_the_fast_start(
