@@ -96,6 +96,15 @@ class _OutOfRange(pickle.Pickler):
         return 999 if obj == "news" else None
 
 
+def _saved_with(site: SiteFactory, tmp_path: Path, column: str, damaged: bytes) -> Path:
+    """An index of the site as it is, with one column of every row overwritten."""
+    index = tmp_path / "index.sqlite"
+    start(site, index).reloader.save_index()
+    with contextlib.closing(sqlite3.connect(index)) as db, db:
+        db.execute(f"UPDATE sections SET {column} = ?", (damaged,))
+    return index
+
+
 def _out_of_range_blob() -> bytes:
     buffer = io.BytesIO()
     _OutOfRange(buffer).dump({"news": 1})
@@ -107,10 +116,7 @@ def test_damaged_file_entries_cost_only_a_slower_check(
     site: SiteFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture, damaged: bytes
 ) -> None:
     site.article("news/a.md", title="A")
-    index = tmp_path / "index.sqlite"
-    start(site, index).reloader.save_index()
-    with contextlib.closing(sqlite3.connect(index)) as db, db:
-        db.execute("UPDATE sections SET entries = ?", (damaged,))
+    index = _saved_with(site, tmp_path, "entries", damaged)
     restarted = start(site, index)
     assert restarted.restored
     site.article("news/b.md", title="B")
@@ -130,10 +136,7 @@ def test_damaged_folder_rows_cost_only_the_fast_start(
     site: SiteFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture, damaged: bytes
 ) -> None:
     site.article("news/a.md", title="Still here")
-    index = tmp_path / "index.sqlite"
-    start(site, index).reloader.save_index()
-    with contextlib.closing(sqlite3.connect(index)) as db, db:
-        db.execute("UPDATE sections SET own = ?", (damaged,))
+    index = _saved_with(site, tmp_path, "own", damaged)
     restarted = start(site, index)
     assert not restarted.restored
     assert [a.title for a in restarted.holder.current.articles] == ["Still here"]
