@@ -9,11 +9,15 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader import __version__
 from reader.config import Settings, load_settings
 from reader.loader import load_catalog
 from reader.model import Problem, Severity
+
+if TYPE_CHECKING:
+    from reader.app import Site
 
 DEMO_SITE = Path(__file__).parent / "demo_site"
 
@@ -76,6 +80,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", help="public URL of the site (default: site.toml's)")
     build.add_argument(
         "--workers", type=int, default=None, help="processes to render with (default: all cores)"
+    )
+    build.add_argument(
+        "--no-index",
+        action="store_true",
+        help="do not keep the on-disk index that spares a rebuild re-reading unchanged files",
     )
     build.set_defaults(run=_build)
 
@@ -144,6 +153,18 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _checked_site(settings: Settings, index: Path | None) -> Site:
+    """The site as its files are now; with an index, only files changed since it are read."""
+    from reader.app import Site
+
+    site = Site(settings, index_path=index)
+    if site.restored:
+        site.reloader.reload()  # every file checked against the index, as a restart does
+    elif index is not None:
+        site.reloader.save_index()
+    return site
+
+
 def _check(args: argparse.Namespace) -> int:
     loaded = _site_settings(args.site, None)
     if loaded is None:
@@ -159,8 +180,9 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from reader.app import LOG_FORMAT, Site
+    from reader.app import LOG_FORMAT
     from reader.export import BUILD_CACHE_MB, build
+    from reader.index import default_index_path
 
     loaded = _site_settings(args.site, args.base_url)
     if loaded is None:
@@ -176,7 +198,8 @@ def _build(args: argparse.Namespace) -> int:
             f"{settings.base_url} (pass --base-url)",
             file=sys.stderr,
         )
-    report = build(Site(settings), args.out, workers=args.workers, progress=sys.stderr.isatty())
+    site = _checked_site(settings, None if args.no_index else default_index_path(settings))
+    report = build(site, args.out, workers=args.workers, progress=sys.stderr.isatty())
     for failure in report.failures:
         print(f"reader: {failure}", file=sys.stderr)
     print(

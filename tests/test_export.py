@@ -11,10 +11,12 @@ from urllib.parse import quote
 
 import brotli
 import httpx
+import pytest
 from lxml import html as lxml_html
 
+from reader import parsing
 from reader.app import Site
-from reader.cli import DEMO_SITE
+from reader.cli import DEMO_SITE, main
 from reader.export import MANIFEST, NOT_FOUND_FILE, build
 from tests.factories import NOW, SiteFactory
 from tests.server import running_server
@@ -35,8 +37,13 @@ def url_path(out: Path, file: Path) -> str:
 def test_the_export_equals_what_the_server_answers(tmp_path: Path) -> None:
     out = tmp_path / "out"
     command = [sys.executable, "-m", "reader", "build", str(DEMO_SITE), str(out)]
+    cache = {"XDG_CACHE_HOME": str(tmp_path / "cache")}  # not the user's own cache folder
     finished = subprocess.run(
-        [*command, "--base-url", BASE], capture_output=True, text=True, check=False
+        [*command, "--base-url", BASE],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **cache},
     )
     assert finished.returncode == 0, finished.stderr
     files = [p for p in out.rglob("*") if p.is_file() and p.name != MANIFEST]
@@ -130,3 +137,39 @@ def test_many_workers_write_the_same_tree_as_one(site: SiteFactory, tmp_path: Pa
     # Every body was rendered once, by a worker, and handed back to the parent.
     assert len(parallel.holder.current.bodies) == 300
     assert len(cramped.holder.current.bodies) < 300, "the small cache really is too small"
+
+
+def test_a_rebuild_reads_only_the_files_changed_since_the_last(
+    site: SiteFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    site.article("news/a.md", title="A")
+    site.article("news/b.md", title="B")
+    out = tmp_path / "out"
+    command = ["build", str(site.root), str(out), "--base-url", BASE]
+    assert main(command) == 0
+    assert list((tmp_path / "cache").rglob("*.sqlite")), "the first build wrote the index"
+    opened: list[str] = []
+    real_parse = parsing.parse_file
+
+    def counting_parse(path: Path, thorough: bool) -> parsing.Parsed:
+        opened.append(path.name)
+        return real_parse(path, thorough)
+
+    monkeypatch.setattr(parsing, "parse_file", counting_parse)
+    site.article("news/b.md", title="B, edited")
+    assert main(command) == 0
+    assert opened == ["b.md"]
+    page = lxml_html.fromstring((out / "news/b/index.html").read_bytes())
+    assert page.xpath("string(//h1)").strip() == "B, edited"
+
+
+def test_a_build_without_the_index_keeps_none(
+    site: SiteFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    site.article("news/a.md", title="A")
+    out = tmp_path / "out"
+    assert main(["build", str(site.root), str(out), "--base-url", BASE, "--no-index"]) == 0
+    assert (out / "news/a/index.html").is_file()
+    assert not (tmp_path / "cache").exists()
