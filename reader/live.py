@@ -14,7 +14,7 @@ from reader.config import Settings
 from reader.index import DiskIndex
 from reader.loader import Catalog, ParseCache, load_catalog
 from reader.model import Problem
-from reader.store import Snapshot, SnapshotHolder, build_snapshot
+from reader.store import Snapshot, SnapshotHolder, build_snapshot, update_snapshot
 
 log = logging.getLogger("reader")
 Clock = Callable[[], datetime]
@@ -36,11 +36,13 @@ def load_site(
     now: datetime,
     cache: ParseCache | None = None,
     changed: Iterable[str] | None = None,
+    previous: tuple[Snapshot, Catalog] | None = None,
 ) -> tuple[Snapshot, Catalog]:
     """Read the content folder and decide what is published at ``now``.
 
     With ``changed`` paths (from the watcher) and a cache, only the section folders
-    they touch are read again.
+    they touch are read again; with the ``previous`` snapshot and its catalog, an edit
+    that moves no article is swapped into it rather than the snapshot built afresh.
     """
     dirty = (
         cache.dirty_folders(settings, changed)
@@ -48,6 +50,8 @@ def load_site(
         else None
     )
     catalog = load_catalog(settings, cache, dirty=dirty)
+    if previous is not None:
+        return update_snapshot(*previous, catalog, now), catalog
     return build_snapshot(settings, catalog, now), catalog
 
 
@@ -83,9 +87,11 @@ class Reloader:
         with self._lock:
             if self.index is not None:
                 self.index.restore_entries(self.cache)  # a restart's first check needs them
-            old = self.holder.current
-            before = set(self.holder.catalog.problems)
-            snapshot, catalog = load_site(self.settings, self.clock(), self.cache, changed)
+            old, old_catalog = self.holder.current, self.holder.catalog
+            before = set(old_catalog.problems)
+            snapshot, catalog = load_site(
+                self.settings, self.clock(), self.cache, changed, (old, old_catalog)
+            )
             self.holder.swap(snapshot, catalog)
             if self.index is not None:
                 self.index.save(self.cache, self.cache.take_scanned())

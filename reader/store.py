@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
@@ -103,20 +103,13 @@ class Snapshot:
     def neighbours(self, article: Article) -> Neighbours:
         """The previous (older) and next (newer) article in the article's own section."""
         group = self._in_section.get(article.section, ())
-        # The group is newest first: find the article by a binary search on that order,
-        # which costs a page microseconds and the snapshot no table of 100,000 pairs.
-        sought = _newest_first(article)
-        low, high = 0, len(group)
-        while low < high:
-            middle = (low + high) // 2
-            if _newest_first(group[middle]) > sought:
-                low = middle + 1
-            else:
-                high = middle
-        if low == len(group) or group[low].key != article.key:
+        # Found by a binary search, which costs a page microseconds and the snapshot no
+        # table of 100,000 pairs.
+        at = _position(group, article)
+        if at is None:
             return Neighbours(None, None)
-        newer = group[low - 1] if low > 0 else None
-        older = group[low + 1] if low + 1 < len(group) else None
+        newer = group[at - 1] if at > 0 else None
+        older = group[at + 1] if at + 1 < len(group) else None
         return Neighbours(previous=older, next=newer)
 
     def ancestors(self, key: SectionKey) -> tuple[Section, ...]:
@@ -153,6 +146,135 @@ def is_visible(article: Article, now: datetime) -> bool:
 
 _newest_first = operator.attrgetter("date", "key")
 """The sort key of every list of articles (with ``reverse``): by date, ties by path."""
+
+
+def _position(group: Sequence[Article], article: Article) -> int | None:
+    """Where an article with ``article``'s key is in a newest-first list, if it is there."""
+    sought = _newest_first(article)
+    low, high = 0, len(group)
+    while low < high:
+        middle = (low + high) // 2
+        if _newest_first(group[middle]) > sought:
+            low = middle + 1
+        else:
+            high = middle
+    return low if low < len(group) and group[low].key == article.key else None
+
+
+def update_snapshot(
+    old: Snapshot, old_catalog: Catalog, catalog: Catalog, now: datetime
+) -> Snapshot:
+    """The snapshot of ``catalog`` at ``now``, made from ``old`` when that is quicker.
+
+    Most edits change an article's words, not what places it: its path, date, draft flag,
+    tags and aliases. Then every list stays as it was, with the edited articles swapped in,
+    which takes milliseconds where building afresh takes half a second at 100,000
+    articles. Anything else, or time passing a publication or the news window, is built
+    afresh by ``build_snapshot``, which stays the one place that decides publication.
+    """
+    with collector_paused():
+        patched = _patched(old, old_catalog, catalog, now)
+    return patched if patched is not None else build_snapshot(old.settings, catalog, now)
+
+
+def _patched(
+    old: Snapshot, old_catalog: Catalog, catalog: Catalog, now: datetime
+) -> Snapshot | None:
+    if old.refresh_at is not None and now >= old.refresh_at:
+        return None  # an article came due or left the news window since
+    if now < old.built_at or catalog.sections != old_catalog.sections:
+        return None
+    if len(catalog.articles) != len(old_catalog.articles):
+        return None
+    edited = []
+    for before, after in zip(old_catalog.articles, catalog.articles, strict=True):
+        if before is after or before == after:
+            continue
+        if not _placed_alike(before, after):
+            return None
+        if is_visible(before, now):
+            edited.append((before, after))
+    articles = list(old.articles)
+    lists: dict[tuple[str, Any], list[Article]] = {}
+    by_key = dict(old._by_key)
+    aliases = dict(old._aliases)
+
+    def swap(
+        kind: str, name: Any, group: Sequence[Article], before: Article, after: Article
+    ) -> bool:
+        edited_list = lists.get((kind, name))
+        if edited_list is None:
+            edited_list = lists[(kind, name)] = list(group)
+        at = _position(edited_list, before)
+        if at is None or edited_list[at] is not before:
+            return False
+        edited_list[at] = after
+        return True
+
+    for before, after in edited:
+        at = _position(articles, before)
+        if at is None or articles[at] is not before:
+            return None
+        articles[at] = after
+        by_key[after.key] = after
+        for alias in after.aliases:
+            aliases[alias.rstrip("/") + "/"] = after
+        section = after.section
+        places: list[tuple[str, Any, Sequence[Article]]] = [
+            ("section", section, old._in_section[section])
+        ]
+        places += [
+            ("tree", section[:d], old._in_tree[section[:d]]) for d in range(len(section) + 1)
+        ]
+        places += [
+            ("tag", slug, old._tags[slug].articles) for slug in {tag_slug(n) for n in after.tags}
+        ]
+        if not all(swap(kind, name, group, before, after) for kind, name, group in places):
+            return None
+    recent = tuple(articles[: len(old.recent)])
+
+    def edited_tuples(
+        kind: str, old_map: Mapping[Any, tuple[Article, ...]]
+    ) -> Mapping[Any, tuple[Article, ...]]:
+        found = {name: tuple(v) for (k, name), v in lists.items() if k == kind}
+        return MappingProxyType({**old_map, **found}) if found else old_map
+
+    tags = old._tags
+    tagged = {name: tuple(v) for (k, name), v in lists.items() if k == "tag"}
+    if tagged:
+        tags = MappingProxyType(
+            {**old._tags, **{s: Tag(s, old._tags[s].name, v) for s, v in tagged.items()}}
+        )
+    return Snapshot(
+        settings=old.settings,
+        built_at=now,
+        sections=old.sections,
+        articles=tuple(articles),
+        problems=catalog.problems,
+        refresh_at=old.refresh_at,
+        recent=recent,
+        _by_key=MappingProxyType(by_key),
+        _children=old._children,
+        _in_section=edited_tuples("section", old._in_section),
+        _in_tree=edited_tuples("tree", old._in_tree),
+        _tags=tags,
+        _aliases=MappingProxyType(aliases),
+        bodies=catalog.bodies,
+        memo=SizedLRU(old.settings.response_cache_bytes),
+    )
+
+
+def _placed_alike(before: Article, after: Article) -> bool:
+    """Whether two versions of an article sit in the same lists at the same places."""
+    return (
+        before.key == after.key
+        and before.date == after.date
+        and before.draft == after.draft
+        and before.tags == after.tags
+        and before.aliases == after.aliases
+        # Two spellings of one tag put the article in that tag's list twice.
+        and len({tag_slug(name) for name in after.tags}) == len(after.tags)
+    )
 
 
 def build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snapshot:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
-from reader.loader import load_catalog
-from reader.store import RECENT_WINDOW, Neighbours, Snapshot, build_snapshot
+import pytest
+
+from reader.loader import ParseCache, load_catalog
+from reader.model import Article
+from reader.store import RECENT_WINDOW, Neighbours, Snapshot, build_snapshot, update_snapshot
 from tests.factories import NOW, SiteFactory
 
 
@@ -127,3 +131,92 @@ def test_tags_merge_case_and_keep_chinese(site: SiteFactory) -> None:
     assert harbour is not None and [a.slug for a in harbour.articles] == ["b", "a", "c"]
     assert harbour.name == "harbour", "written as in the newest article"
     assert snapshot.tag("港灣區") is not None
+
+
+def _readable(snapshot: Snapshot, catalog_articles: tuple[Article, ...]) -> dict[str, object]:
+    """Everything pages and feeds can read from a snapshot, by value."""
+    keys = {a.key for a in catalog_articles}
+    return {
+        "articles": snapshot.articles,
+        "recent": snapshot.recent,
+        "refresh_at": snapshot.refresh_at,
+        "sections": dict(snapshot.sections),
+        "problems": snapshot.problems,
+        "lists": {key: snapshot.section_articles(key) for key in snapshot.section_tree()},
+        "by_key": {key: snapshot.article(key) for key in keys},
+        "by_id": {a.id: snapshot.article_by_id(a.id) for a in catalog_articles},
+        "tags": [(t.slug, t.name, t.articles) for t in snapshot.tags()],
+        "aliases": {
+            alias: snapshot.alias_target(alias) for a in catalog_articles for alias in a.aliases
+        },
+        "neighbours": [(n.previous, n.next) for n in map(snapshot.neighbours, catalog_articles)],
+    }
+
+
+B_DATE = "2026-11-02T09:00:00+08:00"
+EDITS: dict[str, tuple[bool, str, dict[str, Any]]] = {
+    # name: (swapped into the old snapshot?, file, its new front matter)
+    "words": (True, "news/b.md", {"title": "B, corrected", "date": B_DATE, "tags": ["Harbour"]}),
+    "summary": (
+        True,
+        "news/c.md",
+        {"title": "C", "date": "2026-11-03T09:00:00+08:00", "summary": "Now summarised."},
+    ),
+    "tags": (False, "news/b.md", {"title": "B", "date": B_DATE, "tags": ["Harbour", "Ferry"]}),
+    "date": (False, "news/b.md", {"title": "B", "date": "2026-11-05", "tags": ["Harbour"]}),
+    "draft": (False, "news/b.md", {"date": B_DATE, "tags": ["Harbour"], "draft": True}),
+    "alias": (False, "news/b.md", {"date": B_DATE, "tags": ["Harbour"], "aliases": ["/b-old"]}),
+    "new": (False, "news/z.md", {"title": "Z"}),
+    "recent": (  # in the news window, with an old URL
+        True,
+        "sport/e.md",
+        {"title": "E, corrected", "date": "2026-11-27T09:00:00+08:00", "aliases": ["/e-old"]},
+    ),
+    "clash": (True, "news/twin2.md", {"title": "Twin two, corrected", "date": "2026-11-04"}),
+    "future": (True, "news/later.md", {"title": "Later, corrected", "date": "2026-12-25"}),
+    "spellings": (  # the loader keeps one spelling of a tag, so this is a change of words
+        True,
+        "news/d.md",
+        {"title": "D, corrected", "date": "2026-11-03T10:00:00+08:00", "tags": ["Port", "port"]},
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_an_edit_swapped_into_the_snapshot_reads_as_one_built_afresh(
+    site: SiteFactory, edit: str
+) -> None:
+    site.article("news/a.md", date="2026-11-01T09:00:00+08:00", tags=["Harbour"])
+    site.article("news/b.md", title="B", date=B_DATE, tags=["Harbour"])
+    site.article("news/c.md", title="C", date="2026-11-03T09:00:00+08:00")
+    site.article("news/d.md", date="2026-11-03T10:00:00+08:00", tags=["Port", "port"])
+    site.article("news/twin1.md", title="Twin one", date="2026-11-04")  # the same feed id
+    site.article("news/twin2.md", title="Twin two", date="2026-11-04")
+    site.article("news/later.md", date="2026-12-25")
+    site.article("sport/e.md", date="2026-11-27T09:00:00+08:00", aliases=["/e-old"])
+    settings = site.settings()
+    cache = ParseCache(settings)
+    first_catalog = load_catalog(settings, cache)
+    first = build_snapshot(settings, first_catalog, NOW)
+    swapped, file, fields = EDITS[edit]
+    site.article(file, **fields)
+    catalog = load_catalog(settings, cache)
+    later = NOW + timedelta(minutes=1)
+    updated = update_snapshot(first, first_catalog, catalog, later)
+    afresh = build_snapshot(settings, catalog, later)
+    assert _readable(updated, catalog.articles) == _readable(afresh, catalog.articles)
+    assert (updated.sections is first.sections) == swapped, "swapped in, or built afresh"
+
+
+def test_time_passing_a_publication_builds_the_snapshot_afresh(site: SiteFactory) -> None:
+    site.article("news/a.md", date="2026-11-01T09:00:00+08:00")
+    site.article("news/later.md", date="2026-11-28T13:00:00+08:00")
+    settings = site.settings()
+    catalog = load_catalog(settings)
+    first = build_snapshot(settings, catalog, NOW)
+    due = datetime.fromisoformat("2026-11-28T13:00:00+08:00")
+    updated = update_snapshot(first, catalog, catalog, due)
+    assert [a.slug for a in updated.articles] == ["later", "a"]
+    assert _readable(updated, catalog.articles) == _readable(
+        build_snapshot(settings, catalog, due), catalog.articles
+    )
