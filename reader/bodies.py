@@ -50,11 +50,21 @@ class BodyRenderer:
     def __init__(self, settings: Settings, max_bytes: int) -> None:
         self.settings = settings
         self.cache: SizedLRU[str] = SizedLRU(max_bytes)
-        """Finished bodies by (file, file version); a build's workers hand theirs on."""
+        """Finished bodies by (file, file version, images' version); a build's workers hand
+        theirs on."""
+        self._images = 0
+
+    def images_changed(self) -> None:
+        """Render every body again when next asked: an image it shows may have a new size.
+
+        A counter in the key rather than emptying the cache, so that a body being rendered
+        from the old image meanwhile is stored where it is never found.
+        """
+        self._images += 1
 
     def html(self, article: Article) -> str:
         """The article's body as finished HTML."""
-        key = (article.file, article.stamp)
+        key = (article.file, article.stamp, self._images)
         cached = self.cache.get(key)
         if cached is not None:
             return cached

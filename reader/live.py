@@ -14,6 +14,7 @@ from reader.config import Settings
 from reader.index import DiskIndex
 from reader.loader import Catalog, ParseCache, load_catalog
 from reader.model import Problem
+from reader.parsing import MARKDOWN_SUFFIXES
 from reader.store import Snapshot, SnapshotHolder, build_snapshot, update_snapshot
 
 log = logging.getLogger("reader")
@@ -44,6 +45,11 @@ def load_site(
     they touch are read again; with the ``previous`` snapshot and its catalog, an edit
     that moves no article is swapped into it rather than the snapshot built afresh.
     """
+    if changed is not None:
+        changed = tuple(changed)
+    if cache is not None and (changed is None or not all(map(_is_markdown, changed))):
+        # Bodies are kept by their file's version, but carry the sizes of their images.
+        cache.bodies.images_changed()
     dirty = (
         cache.dirty_folders(settings, changed)
         if cache is not None and changed is not None
@@ -53,6 +59,10 @@ def load_site(
     if previous is not None:
         return update_snapshot(*previous, catalog, now), catalog
     return build_snapshot(settings, catalog, now), catalog
+
+
+def _is_markdown(path: str) -> bool:
+    return path.lower().endswith(MARKDOWN_SUFFIXES)
 
 
 def log_problems(problems: tuple[Problem, ...] | list[Problem]) -> None:

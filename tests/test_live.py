@@ -121,3 +121,16 @@ def test_a_change_outside_the_content_folder_lists_every_folder(site: SiteFactor
     reloader.reload({os.fspath(lead)})
     (article,) = reloader.holder.current.articles
     assert (article.image_width, article.image_height) == (1200, 600)
+
+
+def test_a_replaced_image_is_shown_at_its_new_size_after_the_reload(site: SiteFactory) -> None:
+    site.article("news/b/index.md", body="![A map of the ferry routes](map.svg)")
+    image = site.root / "content/news/b/map.svg"
+    image.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80"/>')
+    reloader = make_reloader(site)
+    (article,) = reloader.holder.current.articles
+    assert 'width="120" height="80"' in reloader.holder.current.body_html(article)
+    image.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360"/>')
+    reloader.reload([str(image)])  # the article's own file is unchanged
+    (article,) = reloader.holder.current.articles
+    assert 'width="640" height="360"' in reloader.holder.current.body_html(article)
