@@ -87,7 +87,8 @@ class Site:
         """The response a given snapshot gives; cacheable answers are kept with it.
 
         ``keep=False`` is for a static build, which asks for each path once: keeping the
-        page would only push out the bodies and feed entries that other pages reuse.
+        page would only push out the bodies and feed entries that other pages reuse, and
+        its files carry no Last-Modified, so none is worked out.
         """
         # The hot path: a page, feed or 404 already rendered is one lookup by path.
         cached: Rendered | None = snapshot.memo.get(path)
@@ -101,7 +102,7 @@ class Site:
             if answered is not None:
                 return answered
         rendered = self._render(snapshot, target, query)
-        if rendered.status in (200, 301):
+        if keep and rendered.status in (200, 301):
             rendered = replace(rendered, modified=self._modified(key, rendered, snapshot))
         if keep and len(rendered.body) <= MAX_CACHED_BYTES:
             # Every unknown path shares one not-found page: a scanner trying a million

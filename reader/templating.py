@@ -31,6 +31,9 @@ def make_environment(settings: Settings) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Without watching, nothing sees a template change anyway; not checking each
+        # template's file on every use saves a build a stat per page.
+        auto_reload=settings.watch,
     )
     return environment
 
