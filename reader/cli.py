@@ -86,6 +86,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not keep the on-disk index that spares a rebuild re-reading unchanged files",
     )
+    build.add_argument(
+        "--no-precompress",
+        action="store_true",
+        help="write no .gz and .br copies, for hosts and CDNs that compress as they serve",
+    )
     build.set_defaults(run=_build)
 
     check = commands.add_parser("check", help="print every problem in a site's files")
@@ -199,7 +204,13 @@ def _build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     site = _checked_site(settings, None if args.no_index else default_index_path(settings))
-    report = build(site, args.out, workers=args.workers, progress=sys.stderr.isatty())
+    report = build(
+        site,
+        args.out,
+        workers=args.workers,
+        progress=sys.stderr.isatty(),
+        precompress=not args.no_precompress,
+    )
     for failure in report.failures:
         print(f"reader: {failure}", file=sys.stderr)
     print(

@@ -2,8 +2,9 @@
 
 Every URL the snapshot has is asked of the same ``Site`` the server runs, so exported and
 served bytes cannot drift. Pages are written beside precompressed ``.gz`` and ``.br``
-copies, by one process per core (forked after loading, so the store is read once), and a
-file whose bytes are unchanged is left alone, so a rebuild after one edit writes little.
+copies (unless the host compresses as it serves), by one process per core (forked after
+loading, so the store is read once), and a file whose bytes are unchanged is left alone,
+so a rebuild after one edit writes little.
 """
 
 from __future__ import annotations
@@ -127,8 +128,19 @@ def file_for(out: Path, path: str) -> Path:
     return out / relative
 
 
-def build(site: Site, out: Path, *, workers: int | None = None, progress: bool = False) -> Report:
-    """Write the site's current snapshot into ``out``; only changed files are rewritten."""
+def build(
+    site: Site,
+    out: Path,
+    *,
+    workers: int | None = None,
+    progress: bool = False,
+    precompress: bool = True,
+) -> Report:
+    """Write the site's current snapshot into ``out``; only changed files are rewritten.
+
+    ``precompress=False`` writes no ``.gz`` or ``.br`` copies, for hosts and CDNs that
+    compress as they serve; copies an earlier build wrote are removed like any leftover.
+    """
     started = time.perf_counter()
     snapshot = site.holder.current
     out.mkdir(parents=True, exist_ok=True)
@@ -137,7 +149,7 @@ def build(site: Site, out: Path, *, workers: int | None = None, progress: bool =
     jobs.append(("", None))  # the not-found page
     processes = workers or os.cpu_count() or 1
     global _BUILDING
-    _BUILDING = (site, snapshot, out)
+    _BUILDING = _Build(site, snapshot, out, precompress)
     written = 0
     kept: list[str] = []
     failures: list[str] = []
@@ -206,8 +218,16 @@ def _show(progress: bool, what: str, done: int, total: int) -> None:
         print(f"\r{line:<40}", end="", file=sys.stderr, flush=True)
 
 
-_BUILDING: tuple[Site, Snapshot, Path] | None = None
-"""The site a build (and each forked worker) renders from."""
+@dataclass(frozen=True)
+class _Build:
+    site: Site
+    snapshot: Snapshot
+    out: Path
+    precompress: bool
+
+
+_BUILDING: _Build | None = None
+"""The site a build (and each forked worker) renders from, and where to."""
 
 
 _Kept = list[tuple[Hashable, Any, int]]
@@ -216,7 +236,7 @@ _Kept = list[tuple[Hashable, Any, int]]
 def _prepare_articles(span: tuple[int, int]) -> tuple[_Kept, _Kept]:
     """Render these articles' bodies and feed entries; return what the caches gained."""
     assert _BUILDING is not None
-    _, snapshot, _ = _BUILDING
+    snapshot = _BUILDING.snapshot
     # This worker's own copies (always a forked worker: there are several spans), emptied
     # so that only this span's work is sent back.
     snapshot.memo.clear()
@@ -235,7 +255,7 @@ class _ChunkResult:
 
 def _build_chunk(jobs: list[tuple[str, str | None]]) -> _ChunkResult:
     assert _BUILDING is not None
-    site, snapshot, out = _BUILDING
+    site, snapshot, out = _BUILDING.site, _BUILDING.snapshot, _BUILDING.out
     written, files, failures = 0, [], []
     folders: set[Path] = set()
     for path, moved_to in jobs:
@@ -257,7 +277,7 @@ def _build_chunk(jobs: list[tuple[str, str | None]]) -> _ChunkResult:
             failures.append(f"{path}: would be written outside {out}")
             continue
         variants = [(target, rendered.body)]
-        if rendered.compressible:
+        if rendered.compressible and _BUILDING.precompress:
             gz, br = target.with_name(target.name + ".gz"), target.with_name(target.name + ".br")
             # Unchanged bytes with both copies present: nothing to compress or write.
             if not (_same(target, rendered.body) and gz.exists() and br.exists()):

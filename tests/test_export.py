@@ -173,3 +173,28 @@ def test_a_build_without_the_index_keeps_none(
     assert main(["build", str(site.root), str(out), "--base-url", BASE, "--no-index"]) == 0
     assert (out / "news/a/index.html").is_file()
     assert not (tmp_path / "cache").exists()
+
+
+def test_a_build_for_a_host_that_compresses_writes_no_copies(
+    site: SiteFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    site.article("news/a.md", "A body long enough to be worth compressing. " * 20, title="A")
+    out = tmp_path / "out"
+    command = ["build", str(site.root), str(out), "--base-url", BASE, "--no-index"]
+    assert main(command) == 0
+    packed = {p for p in out.rglob("*") if p.suffix in (".gz", ".br")}
+    assert out / "news/a/index.html.br" in packed
+
+    def pages() -> dict[Path, bytes]:
+        return {
+            p: p.read_bytes()
+            for p in out.rglob("*")
+            if p.is_file() and p not in packed and p.name != MANIFEST
+        }
+
+    before = pages()
+    assert main([*command, "--no-precompress"]) == 0
+    assert not [p for p in out.rglob("*") if p.suffix in (".gz", ".br")]
+    assert pages() == before
+    assert ".gz" not in (out / MANIFEST).read_text()
