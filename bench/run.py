@@ -341,6 +341,12 @@ def measure_exports(site: Path, pelican_site: Path | None, work: Path, report: R
     subprocess.run(command, check=True, capture_output=True, env=env)
     report.exports["reader"] = (time.perf_counter() - begun, _documents(out))
     report.exports[REBUILD] = (_rebuild_after_edit(site, command, env), _documents(out))
+    out = _empty(work / "export-reader-plain", stale)
+    env["XDG_CACHE_HOME"] = str(_empty(work / "export-cache", stale))
+    plain = [sys.executable, "-m", "reader", "build", str(site), str(out), "--no-precompress"]
+    begun = time.perf_counter()
+    subprocess.run(plain, check=True, capture_output=True, env=env)
+    report.exports[PLAIN] = (time.perf_counter() - begun, _documents(out))
     if shutil.which("hugo"):
         out = _empty(work / "export-hugo", stale)
         begun = time.perf_counter()
@@ -368,6 +374,7 @@ def measure_exports(site: Path, pelican_site: Path | None, work: Path, report: R
 
 
 REBUILD = "reader, again after one edit"
+PLAIN = "reader, without .gz/.br"
 
 
 def _rebuild_after_edit(site: Path, command: list[str], env: dict[str, str]) -> float:
@@ -518,6 +525,8 @@ def write_report(report: Report, out: Path, sizes: list[int]) -> None:
         "each and, for every section and keyword, RSS, Atom and JSON Feed with full content "
         "plus RFC 5005 archives; Hugo (with the small theme in `bench/corpus.py`) writes "
         "summary RSS for sections and keywords, Pelican Atom for categories and keywords. "
+        f"*{PLAIN}* is `reader build --no-precompress`, from scratch: the same files "
+        "without the compressed copies, as for a host that compresses as it serves. "
         f"*{REBUILD}* builds into the same folder with the first build's on-disk index: it "
         "reads only the edited file again and writes only the files whose bytes changed, "
         "but renders every page and feed again.",
