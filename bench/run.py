@@ -342,7 +342,7 @@ def measure_exports(site: Path, pelican_site: Path | None, work: Path, report: R
     report.exports["reader"] = (time.perf_counter() - begun, _documents(out))
     report.exports[REBUILD] = (_rebuild_after_edit(site, command, env), _documents(out))
     out = _empty(work / "export-reader-plain", stale)
-    env["XDG_CACHE_HOME"] = str(_empty(work / "export-cache", stale))
+    env["XDG_CACHE_HOME"] = str(_empty(work / "export-cache-plain", stale))
     plain = [sys.executable, "-m", "reader", "build", str(site), str(out), "--no-precompress"]
     begun = time.perf_counter()
     subprocess.run(plain, check=True, capture_output=True, env=env)
