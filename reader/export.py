@@ -41,6 +41,7 @@ from reader.urls import (
     feed_path,
     feeds_index_path,
     home_path,
+    is_personal,
     news_sitemap_path,
     opml_path,
     preferences_css_path,
@@ -265,7 +266,7 @@ def _build_chunk(jobs: list[tuple[str, str | None]]) -> _ChunkResult:
         elif not path:
             rendered, target = site.not_found(snapshot), out / NOT_FOUND_FILE
         else:
-            if path in (settings_path(), preferences_css_path()):
+            if is_personal(path):
                 rendered = site.personal("GET", path, "", None, b"")
             else:
                 rendered = site.answer_from(snapshot, path, keep=False)
