@@ -143,8 +143,9 @@ def test_keyboard_skip_link_focus_and_order(
 def settled_focus(page: Page) -> dict[str, Any]:
     """The focused element once a smooth scroll towards it has ended.
 
-    A smooth scroll takes a few hundred milliseconds, but can take over a second on a loaded
-    machine; so this waits while the page still moves (up to five seconds), not a fixed time.
+    A smooth scroll takes a few hundred milliseconds, but longer on a loaded machine, where
+    the page may also draw no frame for a while. So this waits while the page still moves
+    (up to about five seconds), and counts a pause as stillness only across drawn frames.
     """
     still = 0
     for _ in range(100):
@@ -152,13 +153,18 @@ def settled_focus(page: Page) -> dict[str, Any]:
         if state["tag"] == "BODY" or (state["visible"] and not state["covered"]):
             return state
         page.wait_for_timeout(50)
+        page.evaluate(NEXT_FRAMES)
         moved = page.evaluate(
             f"scrollX !== {state['scroll'][0]} || scrollY !== {state['scroll'][1]}"
         )
         still = 0 if moved else still + 1
-        if still == 10:  # half a second without moving: where it stopped, it stays
+        if still == 10:  # half a second and twenty frames without moving: it stays there
             return state
     return state
+
+
+NEXT_FRAMES = "new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+"""Resolves once the page has drawn two more frames."""
 
 
 def page_facts(page: Page) -> dict[str, Any]:
