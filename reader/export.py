@@ -221,6 +221,8 @@ def _show(progress: bool, what: str, done: int, total: int) -> None:
 
 @dataclass(frozen=True)
 class _Build:
+    """What a build renders, where it writes, and whether with compressed copies."""
+
     site: Site
     snapshot: Snapshot
     out: Path
@@ -228,7 +230,7 @@ class _Build:
 
 
 _BUILDING: _Build | None = None
-"""The site a build (and each forked worker) renders from, and where to."""
+"""The build under way, which each forked worker inherits."""
 
 
 _Kept = list[tuple[Hashable, Any, int]]

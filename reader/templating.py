@@ -31,8 +31,8 @@ def make_environment(settings: Settings) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        # Without watching, nothing sees a template change anyway; not checking each
-        # template's file on every use saves a build a stat per page.
+        # A site that is not watched does not follow its files: each template is read once,
+        # which keeps every page of a run on one theme and spares a stat per page.
         auto_reload=settings.watch,
     )
     return environment
