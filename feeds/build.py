@@ -7,13 +7,13 @@ writes the document around the entries, and, in batches, the entries themselves.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from feeds.cache import FeedCache
 from feeds.jsonfeed import build_json_feed
 from feeds.scope import (
     archives,
@@ -39,6 +39,7 @@ from reader import __version__
 from reader.model import Article
 from reader.store import Snapshot, tag_slug
 from reader.urls import (
+    ARCHIVED_FORMATS,
     FeedFormat,
     FeedScope,
     absolute,
@@ -57,10 +58,16 @@ EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
 """An empty feed's ``updated``: fixed, so its bytes (and ETag) never drift."""
 
 
-def build_feed(snapshot: Snapshot, scope: FeedScope, fmt: FeedFormat) -> bytes:
-    """Serialise a subscription feed; the same snapshot and scope always give the same bytes."""
+def build_feed(
+    snapshot: Snapshot, scope: FeedScope, fmt: FeedFormat, cache: FeedCache | None = None
+) -> bytes:
+    """Serialise a subscription feed; the same snapshot and scope always give the same bytes.
+
+    ``cache`` is the snapshot's, shared by every feed; without one, nothing is kept.
+    """
+    cache = cache if cache is not None else FeedCache()
     if fmt is FeedFormat.JSON:
-        return build_json_feed(snapshot, scope)
+        return build_json_feed(snapshot, scope, cache)
     settings = snapshot.settings
     links = [Link("self", absolute(settings, feed_path(scope, fmt)), fmt.media_type)]
     if settings.hub:
@@ -68,13 +75,19 @@ def build_feed(snapshot: Snapshot, scope: FeedScope, fmt: FeedFormat) -> bytes:
     count = archives(snapshot, scope).count
     if count:
         links.append(Link("prev-archive", absolute(settings, archive_path(scope, fmt, count))))
-    return _document(snapshot, scope, fmt, feed_articles(snapshot, scope), links, archive=False)
+    articles = feed_articles(snapshot, scope)
+    return _document(snapshot, cache, scope, fmt, articles, links, archive=False)
 
 
 def build_archive(
-    snapshot: Snapshot, scope: FeedScope, fmt: FeedFormat, number: int
+    snapshot: Snapshot,
+    scope: FeedScope,
+    fmt: FeedFormat,
+    number: int,
+    cache: FeedCache | None = None,
 ) -> bytes | None:
     """Serialise one RFC 5005 archive document, or None if there is no such page."""
+    cache = cache if cache is not None else FeedCache()
     pages = archives(snapshot, scope)
     if not fmt.archived or not 1 <= number <= pages.count:
         return None
@@ -87,17 +100,18 @@ def build_archive(
         links.append(Link("prev-archive", absolute(settings, archive_path(scope, fmt, number - 1))))
     if number < pages.count:
         links.append(Link("next-archive", absolute(settings, archive_path(scope, fmt, number + 1))))
-    return _document(snapshot, scope, fmt, pages.page(number), links, archive=True)
+    return _document(snapshot, cache, scope, fmt, pages.page(number), links, archive=True)
 
 
-def prepare_entries(snapshot: Snapshot, articles: Sequence[Article]) -> None:
+def prepare_entries(snapshot: Snapshot, articles: Sequence[Article], cache: FeedCache) -> None:
     """Serialise these articles' entries in every XML format, ahead of the feeds holding them."""
-    for fmt in (FeedFormat.RSS, FeedFormat.ATOM):
-        _entries(snapshot, fmt, articles)
+    for fmt in ARCHIVED_FORMATS:
+        _entries(snapshot, cache, fmt, articles)
 
 
 def _document(
     snapshot: Snapshot,
+    cache: FeedCache,
     scope: FeedScope,
     fmt: FeedFormat,
     articles: Sequence[Article],
@@ -106,29 +120,31 @@ def _document(
     archive: bool,
 ) -> bytes:
     newest = max((a.last_modified for a in articles), default=EMPTY_FEED_UPDATED)
-    head = serialise(_tree(snapshot, scope, fmt, (), links, archive=archive, updated=newest))
+    tree = _tree(snapshot, cache, scope, fmt, (), links, archive=archive, updated=newest)
+    head = serialise(tree)
     end = end_of_entries(head)
-    return b"".join([head[:end], *_entries(snapshot, fmt, articles), head[end:]])
+    return b"".join([head[:end], *_entries(snapshot, cache, fmt, articles), head[end:]])
 
 
-def _entries(snapshot: Snapshot, fmt: FeedFormat, articles: Sequence[Article]) -> list[bytes]:
+def _entries(
+    snapshot: Snapshot, cache: FeedCache, fmt: FeedFormat, articles: Sequence[Article]
+) -> list[bytes]:
     """Each article's serialised entry, made once per snapshot and format."""
-    keys = [(f"{fmt.value}-entry", article.key) for article in articles]
-    entries: list[bytes | None] = [snapshot.memo.get(key) for key in keys]
+    entries: list[bytes | None] = [cache.entry(fmt, article.key) for article in articles]
     missing = [article for article, entry in zip(articles, entries, strict=True) if entry is None]
     if missing:
         # One feedgen document for all that are missing: a document per entry costs more.
-        tree = _tree(snapshot, FeedScope(), fmt, missing, [], archive=False)
+        tree = _tree(snapshot, cache, FeedScope(), fmt, missing, [], archive=False)
         made = dict(zip((a.key for a in missing), entry_bytes(tree), strict=True))
-        for key, article in zip(keys, articles, strict=True):
-            if article.key in made:
-                snapshot.memo.put(key, made[article.key], sys.getsizeof(made[article.key]))
+        for key, entry in made.items():
+            cache.keep_entry(fmt, key, entry)
         entries = [made.get(a.key, e) for a, e in zip(articles, entries, strict=True)]
     return [entry for entry in entries if entry is not None]
 
 
 def _tree(
     snapshot: Snapshot,
+    cache: FeedCache,
     scope: FeedScope,
     fmt: FeedFormat,
     articles: Sequence[Article],
@@ -166,7 +182,7 @@ def _tree(
     generator.lastBuildDate(updated)
     enclosures: dict[str, Link] = {}
     for article in articles:
-        enclosure = _add_entry(generator, snapshot, article, fmt)
+        enclosure = _add_entry(generator, snapshot, cache, article, fmt)
         if enclosure is not None:
             enclosures[entry_id(settings, article)] = enclosure
     if fmt is FeedFormat.RSS:
@@ -179,7 +195,11 @@ def _tree(
 
 
 def _add_entry(
-    generator: FeedGenerator, snapshot: Snapshot, article: Article, fmt: FeedFormat
+    generator: FeedGenerator,
+    snapshot: Snapshot,
+    cache: FeedCache,
+    article: Article,
+    fmt: FeedFormat,
 ) -> Link | None:
     """Add one entry; return its enclosure for Atom, which feedgen cannot write."""
     settings = snapshot.settings
@@ -203,7 +223,7 @@ def _add_entry(
     entry.summary(xml_text(article.summary))
     # RSS readers expect content:encoded as CDATA; Atom wants escaped text typed as html.
     kind = "CDATA" if fmt is FeedFormat.RSS else "html"
-    entry.content(xml_text(entry_html(snapshot, article)), type=kind)
+    entry.content(xml_text(entry_html(snapshot, article, cache)), type=kind)
     image = lead_image_url(snapshot, article)
     if not image:
         return None

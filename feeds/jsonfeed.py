@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from feeds.cache import FeedCache
 from feeds.scope import (
     article_url,
     byline,
@@ -21,7 +22,7 @@ from reader.urls import FeedFormat, FeedScope, absolute, entry_id, feed_page_pat
 VERSION = "https://jsonfeed.org/version/1.1"
 
 
-def build_json_feed(snapshot: Snapshot, scope: FeedScope) -> bytes:
+def build_json_feed(snapshot: Snapshot, scope: FeedScope, cache: FeedCache) -> bytes:
     """Serialise a scope's subscription feed as JSON Feed 1.1."""
     settings = snapshot.settings
     document: dict[str, Any] = {
@@ -35,16 +36,16 @@ def build_json_feed(snapshot: Snapshot, scope: FeedScope) -> bytes:
     }
     if settings.hub:
         document["hubs"] = [{"type": "WebSub", "url": settings.hub}]
-    document["items"] = [_item(snapshot, a) for a in feed_articles(snapshot, scope)]
+    document["items"] = [_item(snapshot, a, cache) for a in feed_articles(snapshot, scope)]
     return json.dumps(document, ensure_ascii=False, indent=1).encode()
 
 
-def _item(snapshot: Snapshot, article: Article) -> dict[str, Any]:
+def _item(snapshot: Snapshot, article: Article, cache: FeedCache) -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": entry_id(snapshot.settings, article),
         "url": article_url(snapshot, article),
         "title": article.title,
-        "content_html": entry_html(snapshot, article),
+        "content_html": entry_html(snapshot, article, cache),
         "summary": article.summary,
         "date_published": article.date.isoformat(),
         "date_modified": article.last_modified.isoformat(),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import urljoin
 
+from feeds.cache import FeedCache
 from reader.i18n import Labels
 from reader.markdown import sanitize
 from reader.model import Article
@@ -101,14 +101,13 @@ def lead_image_url(snapshot: Snapshot, article: Article) -> str:
     return urljoin(article_url(snapshot, article), article.image) if article.image else ""
 
 
-def entry_html(snapshot: Snapshot, article: Article) -> str:
+def entry_html(snapshot: Snapshot, article: Article, cache: FeedCache) -> str:
     """The full article as safe HTML whose every link and image works off our site."""
     # One article is in a dozen feeds and archives (site, sections, tags; three formats).
-    key = ("entry-html", article.key)
-    cached: str | None = snapshot.memo.get(key)
+    cached = cache.entry_html.get(article.key)
     if cached is None:
         cached = _entry_html(snapshot, article)
-        snapshot.memo.put(key, cached, sys.getsizeof(cached))
+        cache.entry_html.put(article.key, cached, len(cached.encode()))
     return cached
 
 

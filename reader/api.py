@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 
+from feeds.cache import FeedCache
 from feeds.scope import article_url, byline, entry_html, lead_image_url
 from reader.dates import parse_date
 from reader.model import Article
@@ -43,7 +44,7 @@ class BadRequest(ValueError):
         self.fix = fix
 
 
-def article_list(snapshot: Snapshot, query: str) -> Answer:
+def article_list(snapshot: Snapshot, query: str, cache: FeedCache) -> Answer:
     """``/api/v1/articles``: newest first, filtered by section, tag and ``since``, paged."""
     try:
         params = _parameters(query)
@@ -54,7 +55,7 @@ def article_list(snapshot: Snapshot, query: str) -> Answer:
         return _error(400, error.message, error.fix, error.parameter)
     page = articles[start : start + limit]
     document: dict[str, Any] = {
-        "data": [ninjs(snapshot, a) for a in page],
+        "data": [ninjs(snapshot, a, cache) for a in page],
         "links": {"self": absolute(snapshot.settings, api_articles_path(params))},
     }
     links: tuple[str, ...] = ()
@@ -66,21 +67,21 @@ def article_list(snapshot: Snapshot, query: str) -> Answer:
     return Answer(200, _json(document), links)
 
 
-def one_article(snapshot: Snapshot, article_id: str) -> Answer:
+def one_article(snapshot: Snapshot, article_id: str, cache: FeedCache) -> Answer:
     """``/api/v1/articles/<id>``: one published article by its stable id."""
     article = snapshot.article_by_id(article_id)
     if article is None:
         return _error(
             404, f"no published article has the id {article_id!r}", "list /api/v1/articles"
         )
-    return Answer(200, _json(ninjs(snapshot, article)))
+    return Answer(200, _json(ninjs(snapshot, article, cache)))
 
 
-def ninjs(snapshot: Snapshot, article: Article) -> dict[str, Any]:
+def ninjs(snapshot: Snapshot, article: Article, cache: FeedCache) -> dict[str, Any]:
     """One article as a ninjs 2.2 news item, with its full body and rights."""
     settings = snapshot.settings
     url = article_url(snapshot, article)
-    body = entry_html(snapshot, article)
+    body = entry_html(snapshot, article, cache)
     item: dict[str, Any] = {
         "standard": {"name": "ninjs", "version": NINJS_VERSION, "schema": NINJS_SCHEMA},
         "uri": entry_id(settings, article),

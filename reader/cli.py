@@ -1,13 +1,16 @@
-"""The command line: ``reader serve`` and ``reader check``."""
+"""The command line: ``reader serve``, ``reader build`` and ``reader check``; and the
+bootstrap of each worker process of ``reader serve --workers``."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import logging
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,9 +20,13 @@ from reader.loader import load_catalog
 from reader.model import Problem, Severity
 
 if TYPE_CHECKING:
-    from reader.app import Site
+    from reader.app import ReaderApp
+    from reader.site import Site
 
 DEMO_SITE = Path(__file__).parent / "demo_site"
+LOG_FORMAT = "%(levelname)s: %(message)s"
+SERVE_OPTIONS = "READER_SERVE_OPTIONS"
+"""The environment variable that hands ``reader serve``'s settings to worker processes."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -111,7 +118,7 @@ def _site_settings(site: Path, base_url: str | None) -> tuple[Settings, list[Pro
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from reader.app import LOG_FORMAT, SERVE_OPTIONS, ServeOptions, create_app
+    from reader.app import create_app
     from reader.index import default_index_path
 
     site: Path = args.site or DEMO_SITE
@@ -147,7 +154,7 @@ def _serve(args: argparse.Namespace) -> int:
     # Each worker process builds its own app from the same settings, passed by environment.
     os.environ[SERVE_OPTIONS] = ServeOptions.of(settings, index).to_json()
     uvicorn.run(
-        "reader.app:app_from_environment",
+        "reader.cli:app_from_environment",
         factory=True,
         workers=args.workers,
         host=args.host,
@@ -160,7 +167,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _checked_site(settings: Settings, index: Path | None) -> Site:
     """The site as its files are now; with an index, only files changed since it are read."""
-    from reader.app import Site
+    from reader.site import Site
 
     site = Site(settings, index_path=index)
     if site.restored:
@@ -185,7 +192,6 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from reader.app import LOG_FORMAT
     from reader.export import BUILD_CACHE_MB, build
     from reader.index import default_index_path
 
@@ -220,3 +226,38 @@ def _build(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1 if report.failures else 0
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """What a worker process needs to build the same app as every other worker."""
+
+    site_dir: str
+    base_url: str
+    watch: bool
+    preview: bool
+    index_path: str | None
+
+    @classmethod
+    def of(cls, settings: Settings, index_path: Path | None) -> ServeOptions:
+        """The options that rebuild ``settings`` in another process."""
+        index = os.fspath(index_path) if index_path is not None else None
+        site = os.fspath(settings.site_dir)
+        return cls(site, settings.base_url, settings.watch, settings.preview, index)
+
+    def to_json(self) -> str:
+        """The options as one environment variable's value."""
+        return json.dumps(dataclasses.asdict(self))
+
+
+def app_from_environment() -> ReaderApp:
+    """The app a worker process serves (uvicorn's factory for ``reader serve --workers``)."""
+    from reader.app import create_app
+
+    # A worker is a fresh interpreter: without this, its reloads would go unreported.
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    options = ServeOptions(**json.loads(os.environ[SERVE_OPTIONS]))
+    settings, _ = load_settings(Path(options.site_dir), base_url=options.base_url)
+    settings = replace(settings, watch=options.watch, preview=options.preview)
+    index = Path(options.index_path) if options.index_path else None
+    return create_app(settings, index_path=index)

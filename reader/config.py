@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,31 +29,192 @@ _LANGUAGE_ALIASES = {
 }
 
 
+Read = Callable[[Any], Any]
+"""How a setting's value is read from site.toml: the value, or ValueError(message, fix)."""
+
+
+def _text(value: Any) -> str:
+    return str(value).strip()
+
+
+def _url(example: str) -> Read:
+    def read(value: Any) -> str:
+        url = str(value).strip()
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return url
+        raise ValueError(f"{url!r} is not an absolute http(s) URL", f'write it like "{example}"')
+
+    return read
+
+
+def _base_url(value: Any) -> str:
+    return normalize_base_url(_url("https://news.example.org/")(value))
+
+
+def _zone(value: Any) -> ZoneInfo:
+    try:
+        return ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"{value!r} is not a known time zone",
+            'use an IANA name such as "Asia/Shanghai"; UTC is used until then',
+        ) from None
+
+
+def _language(value: Any) -> str:
+    return normalize_language(str(value))
+
+
+def _lines(value: Any) -> tuple[str, ...]:
+    return tuple(str(line) for line in value)
+
+
+def _hosts(value: Any) -> tuple[str, ...]:
+    return tuple(str(host).strip().lower() for host in value)
+
+
+def _at_least_one(value: Any) -> int:
+    if value < 1:
+        raise ValueError("must be at least 1", "set {key} = 20 or more")
+    return int(value)
+
+
+def setting(
+    default: Any,
+    toml: type,
+    doc: str,
+    *,
+    read: Read = _text,
+    hugo: tuple[str, ...] = (),
+    shown: str | None = None,
+) -> Any:
+    """Declare a site.toml setting: default, TOML type, reader, Hugo keys and documentation."""
+    metadata = {"toml": toml, "doc": doc, "read": read, "hugo": hugo, "shown": shown}
+    if callable(default):
+        return field(default_factory=default, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Everything configurable about one site; every field is documented in docs/store.md."""
+    """Everything configurable about one site; each site.toml setting is declared once here.
+
+    A field made with ``setting`` is a key of site.toml, with its TOML type, how its value
+    is read, the Hugo config keys it is taken from, and its documentation, from which the
+    table in docs/store.md is made. The other fields come from the command line.
+    """
 
     site_dir: Path
-    title: str = "News"
-    base_url: str = DEFAULT_BASE_URL
-    language: str = "en"
-    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
-    description: str = ""
-    footer: tuple[str, ...] = ()
-    copyright: str = ""
-    contact: str = ""
-    feed_length: int = 50
-    page_size: int = 20
-    cache_mb: int = 256
-    """Memory for rendered pages, feeds and bodies; the least recently used go first."""
-    id_authority: str = ""
-    license: str = ""
-    license_name: str = ""
-    usage_terms: str = ""
-    hub: str = ""
-    link_allowlist: tuple[str, ...] = ()
+    title: str = setting(
+        "News",
+        str,
+        "The site's name: page titles, the home heading, feed titles.",
+        hugo=("title",),
+    )
+    base_url: str = setting(
+        DEFAULT_BASE_URL,
+        str,
+        "The public address. Every absolute URL (canonical links, feeds, redirects) is built "
+        "from it, never from a request's `Host` header.",
+        read=_base_url,
+        hugo=("baseURL", "baseurl"),
+        shown="`http://HOST:PORT/` of `reader serve`",
+    )
+    language: str = setting(
+        "en",
+        str,
+        "The site's language as a BCP 47 tag. Use `zh-Hant` or `zh-Hans` for Chinese; `zh-TW`, "
+        "`zh-HK` and `zh-CN` are read as those. Interface labels exist for `zh-Hant`, "
+        "`zh-Hans` and `en`.",
+        read=_language,
+        hugo=("languageCode",),
+    )
+    timezone: ZoneInfo = setting(
+        lambda: ZoneInfo("UTC"),
+        str,
+        "An IANA zone such as `Asia/Shanghai`. A date written without a zone is in this zone.",
+        read=_zone,
+        hugo=("timeZone",),
+        shown='`"UTC"`',
+    )
+    description: str = setting(
+        "",
+        str,
+        "A line about the site; the description of the site-wide feeds.",
+        hugo=("params.description",),
+    )
+    footer: tuple[str, ...] = setting(
+        (),
+        list,
+        "Lines for the page footer, such as licence and registration numbers.",
+        read=_lines,
+    )
+    copyright: str = setting(
+        "",
+        str,
+        "Shown in the footer; the rights statement of every feed (RSS `<copyright>`, Atom "
+        "`<rights>`) and the partner API's `copyrightnotice`.",
+        hugo=("copyright",),
+    )
+    license: str = setting(
+        "",
+        str,
+        "The URL of the licence articles are published under (such as "
+        '`https://creativecommons.org/licenses/by/4.0/`): `rel="license"` on pages and in '
+        "feeds (RFC 4946), `rightsinfo` in the partner API.",
+        read=_url("https://creativecommons.org/licenses/by/4.0/"),
+    )
+    license_name: str = setting(
+        "", str, "The licence's short name (`CC BY 4.0`), the link text in the footer."
+    )
+    usage_terms: str = setting(
+        "", str, "What partners may do with an article, in words; the partner API's `usageterms`."
+    )
+    hub: str = setting(
+        "",
+        str,
+        'A WebSub hub. When set, every feed names it (`rel="hub"`) and the server tells it '
+        "which feeds changed after each edit (see docs/feeds.md).",
+        read=_url("https://pubsubhubbub.appspot.com/"),
+    )
+    link_allowlist: tuple[str, ...] = setting(
+        (),
+        list,
+        "Hosts (and their subdomains) whose links in article bodies are passed on as they are. "
+        'Every other outbound link gets `rel="nofollow noopener"`, so a spam link slipped '
+        "into an article gives its target no credit. The site's own host is always trusted.",
+        read=_hosts,
+    )
+    contact: str = setting("", str, "Shown in the footer.")
+    feed_length: int = setting(
+        50, int, "How many entries a subscription feed holds.", read=_at_least_one
+    )
+    page_size: int = setting(
+        20,
+        int,
+        "How many articles a section or tag page lists before paginating.",
+        read=_at_least_one,
+    )
+    cache_mb: int = setting(
+        256,
+        int,
+        "Memory, in MB, for rendered pages, feeds and article bodies, kept per snapshot. The "
+        "least recently used go first when it is full, so a store of any size fits; a page "
+        "that was let go is rendered again when next asked for.",
+        read=_at_least_one,
+    )
+    id_authority: str = setting(
+        "",
+        str,
+        "The authority part of derived entry ids (see *Entry ids*). Set it once and keep it "
+        "if the site may ever move to another domain.",
+        shown="the host of `base_url`",
+    )
     base_url_configured: bool = False
+    """Whether ``base_url`` came from site.toml or the command line, not the default."""
     watch: bool = True
+    """Reload when files change (``reader serve --no-watch`` turns it off)."""
     preview: bool = False
     """Editors' preview: visible markers for what needs fixing (never unpublished articles)."""
 
@@ -93,26 +255,29 @@ class Settings:
         return frozenset({own, *self.link_allowlist} - {""})
 
 
-# site.toml key -> the type its value must have; each key is documented in docs/store.md.
-SITE_KEYS: dict[str, type] = {
-    "title": str,
-    "base_url": str,
-    "language": str,
-    "timezone": str,
-    "description": str,
-    "footer": list,
-    "copyright": str,
-    "contact": str,
-    "feed_length": int,
-    "page_size": int,
-    "cache_mb": int,
-    "id_authority": str,
-    "license": str,
-    "license_name": str,
-    "usage_terms": str,
-    "hub": str,
-    "link_allowlist": list,
-}
+SITE_SETTINGS: tuple[Field[Any], ...] = tuple(f for f in fields(Settings) if "toml" in f.metadata)
+"""The settings site.toml may hold, in the order they are declared."""
+SITE_KEYS: Mapping[str, type] = {f.name: f.metadata["toml"] for f in SITE_SETTINGS}
+"""Each site.toml key and the TOML type its value must have."""
+_TYPE_NAMES = {str: "string", int: "integer", list: "list of strings"}
+
+
+def settings_table() -> str:
+    """The site.toml table of docs/store.md, made from the declarations above."""
+    rows = ["| key | type | default | meaning |", "| --- | --- | --- | --- |"]
+    for f in SITE_SETTINGS:
+        shown = f.metadata["shown"] or _shown_default(f.default)
+        kind = _TYPE_NAMES[f.metadata["toml"]]
+        rows.append(f"| `{f.name}` | {kind} | {shown} | {f.metadata['doc']} |")
+    return "\n".join(rows) + "\n"
+
+
+def _shown_default(value: Any) -> str:
+    if isinstance(value, str):
+        return f'`"{value}"`'
+    if isinstance(value, tuple):
+        return "`[]`"
+    return f"`{value}`"
 
 
 def normalize_language(tag: str) -> str:
@@ -209,83 +374,26 @@ def _site_values(raw: dict[str, Any], path: Path, problems: list[Problem]) -> di
 
 def _hugo_values(raw: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for hugo_key, key in (
-        ("title", "title"),
-        ("baseURL", "base_url"),
-        ("baseurl", "base_url"),
-        ("languageCode", "language"),
-        ("timeZone", "timezone"),
-        ("copyright", "copyright"),
-    ):
-        if isinstance(raw.get(hugo_key), str) and raw[hugo_key]:
-            values[key] = raw[hugo_key]
-    params = raw.get("params")
-    if isinstance(params, dict) and isinstance(params.get("description"), str):
-        values["description"] = params["description"]
+    for f in SITE_SETTINGS:
+        for hugo_key in f.metadata["hugo"]:
+            found: Any = raw
+            for part in hugo_key.split("."):
+                found = found.get(part) if isinstance(found, dict) else None
+            if isinstance(found, str) and found and f.name not in values:
+                values[f.name] = found
     return values
 
 
 def _build(site_dir: Path, values: dict[str, Any], problems: list[Problem], path: Path) -> Settings:
     kwargs: dict[str, Any] = {}
-    for key in (
-        "title",
-        "description",
-        "copyright",
-        "contact",
-        "id_authority",
-        "license_name",
-        "usage_terms",
-    ):
-        if key in values:
-            kwargs[key] = values[key].strip()
-    for key, example in (
-        ("base_url", "https://news.example.org/"),
-        ("license", "https://creativecommons.org/licenses/by/4.0/"),
-        ("hub", "https://pubsubhubbub.appspot.com/"),
-    ):
-        if key in values:
-            url = values[key].strip()
-            parts = urlsplit(url)
-            if parts.scheme in ("http", "https") and parts.netloc:
-                kwargs[key] = url
-            else:
-                problems.append(
-                    Problem(
-                        path,
-                        None,
-                        f"{key} {url!r} is not an absolute http(s) URL",
-                        f'write it like {key} = "{example}"',
-                    )
-                )
-    if "base_url" in kwargs:
-        kwargs["base_url"] = normalize_base_url(kwargs["base_url"])
-        kwargs["base_url_configured"] = True
-    if "link_allowlist" in values:
-        kwargs["link_allowlist"] = tuple(
-            str(host).strip().lower() for host in values["link_allowlist"]
-        )
-    if "language" in values:
-        kwargs["language"] = normalize_language(values["language"])
-    if "timezone" in values:
+    for f in SITE_SETTINGS:
+        if f.name not in values:
+            continue
         try:
-            kwargs["timezone"] = ZoneInfo(values["timezone"])
-        except (ZoneInfoNotFoundError, ValueError):
-            problems.append(
-                Problem(
-                    path,
-                    None,
-                    f"unknown time zone {values['timezone']!r}",
-                    'use an IANA name such as "Asia/Shanghai"; UTC is used until then',
-                )
-            )
-    if "footer" in values:
-        kwargs["footer"] = tuple(str(line) for line in values["footer"])
-    for key in ("feed_length", "page_size", "cache_mb"):
-        if key in values:
-            if values[key] >= 1:
-                kwargs[key] = values[key]
-            else:
-                problems.append(
-                    Problem(path, None, f"{key} must be at least 1", f"set {key} = 20 or more")
-                )
+            kwargs[f.name] = f.metadata["read"](values[f.name])
+        except ValueError as error:
+            message, fix = error.args if len(error.args) == 2 else (str(error), "correct it")
+            problems.append(Problem(path, None, f"{f.name} {message}", fix.format(key=f.name)))
+    if "base_url" in kwargs:
+        kwargs["base_url_configured"] = True
     return Settings(site_dir=site_dir, **kwargs)

@@ -10,47 +10,25 @@ so a rebuild after one edit writes little.
 from __future__ import annotations
 
 import contextlib
-import math
 import multiprocessing
 import os
 import sys
 import time
 from collections.abc import Callable, Hashable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
-from feeds import prepare_entries, scope_exists
-from feeds.scope import archives
-from reader.app import Site
-from reader.headers import Kind, Rendered
+from feeds import prepare_entries
+from reader.caches import SnapshotCaches
+from reader.endpoints import ENDPOINTS
+from reader.headers import Rendered
 from reader.lru import SizedLRU
-from reader.sitemap import MAX_URLS, sitemap_entries
+from reader.site import Site, is_personal
 from reader.store import Snapshot
-from reader.templating import asset_dirs
-from reader.urls import (
-    ROBOTS,
-    FeedFormat,
-    FeedScope,
-    absolute,
-    archive_path,
-    article_path,
-    asset_path,
-    feed_path,
-    feeds_index_path,
-    home_path,
-    is_personal,
-    news_sitemap_path,
-    opml_path,
-    preferences_css_path,
-    section_path,
-    settings_path,
-    sitemap_path,
-    tag_path,
-    tags_path,
-)
+from reader.urls import ROUTES, Kind, absolute, article_path
 
 MANIFEST = ".reader-build"
 """Lists the files the last build wrote, so the next one removes only its own leftovers."""
@@ -73,41 +51,16 @@ class Report:
 
 
 def site_paths(snapshot: Snapshot) -> list[str]:
-    """Every URL path the site answers with a page, feed or file (decoded, as ASGI gives)."""
-    settings = snapshot.settings
-    size = settings.page_size
-    paths = [home_path(), tags_path(), feeds_index_path(), opml_path(), news_sitemap_path()]
-    paths += ["/" + ROBOTS, settings_path(), preferences_css_path()]
-    for key in snapshot.section_tree():
-        if key:
-            pages = _pages(len(snapshot.section_articles(key)), size)
-            paths += [section_path(key, n) for n in range(1, pages + 1)]
-    for tag in snapshot.tags():
-        paths += [tag_path(tag.slug, n) for n in range(1, _pages(len(tag.articles), size) + 1)]
-    for article in snapshot.articles:
-        page = article_path(article)
-        paths.append(page)
-        paths += [page + quote(name) for name in sorted(article.resources)]
-    scopes = [FeedScope(), *(FeedScope(section=key) for key in snapshot.section_tree() if key)]
-    scopes += [FeedScope(tag=tag.slug) for tag in snapshot.tags()]
-    for scope in scopes:
-        if not scope_exists(snapshot, scope):
-            continue
-        paths += [feed_path(scope, fmt) for fmt in FeedFormat]
-        count = archives(snapshot, scope).count
-        for fmt in (FeedFormat.RSS, FeedFormat.ATOM):
-            paths += [archive_path(scope, fmt, n) for n in range(1, count + 1)]
-    parts = math.ceil(len(sitemap_entries(snapshot)) / MAX_URLS)
-    paths += [sitemap_path()] + (
-        [sitemap_path(n) for n in range(1, parts + 1)] if parts > 1 else []
+    """Every URL path the site answers with a page, feed or file (decoded, as ASGI gives).
+
+    Each route of the table lists its own instances (``reader.endpoints``); a path two
+    routes both claim (a static file shadowed by a bundle's) is written once.
+    """
+    paths = (
+        route.build(params)
+        for route in ROUTES
+        for params in ENDPOINTS[route.name].instances(snapshot)
     )
-    paths += _file_paths(settings.static_dir, "/")
-    seen_assets: set[str] = set()
-    for root in asset_dirs(settings):
-        for path in _file_paths(root, asset_path("")):
-            if path not in seen_assets:  # the site's own asset wins over the theme's
-                seen_assets.add(path)
-                paths.append(path)
     # Decoded, as a server hands them to the app.
     return list(dict.fromkeys(unquote(path) for path in paths))
 
@@ -143,19 +96,19 @@ def build(
     compress as they serve; copies an earlier build wrote are removed like any leftover.
     """
     started = time.perf_counter()
-    snapshot = site.holder.current
+    snapshot, caches = site.holder.state.snapshot, site.holder.state.caches
     out.mkdir(parents=True, exist_ok=True)
     jobs: list[tuple[str, str | None]] = [(path, None) for path in site_paths(snapshot)]
     jobs += list(alias_paths(snapshot).items())
     jobs.append(("", None))  # the not-found page
     processes = workers or os.cpu_count() or 1
     global _BUILDING
-    _BUILDING = _Build(site, snapshot, out, precompress)
+    _BUILDING = _Build(site, snapshot, caches, out, precompress)
     written = 0
     kept: list[str] = []
     failures: list[str] = []
     try:
-        _share_article_work(snapshot, processes, progress)
+        _share_article_work(snapshot, caches, processes, progress)
         chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
         done = 0
         for result in _parallel(_build_chunk, chunks, processes):
@@ -174,6 +127,7 @@ def build(
 
 
 Item = TypeVar("Item")
+Value = TypeVar("Value")
 Result = TypeVar("Result")
 
 
@@ -189,7 +143,9 @@ def _parallel(
         yield from pool.imap_unordered(work, items)
 
 
-def _share_article_work(snapshot: Snapshot, processes: int, progress: bool) -> None:
+def _share_article_work(
+    snapshot: Snapshot, caches: SnapshotCaches, processes: int, progress: bool
+) -> None:
     """Render every body and feed entry once, across workers, into the parent's caches.
 
     An article is on its page and in a dozen feeds and archives, which different workers
@@ -199,18 +155,24 @@ def _share_article_work(snapshot: Snapshot, processes: int, progress: bool) -> N
     if processes <= 1 or total <= CHUNK:
         return  # one process renders each body once anyway; a small site, nearly so
     spans = [(start, start + CHUNK) for start in range(0, total, CHUNK)]
-    for done, (entries, bodies) in enumerate(_parallel(_prepare_articles, spans, processes), 1):
-        if _overflows(snapshot.memo, entries) or _overflows(snapshot.bodies.cache, bodies):
+    targets: tuple[SizedLRU[Any], ...] = (
+        caches.feeds.entries,
+        caches.feeds.entry_html,
+        snapshot.bodies.cache,
+    )
+    for done, kept in enumerate(_parallel(_prepare_articles, spans, processes), 1):
+        pairs: list[tuple[SizedLRU[Any], _Kept[Any]]] = list(zip(targets, kept, strict=True))
+        if any(_overflows(cache, made) for cache, made in pairs):
             break  # more would push out what was shared: the writers render the rest
-        for key, value, size in entries:
-            snapshot.memo.put(key, value, size)
-        for key, body, size in bodies:
-            snapshot.bodies.cache.put(key, body, size)
+        for cache, made in pairs:
+            for key, value, size in made:
+                cache.put(key, value, size)
         _show(progress, "articles", min(done * CHUNK, total), total)
 
 
-def _overflows(cache: SizedLRU[Any], incoming: _Kept) -> bool:
-    return cache.size + sum(size for _, _, size in incoming) > cache.max_size
+def _overflows(cache: SizedLRU[Any], incoming: _Kept[Any]) -> bool:
+    # Sizes as the caller states them, without keys: near enough to stop well before.
+    return cache.size + sum(size for _, _, size in incoming) > cache.max_size * 0.9
 
 
 def _show(progress: bool, what: str, done: int, total: int) -> None:
@@ -225,6 +187,7 @@ class _Build:
 
     site: Site
     snapshot: Snapshot
+    caches: SnapshotCaches
     out: Path
     precompress: bool
 
@@ -233,19 +196,20 @@ _BUILDING: _Build | None = None
 """The build under way, which each forked worker inherits."""
 
 
-_Kept = list[tuple[Hashable, Any, int]]
+_Kept = list[tuple[Hashable, Value, int]]
 
 
-def _prepare_articles(span: tuple[int, int]) -> tuple[_Kept, _Kept]:
+def _prepare_articles(span: tuple[int, int]) -> tuple[_Kept[bytes], _Kept[str], _Kept[str]]:
     """Render these articles' bodies and feed entries; return what the caches gained."""
     assert _BUILDING is not None
-    snapshot = _BUILDING.snapshot
+    snapshot, feeds = _BUILDING.snapshot, _BUILDING.caches.feeds
     # This worker's own copies (always a forked worker: there are several spans), emptied
     # so that only this span's work is sent back.
-    snapshot.memo.clear()
+    feeds.entries.clear()
+    feeds.entry_html.clear()
     snapshot.bodies.cache.clear()
-    prepare_entries(snapshot, snapshot.articles[span[0] : span[1]])
-    return snapshot.memo.entries(), snapshot.bodies.cache.entries()
+    prepare_entries(snapshot, snapshot.articles[span[0] : span[1]], feeds)
+    return feeds.entries.entries(), feeds.entry_html.entries(), snapshot.bodies.cache.entries()
 
 
 @dataclass(frozen=True)
@@ -259,6 +223,7 @@ class _ChunkResult:
 def _build_chunk(jobs: list[tuple[str, str | None]]) -> _ChunkResult:
     assert _BUILDING is not None
     site, snapshot, out = _BUILDING.site, _BUILDING.snapshot, _BUILDING.out
+    caches = _BUILDING.caches
     written, files, failures = 0, [], []
     folders: set[Path] = set()
     for path, moved_to in jobs:
@@ -266,12 +231,14 @@ def _build_chunk(jobs: list[tuple[str, str | None]]) -> _ChunkResult:
             rendered = Rendered(_redirect_page(snapshot, moved_to), Kind.PAGE)
             target = file_for(out, path)
         elif not path:
-            rendered, target = site.not_found(snapshot), out / NOT_FOUND_FILE
+            rendered, target = site.not_found(snapshot, caches), out / NOT_FOUND_FILE
         else:
             if is_personal(path):
-                rendered = site.personal("GET", path, "", None, b"")
+                rendered = site.personal(path, "", None, None)
             else:
-                rendered = site.answer_from(snapshot, path, keep=False)
+                rendered = site.answer_from(snapshot, path, caches=caches, keep=False)
+            if rendered.file is not None and not rendered.body:
+                rendered = replace(rendered, body=rendered.file.read_bytes())
             if rendered.status != 200:
                 failures.append(f"{path}: the site answers {rendered.status}")
                 continue
@@ -314,23 +281,6 @@ def _redirect_page(snapshot: Snapshot, path: str) -> bytes:
         f'<link rel="canonical" href="{url}"><meta http-equiv="refresh" content="0; url={url}">'
         f'</head><body><p><a href="{url}">{url}</a></p></body></html>'
     ).encode()
-
-
-def _pages(count: int, size: int) -> int:
-    return max(1, math.ceil(count / size))
-
-
-def _file_paths(root: Path, prefix: str) -> list[str]:
-    if not root.is_dir():
-        return []
-    found = []
-    for directory, folders, names in os.walk(root):
-        folders[:] = sorted(f for f in folders if not f.startswith("."))
-        relative = Path(directory).relative_to(root)
-        for name in sorted(names):
-            if not name.startswith("."):
-                found.append(prefix + quote((relative / name).as_posix()))
-    return found
 
 
 def _remove_leftovers(out: Path, kept: list[str]) -> int:

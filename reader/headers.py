@@ -9,27 +9,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from enum import Enum
 from functools import cached_property
+from pathlib import Path
 
 import brotli
 
-
-class Kind(Enum):
-    """What a response is, which decides its type, its freshness and who may fetch it."""
-
-    PAGE = "page"
-    FEED = "feed"
-    ARCHIVE = "archive"
-    API = "api"
-    OPML = "opml"
-    SITEMAP = "sitemap"
-    TEXT = "text"
-    CSS = "css"
-    FILE = "file"
-    REDIRECT = "redirect"
-    PERSONAL = "personal"
-    """Depends on the reader's cookie: the settings page and the stylesheet it drives."""
+from reader.urls import Kind
 
 
 @dataclass(frozen=True)
@@ -118,6 +103,9 @@ class Rendered:
     """Values for the Link header (RFC 8288), such as oEmbed discovery."""
     cookie: str | None = None
     """A Set-Cookie value, made by ``preference_cookie``."""
+    file: Path | None = None
+    """The file these bytes were read from, for a file served in ranges or streamed; a
+    large file's body is left empty and only streamed."""
 
     @cached_property
     def etag(self) -> str:
@@ -202,6 +190,21 @@ class Rendered:
         if self.cookie is not None:
             headers["set-cookie"] = self.cookie
         return headers
+
+
+def file_headers(rendered: Rendered) -> dict[str, str]:
+    """The policy's headers for a file Starlette sends in ranges or streams.
+
+    Starlette adds the type, length and range headers; for a streamed file, whose bytes
+    were never read, also its own validators (from the file's time and size).
+    """
+    headers = rendered.headers()
+    for name in ("content-type", "content-length"):
+        headers.pop(name, None)
+    if not rendered.body:
+        headers.pop("etag", None)
+        headers.pop("vary", None)
+    return headers
 
 
 RawHeaders = list[tuple[bytes, bytes]]

@@ -7,6 +7,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from watchfiles import awatch
 
@@ -77,7 +78,7 @@ class Reloader:
     def __init__(
         self,
         settings: Settings,
-        holder: SnapshotHolder,
+        holder: SnapshotHolder[Any],
         clock: Clock = utc_now,
         cache: ParseCache | None = None,
         index: DiskIndex | None = None,

@@ -20,10 +20,10 @@ from reader.images import intrinsic_size, local_file
 from reader.memory import collector_paused
 from reader.model import Article, Problem, Section, SectionKey, Severity
 from reader.parsing import SECTION_INDEX, Parsed, parse_ahead, unreadable
+from reader.urls import RESERVED_TOP_LEVEL
 
 BUNDLE_INDEX = "index.md"
 SUMMARY_LENGTH = 160
-RESERVED_TOP_LEVEL = frozenset({"tags", "feeds", "api", "settings", "_assets"})
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,13 @@
-"""A least-recently-used map bounded by the total size of its values, safe across threads."""
+"""A least-recently-used map bounded in bytes (keys, values and bookkeeping), thread-safe.
+
+Not cachetools' ``LRUCache``: that one needs a lock around every read to be used from
+several threads, and the cache-hit path of every request reads here; this one reads
+without a lock (see ``SizedLRU``).
+"""
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -10,10 +16,23 @@ from typing import Generic, TypeVar
 Value = TypeVar("Value")
 
 
-class SizedLRU(Generic[Value]):
-    """Keeps the most recently used values whose sizes add up to at most ``max_size``.
+ENTRY_OVERHEAD = 120
+"""What the map's node and the (value, size) pair cost per entry, in bytes."""
 
-    A value larger than the whole bound is never kept. Reads take no lock: a lookup
+
+def key_bytes(key: Hashable) -> int:
+    """About what a key costs in memory: itself and, for a tuple, what it holds."""
+    if isinstance(key, tuple):
+        return sys.getsizeof(key) + sum(key_bytes(part) for part in key)
+    return sys.getsizeof(key)
+
+
+class SizedLRU(Generic[Value]):
+    """Keeps the most recently used entries whose sizes add up to at most ``max_size`` bytes.
+
+    An entry's size is the value's size as the caller states it, plus its key's and the
+    bookkeeping's, so a flood of long keys with small values is bounded too. An entry
+    larger than the whole bound is never kept. Reads take no lock: a lookup
     and its move to the recent end are each atomic in CPython, and a race between two
     readers only changes which of two entries is evicted first.
     """
@@ -38,7 +57,8 @@ class SizedLRU(Generic[Value]):
         return entry[0]
 
     def put(self, key: Hashable, value: Value, size: int) -> None:
-        """Keep ``value`` (of ``size`` units), evicting the least recently used to make room."""
+        """Keep ``value`` (of ``size`` bytes), evicting the least recently used to make room."""
+        size += key_bytes(key) + ENTRY_OVERHEAD
         if size > self.max_size:
             return
         with self._write:
@@ -52,9 +72,12 @@ class SizedLRU(Generic[Value]):
                 self.size -= evicted
 
     def entries(self) -> list[tuple[Hashable, Value, int]]:
-        """Every kept key, value and size, least recently used first (to ``put`` elsewhere)."""
+        """Every key, value and value size, least recently used first (to ``put`` elsewhere)."""
         with self._write:
-            return [(key, value, size) for key, (value, size) in self._entries.items()]
+            return [
+                (key, value, size - key_bytes(key) - ENTRY_OVERHEAD)
+                for key, (value, size) in self._entries.items()
+            ]
 
     def clear(self) -> None:
         """Forget every value."""

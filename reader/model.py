@@ -9,6 +9,8 @@ from pathlib import Path
 
 SectionKey = tuple[str, ...]
 """A section's path segments below the content root; ``()`` is the root."""
+ArticleKey = tuple[str, ...]
+"""An article's path segments: its section's, then its slug."""
 
 
 class Severity(Enum):

@@ -10,11 +10,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from feeds.scope import byline
 from reader.i18n import Labels
 from reader.store import Snapshot
-from reader.urls import absolute, article_path, resolve
+from reader.urls import RouteName, absolute, article_path, resolve
 
 DEFAULT_WIDTH = 550
 DEFAULT_HEIGHT = 240
 CACHE_AGE = 3600
+_PAGES = (RouteName.CONTENT, RouteName.FILE)
+"""Routes an article's URL resolves to: as linked, or without its trailing slash."""
 
 
 def answer(snapshot: Snapshot, query: str) -> tuple[int, bytes]:
@@ -26,10 +28,10 @@ def answer(snapshot: Snapshot, query: str) -> tuple[int, bytes]:
     url = params.get("url", "")
     if not url.startswith(settings.base_url):
         return 404, _json({"error": f"not a page of {settings.base_url}"})
-    target = resolve(
+    match = resolve(
         "/" + unquote(urlsplit(url).path).removeprefix(urlsplit(settings.base_url).path)
     )
-    article = snapshot.article(target.segments) if target.kind == "content" else None
+    article = snapshot.article(match.params.path) if match.route in _PAGES else None
     if article is None:
         return 404, _json({"error": "no published article at this URL"})
     width = _bounded(params.get("maxwidth"), DEFAULT_WIDTH)

@@ -6,10 +6,10 @@ the settings page itself depend on the cookie.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from typing import Final
-from urllib.parse import parse_qs
 
 COOKIE: Final = "reading"
 SIZES: Final = {"small": 0.875, "medium": 1.0, "large": 1.25, "largest": 1.5}
@@ -52,9 +52,8 @@ def from_cookie_header(header: str | None) -> Preferences:
     return Preferences(size if size in SIZES else "medium", theme if theme in THEMES else "auto")
 
 
-def from_form(body: bytes) -> tuple[Preferences, str]:
-    """The preferences and the local path to return to, from the settings form."""
-    fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+def from_form(fields: Mapping[str, str]) -> tuple[Preferences, str]:
+    """The preferences and the local path to return to, from the settings form's fields."""
     size = fields.get("size", "medium")
     theme = fields.get("theme", "auto")
     preferences = Preferences(

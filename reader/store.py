@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from reader.bodies import BodyRenderer
 from reader.config import Settings
 from reader.loader import Catalog
-from reader.lru import SizedLRU
 from reader.memory import collector_paused
 from reader.model import Article, Problem, Section, SectionKey
 
@@ -60,9 +59,9 @@ class Snapshot:
     _in_tree: Mapping[SectionKey, tuple[Article, ...]]
     _tags: Mapping[str, Tag]
     _aliases: Mapping[str, Article]
-    bodies: BodyRenderer
-    memo: SizedLRU[Any] = field(compare=False, repr=False)
-    """Per-snapshot cache for higher layers (rendered bytes, ETags); dies with the snapshot."""
+    bodies: BodyRenderer = field(compare=False, repr=False)
+    """Where the articles' bodies come from, rendered from their files when first asked
+    for (kept by file version, so one renderer serves every snapshot)."""
 
     def body_html(self, article: Article) -> str:
         """The article's body as finished HTML, rendered on first use."""
@@ -260,7 +259,6 @@ def _patched(
         _tags=tags,
         _aliases=MappingProxyType(aliases),
         bodies=catalog.bodies,
-        memo=SizedLRU(old.settings.response_cache_bytes),
     )
 
 
@@ -352,27 +350,44 @@ def _build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snap
         ),
         _aliases=MappingProxyType(aliases),
         bodies=catalog.bodies,
-        memo=SizedLRU(settings.response_cache_bytes),
     )
 
 
-class SnapshotHolder:
-    """The one mutable thing: a reference to the current snapshot, swapped whole."""
+Caches = TypeVar("Caches")
 
-    def __init__(self, snapshot: Snapshot, catalog: Catalog) -> None:
-        # One tuple, so a reader never sees a snapshot paired with another catalog.
-        self._state = (snapshot, catalog)
+
+class State(NamedTuple, Generic[Caches]):
+    """A snapshot with the catalog it was built from and the caches that die with it."""
+
+    snapshot: Snapshot
+    catalog: Catalog
+    caches: Caches
+
+
+class SnapshotHolder(Generic[Caches]):
+    """The one mutable thing: a reference to the current snapshot, swapped whole.
+
+    Each snapshot gets fresh caches from ``make_caches`` (the app's rendered responses
+    and feed entries), so nothing cached from one snapshot is ever served from another.
+    """
+
+    def __init__(
+        self, snapshot: Snapshot, catalog: Catalog, make_caches: Callable[[Snapshot], Caches]
+    ) -> None:
+        self._make_caches = make_caches
+        # One tuple, so a reader never sees a snapshot paired with another's caches.
+        self.state = State(snapshot, catalog, make_caches(snapshot))
 
     @property
     def current(self) -> Snapshot:
         """The snapshot to answer this request from; read it once per request."""
-        return self._state[0]
+        return self.state.snapshot
 
     @property
     def catalog(self) -> Catalog:
         """The catalog the current snapshot was built from."""
-        return self._state[1]
+        return self.state.catalog
 
     def swap(self, snapshot: Snapshot, catalog: Catalog) -> None:
-        """Replace the snapshot and its catalog in one assignment."""
-        self._state = (snapshot, catalog)
+        """Replace the snapshot, its catalog and its caches in one assignment."""
+        self.state = State(snapshot, catalog, self._make_caches(snapshot))

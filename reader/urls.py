@@ -1,39 +1,22 @@
-"""The only place a URL is spelled: building paths, making them absolute, and parsing them."""
+"""The route table: every URL the site answers, declared once, and built and parsed from it.
+
+Each route has a name, a pattern, the kind of response it gives and whether its query
+string matters. ``resolve`` (path to route and parameters), ``build`` (the inverse), the
+reserved top-level names and, with the endpoints bound in ``reader.endpoints``, the static
+export's list of paths all derive from ``ROUTES``.
+"""
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
 from enum import Enum
 from urllib.parse import quote, urlencode
 
 from reader.config import Settings
 from reader.model import Article, SectionKey
-
-TAGS = "tags"
-ASSETS = "_assets"
-PAGE = "page"
-FEEDS = "feeds"
-API_ARTICLES = ("api", "v1", "articles")
-OPML = "feeds.opml"
-SITEMAP = "sitemap.xml"
-NEWS_SITEMAP = "news-sitemap.xml"
-ROBOTS = "robots.txt"
-OEMBED = "oembed"
-PREFERENCES_CSS = "_reading.css"
-SETTINGS = "settings"
-ROOT_FILES = {
-    PREFERENCES_CSS: "preferences_css",
-    OPML: "opml",
-    SITEMAP: "sitemap",
-    NEWS_SITEMAP: "news_sitemap",
-    ROBOTS: "robots",
-    OEMBED: "oembed",
-}
-"""Names at the site root that are ours, and the target each names."""
-_ARCHIVE = re.compile(r"(rss|atom)-archive-([1-9][0-9]{0,8})\.xml")
-_SITEMAP_PART = re.compile(r"sitemap-([1-9][0-9]{0,8})\.xml")
 
 
 class FeedFormat(Enum):
@@ -65,6 +48,265 @@ _FEED_MEDIA_TYPES = {
     FeedFormat.JSON: "application/feed+json",
 }
 _FEED_LABELS = {FeedFormat.RSS: "RSS", FeedFormat.ATOM: "Atom", FeedFormat.JSON: "JSON Feed"}
+ARCHIVED_FORMATS = tuple(fmt for fmt in FeedFormat if fmt.archived)
+
+
+class Kind(Enum):
+    """What a response is, which decides its type, its freshness and who may fetch it."""
+
+    PAGE = "page"
+    FEED = "feed"
+    ARCHIVE = "archive"
+    API = "api"
+    OPML = "opml"
+    SITEMAP = "sitemap"
+    TEXT = "text"
+    CSS = "css"
+    FILE = "file"
+    REDIRECT = "redirect"
+    PERSONAL = "personal"
+    """Depends on the reader's cookie: the settings page and the stylesheet it drives."""
+
+
+class RouteName(Enum):
+    """Every route; each is answered by the endpoint of the same name."""
+
+    HOME = "home"
+    ASSET = "asset"
+    PREFERENCES_CSS = "preferences_css"
+    SETTINGS = "settings"
+    FEEDS_INDEX = "feeds_index"
+    OPML = "opml"
+    SITEMAP = "sitemap"
+    SITEMAP_PART = "sitemap_part"
+    NEWS_SITEMAP = "news_sitemap"
+    ROBOTS = "robots"
+    OEMBED = "oembed"
+    API_ARTICLES = "api_articles"
+    API_ARTICLE = "api_article"
+    TAGS = "tags"
+    TAG = "tag"
+    TAG_PAGE = "tag_page"
+    TAG_FEED = "tag_feed"
+    TAG_ARCHIVE = "tag_archive"
+    SITE_FEED = "site_feed"
+    SITE_ARCHIVE = "site_archive"
+    SECTION_FEED = "section_feed"
+    SECTION_ARCHIVE = "section_archive"
+    SECTION_PAGE = "section_page"
+    CONTENT = "content"
+    """An article or a section, or an old address of an article (an alias)."""
+    FILE = "file"
+    """A page bundle's file or a static file; or a content page asked without its slash."""
+
+
+@dataclass(frozen=True)
+class Params:
+    """What a route's placeholders name; each route uses the fields its pattern has."""
+
+    path: tuple[str, ...] = ()
+    """Path segments: a section, an article, a file, or an asset."""
+    tag: str = ""
+    page: int = 1
+    number: int = 0
+    """The archive document or sitemap part."""
+    format: FeedFormat = FeedFormat.RSS
+    id: str = ""
+    """An article's id in the partner API (it may hold slashes)."""
+
+
+@dataclass(frozen=True)
+class Match:
+    """A resolved request path: the route, its parameters, and the canonical spelling."""
+
+    route: RouteName
+    params: Params = Params()
+    canonical: str | None = None
+    """Set when the path asked is not the canonical spelling (a missing slash, page 1):
+    the endpoint redirects there if what it names exists."""
+
+
+# Placeholder types: how each matches in a path, and how its value is read and written.
+@dataclass(frozen=True)
+class _Converter:
+    regex: str
+    read: Callable[[str], object]
+    write: Callable[[object], str]
+
+
+def _segments_text(value: object) -> str:
+    assert isinstance(value, tuple)
+    return "/".join(quote(part, safe="") for part in value)
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(text.split("/"))
+
+
+_SEGMENT = r"[^/]+"
+_CONVERTERS: Mapping[str, _Converter] = {
+    "str": _Converter(_SEGMENT, str, lambda v: quote(str(v), safe="")),
+    "path": _Converter(rf"{_SEGMENT}(?:/{_SEGMENT})*", _split, _segments_text),
+    # ASCII digits only, no leading zero, bounded: int() never sees "²" or a 5,000-digit run.
+    "int": _Converter(r"[1-9][0-9]{0,8}", int, str),
+    "feed": _Converter(
+        "|".join(re.escape(f.value) for f in FeedFormat),
+        FeedFormat,
+        lambda v: FeedFormat(v).value,
+    ),
+    "archived": _Converter(
+        "|".join(f.name.lower() for f in ARCHIVED_FORMATS),
+        lambda text: FeedFormat[text.upper()],
+        lambda v: FeedFormat(v).name.lower(),
+    ),
+    "rest": _Converter(r".+", str, lambda v: quote(str(v), safe="/@:+-._~")),
+}
+_PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w+))?\}")
+_PARAM_NAMES = frozenset(f.name for f in fields(Params))
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL pattern, what it answers with, and whether its query string matters."""
+
+    name: RouteName
+    pattern: str
+    kind: Kind
+    query: bool = False
+    """The answer depends on the query string (cached per normalised query)."""
+    personal: bool = False
+    """The answer depends on the reader's cookie, so it is never cached or shared."""
+
+    @functools.cached_property
+    def _compiled(self) -> tuple[re.Pattern[str], tuple[tuple[str, _Converter], ...]]:
+        regex, placeholders, at = "", [], 0
+        for found in _PLACEHOLDER.finditer(self.pattern):
+            name, converter = found[1], _CONVERTERS[found[2] or "str"]
+            assert name in _PARAM_NAMES, f"{self.pattern}: no parameter {name!r}"
+            regex += re.escape(self.pattern[at : found.start()]) + f"({converter.regex})"
+            placeholders.append((name, converter))
+            at = found.end()
+        regex += re.escape(self.pattern[at:])
+        return re.compile(regex), tuple(placeholders)
+
+    @property
+    def catch_all(self) -> bool:
+        """Whether the pattern is nothing but a path (content pages and files): tried last."""
+        return self.pattern.strip("/") == "{path:path}"
+
+    def match(self, path: str) -> Params | None:
+        """The parameters of a decoded path this route answers, else None."""
+        regex, placeholders = self._compiled
+        found = regex.fullmatch(path)
+        if found is None:
+            return None
+        values = {}
+        for (name, converter), text in zip(placeholders, found.groups(), strict=True):
+            if name == "path" and any(part in (".", "..") for part in text.split("/")):
+                return None  # a server normally removes dot segments; never pass them on
+            values[name] = converter.read(text)
+        return Params(**values)  # type: ignore[arg-type]
+
+    def build(self, params: Params) -> str:
+        """The path of this route with these parameters, percent-encoded."""
+        _, placeholders = self._compiled
+        values = iter(converter.write(getattr(params, name)) for name, converter in placeholders)
+        return _PLACEHOLDER.sub(lambda _: next(values), self.pattern)
+
+    @property
+    def top_level(self) -> str | None:
+        """The literal first segment this route claims at the site root, if it is a folder."""
+        first, slash, _ = self.pattern.lstrip("/").partition("/")
+        return first if slash and "{" not in first else None
+
+
+ROUTES: tuple[Route, ...] = (
+    Route(RouteName.HOME, "/", Kind.PAGE),
+    Route(RouteName.ASSET, "/_assets/{path:path}", Kind.FILE),
+    Route(RouteName.PREFERENCES_CSS, "/_reading.css", Kind.PERSONAL, personal=True),
+    Route(RouteName.SETTINGS, "/settings/", Kind.PERSONAL, query=True, personal=True),
+    Route(RouteName.FEEDS_INDEX, "/feeds/", Kind.PAGE),
+    Route(RouteName.OPML, "/feeds.opml", Kind.OPML),
+    Route(RouteName.SITEMAP, "/sitemap.xml", Kind.SITEMAP),
+    Route(RouteName.SITEMAP_PART, "/sitemap-{number:int}.xml", Kind.SITEMAP),
+    Route(RouteName.NEWS_SITEMAP, "/news-sitemap.xml", Kind.SITEMAP),
+    Route(RouteName.ROBOTS, "/robots.txt", Kind.TEXT),
+    Route(RouteName.OEMBED, "/oembed", Kind.API, query=True),
+    Route(RouteName.API_ARTICLES, "/api/v1/articles", Kind.API, query=True),
+    Route(RouteName.API_ARTICLE, "/api/v1/articles/{id:rest}", Kind.API),
+    Route(RouteName.TAGS, "/tags/", Kind.PAGE),
+    Route(RouteName.TAG, "/tags/{tag}/", Kind.PAGE),
+    Route(RouteName.TAG_PAGE, "/tags/{tag}/page/{page:int}/", Kind.PAGE),
+    Route(RouteName.TAG_FEED, "/tags/{tag}/{format:feed}", Kind.FEED),
+    Route(
+        RouteName.TAG_ARCHIVE,
+        "/tags/{tag}/{format:archived}-archive-{number:int}.xml",
+        Kind.ARCHIVE,
+    ),
+    Route(RouteName.SITE_FEED, "/{format:feed}", Kind.FEED),
+    Route(RouteName.SITE_ARCHIVE, "/{format:archived}-archive-{number:int}.xml", Kind.ARCHIVE),
+    Route(RouteName.SECTION_FEED, "/{path:path}/{format:feed}", Kind.FEED),
+    Route(
+        RouteName.SECTION_ARCHIVE,
+        "/{path:path}/{format:archived}-archive-{number:int}.xml",
+        Kind.ARCHIVE,
+    ),
+    Route(RouteName.SECTION_PAGE, "/{path:path}/page/{page:int}/", Kind.PAGE),
+    Route(RouteName.CONTENT, "/{path:path}/", Kind.PAGE),
+    Route(RouteName.FILE, "/{path:path}", Kind.FILE),
+)
+ROUTE: Mapping[RouteName, Route] = {route.name: route for route in ROUTES}
+assert set(ROUTE) == set(RouteName), "every route name is declared once in ROUTES"
+
+RESERVED_TOP_LEVEL = frozenset(name for route in ROUTES if (name := route.top_level) is not None)
+"""Folder names at the content root that would hide a route of ours: never sections."""
+
+# Tried in this order: the routes with a literal part, then a missing trailing slash of
+# those, then the content catch-alls (so /tags/x is the tag, not a section called tags).
+_SPECIFIC = tuple(route for route in ROUTES if not route.catch_all)
+_SLASHED = tuple(route for route in _SPECIFIC if route.pattern.endswith("/"))
+_CATCH_ALL = tuple(route for route in ROUTES if route.catch_all)
+NOT_FOUND = Match(RouteName.FILE, Params())
+"""What ``resolve`` gives for a path no route answers: a file that no site has."""
+
+
+def resolve(path: str) -> Match:
+    """The route a decoded request path names; never raises (the endpoint decides 404s)."""
+    if not path.startswith("/") or "\x00" in path:
+        return NOT_FOUND
+    for route in _SPECIFIC:
+        params = route.match(path)
+        if params is not None:
+            return _canonical(route, params, None)
+    if not path.endswith("/"):
+        for route in _SLASHED:
+            params = route.match(path + "/")
+            if params is not None:
+                return _canonical(route, params, route.build(params))
+    for route in _CATCH_ALL:
+        params = route.match(path)
+        if params is not None:
+            return Match(route.name, params)
+    return NOT_FOUND
+
+
+def _canonical(route: Route, params: Params, canonical: str | None) -> Match:
+    """Page 1 of a list is the list itself: ``/x/page/1/`` is spelled ``/x/``."""
+    if params.page == 1 and route.name in _FIRST_PAGES:
+        first = _FIRST_PAGES[route.name]
+        return Match(first, params, build(first, params))
+    return Match(route.name, params, canonical)
+
+
+_FIRST_PAGES = {RouteName.TAG_PAGE: RouteName.TAG, RouteName.SECTION_PAGE: RouteName.CONTENT}
+
+
+def build(name: RouteName, params: Params = Params()) -> str:
+    """The path of a route with its parameters, percent-encoded (the inverse of ``resolve``)."""
+    return ROUTE[name].build(params)
+
+
+# --- Builders by what they name: every caller spells a URL through one of these. ---------
 
 
 @dataclass(frozen=True)
@@ -76,102 +318,131 @@ class FeedScope:
 
 
 @functools.lru_cache(maxsize=1 << 17)
-def _segments(parts: tuple[str, ...]) -> str:
-    # Every teaser, breadcrumb and feed entry spells its article's path: quote it once.
-    return "".join(quote(part, safe="") + "/" for part in parts)
+def _content_path(parts: tuple[str, ...]) -> str:
+    # Every teaser, breadcrumb and feed entry spells its article's path: build it once.
+    return build(RouteName.CONTENT, Params(path=parts)) if parts else home_path()
 
 
 def home_path() -> str:
     """The home page."""
-    return "/"
+    return build(RouteName.HOME)
 
 
 def section_path(key: SectionKey, page: int = 1) -> str:
     """A section's page (the first, or a later one)."""
-    return "/" + _segments(key) + (f"{PAGE}/{page}/" if page > 1 else "")
+    if page > 1 and key:
+        return build(RouteName.SECTION_PAGE, Params(path=key, page=page))
+    return _content_path(key)
 
 
 def article_path(article: Article) -> str:
     """An article's page; its bundle's files live below it."""
-    return "/" + _segments(article.key)
+    return _content_path(article.key)
+
+
+def bundle_file_path(article: Article, name: str) -> str:
+    """A file of an article's page bundle (``name`` relative to the bundle, with slashes)."""
+    return build(RouteName.FILE, Params(path=(*article.key, *name.split("/"))))
+
+
+def static_file_path(name: str) -> str:
+    """A file of the site's ``static/`` folder, served from the site root."""
+    return build(RouteName.FILE, Params(path=tuple(name.split("/"))))
 
 
 def tags_path() -> str:
     """The index of all tags."""
-    return f"/{TAGS}/"
+    return build(RouteName.TAGS)
 
 
 def tag_path(slug: str, page: int = 1) -> str:
     """A tag's page (the first, or a later one)."""
-    return f"/{TAGS}/{quote(slug, safe='')}/" + (f"{PAGE}/{page}/" if page > 1 else "")
+    if page > 1:
+        return build(RouteName.TAG_PAGE, Params(tag=slug, page=page))
+    return build(RouteName.TAG, Params(tag=slug))
 
 
 def feed_path(scope: FeedScope, fmt: FeedFormat) -> str:
     """A feed of the site, a section or a tag."""
-    if scope.tag is not None:
-        return tag_path(scope.tag) + fmt.value
-    return section_path(scope.section or ()) + fmt.value
+    name, params = _feed_route(scope, fmt, archive=False)
+    return build(name, params)
 
 
 def archive_path(scope: FeedScope, fmt: FeedFormat, number: int) -> str:
     """One RFC 5005 archive document of a feed: number 1 holds the oldest entries."""
-    return (
-        feed_path(scope, fmt).removesuffix(fmt.value) + f"{fmt.name.lower()}-archive-{number}.xml"
-    )
+    name, params = _feed_route(scope, fmt, archive=True)
+    return build(name, Params(path=params.path, tag=params.tag, format=fmt, number=number))
+
+
+def _feed_route(scope: FeedScope, fmt: FeedFormat, *, archive: bool) -> tuple[RouteName, Params]:
+    if scope.tag is not None:
+        name = RouteName.TAG_ARCHIVE if archive else RouteName.TAG_FEED
+        return name, Params(tag=scope.tag, format=fmt)
+    if scope.section:
+        name = RouteName.SECTION_ARCHIVE if archive else RouteName.SECTION_FEED
+        return name, Params(path=scope.section, format=fmt)
+    return (RouteName.SITE_ARCHIVE if archive else RouteName.SITE_FEED), Params(format=fmt)
+
+
+def feed_scope(match: Match) -> FeedScope:
+    """The scope a feed or archive route names."""
+    if match.route in (RouteName.TAG_FEED, RouteName.TAG_ARCHIVE):
+        return FeedScope(tag=match.params.tag)
+    return FeedScope(section=match.params.path)
 
 
 def feeds_index_path() -> str:
     """The human-readable list of every feed."""
-    return f"/{FEEDS}/"
+    return build(RouteName.FEEDS_INDEX)
 
 
 def opml_path() -> str:
     """The OPML subscription list of all section feeds."""
-    return f"/{OPML}"
+    return build(RouteName.OPML)
 
 
 def sitemap_path(part: int | None = None) -> str:
     """The sitemap (or its index), or one numbered part of a large one."""
-    return f"/{SITEMAP}" if part is None else f"/sitemap-{part}.xml"
+    if part is None:
+        return build(RouteName.SITEMAP)
+    return build(RouteName.SITEMAP_PART, Params(number=part))
 
 
 def news_sitemap_path() -> str:
     """The Google News sitemap of recent articles."""
-    return f"/{NEWS_SITEMAP}"
+    return build(RouteName.NEWS_SITEMAP)
+
+
+def robots_path() -> str:
+    """The robots.txt of the site."""
+    return build(RouteName.ROBOTS)
 
 
 def api_articles_path(query: dict[str, str] | None = None) -> str:
     """The partner API's article list, with optional query parameters."""
-    path = "/" + "/".join(API_ARTICLES)
+    path = build(RouteName.API_ARTICLES)
     return path + ("?" + urlencode(sorted(query.items())) if query else "")
 
 
 def api_article_path(article: Article) -> str:
     """One article in the partner API, named by its stable id."""
-    return api_articles_path() + "/" + quote(article.id, safe="/@:+-._~")
+    return build(RouteName.API_ARTICLE, Params(id=article.id))
 
 
 def oembed_path(url: str | None = None) -> str:
     """The oEmbed endpoint, optionally asked about one page's URL."""
-    return f"/{OEMBED}" + ("?" + urlencode({"url": url, "format": "json"}) if url else "")
+    path = build(RouteName.OEMBED)
+    return path + ("?" + urlencode({"url": url, "format": "json"}) if url else "")
 
 
 def settings_path(back: str | None = None) -> str:
     """The reading settings page; ``back`` is the page to return to."""
-    return f"/{SETTINGS}/" + ("?" + urlencode({"back": back}) if back else "")
+    return build(RouteName.SETTINGS) + ("?" + urlencode({"back": back}) if back else "")
 
 
 def preferences_css_path() -> str:
     """The stylesheet that applies a reader's settings; it depends on their cookie."""
-    return f"/{PREFERENCES_CSS}"
-
-
-def is_personal(path: str) -> bool:
-    """Whether a path's answer depends on the reader's cookie (and so is never shared)."""
-    return path in _PERSONAL_PATHS
-
-
-_PERSONAL_PATHS = frozenset({settings_path(), preferences_css_path()})
+    return build(RouteName.PREFERENCES_CSS)
 
 
 def feed_page_path(scope: FeedScope) -> str:
@@ -183,7 +454,7 @@ def feed_page_path(scope: FeedScope) -> str:
 
 def asset_path(name: str) -> str:
     """A file of the theme (stylesheet, icons)."""
-    return f"/{ASSETS}/{name}"
+    return build(RouteName.ASSET, Params(path=tuple(name.split("/"))))
 
 
 def absolute(settings: Settings, path: str) -> str:
@@ -198,70 +469,3 @@ def entry_id(settings: Settings, article: Article) -> str:
         return article.id
     day = article.date.date().isoformat()
     return f"tag:{settings.authority},{day}:{quote(article.id, safe='/@:+-._~')}"
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a request path names, before the snapshot is asked whether it exists."""
-
-    kind: str
-    """One of: home, content, tags, tag, feed, archive, asset, feeds, opml, sitemap,
-    sitemap_part, news_sitemap, robots, oembed, api_articles, api_article, settings,
-    preferences_css."""
-    segments: tuple[str, ...] = ()
-    page: int = 1
-    number: int = 0
-    """The archive document or sitemap part asked for."""
-    feed: FeedFormat | None = None
-    tag: str | None = None
-    canonical: str | None = None
-    """Set when the path should redirect to this spelling (a missing slash, page 1)."""
-
-
-def resolve(path: str) -> Target:
-    """Parse a decoded request path into a target; the inverse of the builders above."""
-    trailing = path.endswith("/")
-    parts = [p for p in path.split("/") if p]
-    if not parts:
-        return Target("home")
-    if parts[0] == ASSETS and len(parts) >= 2:
-        return Target("asset", tuple(parts[1:]))
-    if len(parts) == 1 and parts[0] in ROOT_FILES and not trailing:
-        return Target(ROOT_FILES[parts[0]])
-    if len(parts) == 1 and (part := _SITEMAP_PART.fullmatch(parts[0])):
-        return Target("sitemap_part", number=int(part[1]))
-    if parts == [FEEDS]:
-        return Target("feeds", canonical=None if trailing else feeds_index_path())
-    if parts == [SETTINGS]:
-        return Target("settings", canonical=None if trailing else settings_path())
-    if tuple(parts[:3]) == API_ARTICLES:
-        if len(parts) == 3:
-            return Target("api_articles")
-        # An id may itself hold slashes, even two in a row (https://...): keep it whole.
-        return Target("api_article", (path.removeprefix(api_articles_path() + "/"),))
-    feeds = {fmt.value: fmt for fmt in FeedFormat}
-    archive = _ARCHIVE.fullmatch(parts[-1])
-    if parts[-1] in feeds or archive:
-        if archive:
-            kind, fmt, number = "archive", FeedFormat[archive[1].upper()], int(archive[2])
-        else:
-            kind, fmt, number = "feed", feeds[parts[-1]], 0
-        rest = parts[:-1]
-        if rest[:1] == [TAGS] and len(rest) == 2:
-            return Target(kind, feed=fmt, tag=rest[1], number=number)
-        return Target(kind, tuple(rest), feed=fmt, number=number)
-    page = 1
-    if len(parts) >= 2 and parts[-2] == PAGE and parts[-1].isdigit():
-        page, parts = int(parts[-1]), parts[:-2]
-        if page < 1:
-            return Target("content", tuple(parts), page=page)
-    if parts[0] == TAGS and len(parts) <= 2:
-        tag = parts[1] if len(parts) == 2 else None
-        canonical_path = tag_path(tag, page) if tag else tags_path()
-        target = Target("tag" if tag else "tags", page=page, tag=tag)
-    else:
-        canonical_path = section_path(tuple(parts), page)
-        target = Target("content", tuple(parts), page=page)
-    if not trailing or (page == 1 and path.rstrip("/").endswith(f"/{PAGE}/1")):
-        return Target(target.kind, target.segments, page, tag=target.tag, canonical=canonical_path)
-    return target

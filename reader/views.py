@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from feeds import feed_title
 from feeds.scope import feed_description
-from reader.headers import Kind, Rendered
+from reader.headers import Rendered
 from reader.i18n import Labels
 from reader.model import Article, Section, SectionKey
 from reader.reading import SIZES, THEMES, Preferences
@@ -24,6 +24,7 @@ from reader.templating import render
 from reader.urls import (
     FeedFormat,
     FeedScope,
+    Kind,
     absolute,
     article_path,
     asset_path,

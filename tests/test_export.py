@@ -15,9 +15,9 @@ import pytest
 from lxml import html as lxml_html
 
 from reader import parsing
-from reader.app import Site
 from reader.cli import DEMO_SITE, main
 from reader.export import MANIFEST, NOT_FOUND_FILE, build
+from reader.site import Site
 from tests.factories import NOW, SiteFactory
 from tests.server import running_server
 

@@ -13,6 +13,7 @@ import pytest
 from lxml import etree
 
 from feeds import (
+    FeedCache,
     archives,
     build_archive,
     build_feed,
@@ -261,13 +262,14 @@ def test_a_feed_is_the_same_whichever_feeds_were_built_before(fmt: FeedFormat) -
     # Entries are serialised once per snapshot and spliced into every feed that holds them.
     site_feed = FeedScope()
     fresh = build_feed(demo_snapshot(), site_feed, fmt)
-    warmed = demo_snapshot()
+    warmed, cache = demo_snapshot(), FeedCache()
     for scope in feed_scopes(warmed):
-        build_feed(warmed, scope, fmt)
-    assert build_feed(warmed, site_feed, fmt) == fresh
-    prepared = demo_snapshot()
-    prepare_entries(prepared, prepared.articles)
-    assert build_feed(prepared, site_feed, fmt) == fresh
+        build_feed(warmed, scope, fmt, cache)
+    assert len(cache.entries) == len(warmed.articles)
+    assert build_feed(warmed, site_feed, fmt, cache) == fresh
+    prepared, cache = demo_snapshot(), FeedCache()
+    prepare_entries(prepared, prepared.articles, cache)
+    assert build_feed(prepared, site_feed, fmt, cache) == fresh
     ids = [entry.id for entry in parse(fresh).entries]
     expected = [entry_id(warmed.settings, a) for a in feed_articles(warmed, site_feed)]
     assert ids == expected

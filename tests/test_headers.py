@@ -8,16 +8,16 @@ from datetime import timedelta
 import brotli
 import pytest
 
-from reader.app import Site
 from reader.headers import (
     POLICIES,
-    Kind,
     Rendered,
     choose_encoding,
     http_date,
     is_not_modified,
     reply,
 )
+from reader.site import Site
+from reader.urls import Kind
 from tests.factories import NOW, MovingClock, SiteFactory, make_client
 
 BODY = b"<!doctype html><p>" + "海灣市新聞".encode() * 100

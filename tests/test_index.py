@@ -15,9 +15,9 @@ import pytest
 from lxml import html as lxml_html
 
 from reader import markdown, parsing
-from reader.app import Site
 from reader.live import load_site
 from reader.loader import ParseCache
+from reader.site import Site
 from tests.factories import NOW, SiteFactory
 
 

@@ -20,7 +20,7 @@ def make_reloader(site: SiteFactory, clock_time: datetime = NOW) -> Reloader:
     settings = site.settings()
     cache = ParseCache(settings)
     snapshot, catalog = load_site(settings, clock_time, cache)
-    return Reloader(settings, SnapshotHolder(snapshot, catalog), lambda: clock_time, cache)
+    return Reloader(settings, SnapshotHolder(snapshot, catalog, id), lambda: clock_time, cache)
 
 
 def test_a_reload_parses_only_what_changed(
@@ -76,7 +76,7 @@ def test_republish_uses_the_files_already_read(site: SiteFactory) -> None:
     site.article("news/soon.md", date="2026-12-01T09:00:00+08:00")
     settings = site.settings()
     snapshot, catalog = load_site(settings, NOW)
-    holder = SnapshotHolder(snapshot, catalog)
+    holder = SnapshotHolder(snapshot, catalog, id)
     later = datetime.fromisoformat("2026-12-01T09:00:00+08:00")
     Reloader(settings, holder, lambda: later).republish()
     assert [a.slug for a in holder.current.articles] == ["soon"]

@@ -50,7 +50,10 @@ def test_saving_sets_a_cookie_and_returns_to_the_page(site: SiteFactory) -> None
     site.article("news/a.md")
     client = make_client(site)
     saved = client.request(
-        "POST", "/settings/", content=b"size=large&theme=dark&back=%2Fnews%2Fa%2F"
+        "POST",
+        "/settings/",
+        content=b"size=large&theme=dark&back=%2Fnews%2Fa%2F",
+        headers={"content-type": "application/x-www-form-urlencoded"},  # as browsers send
     )
     assert saved.status_code == 303
     assert saved.headers["location"] == "https://news.example.org/news/a/"

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 import httpx
 from lxml import etree
 
-from reader.app import Site
+from reader.site import Site
 from reader.store import Snapshot
 from reader.websub import changed_feeds
 from tests.factories import SiteFactory, fixed_clock

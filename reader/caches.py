@@ -1,0 +1,53 @@
+"""The caches that live and die with one snapshot: one typed object, one memory budget."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from feeds.cache import FeedCache
+from reader.config import Settings
+from reader.headers import Rendered
+from reader.lru import SizedLRU
+
+RESPONSES_SHARE = 15
+MISSING_SHARE = 1
+ENTRIES_SHARE = 12
+ENTRY_HTML_SHARE = 4
+"""How the response budget is split (in 32nds): finished responses, paths that answer
+404, serialised feed entries, and entry HTML. Entries are what a feed or archive is
+spliced from, so a build or a crawl of every feed needs them as much as the answers."""
+_PARTS = RESPONSES_SHARE + MISSING_SHARE + ENTRIES_SHARE + ENTRY_HTML_SHARE
+
+ResponseKey = str | tuple[str, str]
+"""A decoded path, or a path and its normalised query for routes whose query matters."""
+
+
+@dataclass(eq=False)
+class SnapshotCaches:
+    """What one snapshot's answers reuse; made fresh with each snapshot, never shared."""
+
+    responses: SizedLRU[Rendered]
+    """Finished responses by path (or path and query), with their compressed forms."""
+    missing: SizedLRU[Rendered]
+    """Paths that answer 404, apart: a scanner's flood of them cannot push pages out."""
+    feeds: FeedCache
+    """Feed entries and entry HTML, shared by every feed, archive and API answer."""
+    not_found: Rendered | None = field(default=None)
+    """The not-found page, rendered once: every unknown path shares it."""
+
+    @classmethod
+    def within(cls, settings: Settings) -> SnapshotCaches:
+        """Caches that together stay within the settings' response budget."""
+        part = settings.response_cache_bytes // _PARTS
+        return cls(
+            SizedLRU(part * RESPONSES_SHARE),
+            SizedLRU(part * MISSING_SHARE),
+            FeedCache.within(part * ENTRIES_SHARE, part * ENTRY_HTML_SHARE),
+        )
+
+    @property
+    def size(self) -> int:
+        """The bytes held, by the caches' own accounting."""
+        feeds = self.feeds
+        held = self.responses.size + self.missing.size
+        return held + feeds.entries.size + feeds.entry_html.size

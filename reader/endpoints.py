@@ -1,0 +1,432 @@
+"""One endpoint per route: what answers each URL of the route table, and which URLs exist.
+
+Each route name of ``reader.urls.ROUTES`` is bound here to a function that answers it
+from one snapshot (None for "not here": the caller answers 404) and to the parameters
+it has in a snapshot, from which the static export lists every path.
+"""
+
+from __future__ import annotations
+
+import math
+import mimetypes
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+from jinja2 import Environment
+
+from feeds import build_archive, build_feed, scope_exists
+from feeds.opml import build_opml
+from feeds.scope import archives
+from reader import api, oembed, reading, sitemap, views
+from reader.caches import SnapshotCaches
+from reader.headers import POLICIES, Rendered, preference_cookie
+from reader.store import Snapshot
+from reader.templating import asset_dirs
+from reader.urls import (
+    ARCHIVED_FORMATS,
+    ROUTES,
+    FeedFormat,
+    FeedScope,
+    Kind,
+    Match,
+    Params,
+    RouteName,
+    absolute,
+    article_path,
+    feed_scope,
+    section_path,
+)
+
+MAX_CACHED_BYTES = 256 * 1024
+"""Larger files (photos in page bundles) are streamed from disk, not held in memory."""
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One request as an endpoint sees it: the snapshot to answer from, and what was asked."""
+
+    snapshot: Snapshot
+    caches: SnapshotCaches
+    environment: Environment
+    match: Match
+    query: str = ""
+    cookie: str | None = None
+    form: Mapping[str, str] | None = None
+    """The submitted form, for a POST (only the settings form takes one)."""
+
+    @property
+    def params(self) -> Params:
+        """The route's parameters."""
+        return self.match.params
+
+    def redirect(self, path: str) -> Rendered:
+        """A permanent redirect to a path of ours."""
+        return views.redirect(self.snapshot, path)
+
+
+Answer = Callable[[Asked], Rendered | None]
+Instances = Callable[[Snapshot], Iterable[Params]]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """What answers a route, and every set of parameters it answers in a snapshot."""
+
+    answer: Answer
+    instances: Instances
+
+
+def _once(snapshot: Snapshot) -> Iterable[Params]:
+    return (Params(),)
+
+
+def _none(snapshot: Snapshot) -> Iterable[Params]:
+    return ()
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+def home(asked: Asked) -> Rendered:
+    """``/``: the top-level sections and the latest articles."""
+    return views.home_page(asked.snapshot, asked.environment)
+
+
+def content(asked: Asked) -> Rendered | None:
+    """``/a/b/``: an article, else a section, else an old address (alias) of an article."""
+    snapshot, key = asked.snapshot, asked.params.path
+    article, section = snapshot.article(key), snapshot.section(key)
+    if asked.match.canonical is not None and (article or section):
+        return asked.redirect(asked.match.canonical)
+    if article is not None:
+        return views.article_page(snapshot, asked.environment, article)
+    if section is not None:
+        return views.section_page(snapshot, asked.environment, section, 1)
+    return _alias(asked)
+
+
+def section_page(asked: Asked) -> Rendered | None:
+    """``/a/page/2/``: a later page of a section's articles."""
+    section = asked.snapshot.section(asked.params.path)
+    if section is None:
+        return None
+    if asked.match.canonical is not None:
+        return asked.redirect(asked.match.canonical)
+    return views.section_page(asked.snapshot, asked.environment, section, asked.params.page)
+
+
+def file(asked: Asked) -> Rendered | None:
+    """``/a/b.jpg``: a bundle's or a static file; or a page asked without its slash, or an alias.
+
+    Tried in that order: an article or section at the path redirects to its page, then
+    a file of the page bundle that holds the path, then ``static/``, then an alias.
+    """
+    snapshot, key = asked.snapshot, asked.params.path
+    if key and (snapshot.article(key) or snapshot.section(key)):
+        return asked.redirect(section_path(key))
+    for depth in range(len(key) - 1, 0, -1):
+        owner = snapshot.article(key[:depth])
+        if owner is not None and owner.bundle_dir is not None:
+            name = "/".join(key[depth:])
+            if name in owner.resources:
+                return file_response(owner.bundle_dir / name)
+    found = safe_join(snapshot.settings.static_dir, key)
+    if found is not None:
+        return file_response(found)
+    return _alias(asked)
+
+
+def _alias(asked: Asked) -> Rendered | None:
+    moved = asked.snapshot.alias_target("/" + "/".join(asked.params.path))
+    return asked.redirect(article_path(moved)) if moved is not None else None
+
+
+def tags(asked: Asked) -> Rendered:
+    """``/tags/``: every keyword."""
+    if asked.match.canonical is not None:
+        return asked.redirect(asked.match.canonical)
+    return views.tags_index_page(asked.snapshot, asked.environment)
+
+
+def tag(asked: Asked) -> Rendered | None:
+    """``/tags/x/`` and its later pages: the articles carrying one keyword."""
+    if asked.match.canonical is not None:
+        found = asked.snapshot.tag(asked.params.tag) is not None
+        return asked.redirect(asked.match.canonical) if found else None
+    return views.tag_page(asked.snapshot, asked.environment, asked.params.tag, asked.params.page)
+
+
+def feeds_index(asked: Asked) -> Rendered:
+    """``/feeds/``: every feed, for people."""
+    if asked.match.canonical is not None:
+        return asked.redirect(asked.match.canonical)
+    return views.feeds_page(asked.snapshot, asked.environment)
+
+
+# --- feeds ------------------------------------------------------------------------------
+
+
+def feed(asked: Asked) -> Rendered | None:
+    """A subscription feed of the site, a section or a tag."""
+    scope, fmt = feed_scope(asked.match), asked.params.format
+    if not scope_exists(asked.snapshot, scope):
+        return None
+    body = build_feed(asked.snapshot, scope, fmt, asked.caches.feeds)
+    return Rendered(body, Kind.FEED, media_type=_feed_type(fmt))
+
+
+def archive(asked: Asked) -> Rendered | None:
+    """One RFC 5005 archive document of a feed."""
+    scope, fmt = feed_scope(asked.match), asked.params.format
+    if not scope_exists(asked.snapshot, scope):
+        return None
+    body = build_archive(asked.snapshot, scope, fmt, asked.params.number, asked.caches.feeds)
+    return Rendered(body, Kind.ARCHIVE, media_type=_feed_type(fmt)) if body else None
+
+
+def _feed_type(fmt: FeedFormat) -> str:
+    return fmt.media_type + "; charset=utf-8"
+
+
+def opml(asked: Asked) -> Rendered:
+    """``/feeds.opml``: every section feed, for feed readers."""
+    return Rendered(build_opml(asked.snapshot), Kind.OPML)
+
+
+def _scopes(snapshot: Snapshot, route: RouteName) -> Iterator[FeedScope]:
+    if route in (RouteName.TAG_FEED, RouteName.TAG_ARCHIVE):
+        yield from (FeedScope(tag=t.slug) for t in snapshot.tags())
+    elif route in (RouteName.SECTION_FEED, RouteName.SECTION_ARCHIVE):
+        yield from (FeedScope(section=key) for key in snapshot.section_tree() if key)
+    else:
+        yield FeedScope()
+
+
+def _feeds_of(route: RouteName) -> Instances:
+    def instances(snapshot: Snapshot) -> Iterator[Params]:
+        for scope in _scopes(snapshot, route):
+            for fmt in FeedFormat:
+                yield _scope_params(scope, fmt)
+
+    return instances
+
+
+def _archives_of(route: RouteName) -> Instances:
+    def instances(snapshot: Snapshot) -> Iterator[Params]:
+        for scope in _scopes(snapshot, route):
+            count = archives(snapshot, scope).count
+            for fmt in ARCHIVED_FORMATS:
+                for number in range(1, count + 1):
+                    yield _scope_params(scope, fmt, number)
+
+    return instances
+
+
+def _scope_params(scope: FeedScope, fmt: FeedFormat, number: int = 0) -> Params:
+    return Params(path=scope.section or (), tag=scope.tag or "", format=fmt, number=number)
+
+
+# --- for search engines and partners -----------------------------------------------------
+
+
+def sitemap_(asked: Asked) -> Rendered | None:
+    """``/sitemap.xml`` (or its index) and its numbered parts."""
+    body = sitemap.build_sitemap(asked.snapshot, asked.params.number or None)
+    return Rendered(body, Kind.SITEMAP) if body is not None else None
+
+
+def news_sitemap(asked: Asked) -> Rendered:
+    """``/news-sitemap.xml``: the Google News sitemap of recent articles."""
+    return Rendered(sitemap.build_news_sitemap(asked.snapshot), Kind.SITEMAP)
+
+
+def robots(asked: Asked) -> Rendered | None:
+    """``/robots.txt``: the site's own (in ``static/``, as Hugo sites have), else ours."""
+    own = safe_join(asked.snapshot.settings.static_dir, ("robots.txt",))
+    if own is not None:
+        return file_response(own)
+    return Rendered(sitemap.build_robots(asked.snapshot), Kind.TEXT)
+
+
+def api_articles(asked: Asked) -> Rendered:
+    """``/api/v1/articles``: the partner API's list, filtered and paged by its query."""
+    answer = api.article_list(asked.snapshot, asked.query, asked.caches.feeds)
+    return Rendered(answer.body, Kind.API, status=answer.status, links=answer.links)
+
+
+def api_article(asked: Asked) -> Rendered:
+    """``/api/v1/articles/ID``: one article in the partner API."""
+    answer = api.one_article(asked.snapshot, asked.params.id, asked.caches.feeds)
+    return Rendered(answer.body, Kind.API, status=answer.status)
+
+
+def oembed_(asked: Asked) -> Rendered:
+    """``/oembed?url=...``: a headline card for one of our articles."""
+    status, body = oembed.answer(asked.snapshot, asked.query)
+    return Rendered(body, Kind.API, status=status)
+
+
+def _sitemap_parts(snapshot: Snapshot) -> Iterable[Params]:
+    parts = math.ceil(len(sitemap.sitemap_entries(snapshot)) / sitemap.MAX_URLS)
+    return [Params(number=n) for n in range(1, parts + 1)] if parts > 1 else []
+
+
+# --- the reader's own settings (never cached: they depend on the cookie) ----------------
+
+
+def settings(asked: Asked) -> Rendered:
+    """``/settings/``: the reading settings form; a POST saves them in a cookie."""
+    if asked.match.canonical is not None:
+        return asked.redirect(asked.match.canonical)
+    snapshot = asked.snapshot
+    if asked.form is not None:
+        chosen, back = reading.from_form(asked.form)
+        secure = snapshot.settings.base_url.startswith("https:")
+        return Rendered(
+            b"",
+            Kind.PERSONAL,
+            status=303,
+            location=absolute(snapshot.settings, back),
+            cookie=preference_cookie(reading.COOKIE, chosen.cookie_value, secure=secure),
+        )
+    back = reading.safe_return_path(dict(parse_qsl(asked.query)).get("back"))
+    preferences = reading.from_cookie_header(asked.cookie)
+    return views.settings_page(snapshot, asked.environment, preferences, back)
+
+
+def preferences_css(asked: Asked) -> Rendered:
+    """``/_reading.css``: the stylesheet that applies this reader's settings."""
+    css = reading.stylesheet(reading.from_cookie_header(asked.cookie)).encode()
+    return Rendered(css, Kind.PERSONAL, media_type=POLICIES[Kind.CSS].content_type)
+
+
+# --- files ------------------------------------------------------------------------------
+
+
+def asset(asked: Asked) -> Rendered | None:
+    """``/_assets/...``: the theme's files, the site's own overriding the bundled ones."""
+    for root in asset_dirs(asked.snapshot.settings):
+        found = safe_join(root, asked.params.path)
+        if found is not None:
+            return file_response(found)
+    return None
+
+
+def _assets(snapshot: Snapshot) -> Iterator[Params]:
+    seen: set[tuple[str, ...]] = set()
+    for root in asset_dirs(snapshot.settings):
+        for path in _files_below(root):
+            if path not in seen:  # the site's own asset wins over the theme's
+                seen.add(path)
+                yield Params(path=path)
+
+
+def _files(snapshot: Snapshot) -> Iterator[Params]:
+    for article in snapshot.articles:
+        for name in sorted(article.resources):
+            yield Params(path=(*article.key, *name.split("/")))
+    for path in _files_below(snapshot.settings.static_dir):
+        yield Params(path=path)
+
+
+def _files_below(root: Path) -> Iterator[tuple[str, ...]]:
+    if not root.is_dir():
+        return
+    for directory, folders, names in os.walk(root):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        relative = Path(directory).relative_to(root).parts
+        for name in sorted(names):
+            if not name.startswith("."):
+                yield (*relative, name)
+
+
+def safe_join(root: Path, parts: tuple[str, ...]) -> Path | None:
+    """A file below ``root`` named by URL segments, refusing anything that escapes it."""
+    if not parts or any(p in ("", ".", "..") or p.startswith(".") or "\\" in p for p in parts):
+        return None
+    candidate = root.joinpath(*parts)
+    try:
+        resolved = candidate.resolve()
+        if resolved.is_file() and resolved.is_relative_to(root.resolve()):
+            return resolved
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def file_response(path: Path) -> Rendered | None:
+    """A file's answer: small files whole (cached with the snapshot), large ones streamed."""
+    try:
+        size = path.stat().st_size
+        body = path.read_bytes() if size <= MAX_CACHED_BYTES else b""
+    except OSError:
+        return None
+    kind = Kind.CSS if path.suffix == ".css" else Kind.FILE
+    media_type = None if kind is Kind.CSS else mimetypes.guess_type(path.name)[0]
+    return Rendered(body, kind, media_type=media_type, file=path)
+
+
+# --- the table --------------------------------------------------------------------------
+
+
+def _lists(count: Callable[[Snapshot], Iterable[tuple[Params, int]]]) -> Instances:
+    """Later pages (2 on) of each paginated list, from (first page's params, item count)."""
+
+    def instances(snapshot: Snapshot) -> Iterator[Params]:
+        size = snapshot.settings.page_size
+        for first, items in count(snapshot):
+            for page in range(2, max(1, math.ceil(items / size)) + 1):
+                yield Params(path=first.path, tag=first.tag, page=page)
+
+    return instances
+
+
+def _sections(snapshot: Snapshot) -> Iterator[tuple[Params, int]]:
+    for key in snapshot.section_tree():
+        if key:
+            yield Params(path=key), len(snapshot.section_articles(key))
+
+
+def _tags(snapshot: Snapshot) -> Iterator[tuple[Params, int]]:
+    for found in snapshot.tags():
+        yield Params(tag=found.slug), len(found.articles)
+
+
+def _pages(snapshot: Snapshot) -> Iterator[Params]:
+    yield from (first for first, _ in _sections(snapshot))
+    yield from (Params(path=article.key) for article in snapshot.articles)
+
+
+ENDPOINTS: Mapping[RouteName, Endpoint] = {
+    RouteName.HOME: Endpoint(home, _once),
+    RouteName.ASSET: Endpoint(asset, _assets),
+    RouteName.PREFERENCES_CSS: Endpoint(preferences_css, _once),
+    RouteName.SETTINGS: Endpoint(settings, _once),
+    RouteName.FEEDS_INDEX: Endpoint(feeds_index, _once),
+    RouteName.OPML: Endpoint(opml, _once),
+    RouteName.SITEMAP: Endpoint(sitemap_, _once),
+    RouteName.SITEMAP_PART: Endpoint(sitemap_, _sitemap_parts),
+    RouteName.NEWS_SITEMAP: Endpoint(news_sitemap, _once),
+    RouteName.ROBOTS: Endpoint(robots, _once),
+    # Answers depend on the query: a static host cannot serve them.
+    RouteName.OEMBED: Endpoint(oembed_, _none),
+    RouteName.API_ARTICLES: Endpoint(api_articles, _none),
+    RouteName.API_ARTICLE: Endpoint(api_article, _none),
+    RouteName.TAGS: Endpoint(tags, _once),
+    RouteName.TAG: Endpoint(tag, lambda s: (first for first, _ in _tags(s))),
+    RouteName.TAG_PAGE: Endpoint(tag, _lists(_tags)),
+    RouteName.TAG_FEED: Endpoint(feed, _feeds_of(RouteName.TAG_FEED)),
+    RouteName.TAG_ARCHIVE: Endpoint(archive, _archives_of(RouteName.TAG_ARCHIVE)),
+    RouteName.SITE_FEED: Endpoint(feed, _feeds_of(RouteName.SITE_FEED)),
+    RouteName.SITE_ARCHIVE: Endpoint(archive, _archives_of(RouteName.SITE_ARCHIVE)),
+    RouteName.SECTION_FEED: Endpoint(feed, _feeds_of(RouteName.SECTION_FEED)),
+    RouteName.SECTION_ARCHIVE: Endpoint(archive, _archives_of(RouteName.SECTION_ARCHIVE)),
+    RouteName.SECTION_PAGE: Endpoint(section_page, _lists(_sections)),
+    RouteName.CONTENT: Endpoint(content, _pages),
+    RouteName.FILE: Endpoint(file, _files),
+}
+if set(ENDPOINTS) != {route.name for route in ROUTES}:  # pragma: no cover - a coding error
+    raise RuntimeError("every route needs exactly one endpoint")

@@ -1,0 +1,154 @@
+"""The running site: the snapshot holder and its caches, answering a path from one snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
+
+from jinja2 import Environment
+
+from reader import views
+from reader.caches import ResponseKey, SnapshotCaches
+from reader.config import Settings
+from reader.endpoints import ENDPOINTS, Asked
+from reader.headers import Rendered
+from reader.index import DiskIndex
+from reader.live import Clock, Reloader, load_site, log_problems, utc_now
+from reader.loader import ParseCache
+from reader.lru import SizedLRU
+from reader.store import Snapshot, SnapshotHolder
+from reader.templating import make_environment
+from reader.urls import ROUTE, resolve
+from reader.websub import Notifier
+
+SHARED_ENTRY_BYTES = 200
+"""What a cache entry pointing at the shared not-found page costs beside its key."""
+MAX_DATED_URLS = 200_000
+"""How many URLs' first-served times are remembered for Last-Modified."""
+
+
+class Site:
+    """Settings, templates and the snapshot holder, answering decoded paths."""
+
+    def __init__(
+        self, settings: Settings, clock: Clock = utc_now, index_path: Path | None = None
+    ) -> None:
+        self.settings = settings
+        self.environment: Environment = make_environment(settings)
+        cache = ParseCache(settings)
+        index = DiskIndex(index_path, settings) if index_path is not None else None
+        self.restored = index is not None and index.restore(cache)
+        """Whether the first snapshot came from the on-disk index, with files unchecked."""
+        # From the index, no file is opened or even looked at: the check comes just after.
+        snapshot, catalog = load_site(settings, clock(), cache, () if self.restored else None)
+        log_problems(catalog.problems)
+        self.holder: SnapshotHolder[SnapshotCaches] = SnapshotHolder(
+            snapshot, catalog, lambda _: SnapshotCaches.within(settings)
+        )
+        self.reloader = Reloader(settings, self.holder, clock, cache, index)
+        self.notifier: Notifier | None = None
+        if settings.hub:
+            self.notifier = Notifier(
+                settings.hub, lambda snap, path: self.answer_from(snap, path).etag
+            )
+            self.reloader.listeners.append(self.notifier.snapshot_changed)
+        # URL -> (ETag, first served): Last-Modified moves only when a URL's bytes change.
+        # Bounded: a forgotten URL restarts from its snapshot's time, later than any change.
+        self._first_served: SizedLRU[tuple[str, datetime]] = SizedLRU(MAX_DATED_URLS * 300)
+
+    def answer(self, path: str, query: str = "") -> Rendered:
+        """The response for a decoded path and raw query, from one snapshot, cached with it."""
+        state = self.holder.state
+        return self.answer_from(state.snapshot, path, query, caches=state.caches)
+
+    def answer_from(
+        self,
+        snapshot: Snapshot,
+        path: str,
+        query: str = "",
+        *,
+        caches: SnapshotCaches | None = None,
+        keep: bool = True,
+    ) -> Rendered:
+        """The response a given snapshot gives; cacheable answers are kept with it.
+
+        ``caches`` must be that snapshot's (without them, the current snapshot's are used
+        if it is current, else nothing is kept). ``keep=False`` is for a static build,
+        which asks for each path once: keeping the page would only push out the feed
+        entries that other pages reuse, and its files carry no Last-Modified.
+        """
+        if caches is None:
+            state = self.holder.state
+            caches = (
+                state.caches if state.snapshot is snapshot else SnapshotCaches.within(self.settings)
+            )
+        # The hot path (also taken in front of this, by the ASGI layer): one lookup by path.
+        cached = caches.responses.get(path) or caches.missing.get(path)
+        if cached is not None:
+            return cached
+        match = resolve(path)
+        route = ROUTE[match.route]
+        key: ResponseKey = path
+        if route.query:
+            key = (path, _normal_query(query))
+            answered = caches.responses.get(key)
+            if answered is not None:
+                return answered
+        asked = Asked(snapshot, caches, self.environment, match, query)
+        rendered = ENDPOINTS[match.route].answer(asked) or self.not_found(snapshot, caches)
+        if keep and rendered.status in (200, 301):
+            rendered = replace(rendered, modified=self._modified(key, rendered, snapshot))
+        if not keep or (rendered.file is not None and not rendered.body):
+            return rendered
+        if rendered is caches.not_found:
+            # Every unknown path shares one not-found page, in a cache of its own: a scanner
+            # trying a million paths costs a small entry each, and pushes no page out.
+            caches.missing.put(key, rendered, SHARED_ENTRY_BYTES)
+        else:
+            caches.responses.put(key, rendered, rendered.memory)
+        return rendered
+
+    def personal(
+        self, path: str, query: str, cookie: str | None, form: Mapping[str, str] | None
+    ) -> Rendered:
+        """A reader's own settings page or stylesheet, or the saving of their settings."""
+        state = self.holder.state
+        match = resolve(path)
+        asked = Asked(state.snapshot, state.caches, self.environment, match, query, cookie, form)
+        rendered = ENDPOINTS[match.route].answer(asked)
+        return rendered if rendered is not None else self.not_found(state.snapshot, state.caches)
+
+    def not_found(self, snapshot: Snapshot, caches: SnapshotCaches | None = None) -> Rendered:
+        """The not-found page, rendered once per snapshot."""
+        if caches is None:
+            return views.not_found_page(snapshot, self.environment)
+        if caches.not_found is None:
+            caches.not_found = views.not_found_page(snapshot, self.environment)
+        return caches.not_found
+
+    def _modified(self, key: ResponseKey, rendered: Rendered, snapshot: Snapshot) -> datetime:
+        # The time a snapshot was built is after every change it holds, so a new body's
+        # Last-Modified is later than any value sent for the old one, even after a restart;
+        # an unchanged body keeps its date, so If-Modified-Since keeps matching. HTTP dates
+        # count whole seconds, and libcurl-based readers (newsboat) discard a 200 whose
+        # Last-Modified is not newer than theirs, so a change always moves it a second on.
+        known = self._first_served.get(key)
+        if known is not None and known[0] == rendered.etag:
+            return known[1]
+        since = snapshot.built_at.replace(microsecond=0)
+        if known is not None and since <= known[1]:
+            since = known[1] + timedelta(seconds=1)
+        self._first_served.put(key, (rendered.etag, since), 100)
+        return since
+
+
+def is_personal(path: str) -> bool:
+    """Whether a path's answer depends on the reader's cookie (and so is never shared)."""
+    return ROUTE[resolve(path).route].personal
+
+
+def _normal_query(query: str) -> str:
+    return urlencode(sorted(parse_qsl(query, keep_blank_values=True)))
