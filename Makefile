@@ -1,10 +1,12 @@
 # `make run` serves the demo site; `make test` runs the whole suite. Both set up what they need.
+# `make check` is the fast lane for an edit-test loop: lint, types, and the tests that need
+# no browser or other program (pytest -m "not browser and not external and not slow").
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint check-python test-tools bench clean
+.PHONY: run test check lint check-python test-tools bench clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -28,6 +30,9 @@ test-tools:
 
 test: lint test-tools
 	$(BIN)/pytest
+
+check: lint
+	$(BIN)/pytest -q -m "not browser and not external and not slow"
 
 # Measures throughput, start, memory, edits and the static export; writes docs/performance.md.
 bench: $(STAMP)

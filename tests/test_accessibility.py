@@ -19,6 +19,8 @@ from tests.browser import (
 )
 from tests.server import running_server
 
+pytestmark = pytest.mark.browser
+
 ARTICLES = {name: path for name, path in DEMO_PAGES.items() if name.startswith("article")}
 TEXT_SPACING = """
 * { line-height: 1.5 !important; letter-spacing: 0.12em !important;

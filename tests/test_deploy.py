@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.browser import require
+
+pytestmark = [pytest.mark.external, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,10 +8,13 @@ import subprocess
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.browser import DEMO_PAGES, VNU, require
 from tests.factories import SiteFactory, make_client
 from tests.server import running_server
+
+pytestmark = pytest.mark.external
 
 
 def vnu_messages(files: list[Path]) -> list[dict[str, object]]:

@@ -17,6 +17,8 @@ from reader.urls import FeedFormat, FeedScope, absolute, article_path, entry_id,
 from tests.factories import NOW, SiteFactory
 from tests.server import running_server, wait_for
 
+pytestmark = pytest.mark.external
+
 
 @pytest.fixture
 def newsboat() -> str:

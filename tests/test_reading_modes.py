@@ -16,6 +16,8 @@ from lxml import html
 from tests.browser import DEMO_PAGES, NODE_MODULES, require
 from tests.server import running_server
 
+pytestmark = pytest.mark.external
+
 SCRIPT = Path(__file__).with_name("readability.mjs")
 ARTICLES = {name: path for name, path in DEMO_PAGES.items() if name.startswith("article")}
 READERABLE = ("article-last-kicker-source",)
