@@ -189,6 +189,8 @@ class Rendered:
             headers["link"] = ", ".join(self.links)
         if self.cookie is not None:
             headers["set-cookie"] = self.cookie
+        if self.file is not None:
+            headers["accept-ranges"] = "bytes"  # a Range request is answered from the file
         return headers
 
 

@@ -196,3 +196,33 @@ def test_unknown_paths_cannot_push_pages_out_of_the_cache(site: SiteFactory) -> 
     for number in range(3000):
         assert app.answer(f"/probe-{number}/").status == 404
     assert app.answer("/news/a/") is page  # still the cached object, not rendered again
+
+
+@pytest.mark.parametrize("size", [1000, 300_000])  # a cached file, and one streamed from disk
+def test_static_files_answer_ranges_and_head_with_the_header_policy(
+    site: SiteFactory, size: int
+) -> None:
+    site.article("news/a.md")
+    data = bytes(range(256)) * (size // 256) + b"end"
+    (site.root / "static").mkdir()
+    (site.root / "static" / "clip.bin").write_bytes(data)
+    client = make_client(site)
+    full = client.get("/clip.bin")
+    assert full.status_code == 200 and full.content == data
+    assert full.headers["accept-ranges"] == "bytes"
+    part = client.get("/clip.bin", headers={"range": "bytes=10-19"})
+    assert part.status_code == 206
+    assert part.content == data[10:20]
+    assert part.headers["content-range"] == f"bytes 10-19/{len(data)}"
+    tail = client.get("/clip.bin", headers={"range": "bytes=-3"})
+    assert tail.content == b"end"
+    for answer in (full, part):
+        assert answer.headers["cache-control"] == POLICIES[Kind.FILE].cache_control
+        assert answer.headers["x-content-type-options"] == "nosniff"
+    head = client.head("/clip.bin")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == str(len(data))
+    again = client.get("/clip.bin", headers={"if-none-match": full.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    beyond = client.get("/clip.bin", headers={"range": f"bytes={len(data) + 5}-"})
+    assert beyond.status_code == 416
