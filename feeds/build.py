@@ -15,16 +15,7 @@ from lxml import etree
 
 from feeds.cache import FeedCache
 from feeds.jsonfeed import build_json_feed
-from feeds.scope import (
-    archives,
-    article_url,
-    byline,
-    entry_html,
-    feed_articles,
-    feed_description,
-    feed_title,
-    lead_image_url,
-)
+from feeds.scope import archives, feed_articles, feed_description, feed_title
 from feeds.xml import (
     Link,
     add_atom_extras,
@@ -37,6 +28,7 @@ from feeds.xml import (
 )
 from reader import __version__
 from reader.model import Article
+from reader.presentation import article_url, byline, entry_html, lead_image_url
 from reader.store import Snapshot, tag_slug
 from reader.urls import (
     ARCHIVED_FORMATS,

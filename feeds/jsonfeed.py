@@ -6,16 +6,9 @@ import json
 from typing import Any
 
 from feeds.cache import FeedCache
-from feeds.scope import (
-    article_url,
-    byline,
-    entry_html,
-    feed_articles,
-    feed_description,
-    feed_title,
-    lead_image_url,
-)
+from feeds.scope import feed_articles, feed_description, feed_title
 from reader.model import Article
+from reader.presentation import article_url, byline, entry_html, lead_image_url
 from reader.store import Snapshot
 from reader.urls import FeedFormat, FeedScope, absolute, entry_id, feed_page_path, feed_path
 

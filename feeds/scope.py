@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
-from urllib.parse import urljoin
 
-from feeds.cache import FeedCache
 from reader.i18n import Labels
-from reader.markdown import sanitize
 from reader.model import Article
+from reader.presentation import joined_title
 from reader.store import Snapshot
-from reader.urls import FeedScope, absolute, article_path
+from reader.urls import FeedScope
 
 
 def scope_articles(snapshot: Snapshot, scope: FeedScope) -> Sequence[Article]:
@@ -70,12 +67,13 @@ def feed_title(snapshot: Snapshot, scope: FeedScope) -> str:
     if scope.tag is not None:
         tag = snapshot.tag(scope.tag)
         name = tag.name if tag else scope.tag
-        return f"{Labels(settings.language).format('tag_title', tag=name)} - {settings.title}"
+        return joined_title(Labels(settings.language).format("tag_title", tag=name), settings.title)
     section = snapshot.section(scope.section or ())
     if section is None or not section.key:
         return settings.title
-    trail = " - ".join(s.title for s in reversed(snapshot.ancestors(section.key)))
-    return f"{trail} - {settings.title}"
+    return joined_title(
+        *(s.title for s in reversed(snapshot.ancestors(section.key))), settings.title
+    )
 
 
 def feed_description(snapshot: Snapshot, scope: FeedScope) -> str:
@@ -84,38 +82,3 @@ def feed_description(snapshot: Snapshot, scope: FeedScope) -> str:
     if section is not None and section.description:
         return section.description
     return snapshot.settings.description or feed_title(snapshot, scope)
-
-
-def byline(snapshot: Snapshot, article: Article) -> str:
-    """Who an entry is by: its author, else its source, else the site."""
-    return article.author or article.source or snapshot.settings.title
-
-
-def article_url(snapshot: Snapshot, article: Article) -> str:
-    """The article page's absolute URL."""
-    return absolute(snapshot.settings, article_path(article))
-
-
-def lead_image_url(snapshot: Snapshot, article: Article) -> str:
-    """The lead image's absolute URL, or "" when the article has none."""
-    return urljoin(article_url(snapshot, article), article.image) if article.image else ""
-
-
-def entry_html(snapshot: Snapshot, article: Article, cache: FeedCache) -> str:
-    """The full article as safe HTML whose every link and image works off our site."""
-    # One article is in a dozen feeds and archives (site, sections, tags; three formats).
-    cached = cache.entry_html.get(article.key)
-    if cached is None:
-        cached = _entry_html(snapshot, article)
-        cache.entry_html.put(article.key, cached, len(cached.encode()))
-    return cached
-
-
-def _entry_html(snapshot: Snapshot, article: Article) -> str:
-    lead = ""
-    if article.image:
-        lead = (
-            f'<figure><img src="{escape(article.image)}" alt="{escape(article.image_alt)}">'
-            "</figure>"
-        )
-    return sanitize(lead + snapshot.body_html(article), base_url=article_url(snapshot, article))

@@ -12,9 +12,9 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from feeds.cache import FeedCache
-from feeds.scope import article_url, byline, entry_html, lead_image_url
 from reader.dates import parse_date
 from reader.model import Article
+from reader.presentation import article_url, byline, entry_html, lead_image_url
 from reader.store import Snapshot, tag_slug
 from reader.urls import absolute, api_article_path, api_articles_path, entry_id, tag_path
 

@@ -59,8 +59,11 @@ class ReaderApp:
             wanted = _REQUEST_HEADERS.get(name)
             if wanted is not None:
                 request[wanted] = value.decode("latin-1")
-        # The hot path: an answer already rendered from the current snapshot.
-        cached = self.site.holder.state.caches.responses.get(scope["path"])
+        # The hot path: an answer already rendered from the current snapshot (a page, a feed,
+        # a file; or the not-found page a path was already found to answer).
+        caches = self.site.holder.state.caches
+        path = scope["path"]
+        cached = caches.responses.get(path) or caches.missing.get(path)
         if cached is not None and (cached.file is None or "range" not in request):
             await _send(send, reply(cached, scope["method"], request))
         else:

@@ -24,15 +24,20 @@ from typing import Any
 
 from reader import __version__
 from reader.config import Settings
-from reader.loader import ParseCache
 from reader.memory import collector_paused
 from reader.model import Article
+from reader.parsecache import ParseCache
 
 log = logging.getLogger("reader")
 
+FORMAT_VERSION = 2
+"""Raised whenever what a stored record holds changes shape (2: the parse cache's records
+moved to reader.parsecache, and the article's fields to reader.article)."""
 _SHAPING_MODULES = (
     "model",
     "loader",
+    "parsecache",
+    "article",
     "parsing",
     "frontmatter",
     "markdown",
@@ -193,7 +198,7 @@ class _EntriesUnpickler(pickle.Unpickler):
 
 def _fingerprint(settings: Settings) -> str:
     """What a stored record depends on besides its file: this code, and the site's settings."""
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(f"{__version__} {FORMAT_VERSION}".encode())
     here = Path(__file__).parent
     for name in _SHAPING_MODULES:
         digest.update((here / f"{name}.py").read_bytes())

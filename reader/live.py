@@ -13,8 +13,9 @@ from watchfiles import awatch
 
 from reader.config import Settings
 from reader.index import DiskIndex
-from reader.loader import Catalog, ParseCache, load_catalog
+from reader.loader import Catalog, load_catalog
 from reader.model import Problem
+from reader.parsecache import ParseCache
 from reader.parsing import MARKDOWN_SUFFIXES
 from reader.store import Snapshot, SnapshotHolder, build_snapshot, update_snapshot
 
@@ -48,15 +49,16 @@ def load_site(
     """
     if changed is not None:
         changed = tuple(changed)
-    if cache is not None and (changed is None or not all(map(_is_markdown, changed))):
+    bodies = previous[1].bodies if previous is not None else None
+    if bodies is not None and (changed is None or not all(map(_is_markdown, changed))):
         # Bodies are kept by their file's version, but carry the sizes of their images.
-        cache.bodies.images_changed()
+        bodies.images_changed()
     dirty = (
         cache.dirty_folders(settings, changed)
         if cache is not None and changed is not None
         else None
     )
-    catalog = load_catalog(settings, cache, dirty=dirty)
+    catalog = load_catalog(settings, cache, dirty=dirty, bodies=bodies)
     if previous is not None:
         return update_snapshot(*previous, catalog, now), catalog
     return build_snapshot(settings, catalog, now), catalog
@@ -86,7 +88,7 @@ class Reloader:
         self.settings = settings
         self.holder = holder
         self.clock = clock
-        self.cache = cache if cache is not None else ParseCache(settings)
+        self.cache = cache if cache is not None else ParseCache()
         self.index = index
         # Reloads and republishes run in worker threads; one at a time, so a republish built
         # from an older catalog can never replace a newer reload.

@@ -7,8 +7,8 @@ from html import escape
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from feeds.scope import byline
 from reader.i18n import Labels
+from reader.presentation import byline
 from reader.store import Snapshot
 from reader.urls import RouteName, absolute, article_path, resolve
 

@@ -17,8 +17,8 @@ from reader.endpoints import ENDPOINTS, Asked
 from reader.headers import Rendered
 from reader.index import DiskIndex
 from reader.live import Clock, Reloader, load_site, log_problems, utc_now
-from reader.loader import ParseCache
 from reader.lru import SizedLRU
+from reader.parsecache import ParseCache
 from reader.store import Snapshot, SnapshotHolder
 from reader.templating import make_environment
 from reader.urls import ROUTE, resolve
@@ -38,7 +38,7 @@ class Site:
     ) -> None:
         self.settings = settings
         self.environment: Environment = make_environment(settings)
-        cache = ParseCache(settings)
+        cache = ParseCache()
         index = DiskIndex(index_path, settings) if index_path is not None else None
         self.restored = index is not None and index.restore(cache)
         """Whether the first snapshot came from the on-disk index, with files unchecked."""

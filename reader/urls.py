@@ -220,6 +220,8 @@ class Route:
         return first if slash and "{" not in first else None
 
 
+_ARCHIVE_FILE = "{format:archived}-archive-{number:int}.xml"
+"""An RFC 5005 archive document of a feed: ``rss-archive-3.xml``."""
 ROUTES: tuple[Route, ...] = (
     Route(RouteName.HOME, "/", Kind.PAGE),
     Route(RouteName.ASSET, "/_assets/{path:path}", Kind.FILE),
@@ -238,25 +240,18 @@ ROUTES: tuple[Route, ...] = (
     Route(RouteName.TAG, "/tags/{tag}/", Kind.PAGE),
     Route(RouteName.TAG_PAGE, "/tags/{tag}/page/{page:int}/", Kind.PAGE),
     Route(RouteName.TAG_FEED, "/tags/{tag}/{format:feed}", Kind.FEED),
-    Route(
-        RouteName.TAG_ARCHIVE,
-        "/tags/{tag}/{format:archived}-archive-{number:int}.xml",
-        Kind.ARCHIVE,
-    ),
+    Route(RouteName.TAG_ARCHIVE, "/tags/{tag}/" + _ARCHIVE_FILE, Kind.ARCHIVE),
     Route(RouteName.SITE_FEED, "/{format:feed}", Kind.FEED),
-    Route(RouteName.SITE_ARCHIVE, "/{format:archived}-archive-{number:int}.xml", Kind.ARCHIVE),
+    Route(RouteName.SITE_ARCHIVE, "/" + _ARCHIVE_FILE, Kind.ARCHIVE),
     Route(RouteName.SECTION_FEED, "/{path:path}/{format:feed}", Kind.FEED),
-    Route(
-        RouteName.SECTION_ARCHIVE,
-        "/{path:path}/{format:archived}-archive-{number:int}.xml",
-        Kind.ARCHIVE,
-    ),
+    Route(RouteName.SECTION_ARCHIVE, "/{path:path}/" + _ARCHIVE_FILE, Kind.ARCHIVE),
     Route(RouteName.SECTION_PAGE, "/{path:path}/page/{page:int}/", Kind.PAGE),
     Route(RouteName.CONTENT, "/{path:path}/", Kind.PAGE),
     Route(RouteName.FILE, "/{path:path}", Kind.FILE),
 )
 ROUTE: Mapping[RouteName, Route] = {route.name: route for route in ROUTES}
-assert set(ROUTE) == set(RouteName), "every route name is declared once in ROUTES"
+if len(ROUTE) != len(ROUTES) or set(ROUTE) != set(RouteName):  # pragma: no cover
+    raise RuntimeError("every route name is declared once in ROUTES")
 
 RESERVED_TOP_LEVEL = frozenset(name for route in ROUTES if (name := route.top_level) is not None)
 """Folder names at the content root that would hide a route of ours: never sections."""

@@ -18,6 +18,7 @@ from feeds.scope import feed_description
 from reader.headers import Rendered
 from reader.i18n import Labels
 from reader.model import Article, Section, SectionKey
+from reader.presentation import byline, joined_title
 from reader.reading import SIZES, THEMES, Preferences
 from reader.store import Snapshot, tag_slug
 from reader.templating import render
@@ -166,7 +167,9 @@ def section_page(
     lang = snapshot.settings.language
     trail = _section_crumbs(snapshot, section.key, lang)
     title = (
-        section.title if page == 1 else f"{section.title} - {Labels(lang).format('page_n', n=page)}"
+        section.title
+        if page == 1
+        else joined_title(section.title, Labels(lang).format("page_n", n=page))
     )
     feeds = _feeds(snapshot, FeedScope(section=section.key)) + _feeds(snapshot, FeedScope())
     chrome = _chrome(
@@ -236,7 +239,7 @@ def _structured_data(snapshot: Snapshot, article: Article) -> Markup:
         "mainEntityOfPage": absolute(settings, article_path(article)),
         "author": {
             "@type": "Person" if article.author else "Organization",
-            "name": article.author or article.source or settings.title,
+            "name": byline(snapshot, article),
         },
         "publisher": {"@type": "Organization", "name": settings.title},
     }
@@ -336,7 +339,7 @@ def tag_page(snapshot: Snapshot, environment: Environment, slug: str, page: int)
         return None
     labels = Labels(settings.language)
     heading = labels.format("tag_title", tag=tag.name)
-    title = heading if page == 1 else f"{heading} - {labels.format('page_n', n=page)}"
+    title = heading if page == 1 else joined_title(heading, labels.format("page_n", n=page))
     trail = (
         Crumb(labels["home"], home_path()),
         Crumb(labels["all_tags"], tags_path()),
@@ -404,7 +407,7 @@ def _chrome(
     description: str = "",
 ) -> Chrome:
     settings = snapshot.settings
-    full_title = title if title == settings.title else f"{title} - {settings.title}"
+    full_title = title if title == settings.title else joined_title(title, settings.title)
     return Chrome(
         lang=lang,
         labels=Labels(lang),

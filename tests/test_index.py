@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 
 from reader import markdown, parsing
 from reader.live import load_site
-from reader.loader import ParseCache
+from reader.parsecache import ParseCache
 from reader.site import Site
 from tests.factories import NOW, SiteFactory
 
@@ -177,7 +177,7 @@ def test_bodies_render_when_first_asked_for_and_stay_within_the_bound(
 
     monkeypatch.setattr("reader.bodies.render_markdown", counting)
     settings = site.settings(cache_mb=1)  # a quarter of it, 256 KiB, holds bodies
-    snapshot, _ = load_site(settings, NOW, ParseCache(settings))
+    snapshot, _ = load_site(settings, NOW, ParseCache())
     assert rendered == []  # loading renders no body
     for article in snapshot.articles:
         assert "Long text." in snapshot.body_html(article)

@@ -11,14 +11,14 @@ from lxml import html as lxml_html
 
 from reader import loader, parsing
 from reader.live import Reloader, load_site
-from reader.loader import ParseCache
+from reader.parsecache import ParseCache
 from reader.store import SnapshotHolder
 from tests.factories import NOW, SiteFactory
 
 
 def make_reloader(site: SiteFactory, clock_time: datetime = NOW) -> Reloader:
     settings = site.settings()
-    cache = ParseCache(settings)
+    cache = ParseCache()
     snapshot, catalog = load_site(settings, clock_time, cache)
     return Reloader(settings, SnapshotHolder(snapshot, catalog, id), lambda: clock_time, cache)
 

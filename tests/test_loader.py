@@ -12,8 +12,9 @@ import pytest
 from lxml import html as lxml_html
 
 from reader import parsing
-from reader.loader import ParseCache, load_catalog
+from reader.loader import load_catalog
 from reader.model import Article, Severity
+from reader.parsecache import ParseCache
 from tests.factories import SiteFactory
 
 
@@ -300,7 +301,7 @@ def test_a_replaced_lead_image_is_measured_again(site: SiteFactory) -> None:
     site.article("news/b/index.md", image="lead.svg", image_alt="Lead")
     lead = site.root / "content/news/b/lead.svg"
     lead.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200"/>')
-    cache = ParseCache(site.settings())
+    cache = ParseCache()
     (first,) = load_catalog(site.settings(), cache).articles
     assert (first.image_width, first.image_height) == (300, 200)
     lead.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="600"/>')

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from reader.loader import ParseCache, load_catalog
+from reader.loader import load_catalog
 from reader.model import Article
+from reader.parsecache import ParseCache
 from reader.store import RECENT_WINDOW, Neighbours, Snapshot, build_snapshot, update_snapshot
 from tests.factories import NOW, SiteFactory
 
@@ -195,7 +196,7 @@ def test_an_edit_swapped_into_the_snapshot_reads_as_one_built_afresh(
     site.article("news/later.md", date="2026-12-25")
     site.article("sport/e.md", date="2026-11-27T09:00:00+08:00", aliases=["/e-old"])
     settings = site.settings()
-    cache = ParseCache(settings)
+    cache = ParseCache()
     first_catalog = load_catalog(settings, cache)
     first = build_snapshot(settings, first_catalog, NOW)
     swapped, file, fields = EDITS[edit]

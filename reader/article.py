@@ -1,0 +1,339 @@
+"""Front matter to Article: the declared fields an article may have, and their checks.
+
+Every field the reader understands is declared once in ``FIELDS``, with the spellings it
+is read under (ours first, then Hugo's) and its documentation, from which the table in
+docs/store.md is made. The builder reads front matter only through these declarations.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from reader.config import Settings, normalize_language
+from reader.dates import parse_date
+from reader.frontmatter import Document
+from reader.model import Article, Problem, SectionKey, Severity
+
+SUMMARY_LENGTH = 160
+
+
+@dataclass(frozen=True)
+class Field:
+    """One front matter field: the names it is read under, and what it means."""
+
+    names: tuple[str, ...]
+    """Ours first; then the other spellings read too (Hugo's), in order of preference."""
+    doc: str
+    required: bool = False
+
+    @property
+    def name(self) -> str:
+        """The field's own name."""
+        return self.names[0]
+
+    def spelling(self, meta: dict[str, Any]) -> str | None:
+        """The first of the field's names the front matter uses, if any."""
+        return next((name for name in self.names if name in meta), None)
+
+    def raw(self, meta: dict[str, Any]) -> Any:
+        """The value under the first name that holds one that is not empty."""
+        for name in self.names:
+            value = meta.get(name)
+            if value not in (None, ""):
+                return value
+        return None
+
+    def text(self, meta: dict[str, Any]) -> str:
+        """The value as one line of text ("" when absent or not text)."""
+        return _text(self.raw(meta))
+
+
+TITLE = Field(("title",), "The headline.", required=True)
+DATE = Field(
+    ("date",),
+    "When it was published (see *Dates*). An article dated in the future is not shown "
+    "anywhere until then.",
+    required=True,
+)
+UPDATED = Field(
+    ("updated", "lastmod"),
+    "When it was last changed in substance. Hugo's `lastmod` is read too. Shown, and fed "
+    "out, only when it differs from `date`.",
+)
+SUMMARY = Field(
+    ("summary", "description"),
+    "A sentence for lists and feeds. Hugo's `description` is read too. Without either, the "
+    "start of the body is used.",
+)
+SOURCE = Field(
+    ("source",),
+    'Where the story comes from ("來源"). Shown only when given: never an empty label.',
+)
+AUTHOR = Field(
+    ("author", "authors"), "Who wrote it; a list (Hugo's `authors`) is joined with commas."
+)
+TAGS = Field(
+    ("tags", "keywords", "categories"),
+    "Keywords, as a list (or a comma-separated string). Hugo's `keywords` and `categories` "
+    "are merged in; case is ignored when merging (`Harbour` = `harbour`).",
+)
+SLUG = Field(
+    ("slug",),
+    "The last URL segment. Defaults to the file name without `.md`, or the bundle's folder "
+    "name. Chinese is fine; it is percent-encoded in links.",
+)
+DRAFT = Field(("draft",), "`true` keeps the article out of every output.")
+KICKER = Field(("kicker",), "A series label shown above the headline.")
+IMAGE = Field(
+    ("image", "images"),
+    "A lead image (relative to the article, or an absolute path or URL). Hugo's `images` "
+    "list gives the first.",
+)
+IMAGE_ALT = Field(
+    ("image_alt",), "The lead image's text alternative. An image without one is a warning."
+)
+ALIASES = Field(
+    ("aliases",),
+    "Old URLs that redirect here with `301`. A path without a leading `/` is relative to "
+    "the article's section, as in Hugo.",
+)
+LANG = Field(
+    ("lang",),
+    "The article's language when it differs from the site's (`en`, `zh-Hans`, ...); it "
+    "becomes the page's `<html lang>`.",
+)
+ID = Field(("id",), "A permanent entry id for feeds (see *Entry ids*).")
+FIELDS = (
+    TITLE,
+    DATE,
+    UPDATED,
+    SUMMARY,
+    SOURCE,
+    AUTHOR,
+    TAGS,
+    SLUG,
+    DRAFT,
+    KICKER,
+    IMAGE,
+    IMAGE_ALT,
+    ALIASES,
+    LANG,
+    ID,
+)
+"""Every front matter field of an article, in the order docs/store.md lists them."""
+
+
+def front_matter_table() -> str:
+    """The front matter table of docs/store.md, made from ``FIELDS``."""
+    rows = ["| field | required | meaning |", "| --- | --- | --- |"]
+    for field in FIELDS:
+        rows.append(f"| `{field.name}` | {'yes' if field.required else ''} | {field.doc} |")
+    return "\n".join(rows) + "\n"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an article's front matter comes from, and what the parse found in its body."""
+
+    path: Path
+    document: Document
+    stamp: tuple[int, int]
+    lead: str
+    """The body's first paragraph as plain text, for a summary."""
+    body_problems: tuple[Problem, ...]
+
+
+def build_article(
+    settings: Settings,
+    source: Source,
+    section: SectionKey,
+    default_slug: str,
+    bundle: Path | None,
+) -> tuple[Article | None, list[Problem]]:
+    """The article a file's front matter describes, or None; and every problem found."""
+    builder = _Builder(settings, source)
+    return builder.article(section, default_slug, bundle), builder.problems
+
+
+class _Builder:
+    def __init__(self, settings: Settings, source: Source) -> None:
+        self.settings = settings
+        self.source = source
+        self.meta = source.document.meta
+        self.problems: list[Problem] = []
+
+    def line(self, field: Field) -> int | None:
+        spelling = field.spelling(self.meta)
+        return self.source.document.line_of(spelling) if spelling else None
+
+    def warn(self, field: Field, message: str, fix: str) -> None:
+        self.problems.append(
+            Problem(self.source.path, self.line(field), message, fix, Severity.WARNING)
+        )
+
+    def article(
+        self, section: SectionKey, default_slug: str, bundle: Path | None
+    ) -> Article | None:
+        meta, path, document = self.meta, self.source.path, self.source.document
+        title = TITLE.text(meta)
+        if not title:
+            fix = "add a line 'title: ...' to the front matter"
+            self.problems.append(
+                Problem(path, self.line(TITLE) or 2, "the article has no title", fix)
+            )
+            return None
+        if DATE.spelling(meta) is None:
+            fix = "add a line 'date: 2026-11-28T09:30:00+08:00' to the front matter"
+            self.problems.append(Problem(path, 2, "the article has no date", fix))
+            return None
+        date = self.date(DATE)
+        if date is None:
+            return None
+        updated = self.date(UPDATED) if UPDATED.raw(meta) is not None else None
+        slug = SLUG.text(meta) or default_slug
+        if "/" in slug or slug in (".", ".."):
+            self.problems.append(
+                Problem(
+                    path,
+                    self.line(SLUG),
+                    f"the slug {slug!r} is not a single URL segment",
+                    "use a slug without '/' such as 'harbour-opens'",
+                )
+            )
+            return None
+        self.problems.extend(self.source.body_problems)
+        image = _text(meta.get("image")) or _first_text(meta.get("images"))
+        image_alt = IMAGE_ALT.text(meta)
+        if image and not image_alt:
+            self.warn(
+                IMAGE,
+                "the lead image has no alt text",
+                "add 'image_alt: ...' describing what the image shows",
+            )
+        lang = LANG.text(meta)
+        return Article(
+            section=section,
+            slug=slug,
+            title=title,
+            date=date,
+            updated=updated if updated and updated != date else None,
+            file=os.fspath(path),
+            body_line=document.body_line,
+            stamp=self.source.stamp,
+            id=ID.text(meta) or _derived_id(section, date),
+            summary=SUMMARY.text(meta) or _summarize(self.source.lead),
+            source=SOURCE.text(meta),
+            author=_people(AUTHOR.raw(meta)),
+            tags=self.tags(),
+            draft=meta.get(DRAFT.name) is True,
+            kicker=KICKER.text(meta),
+            image=image,
+            image_alt=image_alt,
+            image_type=(mimetypes.guess_type(urlsplit(image).path)[0] or "") if image else "",
+            aliases=self.aliases(section),
+            lang=normalize_language(lang) if lang else "",
+            bundle=os.fspath(bundle) if bundle is not None else None,
+        )
+
+    def date(self, field: Field) -> datetime | None:
+        try:
+            return parse_date(field.raw(self.meta), self.settings.timezone)
+        except ValueError as error:
+            key = field.spelling(self.meta) or field.name
+            self.problems.append(
+                Problem(
+                    self.source.path,
+                    self.line(field),
+                    f"the {key} is not a date: {error}",
+                    f"write it like '{key}: 2026-11-28T09:30:00+08:00' (ISO 8601)",
+                )
+            )
+            return None
+
+    def tags(self) -> tuple[str, ...]:
+        seen: dict[str, str] = {}
+        for key in TAGS.names:  # all spellings are merged, not the first one only
+            value = self.meta.get(key)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                items: list[Any] = value.split(",")
+            elif isinstance(value, list):
+                items = value
+            else:
+                line = self.source.document.line_of(key)
+                self.problems.append(
+                    Problem(
+                        self.source.path,
+                        line,
+                        f"{key} must be a list",
+                        f"write {key}: [a, b]",
+                        Severity.WARNING,
+                    )
+                )
+                continue
+            for item in items:
+                tag = " ".join(str(item).split())
+                if tag and tag.casefold() not in seen:
+                    seen[tag.casefold()] = tag
+        return tuple(seen.values())
+
+    def aliases(self, section: SectionKey) -> tuple[str, ...]:
+        value = self.meta.get(ALIASES.name)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.warn(ALIASES, "aliases must be a list", "aliases: [/old/url/]")
+            return ()
+        aliases = []
+        for item in value:
+            alias = str(item).strip()
+            if not alias:
+                continue
+            if not alias.startswith("/"):
+                # Hugo reads a relative alias from the page's own section.
+                alias = "/" + "".join(f"{s}/" for s in section) + alias
+            aliases.append(alias)
+        return tuple(aliases)
+
+
+def section_text(meta: dict[str, Any], name: str) -> str:
+    """A section's ``_index.md`` field as one line of text."""
+    return _text(meta.get(name))
+
+
+def _text(value: Any) -> str:
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    return " ".join(str(value).split())
+
+
+def _first_text(value: Any) -> str:
+    return _text(value[0]) if isinstance(value, list) and value else ""
+
+
+def _people(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value if _text(v))
+    return _text(value)
+
+
+def _summarize(text: str) -> str:
+    """The first paragraph's text, shortened; never a run of table cells or captions."""
+    if len(text) <= SUMMARY_LENGTH:
+        return text
+    return text[:SUMMARY_LENGTH].rstrip() + "…"
+
+
+def _derived_id(section: SectionKey, date: datetime) -> str:
+    """An authority-free id from section path and publication time (see docs/store.md)."""
+    path = "/".join(quote(s, safe="") for s in section)
+    return f"{path}@{date.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}"

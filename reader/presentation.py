@@ -1,0 +1,60 @@
+"""How an article presents itself wherever it appears: pages, feeds, the API and oEmbed.
+
+One place for the byline, the joining of titles, the article's absolute URLs and its
+full HTML as it travels off our site, so that a page, a feed entry and a partner's copy
+never disagree.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import urljoin
+
+from feeds.cache import FeedCache
+from reader.markdown import sanitize
+from reader.model import Article
+from reader.store import Snapshot
+from reader.urls import absolute, article_path
+
+TITLE_SEPARATOR = " - "
+"""Between the parts of a title, most specific first: "Page 2 - Harbour - Gazette"."""
+
+
+def joined_title(*parts: str) -> str:
+    """A title from its parts, most specific first (empty parts left out)."""
+    return TITLE_SEPARATOR.join(part for part in parts if part)
+
+
+def byline(snapshot: Snapshot, article: Article) -> str:
+    """Who an entry is by: its author, else its source, else the site."""
+    return article.author or article.source or snapshot.settings.title
+
+
+def article_url(snapshot: Snapshot, article: Article) -> str:
+    """The article page's absolute URL."""
+    return absolute(snapshot.settings, article_path(article))
+
+
+def lead_image_url(snapshot: Snapshot, article: Article) -> str:
+    """The lead image's absolute URL, or "" when the article has none."""
+    return urljoin(article_url(snapshot, article), article.image) if article.image else ""
+
+
+def entry_html(snapshot: Snapshot, article: Article, cache: FeedCache) -> str:
+    """The full article as safe HTML whose every link and image works off our site."""
+    # One article is in a dozen feeds and archives (site, sections, tags; three formats).
+    cached = cache.entry_html.get(article.key)
+    if cached is None:
+        cached = _entry_html(snapshot, article)
+        cache.entry_html.put(article.key, cached, len(cached.encode()))
+    return cached
+
+
+def _entry_html(snapshot: Snapshot, article: Article) -> str:
+    lead = ""
+    if article.image:
+        lead = (
+            f'<figure><img src="{escape(article.image)}" alt="{escape(article.image_alt)}">'
+            "</figure>"
+        )
+    return sanitize(lead + snapshot.body_html(article), base_url=article_url(snapshot, article))
