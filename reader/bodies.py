@@ -53,6 +53,8 @@ class BodyRenderer:
         """Finished bodies by (file, file version, images' version); a build's workers hand
         theirs on."""
         self._images = 0
+        self.renders = 0
+        """How many bodies were rendered (the rest came from the cache)."""
 
     def images_changed(self) -> None:
         """Render every body again when next asked: an image it shows may have a new size.
@@ -80,6 +82,7 @@ class BodyRenderer:
             lead_image=bool(article.image),
             lang=article.lang,
         ).html
+        self.renders += 1
         self.cache.put(key, rendered, sys.getsizeof(rendered))
         return rendered
 

@@ -222,7 +222,7 @@ def _build(args: argparse.Namespace) -> int:
     print(
         f"{report.files} files in {args.out}: {report.written} written, "
         f"{report.files - report.written} unchanged, {report.removed} removed, "
-        f"in {report.seconds:.1f} s",
+        f"in {report.seconds:.1f} s; {report.read} content file{'s' * (report.read != 1)} read",
         file=sys.stderr,
     )
     return 1 if report.failures else 0

@@ -48,6 +48,8 @@ class Report:
     removed: int
     seconds: float
     failures: tuple[str, ...]
+    read: int = 0
+    """Content files read to build it (the rest came from the on-disk index)."""
 
 
 def site_paths(snapshot: Snapshot) -> list[str]:
@@ -123,7 +125,8 @@ def build(
         print(file=sys.stderr)
     removed = _remove_leftovers(out, kept)
     elapsed = time.perf_counter() - started
-    return Report(len(kept), written, removed, elapsed, tuple(failures))
+    read = len(site.holder.catalog.read)
+    return Report(len(kept), written, removed, elapsed, tuple(failures), read)
 
 
 Item = TypeVar("Item")

@@ -32,6 +32,12 @@ class Catalog:
     problems: tuple[Problem, ...]
     bodies: BodyRenderer
     """Renders the articles' bodies when a page or feed first needs them."""
+    read: frozenset[str] = frozenset()
+    """The files this load read and parsed (the rest came from the parse cache)."""
+    read_ahead: frozenset[str] = frozenset()
+    """Those of them parsed before the walk, by one worker process per core."""
+    listed: frozenset[str] = frozenset()
+    """The section folders this load listed again (the rest came from the parse cache)."""
 
 
 def load_catalog(
@@ -52,16 +58,26 @@ def load_catalog(
     cache = cache if cache is not None else ParseCache()
     if bodies is None:
         bodies = BodyRenderer(settings, settings.body_cache_bytes)
+    ahead: set[str] = set()
     if not len(cache) and not cache.folders:
         # A cold start: parse every file on all cores first; the walk finds them cached.
         for name, stamp, parsed in parse_ahead(settings.content_dir, thorough):
             cache.store(name, Entry(stamp, parsed))
+            ahead.add(name)
     walker = _Walker(settings, cache, thorough, dirty)
     with collector_paused():
         _walk(walker, settings)
     cache.retain(walker.seen, walker.walked)
     articles = _assign_unique_ids(walker.articles, walker.problems)
-    return Catalog(walker.sections, tuple(articles), tuple(walker.problems), bodies)
+    return Catalog(
+        walker.sections,
+        tuple(articles),
+        tuple(walker.problems),
+        bodies,
+        read=frozenset(ahead | walker.read),
+        read_ahead=frozenset(ahead),
+        listed=frozenset(walker.listed),
+    )
 
 
 def _walk(walker: _Walker, settings: Settings) -> None:
@@ -90,6 +106,8 @@ class _Walker:
         self._located: dict[tuple[str, Path | None], Path | None] = {}
         self._measured: dict[Path, tuple[int, int, int]] = {}
         self.seen: set[str] = set()
+        self.read: set[str] = set()
+        self.listed: set[str] = set()
         self.walked: set[str] = set()
         self.sections: dict[SectionKey, Section] = {}
         self.articles: list[Article] = []
@@ -113,6 +131,7 @@ class _Walker:
 
     def _scan(self, folder: Path, key: SectionKey) -> Folder:
         """List one folder and read its own files (from the cache where unchanged)."""
+        self.listed.add(os.fspath(folder))
         outer = self.articles, self.problems, self.seen
         self.articles, self.problems, self.seen = [], [], set()
         try:
@@ -195,6 +214,7 @@ class _Walker:
         entry = self.cache.lookup(name, stamp)
         if entry is None:
             entry = Entry(stamp, parsing.parse_file(path, self.thorough))
+            self.read.add(name)
             self.cache.store(name, entry)
         self.problems.extend(entry.parsed.problems)
         return entry

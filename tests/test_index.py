@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from lxml import html as lxml_html
 
-from reader import markdown, parsing
 from reader.live import load_site
 from reader.parsecache import ParseCache
 from reader.site import Site
@@ -25,20 +24,16 @@ def start(site: SiteFactory, index: Path) -> Site:
     return Site(site.settings(), lambda: NOW, index)
 
 
-def test_a_restart_from_the_index_reads_no_file(
-    site: SiteFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_restart_from_the_index_reads_no_file(site: SiteFactory, tmp_path: Path) -> None:
     for number in range(3):
         site.article(f"news/a{number}.md", title=f"Article {number}", body="Body *text*.")
     index = tmp_path / "index.sqlite"
     first = start(site, index)
     assert not first.restored
     first.reloader.save_index()
-
-    opened: list[Path] = []
-    monkeypatch.setattr(parsing, "parse_file", lambda path, thorough: opened.append(path))
+    assert len(first.holder.catalog.read) == 3
     second = start(site, index)
-    assert second.restored and opened == []
+    assert second.restored and second.holder.catalog.read == frozenset()
     assert [a.title for a in second.holder.current.articles] == [
         a.title for a in first.holder.current.articles
     ]
@@ -65,27 +60,19 @@ def test_the_check_after_a_restart_finds_what_changed_while_down(
 
 
 def test_the_check_after_a_restart_reads_no_unchanged_file(
-    site: SiteFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: SiteFactory, tmp_path: Path
 ) -> None:
     site.article("news/a.md", title="A", tags=["harbour"])
     site.article("news/city/b.md", title="B")
     index = tmp_path / "index.sqlite"
     start(site, index).reloader.save_index()
     restarted = start(site, index)
-    opened: list[Path] = []
-    real_parse = parsing.parse_file
-
-    def counting_parse(path: Path, thorough: bool) -> parsing.Parsed:
-        opened.append(path)
-        return real_parse(path, thorough)
-
-    monkeypatch.setattr(parsing, "parse_file", counting_parse)
     restarted.reloader.reload()  # the files' entries come from the index before the check
-    assert opened == []
+    assert restarted.holder.catalog.read == frozenset()
     assert {a.title for a in restarted.holder.current.articles} == {"A", "B"}
-    site.article("news/city/b.md", title="B, edited")
+    edited = site.article("news/city/b.md", title="B, edited")
     restarted.reloader.reload()
-    assert [p.name for p in opened] == ["b.md"]
+    assert restarted.holder.catalog.read == {os.fspath(edited)}
     assert {a.title for a in restarted.holder.current.articles} == {"A", "B, edited"}
 
 
@@ -164,25 +151,18 @@ def test_other_settings_do_not_use_the_index(site: SiteFactory, tmp_path: Path) 
 
 
 def test_bodies_render_when_first_asked_for_and_stay_within_the_bound(
-    site: SiteFactory, monkeypatch: pytest.MonkeyPatch
+    site: SiteFactory,
 ) -> None:
     for number in range(20):
         site.article(f"news/a{number}.md", title=f"A{number}", body="Long text. " * 2000)
-    rendered: list[Path] = []
-    real = markdown.render_markdown
-
-    def counting(text: str, *, path: Path, first_line: int = 1) -> object:
-        rendered.append(path)
-        return real(text, path=path, first_line=first_line)
-
-    monkeypatch.setattr("reader.bodies.render_markdown", counting)
     settings = site.settings(cache_mb=1)  # a quarter of it, 256 KiB, holds bodies
     snapshot, _ = load_site(settings, NOW, ParseCache())
-    assert rendered == []  # loading renders no body
+    assert snapshot.bodies.renders == 0  # loading renders no body
     for article in snapshot.articles:
         assert "Long text." in snapshot.body_html(article)
-    assert len(rendered) == 20
+    assert snapshot.bodies.renders == 20
     assert 0 < len(snapshot.bodies) < 20  # ~22 KB each: only the recent ones are kept
     snapshot.body_html(snapshot.articles[-1])
-    assert len(rendered) == 20  # the last one asked for was still there
-    assert os.fspath(rendered[0]).endswith(".md")
+    assert snapshot.bodies.renders == 20  # the last one asked for was still there
+    snapshot.body_html(snapshot.articles[0])
+    assert snapshot.bodies.renders == 21  # the first one had been let go

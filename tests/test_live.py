@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from reader import loader, parsing
 from reader.live import Reloader, load_site
 from reader.parsecache import ParseCache
 from reader.store import SnapshotHolder
@@ -23,23 +22,13 @@ def make_reloader(site: SiteFactory, clock_time: datetime = NOW) -> Reloader:
     return Reloader(settings, SnapshotHolder(snapshot, catalog, id), lambda: clock_time, cache)
 
 
-def test_a_reload_parses_only_what_changed(
-    site: SiteFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_reload_parses_only_what_changed(site: SiteFactory) -> None:
     for index in range(5):
         site.article(f"news/a{index}.md", title=f"Article {index}")
     reloader = make_reloader(site)
-    parsed: list[str] = []
-    real_parse = parsing.parse_file
-
-    def counting_parse(path: Path, thorough: bool) -> parsing.Parsed:
-        parsed.append(os.fspath(path))
-        return real_parse(path, thorough)
-
-    monkeypatch.setattr(parsing, "parse_file", counting_parse)
     edited = site.article("news/a2.md", title="Edited", body="A longer body than before.")
     reloader.reload()
-    assert parsed == [os.fspath(edited)]
+    assert reloader.holder.catalog.read == {os.fspath(edited)}
     titles = {a.title for a in reloader.holder.current.articles}
     assert "Edited" in titles and len(titles) == 5
 
@@ -83,32 +72,25 @@ def test_republish_uses_the_files_already_read(site: SiteFactory) -> None:
     assert holder.catalog is catalog
 
 
-def test_a_reload_told_what_changed_lists_only_those_folders(
-    site: SiteFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_reload_told_what_changed_lists_only_those_folders(site: SiteFactory) -> None:
     site.article("news/a.md", title="News A")
     site.article("sport/b.md", title="Sport B")
     reloader = make_reloader(site)
-    listed: list[str] = []
-    real_entries = loader._visible_entries
 
-    def counting_entries(folder: Path) -> list[os.DirEntry[str]]:
-        listed.append(folder.name)
-        return real_entries(folder)
+    def listed() -> list[str]:
+        return sorted(Path(folder).name for folder in reloader.holder.catalog.listed)
 
-    monkeypatch.setattr(loader, "_visible_entries", counting_entries)
     edited = site.article("news/a.md", title="News A, edited")
     added = site.article("news/local/c.md", title="In a new subfolder")
     reloader.reload({os.fspath(edited), os.fspath(added), os.fspath(added.parent)})
-    assert sorted(listed) == ["local", "news"]
+    assert listed() == ["local", "news"]
     titles = {a.title for a in reloader.holder.current.articles}
     assert titles == {"News A, edited", "Sport B", "In a new subfolder"}
 
-    listed.clear()
     removed = site.root / "content/sport/b.md"
     removed.unlink()
     reloader.reload({os.fspath(removed)})
-    assert listed == ["sport"]
+    assert listed() == ["sport"]
     assert "Sport B" not in {a.title for a in reloader.holder.current.articles}
 
 

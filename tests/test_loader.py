@@ -322,18 +322,11 @@ def test_a_cold_start_parsed_on_all_cores_loads_the_same_catalog(
     (site.root / "content/news/latin1.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
     one_by_one = load_catalog(site.settings())
 
-    monkeypatch.setattr(parsing, "PARSE_AHEAD_MIN_FILES", 0)
+    assert one_by_one.read_ahead == frozenset(), "a small site is parsed as it is walked"
+    monkeypatch.setattr(parsing, "PARSE_AHEAD_MIN_FILES", 0)  # as if it were a large one
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    in_parent: list[Path] = []
-    real_parse = parsing.parse_file
-
-    def counting_parse(path: Path, thorough: bool) -> parsing.Parsed:
-        in_parent.append(path)  # a forked worker appends to its own copy
-        return real_parse(path, thorough)
-
-    monkeypatch.setattr(parsing, "parse_file", counting_parse)
     ahead = load_catalog(site.settings())
-    assert in_parent == [], "the workers parsed every file before the walk"
+    assert ahead.read_ahead == ahead.read == one_by_one.read, "workers parsed every file first"
     assert multiprocessing.active_children() == [], "the workers and the read-ahead are gone"
     assert ahead.articles == one_by_one.articles
     assert ahead.problems == one_by_one.problems
