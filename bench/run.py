@@ -533,6 +533,7 @@ def write_report(report: Report, out: Path, sizes: list[int]) -> None:
         "",
         *report.notes,
     ]
+    out.mkdir(parents=True, exist_ok=True)
     (out / "performance.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     _plot(report, sizes, out / "performance.png")
 
