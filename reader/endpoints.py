@@ -20,7 +20,7 @@ from jinja2 import Environment
 from feeds import build_archive, build_feed, scope_exists
 from feeds.opml import build_opml
 from feeds.scope import archives
-from reader import api, oembed, reading, sitemap, views
+from reader import api, oembed, reading, responses, sitemap, views
 from reader.caches import SnapshotCaches
 from reader.headers import POLICIES, Rendered, preference_cookie
 from reader.store import Snapshot
@@ -64,7 +64,11 @@ class Asked:
 
     def redirect(self, path: str) -> Rendered:
         """A permanent redirect to a path of ours."""
-        return views.redirect(self.snapshot, path)
+        return responses.redirect(self.snapshot.settings, path)
+
+    def page(self, view: views.Page | None) -> Rendered | None:
+        """A view's page rendered, or None when the view found no such page."""
+        return responses.page(self.environment, view) if view is not None else None
 
 
 Answer = Callable[[Asked], Rendered | None]
@@ -92,7 +96,7 @@ def _none(snapshot: Snapshot) -> Iterable[Params]:
 
 def home(asked: Asked) -> Rendered:
     """``/``: the top-level sections and the latest articles."""
-    return views.home_page(asked.snapshot, asked.environment)
+    return responses.page(asked.environment, views.home_page(asked.snapshot))
 
 
 def content(asked: Asked) -> Rendered | None:
@@ -102,9 +106,9 @@ def content(asked: Asked) -> Rendered | None:
     if asked.match.canonical is not None and (article or section):
         return asked.redirect(asked.match.canonical)
     if article is not None:
-        return views.article_page(snapshot, asked.environment, article)
+        return asked.page(views.article_page(snapshot, article))
     if section is not None:
-        return views.section_page(snapshot, asked.environment, section, 1)
+        return asked.page(views.section_page(snapshot, section, 1))
     return _alias(asked)
 
 
@@ -115,7 +119,7 @@ def section_page(asked: Asked) -> Rendered | None:
         return None
     if asked.match.canonical is not None:
         return asked.redirect(asked.match.canonical)
-    return views.section_page(asked.snapshot, asked.environment, section, asked.params.page)
+    return asked.page(views.section_page(asked.snapshot, section, asked.params.page))
 
 
 def file(asked: Asked) -> Rendered | None:
@@ -148,7 +152,7 @@ def tags(asked: Asked) -> Rendered:
     """``/tags/``: every keyword."""
     if asked.match.canonical is not None:
         return asked.redirect(asked.match.canonical)
-    return views.tags_index_page(asked.snapshot, asked.environment)
+    return responses.page(asked.environment, views.tags_index_page(asked.snapshot))
 
 
 def tag(asked: Asked) -> Rendered | None:
@@ -156,14 +160,14 @@ def tag(asked: Asked) -> Rendered | None:
     if asked.match.canonical is not None:
         found = asked.snapshot.tag(asked.params.tag) is not None
         return asked.redirect(asked.match.canonical) if found else None
-    return views.tag_page(asked.snapshot, asked.environment, asked.params.tag, asked.params.page)
+    return asked.page(views.tag_page(asked.snapshot, asked.params.tag, asked.params.page))
 
 
 def feeds_index(asked: Asked) -> Rendered:
     """``/feeds/``: every feed, for people."""
     if asked.match.canonical is not None:
         return asked.redirect(asked.match.canonical)
-    return views.feeds_page(asked.snapshot, asked.environment)
+    return responses.page(asked.environment, views.feeds_page(asked.snapshot))
 
 
 # --- feeds ------------------------------------------------------------------------------
@@ -294,7 +298,9 @@ def settings(asked: Asked) -> Rendered:
         )
     back = reading.safe_return_path(dict(parse_qsl(asked.query)).get("back"))
     preferences = reading.from_cookie_header(asked.cookie)
-    return views.settings_page(snapshot, asked.environment, preferences, back)
+    return responses.personal_page(
+        asked.environment, views.settings_page(snapshot, preferences, back)
+    )
 
 
 def preferences_css(asked: Asked) -> Rendered:

@@ -16,7 +16,6 @@ import sys
 import time
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, replace
-from html import escape
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote
@@ -26,6 +25,7 @@ from reader.caches import SnapshotCaches
 from reader.endpoints import ENDPOINTS
 from reader.headers import Rendered
 from reader.lru import SizedLRU
+from reader.responses import redirect_page
 from reader.site import Site, is_personal
 from reader.store import Snapshot
 from reader.urls import ROUTES, Kind, absolute, article_path
@@ -231,7 +231,8 @@ def _build_chunk(jobs: list[tuple[str, str | None]]) -> _ChunkResult:
     folders: set[Path] = set()
     for path, moved_to in jobs:
         if moved_to is not None:
-            rendered = Rendered(_redirect_page(snapshot, moved_to), Kind.PAGE)
+            page = redirect_page(absolute(snapshot.settings, moved_to))
+            rendered = Rendered(page, Kind.PAGE)
             target = file_for(out, path)
         elif not path:
             rendered, target = site.not_found(snapshot, caches), out / NOT_FOUND_FILE
@@ -274,16 +275,6 @@ def _same(file: Path, body: bytes) -> bool:
         return file.stat().st_size == len(body) and file.read_bytes() == body
     except OSError:
         return False
-
-
-def _redirect_page(snapshot: Snapshot, path: str) -> bytes:
-    """A static host cannot answer 301: a page that sends browsers and crawlers on."""
-    url = escape(absolute(snapshot.settings, path))
-    return (
-        f'<!doctype html><html><head><meta charset="utf-8"><title>{url}</title>'
-        f'<link rel="canonical" href="{url}"><meta http-equiv="refresh" content="0; url={url}">'
-        f'</head><body><p><a href="{url}">{url}</a></p></body></html>'
-    ).encode()
 
 
 def _remove_leftovers(out: Path, kept: list[str]) -> int:

@@ -336,6 +336,11 @@ def _base_etag(tag: str) -> str:
     return tag
 
 
+def alternate_link(url: str, media_type: str) -> str:
+    """A Link header value (RFC 8288) naming another representation of this page."""
+    return f'<{url}>; rel="alternate"; type="{media_type}"'
+
+
 def preference_cookie(name: str, value: str, *, secure: bool) -> str:
     """A Set-Cookie value for a reading preference: whole site, long-lived, never for scripts."""
     attributes = [f"{name}={value}", "Path=/", f"Max-Age={PREFERENCE_COOKIE_MAX_AGE}"]

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from jinja2 import Environment
 
-from reader import views
+from reader import responses, views
 from reader.caches import ResponseKey, SnapshotCaches
 from reader.config import Settings
 from reader.endpoints import ENDPOINTS, Asked
@@ -124,10 +124,13 @@ class Site:
     def not_found(self, snapshot: Snapshot, caches: SnapshotCaches | None = None) -> Rendered:
         """The not-found page, rendered once per snapshot."""
         if caches is None:
-            return views.not_found_page(snapshot, self.environment)
+            return self._not_found_page(snapshot)
         if caches.not_found is None:
-            caches.not_found = views.not_found_page(snapshot, self.environment)
+            caches.not_found = self._not_found_page(snapshot)
         return caches.not_found
+
+    def _not_found_page(self, snapshot: Snapshot) -> Rendered:
+        return responses.page(self.environment, views.not_found_page(snapshot), status=404)
 
     def _modified(self, key: ResponseKey, rendered: Rendered, snapshot: Snapshot) -> datetime:
         # The time a snapshot was built is after every change it holds, so a new body's

@@ -1,31 +1,29 @@
-"""One function per page: read the snapshot, build a typed context, render one template."""
+"""One function per page: read the snapshot, return the template and its typed context.
+
+A view decides what a page shows, never how it is sent: status, response kind and
+headers are the endpoint's and ``reader.headers``'s.
+"""
 
 from __future__ import annotations
 
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 from datetime import datetime, tzinfo
-from html import escape
-from urllib.parse import urljoin
 
-from jinja2 import Environment
 from markupsafe import Markup
 
 from feeds import feed_title
 from feeds.scope import feed_description
-from reader.headers import Rendered
 from reader.i18n import Labels
 from reader.model import Article, Section, SectionKey
-from reader.presentation import byline, joined_title
+from reader.presentation import article_url, byline, joined_title, lead_image_url
 from reader.reading import SIZES, THEMES, Preferences
 from reader.store import Snapshot, tag_slug
-from reader.templating import render
 from reader.urls import (
     FeedFormat,
     FeedScope,
-    Kind,
     absolute,
     article_path,
     asset_path,
@@ -48,8 +46,11 @@ OEMBED_MEDIA_TYPE = "application/json+oembed"
 
 
 @dataclass(frozen=True)
-class Crumb:
-    """One step of the breadcrumb trail."""
+class Link:
+    """A link to one of our pages, with its language when it differs from the page's.
+
+    A breadcrumb, a previous or next article, a keyword.
+    """
 
     title: str
     url: str
@@ -88,7 +89,7 @@ class Teaser:
 
 @dataclass(frozen=True)
 class SectionLink:
-    """A link to a section, with how many published articles its tree holds."""
+    """A link to a section or keyword, with how many published articles it holds."""
 
     title: str
     url: str
@@ -106,172 +107,94 @@ class Pager:
 
 
 @dataclass(frozen=True)
+class SiteInfo:
+    """What every page says about the site: its name, footer, rights and our own links."""
+
+    title: str
+    lang: str | None
+    """The site's language when it differs from the page's, for its name and footer."""
+    footer: tuple[str, ...]
+    copyright: str
+    contact: str
+    license_url: str
+    license_name: str
+    home_url: str
+    feeds_url: str
+    stylesheet: str
+    icon: str
+    preferences_css: str
+
+
+@dataclass(frozen=True)
 class Chrome:
-    """What every page shares: language, title, canonical URL, trail, feeds and footer."""
+    """What every page has around its content: language, title, trail, feeds, the site."""
 
     lang: str
     labels: Labels
     title: str
     canonical: str
-    crumbs: tuple[Crumb, ...]
-    feeds: tuple[FeedLink, ...]
-    site_title: str
-    site_lang: str | None
-    """The site's language when it differs from the page's, for its name and footer."""
-    footer: tuple[str, ...]
-    copyright: str
-    contact: str
-    home_url: str
-    stylesheet: str
-    icon: str
-    license_url: str
-    license_name: str
-    feeds_url: str
     description: str
+    crumbs: tuple[Link, ...]
+    feeds: tuple[FeedLink, ...]
     settings_url: str
-    preferences_css: str
+    site: SiteInfo
     oembed_url: str | None = None
     """oEmbed discovery, on article pages."""
 
 
 @dataclass(frozen=True)
-class Neighbour:
-    """The previous or next article in a section."""
-
-    title: str
-    url: str
-    lang: str | None
-
-
-def home_page(snapshot: Snapshot, environment: Environment) -> Rendered:
+class HomeContext:
     """The home page: the top-level sections and the latest articles."""
-    settings = snapshot.settings
-    chrome = _chrome(
-        snapshot, settings.language, settings.title, home_path(), (), _feeds(snapshot, FeedScope())
-    )
-    sections = _section_links(snapshot, snapshot.subsections(()))
-    latest = _teasers(snapshot, chrome, snapshot.articles[: settings.page_size])
-    return _page(environment, "home.html", chrome=chrome, sections=sections, teasers=latest)
+
+    chrome: Chrome
+    sections: tuple[SectionLink, ...]
+    teasers: tuple[Teaser, ...]
 
 
-def section_page(
-    snapshot: Snapshot, environment: Environment, section: Section, page: int
-) -> Rendered | None:
-    """A section: its subsections and its tree's articles, newest first; None past the end."""
-    articles = snapshot.section_articles(section.key)
-    pager = _pager(
-        len(articles), page, snapshot.settings.page_size, lambda n: section_path(section.key, n)
-    )
-    if pager is None:
-        return None
-    lang = snapshot.settings.language
-    trail = _section_crumbs(snapshot, section.key, lang)
-    title = (
-        section.title
-        if page == 1
-        else joined_title(section.title, Labels(lang).format("page_n", n=page))
-    )
-    feeds = _feeds(snapshot, FeedScope(section=section.key)) + _feeds(snapshot, FeedScope())
-    chrome = _chrome(
-        snapshot,
-        lang,
-        title,
-        section_path(section.key, page),
-        trail,
-        feeds,
-        feed_description(snapshot, FeedScope(section=section.key)),
-    )
-    return _page(
-        environment,
-        "section.html",
-        chrome=chrome,
-        section=section,
-        subsections=_section_links(snapshot, snapshot.subsections(section.key)),
-        teasers=_teasers(snapshot, chrome, _slice(articles, pager, snapshot.settings.page_size)),
-        pager=pager,
-        feed_links=_feeds(snapshot, FeedScope(section=section.key)),
-    )
+@dataclass(frozen=True)
+class SectionContext:
+    """A section's page: its subsections, and a page of its tree's articles."""
+
+    chrome: Chrome
+    section: Section
+    subsections: tuple[SectionLink, ...]
+    teasers: tuple[Teaser, ...]
+    pager: Pager
+    feed_links: tuple[FeedLink, ...]
 
 
-def article_page(snapshot: Snapshot, environment: Environment, article: Article) -> Rendered:
-    """An article in reading-mode markup, with its trail, neighbours and keywords around it."""
-    settings = snapshot.settings
-    lang = article.lang or settings.language
-    labels = Labels(lang)
-    trail = (
-        *_section_crumbs(snapshot, article.section, lang),
-        Crumb(article.title, article_path(article)),
-    )
-    feeds = _feeds(snapshot, FeedScope(section=article.section)) + _feeds(snapshot, FeedScope())
-    chrome = _chrome(
-        snapshot, lang, article.title, article_path(article), trail, feeds, article.summary
-    )
-    oembed = absolute(settings, oembed_path(absolute(settings, article_path(article))))
-    chrome = replace(chrome, oembed_url=oembed)
-    neighbours = snapshot.neighbours(article)
-    rendered = _page(
-        environment,
-        "article.html",
-        chrome=chrome,
-        article=article,
-        body=snapshot.body_html(article),
-        published=_moment(labels, article.date, settings.timezone),
-        updated=_moment(labels, article.updated, settings.timezone) if article.updated else None,
-        previous=_neighbour(neighbours.previous, lang),
-        next=_neighbour(neighbours.next, lang),
-        tags=tuple(Crumb(name, tag_path(tag_slug(name))) for name in article.tags),
-        structured_data=_structured_data(snapshot, article),
-    )
-    discovery = f'<{oembed}>; rel="alternate"; type="{OEMBED_MEDIA_TYPE}"'
-    return replace(rendered, links=(discovery,))
+@dataclass(frozen=True)
+class ArticleContext:
+    """An article, with its trail, neighbours and keywords around it."""
+
+    chrome: Chrome
+    article: Article
+    body: str
+    published: Moment
+    updated: Moment | None
+    previous: Link | None
+    next: Link | None
+    tags: tuple[Link, ...]
+    structured_data: Markup
 
 
-def _structured_data(snapshot: Snapshot, article: Article) -> Markup:
-    """schema.org NewsArticle as JSON-LD, for search engines and reading modes."""
-    settings = snapshot.settings
-    data: dict[str, object] = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": article.title,
-        "datePublished": article.date.isoformat(),
-        "dateModified": article.last_modified.isoformat(),
-        "inLanguage": article.lang or settings.language,
-        "mainEntityOfPage": absolute(settings, article_path(article)),
-        "author": {
-            "@type": "Person" if article.author else "Organization",
-            "name": byline(snapshot, article),
-        },
-        "publisher": {"@type": "Organization", "name": settings.title},
-    }
-    if article.summary:
-        data["description"] = article.summary
-    if article.image:
-        data["image"] = urljoin(absolute(settings, article_path(article)), article.image)
-    # "</" inside a script element would end it early, whatever the JSON says.
-    text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
-    return Markup(text)
+@dataclass(frozen=True)
+class TagContext:
+    """A page of the articles carrying one keyword."""
+
+    chrome: Chrome
+    heading: str
+    teasers: tuple[Teaser, ...]
+    pager: Pager
+    feed_links: tuple[FeedLink, ...]
 
 
-def settings_page(
-    snapshot: Snapshot, environment: Environment, preferences: Preferences, back: str
-) -> Rendered:
-    """The reading settings form, showing this reader's current choices."""
-    settings = snapshot.settings
-    labels = Labels(settings.language)
-    trail = (Crumb(labels["home"], home_path()), Crumb(labels["settings"], settings_path()))
-    chrome = _chrome(snapshot, settings.language, labels["settings"], settings_path(), trail, ())
-    chrome = replace(chrome, settings_url=settings_path())
-    rendered = _page(
-        environment,
-        "settings.html",
-        chrome=chrome,
-        preferences=preferences,
-        sizes=tuple(SIZES),
-        themes=THEMES,
-        back=back,
-        action=settings_path(),
-    )
-    return replace(rendered, kind=Kind.PERSONAL)
+@dataclass(frozen=True)
+class TagsContext:
+    """Every keyword, with how many articles carry it."""
+
+    chrome: Chrome
+    tags: tuple[SectionLink, ...]
 
 
 @dataclass(frozen=True)
@@ -285,11 +208,192 @@ class FeedGroup:
     depth: int = 0
 
 
-def feeds_page(snapshot: Snapshot, environment: Environment) -> Rendered:
+@dataclass(frozen=True)
+class FeedsContext:
+    """Every feed the site offers, with what it holds, and the OPML list."""
+
+    chrome: Chrome
+    site: FeedGroup
+    sections: tuple[FeedGroup, ...]
+    tags: tuple[FeedGroup, ...]
+    opml_url: str
+
+
+@dataclass(frozen=True)
+class SettingsContext:
+    """The reading settings form, showing one reader's current choices."""
+
+    chrome: Chrome
+    preferences: Preferences
+    sizes: tuple[str, ...]
+    themes: tuple[str, ...]
+    back: str
+    action: str
+
+
+@dataclass(frozen=True)
+class NotFoundContext:
+    """The not-found page."""
+
+    chrome: Chrome
+
+
+Context = (
+    HomeContext
+    | SectionContext
+    | ArticleContext
+    | TagContext
+    | TagsContext
+    | FeedsContext
+    | SettingsContext
+    | NotFoundContext
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to render: its template and the typed context the template reads."""
+
+    template: str
+    context: Context
+
+    def variables(self) -> dict[str, object]:
+        """The context's fields as the template's variables."""
+        return {f.name: getattr(self.context, f.name) for f in fields(self.context)}
+
+
+def home_page(snapshot: Snapshot) -> Page:
+    """The home page: the top-level sections and the latest articles."""
+    settings = snapshot.settings
+    chrome = _chrome(
+        snapshot, settings.language, settings.title, home_path(), (), _feeds(snapshot, FeedScope())
+    )
+    sections = _section_links(snapshot, snapshot.subsections(()))
+    latest = _teasers(snapshot, chrome, snapshot.articles[: settings.page_size])
+    return Page("home.html", HomeContext(chrome, sections, latest))
+
+
+def section_page(snapshot: Snapshot, section: Section, page: int) -> Page | None:
+    """A section: its subsections and its tree's articles, newest first; None past the end."""
+    articles = snapshot.section_articles(section.key)
+    size = snapshot.settings.page_size
+    pager = _pager(len(articles), page, size, lambda n: section_path(section.key, n))
+    if pager is None:
+        return None
+    lang = snapshot.settings.language
+    title = section.title
+    if page > 1:
+        title = joined_title(section.title, Labels(lang).format("page_n", n=page))
+    own_feeds = _feeds(snapshot, FeedScope(section=section.key))
+    chrome = _chrome(
+        snapshot,
+        lang,
+        title,
+        section_path(section.key, page),
+        _section_crumbs(snapshot, section.key, lang),
+        own_feeds + _feeds(snapshot, FeedScope()),
+        feed_description(snapshot, FeedScope(section=section.key)),
+    )
+    context = SectionContext(
+        chrome,
+        section,
+        _section_links(snapshot, snapshot.subsections(section.key)),
+        _teasers(snapshot, chrome, _slice(articles, pager, size)),
+        pager,
+        own_feeds,
+    )
+    return Page("section.html", context)
+
+
+def article_page(snapshot: Snapshot, article: Article) -> Page:
+    """An article in reading-mode markup, with its trail, neighbours and keywords around it."""
+    settings = snapshot.settings
+    lang = article.lang or settings.language
+    labels = Labels(lang)
+    path = article_path(article)
+    trail = (*_section_crumbs(snapshot, article.section, lang), Link(article.title, path))
+    feeds = _feeds(snapshot, FeedScope(section=article.section)) + _feeds(snapshot, FeedScope())
+    chrome = _chrome(
+        snapshot,
+        lang,
+        article.title,
+        path,
+        trail,
+        feeds,
+        article.summary,
+        oembed=oembed_url(snapshot, article),
+    )
+    neighbours = snapshot.neighbours(article)
+    context = ArticleContext(
+        chrome,
+        article,
+        snapshot.body_html(article),
+        _moment(labels, article.date, settings.timezone),
+        _moment(labels, article.updated, settings.timezone) if article.updated else None,
+        _neighbour(neighbours.previous, lang),
+        _neighbour(neighbours.next, lang),
+        tuple(Link(name, tag_path(tag_slug(name))) for name in article.tags),
+        _structured_data(snapshot, article),
+    )
+    return Page("article.html", context)
+
+
+def oembed_url(snapshot: Snapshot, article: Article) -> str:
+    """Where an article's oEmbed card is, for discovery."""
+    return absolute(snapshot.settings, oembed_path(article_url(snapshot, article)))
+
+
+def _structured_data(snapshot: Snapshot, article: Article) -> Markup:
+    """schema.org NewsArticle as JSON-LD, for search engines and reading modes."""
+    settings = snapshot.settings
+    data: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "datePublished": article.date.isoformat(),
+        "dateModified": article.last_modified.isoformat(),
+        "inLanguage": article.lang or settings.language,
+        "mainEntityOfPage": article_url(snapshot, article),
+        "author": {
+            "@type": "Person" if article.author else "Organization",
+            "name": byline(snapshot, article),
+        },
+        "publisher": {"@type": "Organization", "name": settings.title},
+    }
+    if article.summary:
+        data["description"] = article.summary
+    if article.image:
+        data["image"] = lead_image_url(snapshot, article)
+    # "</" inside a script element would end it early, whatever the JSON says.
+    text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    return Markup(text)
+
+
+def settings_page(snapshot: Snapshot, preferences: Preferences, back: str) -> Page:
+    """The reading settings form, showing this reader's current choices."""
+    settings = snapshot.settings
+    labels = Labels(settings.language)
+    trail = (Link(labels["home"], home_path()), Link(labels["settings"], settings_path()))
+    chrome = _chrome(
+        snapshot,
+        settings.language,
+        labels["settings"],
+        settings_path(),
+        trail,
+        (),
+        settings_url=settings_path(),
+    )
+    context = SettingsContext(
+        chrome, preferences, tuple(SIZES), THEMES, back, action=settings_path()
+    )
+    return Page("settings.html", context)
+
+
+def feeds_page(snapshot: Snapshot) -> Page:
     """Every feed the site offers, with what it holds, and the OPML list."""
     settings = snapshot.settings
     labels = Labels(settings.language)
-    trail = (Crumb(labels["home"], home_path()), Crumb(labels["all_feeds"], feeds_index_path()))
+    trail = (Link(labels["home"], home_path()), Link(labels["all_feeds"], feeds_index_path()))
     chrome = _chrome(
         snapshot,
         settings.language,
@@ -317,18 +421,12 @@ def feeds_page(snapshot: Snapshot, environment: Environment) -> Rendered:
         for key in snapshot.section_tree()
         if key
     )
-    return _page(
-        environment,
-        "feeds.html",
-        chrome=chrome,
-        site=group(FeedScope(), settings.title),
-        sections=sections,
-        tags=tuple(group(FeedScope(tag=tag.slug), tag.name) for tag in snapshot.tags()),
-        opml_url=opml_path(),
-    )
+    tags = tuple(group(FeedScope(tag=tag.slug), tag.name) for tag in snapshot.tags())
+    context = FeedsContext(chrome, group(FeedScope(), settings.title), sections, tags, opml_path())
+    return Page("feeds.html", context)
 
 
-def tag_page(snapshot: Snapshot, environment: Environment, slug: str, page: int) -> Rendered | None:
+def tag_page(snapshot: Snapshot, slug: str, page: int) -> Page | None:
     """The articles carrying one keyword, newest first; None when there is no such page."""
     tag = snapshot.tag(slug)
     if tag is None:
@@ -341,60 +439,33 @@ def tag_page(snapshot: Snapshot, environment: Environment, slug: str, page: int)
     heading = labels.format("tag_title", tag=tag.name)
     title = heading if page == 1 else joined_title(heading, labels.format("page_n", n=page))
     trail = (
-        Crumb(labels["home"], home_path()),
-        Crumb(labels["all_tags"], tags_path()),
-        Crumb(tag.name, tag_path(slug, page)),
+        Link(labels["home"], home_path()),
+        Link(labels["all_tags"], tags_path()),
+        Link(tag.name, tag_path(slug, page)),
     )
-    chrome = _chrome(
-        snapshot,
-        settings.language,
-        title,
-        tag_path(slug, page),
-        trail,
-        _feeds(snapshot, FeedScope(tag=slug)),
-    )
-    return _page(
-        environment,
-        "tag.html",
-        chrome=chrome,
-        heading=heading,
-        teasers=_teasers(snapshot, chrome, _slice(tag.articles, pager, settings.page_size)),
-        pager=pager,
-        feed_links=_feeds(snapshot, FeedScope(tag=slug)),
-    )
+    own_feeds = _feeds(snapshot, FeedScope(tag=slug))
+    chrome = _chrome(snapshot, settings.language, title, tag_path(slug, page), trail, own_feeds)
+    teasers = _teasers(snapshot, chrome, _slice(tag.articles, pager, settings.page_size))
+    return Page("tag.html", TagContext(chrome, heading, teasers, pager, own_feeds))
 
 
-def tags_index_page(snapshot: Snapshot, environment: Environment) -> Rendered:
+def tags_index_page(snapshot: Snapshot) -> Page:
     """Every keyword, with how many articles carry it."""
     settings = snapshot.settings
     labels = Labels(settings.language)
-    trail = (Crumb(labels["home"], home_path()), Crumb(labels["all_tags"], tags_path()))
+    trail = (Link(labels["home"], home_path()), Link(labels["all_tags"], tags_path()))
     feeds = _feeds(snapshot, FeedScope())
     chrome = _chrome(snapshot, settings.language, labels["all_tags"], tags_path(), trail, feeds)
     tags = tuple(SectionLink(t.name, tag_path(t.slug), len(t.articles)) for t in snapshot.tags())
-    return _page(environment, "tags.html", chrome=chrome, tags=tags)
+    return Page("tags.html", TagsContext(chrome, tags))
 
 
-def not_found_page(snapshot: Snapshot, environment: Environment) -> Rendered:
-    """The styled 404 page."""
+def not_found_page(snapshot: Snapshot) -> Page:
+    """The styled not-found page."""
     settings = snapshot.settings
     labels = Labels(settings.language)
     chrome = _chrome(snapshot, settings.language, labels["not_found"], home_path(), (), ())
-    rendered = _page(environment, "404.html", chrome=chrome)
-    return Rendered(rendered.body, Kind.PAGE, status=404)
-
-
-def redirect(snapshot: Snapshot, path: str) -> Rendered:
-    """A permanent redirect to a path of ours, with a link for clients that do not follow."""
-    url = absolute(snapshot.settings, path)
-    labels = Labels(snapshot.settings.language)
-    link = f'<a href="{escape(url)}">{escape(url)}</a>'
-    body = f"<!doctype html><title>301</title><p>{labels.format('moved', url=link)}</p>"
-    return Rendered(body.encode(), Kind.REDIRECT, status=301, location=url)
-
-
-def _page(environment: Environment, template: str, **context: object) -> Rendered:
-    return Rendered(render(environment, template, context), Kind.PAGE)
+    return Page("404.html", NotFoundContext(chrome))
 
 
 def _chrome(
@@ -402,9 +473,12 @@ def _chrome(
     lang: str,
     title: str,
     path: str,
-    crumbs: Sequence[Crumb],
+    crumbs: Sequence[Link],
     feeds: Sequence[FeedLink],
     description: str = "",
+    *,
+    settings_url: str | None = None,
+    oembed: str | None = None,
 ) -> Chrome:
     settings = snapshot.settings
     full_title = title if title == settings.title else joined_title(title, settings.title)
@@ -413,30 +487,38 @@ def _chrome(
         labels=Labels(lang),
         title=full_title,
         canonical=absolute(settings, path),
+        description=description or settings.description or full_title,
         crumbs=tuple(crumbs),
         feeds=tuple(feeds),
-        site_title=settings.title,
-        site_lang=settings.language if settings.language != lang else None,
+        settings_url=settings_url or settings_path(back=path),
+        site=_site_info(snapshot, lang),
+        oembed_url=oembed,
+    )
+
+
+def _site_info(snapshot: Snapshot, lang: str) -> SiteInfo:
+    settings = snapshot.settings
+    return SiteInfo(
+        title=settings.title,
+        lang=settings.language if settings.language != lang else None,
         footer=settings.footer,
         copyright=settings.copyright,
         contact=settings.contact,
-        home_url=home_path(),
-        stylesheet=asset_path(STYLESHEET),
-        icon=asset_path(ICON),
         license_url=settings.license,
         license_name=settings.license_name,
+        home_url=home_path(),
         feeds_url=feeds_index_path(),
-        description=description or settings.description or full_title,
-        settings_url=settings_path(back=path),
+        stylesheet=asset_path(STYLESHEET),
+        icon=asset_path(ICON),
         preferences_css=preferences_css_path(),
     )
 
 
-def _section_crumbs(snapshot: Snapshot, key: SectionKey, lang: str) -> tuple[Crumb, ...]:
+def _section_crumbs(snapshot: Snapshot, key: SectionKey, lang: str) -> tuple[Link, ...]:
     site_lang = snapshot.settings.language
     other = site_lang if site_lang != lang else None
-    crumbs = [Crumb(Labels(lang)["home"], home_path())]
-    crumbs += [Crumb(s.title, section_path(s.key), other) for s in snapshot.ancestors(key)]
+    crumbs = [Link(Labels(lang)["home"], home_path())]
+    crumbs += [Link(s.title, section_path(s.key), other) for s in snapshot.ancestors(key)]
     return tuple(crumbs)
 
 
@@ -481,11 +563,11 @@ def _moment(labels: Labels, moment: datetime, zone: tzinfo) -> Moment:
     return Moment(local.isoformat(), labels.datetime(local))
 
 
-def _neighbour(article: Article | None, lang: str) -> Neighbour | None:
+def _neighbour(article: Article | None, lang: str) -> Link | None:
     if article is None:
         return None
     other = article.lang if article.lang and article.lang != lang else None
-    return Neighbour(article.title, article_path(article), other)
+    return Link(article.title, article_path(article), other)
 
 
 def _pager(count: int, page: int, size: int, url: Callable[[int], str]) -> Pager | None:

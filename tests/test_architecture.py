@@ -32,6 +32,7 @@ LAYERS: list[set[str]] = [
     {"feeds", "feeds.build", "feeds.opml", "reader.sitemap", "reader.api", "reader.oembed"},
     {"reader.templating", "reader.headers"},
     {"reader.caches", "reader.views"},
+    {"reader.responses"},
     {"reader.endpoints"},
     {"reader.live", "reader.websub"},
     {"reader.site"},

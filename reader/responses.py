@@ -1,0 +1,45 @@
+"""Pages and redirects as responses: a view's page rendered with the theme, and redirects."""
+
+from __future__ import annotations
+
+from html import escape
+
+from jinja2 import Environment
+
+from reader.config import Settings
+from reader.headers import Rendered, alternate_link
+from reader.templating import render
+from reader.urls import Kind, absolute
+from reader.views import OEMBED_MEDIA_TYPE, ArticleContext, Page
+
+
+def page(environment: Environment, view: Page, *, status: int = 200) -> Rendered:
+    """A page rendered with the theme; an article also names its oEmbed card in a header."""
+    body = render(environment, view.template, view.variables())
+    links: tuple[str, ...] = ()
+    context = view.context
+    if isinstance(context, ArticleContext) and context.chrome.oembed_url:
+        links = (alternate_link(context.chrome.oembed_url, OEMBED_MEDIA_TYPE),)
+    return Rendered(body, Kind.PAGE, status=status, links=links)
+
+
+def personal_page(environment: Environment, view: Page) -> Rendered:
+    """A page that shows one reader's choices: never shared, never cached."""
+    return Rendered(render(environment, view.template, view.variables()), Kind.PERSONAL)
+
+
+def redirect(settings: Settings, path: str) -> Rendered:
+    """A permanent redirect to a path of ours, with a page for clients that do not follow."""
+    url = absolute(settings, path)
+    return Rendered(redirect_page(url), Kind.REDIRECT, status=301, location=url)
+
+
+def redirect_page(url: str) -> bytes:
+    """A page that sends browsers and crawlers on to ``url``: a 301's body, or what a static
+    host serves at an old address, since it cannot answer 301."""
+    url = escape(url)
+    return (
+        f'<!doctype html><html><head><meta charset="utf-8"><title>{url}</title>'
+        f'<link rel="canonical" href="{url}"><meta http-equiv="refresh" content="0; url={url}">'
+        f'</head><body><p><a href="{url}">{url}</a></p></body></html>'
+    ).encode()
