@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from feeds.cache import FeedCache
 from feeds.scope import feed_articles, feed_description, feed_title
+from reader.jsontext import json_bytes
 from reader.model import Article
 from reader.presentation import article_url, byline, entry_html, lead_image_url
 from reader.store import Snapshot
@@ -30,7 +30,7 @@ def build_json_feed(snapshot: Snapshot, scope: FeedScope, cache: FeedCache) -> b
     if settings.hub:
         document["hubs"] = [{"type": "WebSub", "url": settings.hub}]
     document["items"] = [_item(snapshot, a, cache) for a in feed_articles(snapshot, scope)]
-    return json.dumps(document, ensure_ascii=False, indent=1).encode()
+    return json_bytes(document)
 
 
 def _item(snapshot: Snapshot, article: Article, cache: FeedCache) -> dict[str, Any]:

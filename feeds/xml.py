@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -23,6 +24,11 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def xml_text(text: str) -> str:
     """Return ``text`` without the characters XML 1.0 forbids."""
     return _FORBIDDEN.sub("", text)
+
+
+def xml_escaped(text: str) -> str:
+    """``text`` as XML character data: forbidden characters dropped, markup escaped."""
+    return escape(xml_text(text))
 
 
 @dataclass(frozen=True)

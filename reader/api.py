@@ -13,6 +13,7 @@ from urllib.parse import parse_qs
 
 from feeds.cache import FeedCache
 from reader.dates import parse_date
+from reader.jsontext import json_bytes
 from reader.model import Article
 from reader.presentation import article_url, byline, entry_html, lead_image_url
 from reader.store import Snapshot, tag_slug
@@ -64,7 +65,7 @@ def article_list(snapshot: Snapshot, query: str, cache: FeedCache) -> Answer:
         next_url = absolute(snapshot.settings, api_articles_path(following))
         document["links"]["next"] = next_url
         links = (f'<{next_url}>; rel="next"',)
-    return Answer(200, _json(document), links)
+    return Answer(200, json_bytes(document), links)
 
 
 def one_article(snapshot: Snapshot, article_id: str, cache: FeedCache) -> Answer:
@@ -74,7 +75,7 @@ def one_article(snapshot: Snapshot, article_id: str, cache: FeedCache) -> Answer
         return _error(
             404, f"no published article has the id {article_id!r}", "list /api/v1/articles"
         )
-    return Answer(200, _json(ninjs(snapshot, article, cache)))
+    return Answer(200, json_bytes(ninjs(snapshot, article, cache)))
 
 
 def ninjs(snapshot: Snapshot, article: Article, cache: FeedCache) -> dict[str, Any]:
@@ -219,8 +220,4 @@ def _error(status: int, message: str, fix: str, parameter: str = "") -> Answer:
         error["fix"] = fix
     if parameter:
         error["parameter"] = parameter
-    return Answer(status, _json({"error": error}))
-
-
-def _json(document: Any) -> bytes:
-    return json.dumps(document, ensure_ascii=False, indent=1).encode()
+    return Answer(status, json_bytes({"error": error}))

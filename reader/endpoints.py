@@ -384,7 +384,7 @@ def _lists(count: Callable[[Snapshot], Iterable[tuple[Params, int]]]) -> Instanc
     def instances(snapshot: Snapshot) -> Iterator[Params]:
         size = snapshot.settings.page_size
         for first, items in count(snapshot):
-            for page in range(2, max(1, math.ceil(items / size)) + 1):
+            for page in range(2, views.page_count(items, size) + 1):
                 yield Params(path=first.path, tag=first.tag, page=page)
 
     return instances

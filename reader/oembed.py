@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from html import escape
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from reader.i18n import Labels
+from reader.jsontext import json_bytes
 from reader.presentation import byline
 from reader.store import Snapshot
 from reader.urls import RouteName, absolute, article_path, resolve
@@ -23,17 +23,17 @@ def answer(snapshot: Snapshot, query: str) -> tuple[int, bytes]:
     """The oEmbed response for ``?url=...``; 404 for a URL that is not one of our articles."""
     params = {name: values[0] for name, values in parse_qs(query).items()}
     if params.get("format", "json") != "json":
-        return 501, _json({"error": "only format=json is offered"})
+        return 501, json_bytes({"error": "only format=json is offered"})
     settings = snapshot.settings
     url = params.get("url", "")
     if not url.startswith(settings.base_url):
-        return 404, _json({"error": f"not a page of {settings.base_url}"})
+        return 404, json_bytes({"error": f"not a page of {settings.base_url}"})
     match = resolve(
         "/" + unquote(urlsplit(url).path).removeprefix(urlsplit(settings.base_url).path)
     )
     article = snapshot.article(match.params.path) if match.route in _PAGES else None
     if article is None:
-        return 404, _json({"error": "no published article at this URL"})
+        return 404, json_bytes({"error": "no published article at this URL"})
     width = _bounded(params.get("maxwidth"), DEFAULT_WIDTH)
     height = _bounded(params.get("maxheight"), DEFAULT_HEIGHT)
     lang = article.lang or settings.language
@@ -60,14 +60,10 @@ def answer(snapshot: Snapshot, query: str) -> tuple[int, bytes]:
         "width": width,
         "height": height,
     }
-    return 200, _json(document)
+    return 200, json_bytes(document)
 
 
 def _bounded(value: str | None, default: int) -> int:
     if value is not None and value.isdigit() and int(value) > 0:
         return min(int(value), default)
     return default
-
-
-def _json(document: dict[str, Any]) -> bytes:
-    return json.dumps(document, ensure_ascii=False).encode()

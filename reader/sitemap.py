@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime
-from xml.sax.saxutils import escape
 
+from feeds.xml import xml_escaped
 from reader.store import Snapshot
 from reader.urls import (
     absolute,
@@ -72,7 +72,7 @@ def _urlset(entries: Sequence[Entry]) -> bytes:
     lines = [f'<urlset xmlns="{_SITEMAP_NS}">']
     for url, changed in entries:
         lastmod = f"<lastmod>{changed.isoformat()}</lastmod>" if changed else ""
-        lines.append(f"<url><loc>{escape(url)}</loc>{lastmod}</url>")
+        lines.append(f"<url><loc>{xml_escaped(url)}</loc>{lastmod}</url>")
     lines.append("</urlset>")
     return _xml(lines)
 
@@ -84,7 +84,7 @@ def _index(snapshot: Snapshot, entries: Sequence[Entry], parts: int, limit: int)
         changed = max((c for _, c in chunk if c is not None), default=None)
         lastmod = f"<lastmod>{changed.isoformat()}</lastmod>" if changed else ""
         url = absolute(snapshot.settings, sitemap_path(number))
-        lines.append(f"<sitemap><loc>{escape(url)}</loc>{lastmod}</sitemap>")
+        lines.append(f"<sitemap><loc>{xml_escaped(url)}</loc>{lastmod}</sitemap>")
     lines.append("</sitemapindex>")
     return _xml(lines)
 
@@ -101,13 +101,13 @@ def build_news_sitemap(snapshot: Snapshot) -> bytes:
     lines = [f'<urlset xmlns="{_SITEMAP_NS}" xmlns:news="{_NEWS_NS}">']
     for article in snapshot.recent[:MAX_NEWS_URLS]:
         lines.append(
-            f"<url><loc>{escape(absolute(settings, article_path(article)))}</loc>"
+            f"<url><loc>{xml_escaped(absolute(settings, article_path(article)))}</loc>"
             "<news:news><news:publication>"
-            f"<news:name>{escape(settings.title)}</news:name>"
+            f"<news:name>{xml_escaped(settings.title)}</news:name>"
             f"<news:language>{news_language(article.lang or settings.language)}</news:language>"
             "</news:publication>"
             f"<news:publication_date>{article.date.isoformat()}</news:publication_date>"
-            f"<news:title>{escape(article.title)}</news:title>"
+            f"<news:title>{xml_escaped(article.title)}</news:title>"
             "</news:news></url>"
         )
     lines.append("</urlset>")

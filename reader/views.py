@@ -570,8 +570,13 @@ def _neighbour(article: Article | None, lang: str) -> Link | None:
     return Link(article.title, article_path(article), other)
 
 
+def page_count(items: int, size: int) -> int:
+    """How many pages a list of ``items`` fills, ``size`` a page; an empty list has one."""
+    return max(1, math.ceil(items / size))
+
+
 def _pager(count: int, page: int, size: int, url: Callable[[int], str]) -> Pager | None:
-    total = max(1, math.ceil(count / size))
+    total = page_count(count, size)
     if page < 1 or page > total:
         return None
     return Pager(

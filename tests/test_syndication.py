@@ -231,6 +231,15 @@ def test_news_sitemap_holds_the_last_two_days(site: SiteFactory) -> None:
     assert set(root.xpath("//n:name/text()", namespaces=news)) == {"Test Gazette"}
 
 
+def test_news_sitemap_stays_xml_whatever_a_title_holds(site: SiteFactory) -> None:
+    # A control character pasted from a word processor (escaped in YAML), and markup.
+    date = (NOW - timedelta(hours=1)).isoformat()
+    site.write("news/a.md", f'---\ntitle: "Ferry\\u0001 times <b>& fares</b>"\ndate: {date}\n---\n')
+    root = etree.fromstring(make_client(site).get("/news-sitemap.xml").content)
+    news = {"n": "http://www.google.com/schemas/sitemap-news/0.9"}
+    assert root.xpath("//n:title/text()", namespaces=news) == ["Ferry times <b>& fares</b>"]
+
+
 def test_robots_points_to_the_sitemaps(site: SiteFactory) -> None:
     text = make_client(site).get("/robots.txt").text
     assert f"Sitemap: {BASE}sitemap.xml" in text.splitlines()
