@@ -24,8 +24,10 @@ from starlette.responses import FileResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from reader.config import Settings
-from reader.headers import Rendered, Reply, file_headers, is_not_modified, reply
+from reader.headers import file_headers
 from reader.live import Clock, utc_now
+from reader.negotiation import Reply, is_not_modified, reply
+from reader.rendered import Rendered
 from reader.site import Site
 from reader.urls import ROUTE, RouteName, resolve
 

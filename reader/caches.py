@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from feeds.cache import FeedCache
 from reader.config import Settings
-from reader.headers import Rendered
 from reader.lru import SizedLRU
+from reader.rendered import Rendered
 
 RESPONSES_SHARE = 15
 MISSING_SHARE = 1

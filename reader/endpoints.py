@@ -22,7 +22,8 @@ from feeds.opml import build_opml
 from feeds.scope import archives
 from reader import api, oembed, reading, responses, sitemap, views
 from reader.caches import SnapshotCaches
-from reader.headers import POLICIES, Rendered, preference_cookie
+from reader.headers import POLICIES, preference_cookie
+from reader.rendered import Rendered
 from reader.store import Snapshot
 from reader.templating import asset_dirs
 from reader.urls import (

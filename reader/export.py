@@ -23,8 +23,8 @@ from urllib.parse import unquote
 from feeds import prepare_entries
 from reader.caches import SnapshotCaches
 from reader.endpoints import ENDPOINTS
-from reader.headers import Rendered
 from reader.lru import SizedLRU
+from reader.rendered import Rendered
 from reader.responses import redirect_page
 from reader.site import Site, is_personal
 from reader.store import Snapshot

@@ -7,7 +7,8 @@ from html import escape
 from jinja2 import Environment
 
 from reader.config import Settings
-from reader.headers import Rendered, alternate_link
+from reader.headers import alternate_link
+from reader.rendered import Rendered
 from reader.templating import render
 from reader.urls import Kind, absolute
 from reader.views import OEMBED_MEDIA_TYPE, ArticleContext, Page

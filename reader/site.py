@@ -14,11 +14,12 @@ from reader import responses, views
 from reader.caches import ResponseKey, SnapshotCaches
 from reader.config import Settings
 from reader.endpoints import ENDPOINTS, Asked
-from reader.headers import Rendered
 from reader.index import DiskIndex
-from reader.live import Clock, Reloader, load_site, log_problems, utc_now
+from reader.live import Clock, Reloader, log_problems, utc_now
+from reader.load import load_site
 from reader.lru import SizedLRU
 from reader.parsecache import ParseCache
+from reader.rendered import Rendered
 from reader.store import Snapshot, SnapshotHolder
 from reader.templating import make_environment
 from reader.urls import ROUTE, resolve

@@ -24,7 +24,7 @@ from feeds import (
 from feeds.xml import entry_bytes
 from reader.cli import DEMO_SITE
 from reader.config import load_settings
-from reader.live import load_site
+from reader.load import load_site
 from reader.store import Snapshot
 from reader.urls import FeedFormat, FeedScope, entry_id, feed_path
 from tests.factories import NOW, SiteFactory, make_client

@@ -8,14 +8,9 @@ from datetime import timedelta
 import brotli
 import pytest
 
-from reader.headers import (
-    POLICIES,
-    Rendered,
-    choose_encoding,
-    http_date,
-    is_not_modified,
-    reply,
-)
+from reader.headers import POLICIES, http_date, response_headers
+from reader.negotiation import choose_encoding, is_not_modified, reply
+from reader.rendered import Rendered
 from reader.site import Site
 from reader.urls import Kind
 from tests.factories import NOW, MovingClock, SiteFactory, make_client
@@ -27,11 +22,14 @@ def test_every_kind_has_a_policy_and_only_machine_formats_are_shared() -> None:
     assert set(POLICIES) == set(Kind)
     shared = {kind for kind, policy in POLICIES.items() if policy.cross_origin}
     assert shared == {Kind.FEED, Kind.ARCHIVE, Kind.API, Kind.OPML}
-    assert "max-age=60," in Rendered(b"x", Kind.PAGE).headers()["cache-control"]
-    archive = Rendered(b"x", Kind.ARCHIVE).headers()["cache-control"]
-    feed = Rendered(b"x", Kind.FEED).headers()["cache-control"]
+    assert "max-age=60," in response_headers(Rendered(b"x", Kind.PAGE))["cache-control"]
+    archive = response_headers(Rendered(b"x", Kind.ARCHIVE))["cache-control"]
+    feed = response_headers(Rendered(b"x", Kind.FEED))["cache-control"]
     assert "max-age=86400" in archive and "max-age=300" in feed
-    assert Rendered(b"x", Kind.PAGE, status=404).headers()["cache-control"] == "public, max-age=30"
+    assert (
+        response_headers(Rendered(b"x", Kind.PAGE, status=404))["cache-control"]
+        == "public, max-age=30"
+    )
 
 
 @pytest.mark.parametrize(

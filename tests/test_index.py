@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from lxml import html as lxml_html
 
-from reader.live import load_site
+from reader.load import load_site
 from reader.parsecache import ParseCache
 from reader.site import Site
 from tests.factories import NOW, SiteFactory

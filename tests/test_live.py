@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from reader.live import Reloader, load_site
+from reader.live import Reloader
+from reader.load import load_site
 from reader.parsecache import ParseCache
 from reader.store import SnapshotHolder
 from tests.factories import NOW, SiteFactory

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from reader.live import load_site
+from reader.load import load_site
 from reader.urls import FeedFormat, FeedScope, absolute, article_path, entry_id, feed_path
 from tests.factories import NOW, SiteFactory
 from tests.server import running_server, wait_for

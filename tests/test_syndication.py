@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from feeds import build_archive, build_feed
-from reader.live import load_site
+from reader.load import load_site
 from reader.sitemap import build_sitemap
 from reader.store import Snapshot
 from reader.urls import FeedFormat, FeedScope
