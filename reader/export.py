@@ -28,7 +28,7 @@ from reader.rendered import Rendered
 from reader.responses import redirect_page
 from reader.site import Site, is_personal
 from reader.store import Snapshot
-from reader.urls import ROUTES, Kind, absolute, article_path
+from reader.urls import ROUTES, Kind, Route, RouteName, absolute, article_path
 
 MANIFEST = ".reader-build"
 """Lists the files the last build wrote, so the next one removes only its own leftovers."""
@@ -60,11 +60,28 @@ def site_paths(snapshot: Snapshot) -> list[str]:
     """
     paths = (
         route.build(params)
-        for route in ROUTES
+        for route in sorted(ROUTES, key=_export_order)
         for params in ENDPOINTS[route.name].instances(snapshot)
     )
     # Decoded, as a server hands them to the app.
     return list(dict.fromkeys(unquote(path) for path in paths))
+
+
+_FEEDS_IN_ORDER = (
+    RouteName.SITE_FEED,
+    RouteName.SITE_ARCHIVE,
+    RouteName.SECTION_FEED,
+    RouteName.SECTION_ARCHIVE,
+    RouteName.TAG_FEED,
+    RouteName.TAG_ARCHIVE,
+)
+"""Feeds are written after pages, the site's first: its archives hold nearly every article
+in full pages, so their entries are made in a few large batches, which the section and
+keyword feeds then find made."""
+
+
+def _export_order(route: Route) -> int:
+    return _FEEDS_IN_ORDER.index(route.name) + 1 if route.name in _FEEDS_IN_ORDER else 0
 
 
 def alias_paths(snapshot: Snapshot) -> dict[str, str]:
