@@ -159,7 +159,7 @@ _CONVERTERS: Mapping[str, _Converter] = {
         lambda text: FeedFormat[text.upper()],
         lambda v: FeedFormat(v).name.lower(),
     ),
-    "rest": _Converter(r".+", str, lambda v: quote(str(v), safe="/@:+-._~")),
+    "rest": _Converter(r"(?s:.+)", str, lambda v: quote(str(v), safe="/@:+-._~")),
 }
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w+))?\}")
 _PARAM_NAMES = frozenset(f.name for f in fields(Params))
