@@ -21,6 +21,8 @@ from reader.frontmatter import Document
 from reader.model import Article, Problem, SectionKey, Severity
 
 SUMMARY_LENGTH = 160
+_CLEARLY_FALSE = frozenset({"false", "no", "off", "0"})
+_CLEARLY_TRUE = frozenset({"true", "yes", "on", "1"})
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,21 @@ SLUG = Field(
     "The last URL segment. Defaults to the file name without `.md`, or the bundle's folder "
     "name. Chinese is fine; it is percent-encoded in links.",
 )
-DRAFT = Field(("draft",), "`true` keeps the article out of every output.")
+DRAFT = Field(
+    ("draft",),
+    "Keeps the article out of every output unless it is clearly false (`false`, or the "
+    'text `"false"`, `"no"`, `"off"` or `"0"`); anything else, `"true"` and typing '
+    "mistakes included, holds it back.",
+)
+PUBLISH_DATE = Field(
+    ("publishDate", "publishdate", "pubdate", "published"),
+    "Hugo's: the article is held back until then, whatever `date` says, and appears by "
+    "itself when the time comes.",
+)
+EXPIRY_DATE = Field(
+    ("expiryDate", "expirydate", "unpublishdate"),
+    "Hugo's: the article is withdrawn from every output from then on, by itself.",
+)
 KICKER = Field(("kicker",), "A series label shown above the headline.")
 IMAGE = Field(
     ("image", "images"),
@@ -119,6 +135,8 @@ FIELDS = (
     TAGS,
     SLUG,
     DRAFT,
+    PUBLISH_DATE,
+    EXPIRY_DATE,
     KICKER,
     IMAGE,
     IMAGE_ALT,
@@ -196,6 +214,12 @@ class _Builder:
         if date is None:
             return None
         updated = self.date(UPDATED) if UPDATED.raw(meta) is not None else None
+        publish_date = self.date(PUBLISH_DATE) if PUBLISH_DATE.raw(meta) is not None else None
+        expiry_date = self.date(EXPIRY_DATE) if EXPIRY_DATE.raw(meta) is not None else None
+        if publish_date is None and PUBLISH_DATE.raw(meta) is not None:
+            return None  # an unreadable embargo holds the article back: when in doubt, wait
+        if expiry_date is None and EXPIRY_DATE.raw(meta) is not None:
+            return None
         slug = SLUG.text(meta) or default_slug
         if "/" in slug or slug in (".", ".."):
             self.problems.append(
@@ -231,7 +255,9 @@ class _Builder:
             source=SOURCE.text(meta),
             author=_people(AUTHOR.raw(meta)),
             tags=self.tags(),
-            draft=meta.get(DRAFT.name) is True,
+            draft=self.draft(),
+            publish_date=publish_date,
+            expiry_date=expiry_date,
             kicker=KICKER.text(meta),
             image=image,
             image_alt=image_alt,
@@ -240,6 +266,25 @@ class _Builder:
             lang=normalize_language(lang) if lang else "",
             bundle=os.fspath(bundle) if bundle is not None else None,
         )
+
+    def draft(self) -> bool:
+        """Whether the draft flag holds the article back: unless it is clearly false."""
+        if DRAFT.name not in self.meta:
+            return False
+        value = self.meta[DRAFT.name]
+        if value is False or (type(value) is int and value == 0):
+            return False
+        if isinstance(value, str) and value.strip().lower() in _CLEARLY_FALSE:
+            return False
+        if value is not True and not (
+            isinstance(value, str) and value.strip().lower() in _CLEARLY_TRUE
+        ):
+            self.warn(
+                DRAFT,
+                f"draft: {value!r} is neither true nor false; the article is held back",
+                "write 'draft: true' or 'draft: false'",
+            )
+        return True
 
     def date(self, field: Field) -> datetime | None:
         try:

@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from reader import __version__
 from reader.config import Settings, load_settings
 from reader.loader import load_catalog
 from reader.model import Problem, Severity
+from reader.store import unpublished_reason
 
 if TYPE_CHECKING:
     from reader.app import ReaderApp
@@ -182,12 +184,23 @@ def _check(args: argparse.Namespace) -> int:
     if loaded is None:
         return 2
     settings, problems = loaded
-    problems = problems + list(load_catalog(settings, thorough=True).problems)
+    catalog = load_catalog(settings, thorough=True)
+    problems = problems + list(catalog.problems)
+    now = datetime.now(UTC)
+    for article in catalog.articles:
+        reason = unpublished_reason(article, now)
+        if reason is not None:
+            fix = "nothing, if that is meant; it is in no page, feed, sitemap or export"
+            problems.append(
+                Problem(Path(article.file), None, f"not published: {reason}", fix, Severity.NOTE)
+            )
     for problem in problems:
         print(problem)
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
-    warnings = len(problems) - errors
-    print(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+    warnings = sum(1 for p in problems if p.severity is Severity.WARNING)
+    held = len(problems) - errors - warnings
+    counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    print(counts + (f"; {held} article{'s' * (held != 1)} not published" if held else ""))
     return 1 if errors else 0
 
 

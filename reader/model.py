@@ -18,6 +18,8 @@ class Severity(Enum):
 
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"
+    """Nothing wrong: what a reader of ``reader check`` should know (an article held back)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,11 @@ class Article:
     author: str = ""
     tags: tuple[str, ...] = ()
     draft: bool = False
+    """Held back by its ``draft`` flag: anything but a clear "false" holds it back."""
+    publish_date: datetime | None = None
+    """Not before this moment (Hugo's ``publishDate``), whatever its ``date`` says."""
+    expiry_date: datetime | None = None
+    """Not from this moment on (Hugo's ``expiryDate``)."""
     kicker: str = ""
     image: str = ""
     image_alt: str = ""

@@ -139,8 +139,31 @@ def tag_slug(name: str) -> str:
 
 
 def is_visible(article: Article, now: datetime) -> bool:
-    """The one publication rule: not a draft and not dated in the future."""
-    return not article.draft and article.date <= now
+    """The one publication rule: not held back by its draft flag, its date or its embargo,
+    and not expired."""
+    return unpublished_reason(article, now) is None
+
+
+def unpublished_reason(article: Article, now: datetime) -> str | None:
+    """Why an article is not published at ``now``, or None when it is."""
+    if article.draft:
+        return "it is a draft"
+    if article.date > now:
+        return f"it is dated {article.date.isoformat()}, in the future"
+    if article.publish_date is not None and article.publish_date > now:
+        return f"its publishDate {article.publish_date.isoformat()} is in the future"
+    if article.expiry_date is not None and article.expiry_date <= now:
+        return f"it expired at {article.expiry_date.isoformat()}"
+    return None
+
+
+def _changes(article: Article, now: datetime) -> Iterator[datetime]:
+    """The moments after ``now`` when the article's publication changes by itself."""
+    if article.draft:
+        return
+    for moment in (article.date, article.publish_date, article.expiry_date):
+        if moment is not None and moment > now:
+            yield moment
 
 
 _newest_first = operator.attrgetter("date", "key")
@@ -355,6 +378,8 @@ def _placed_alike(before: Article, after: Article) -> bool:
         before.key == after.key
         and before.date == after.date
         and before.draft == after.draft
+        and before.publish_date == after.publish_date
+        and before.expiry_date == after.expiry_date
         and before.tags == after.tags
         and before.aliases == after.aliases
     )
@@ -372,18 +397,21 @@ def _build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snap
         key=_newest_first,
         reverse=True,
     )
-    upcoming = [a.date for a in catalog.articles if not a.draft and a.date > now]
+    upcoming = [moment for a in catalog.articles for moment in _changes(a, now)]
     recent = tuple(a for a in published if a.date > now - RECENT_WINDOW)
     if recent:
         upcoming.append(recent[-1].date + RECENT_WINDOW)
+    in_tree = IN_TREE.build(published)
+    # A section exists publicly only while something in its tree is published.
+    sections = {key: s for key, s in catalog.sections.items() if not key or key in in_tree}
     children: dict[SectionKey, list[Section]] = {}
-    for section in catalog.sections.values():
+    for section in sections.values():
         if section.parent_key is not None:
             children.setdefault(section.parent_key, []).append(section)
     return Snapshot(
         settings=settings,
         built_at=now,
-        sections=MappingProxyType(dict(catalog.sections)),
+        sections=MappingProxyType(sections),
         articles=tuple(published),
         problems=catalog.problems,
         refresh_at=min(upcoming) if upcoming else None,
@@ -393,7 +421,7 @@ def _build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snap
             {k: tuple(sorted(v, key=lambda s: (s.weight, s.title))) for k, v in children.items()}
         ),
         _in_section=IN_SECTION.build(published),
-        _in_tree=IN_TREE.build(published),
+        _in_tree=in_tree,
         _tags=_tags(BY_TAG.build(published)),
         _aliases=ALIASES.build(published),
         bodies=catalog.bodies,

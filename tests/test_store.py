@@ -109,6 +109,8 @@ def test_sections_order_by_weight_then_title(site: SiteFactory) -> None:
     site.section("zeta", title="Zeta", weight=1)
     site.section("alpha", title="Alpha", weight=2)
     site.section("beta", title="Beta", weight=2)
+    for name in ("zeta", "alpha", "beta"):
+        site.article(f"{name}/a.md")
     snapshot = snapshot_of(site)
     assert [s.title for s in snapshot.subsections(())] == ["Zeta", "Alpha", "Beta"]
 

@@ -1,0 +1,109 @@
+"""Publication fails closed: drafts however written, embargoes, expiry, empty sections."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from lxml import etree
+
+from reader.cli import main
+from reader.live import Reloader
+from reader.load import load_site
+from reader.store import SnapshotHolder
+from tests.factories import NOW, SiteFactory, make_client
+
+MARKER = "Embargoed-7f3a"
+"""Written into every article that must not be published; searched for in every output."""
+
+
+def hidden(site: SiteFactory, relative: str, front: str) -> None:
+    """An article that must stay unpublished, written with raw front matter lines."""
+    site.write(
+        relative,
+        f"---\ntitle: {MARKER} headline\ndate: 2026-11-01T09:00:00+08:00\n"
+        f"tags: [{MARKER}-tag]\n{front}\n---\n\n{MARKER} body.\n",
+    )
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "draft: true",
+        'draft: "true"',
+        "draft: 'yes'",
+        "draft: True",
+        "draft: maybe",
+        "draft:",
+        "draft: 1",
+        "publishDate: 2026-12-25T09:00:00+08:00",
+        "publishdate: 2026-12-25",
+        "expiryDate: 2026-11-20T00:00:00+08:00",
+        "publishDate: not a date",
+    ],
+)
+def test_an_article_not_clearly_published_is_in_no_output(site: SiteFactory, front: str) -> None:
+    site.article("news/live.md", title="Live", tags=["shared"])
+    hidden(site, "news/held.md", front)
+    hidden(site, "quiet/held.md", front)  # the only article of its section
+    client = make_client(site)
+    paths = ["/", "/news/", "/tags/", "/feeds/", "/feeds.opml", "/sitemap.xml", "/rss.xml"]
+    paths += ["/atom.xml", "/feed.json", "/news/rss.xml", "/news-sitemap.xml"]
+    paths += ["/api/v1/articles", "/tags/shared/"]
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert MARKER not in response.text and "quiet" not in response.text, path
+    for path in ("/news/held/", "/quiet/", "/quiet/rss.xml", f"/tags/{MARKER.lower()}-tag/"):
+        assert client.get(path).status_code == 404, path
+
+
+@pytest.mark.parametrize("front", ["draft: false", 'draft: "false"', "draft: no", "draft: 0"])
+def test_a_clearly_false_draft_flag_publishes(site: SiteFactory, front: str) -> None:
+    site.write("news/out.md", f"---\ntitle: Out\ndate: 2026-11-01\n{front}\n---\nText.\n")
+    assert make_client(site).get("/news/out/").status_code == 200
+
+
+def test_check_says_why_an_article_is_held_back(
+    site: SiteFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hidden(site, "news/unsure.md", "draft: maybe")
+    hidden(site, "news/later.md", "publishDate: 2099-01-01T00:00:00+08:00")
+    site.article("news/live.md")
+    assert main(["check", str(site.root)]) == 0
+    out = capsys.readouterr().out
+    assert "unsure.md:5: warning: draft: 'maybe' is neither true nor false" in out
+    assert "later.md: note: not published: its publishDate 2099-01-01T00:00:00+08:00" in out
+
+
+def test_embargo_and_expiry_take_effect_by_themselves(site: SiteFactory) -> None:
+    site.article("news/live.md", title="Live")
+    site.article("news/embargoed.md", title="Embargoed", publishDate="2026-11-28T13:00:00+08:00")
+    site.article("news/expiring.md", title="Expiring", expiryDate="2026-11-28T14:00:00+08:00")
+    settings = site.settings()
+    snapshot, catalog = load_site(settings, NOW)
+    holder = SnapshotHolder(snapshot, catalog, id)
+    assert {a.title for a in holder.current.articles} == {"Live", "Expiring"}
+    embargo = datetime.fromisoformat("2026-11-28T13:00:00+08:00")
+    assert holder.current.refresh_at == embargo
+    Reloader(settings, holder, lambda: embargo).republish()
+    assert {a.title for a in holder.current.articles} == {"Live", "Expiring", "Embargoed"}
+    expiry = datetime.fromisoformat("2026-11-28T14:00:00+08:00")
+    assert holder.current.refresh_at == expiry
+    Reloader(settings, holder, lambda: expiry + timedelta(seconds=1)).republish()
+    assert {a.title for a in holder.current.articles} == {"Live", "Embargoed"}
+
+
+def test_a_section_with_nothing_published_does_not_exist(site: SiteFactory) -> None:
+    site.section("empty", title="Empty section", description="Nothing yet")
+    site.section("news/plans", title="Plans")
+    hidden(site, "news/plans/soon.md", "draft: true")
+    site.article("news/live.md", title="Live")
+    client = make_client(site)
+    for path in ("/empty/", "/empty/rss.xml", "/news/plans/", "/news/plans/atom.xml"):
+        assert client.get(path).status_code == 404, path
+    opml = etree.fromstring(client.get("/feeds.opml").content)
+    titles = {o.get("text") for o in opml.iter("outline")}
+    assert "Empty section" not in titles and "Plans" not in titles
+    home = client.get("/").text
+    assert "Empty section" not in home and "/news/" in home
