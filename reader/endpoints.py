@@ -137,7 +137,9 @@ def file(asked: Asked) -> Rendered | None:
         if owner is not None and owner.bundle_dir is not None:
             name = "/".join(key[depth:])
             if name in owner.resources:
-                return file_response(owner.bundle_dir / name)
+                # Looked up again now: a file swapped for a link since must still stay inside.
+                found = safe_join(owner.bundle_dir, key[depth:])
+                return file_response(found) if found is not None else None
     found = safe_join(snapshot.settings.static_dir, key)
     if found is not None:
         return file_response(found)
@@ -346,7 +348,7 @@ def _files_below(root: Path) -> Iterator[tuple[str, ...]]:
         folders[:] = sorted(f for f in folders if not f.startswith("."))
         relative = Path(directory).relative_to(root).parts
         for name in sorted(names):
-            if not name.startswith("."):
+            if not name.startswith(".") and safe_join(root, (*relative, name)) is not None:
                 yield (*relative, name)
 
 

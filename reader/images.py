@@ -40,8 +40,13 @@ def local_file(src: str, base: Path | None, static_dir: Path) -> Path | None:
     root = static_dir if relative.startswith("/") else base
     if root is None:
         return None
-    candidate = (root / relative.lstrip("/")).resolve()
-    return candidate if candidate.is_file() else None
+    try:
+        candidate = (root / relative.lstrip("/")).resolve()
+        # Only what the site serves: a bundle's own files, or static/'s.
+        inside = candidate.is_relative_to(root.resolve())
+        return candidate if inside and candidate.is_file() else None
+    except (OSError, ValueError):
+        return None
 
 
 def finish_images(fragment: str, locate: Locate, *, eager_first: bool, missing_alt: str) -> str:

@@ -108,6 +108,9 @@ class _Walker:
         self.seen: set[str] = set()
         self.read: set[str] = set()
         self.listed: set[str] = set()
+        self.root = os.path.realpath(settings.content_dir)
+        self._chain: list[str] = []
+        """The real paths of the folders being walked, outermost first (for link loops)."""
         self.walked: set[str] = set()
         self.sections: dict[SectionKey, Section] = {}
         self.articles: list[Article] = []
@@ -124,8 +127,10 @@ class _Walker:
         self.walked.add(name)
         self.sections[key] = own.section
         self.seen.update(own.files)
+        self._chain.append(os.path.realpath(folder))
         for path, child in own.subfolders:
             self.walk_section(path, (*key, child))
+        self._chain.pop()
         self.articles.extend(own.articles)
         self.problems.extend(own.problems)
 
@@ -136,16 +141,17 @@ class _Walker:
         self.articles, self.problems, self.seen = [], [], set()
         try:
             section = self._section(folder, key)
-            entries = _visible_entries(folder)
+            inside = [*self._chain, os.path.realpath(folder)]
+            entries = [e for e in _visible_entries(folder) if self._confined(e, inside)]
             bundles = {
                 e.name
                 for e in entries
-                if e.is_dir() and os.path.isfile(os.path.join(e.path, BUNDLE_INDEX))
+                if _is_dir(e) and os.path.isfile(os.path.join(e.path, BUNDLE_INDEX))
             }
             taken: dict[str, Path] = {}
             subfolders = []
             for entry in entries:
-                if entry.is_dir() and entry.name not in bundles:
+                if _is_dir(entry) and entry.name not in bundles:
                     path = Path(entry.path)
                     if not key and entry.name in RESERVED_TOP_LEVEL:
                         self._reserved(path)
@@ -168,6 +174,22 @@ class _Walker:
             )
         finally:
             self.articles, self.problems, self.seen = outer
+
+    def _confined(self, entry: os.DirEntry[str], chain: list[str]) -> bool:
+        """Whether to follow an entry: a link must stay in the content folder and not loop."""
+        if not entry.is_symlink():
+            return True
+        real = os.path.realpath(entry.path)
+        if not _within(real, self.root):
+            message = "a symbolic link to a place outside the content folder is ignored"
+            fix = "put the file or folder itself here, or remove the link"
+        elif real in chain:
+            message = "a symbolic link to a folder that holds it is ignored: it loops"
+            fix = "remove the link"
+        else:
+            return True
+        self.problems.append(Problem(Path(entry.path), None, message, fix))
+        return False
 
     def _reserved(self, entry: Path) -> None:
         self.problems.append(
@@ -258,7 +280,7 @@ class _Walker:
             return
         if bundle is not None:
             # A bundle's files change without its index.md changing: list them every time.
-            resources = frozenset(_bundle_files(bundle))
+            resources = frozenset(bundle_files(bundle))
             if resources != article.resources:
                 article = replace(article, resources=resources)
         if article.image:
@@ -335,21 +357,44 @@ def _visible_entries(folder: Path) -> list[os.DirEntry[str]]:
     return sorted(entries, key=lambda e: e.name)
 
 
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link into a loop of links: not a folder we can walk
+        return False
+
+
 def _is_article_file(entry: os.DirEntry[str]) -> bool:
-    return (
-        entry.name.lower().endswith(MARKDOWN_SUFFIXES)
-        and entry.name not in (SECTION_INDEX, BUNDLE_INDEX)
-        and entry.is_file()
-    )
+    if not entry.name.lower().endswith(MARKDOWN_SUFFIXES):
+        return False
+    try:
+        return entry.name not in (SECTION_INDEX, BUNDLE_INDEX) and entry.is_file()
+    except OSError:  # a link into a loop of links
+        return False
 
 
-def _bundle_files(bundle: Path) -> Iterator[str]:
-    for path in sorted(bundle.rglob("*")):
-        relative = path.relative_to(bundle)
-        hidden = any(part.startswith(".") for part in relative.parts)
-        source = relative.name.lower().endswith(MARKDOWN_SUFFIXES)
-        if path.is_file() and not source and not hidden:
-            yield relative.as_posix()
+def bundle_files(bundle: Path) -> Iterator[str]:
+    """A page bundle's files that are served beside its article, relative to the bundle.
+
+    Its sources (Markdown) are not, nor hidden files, nor anything a link leads to outside
+    the bundle: only what really is in the bundle's folder.
+    """
+    root = os.path.realpath(bundle)
+    for directory, folders, names in os.walk(bundle):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        for name in sorted(names):
+            path = os.path.join(directory, name)
+            real = os.path.realpath(path)
+            hidden = name.startswith(".")
+            source = name.lower().endswith(MARKDOWN_SUFFIXES) or real.lower().endswith(
+                MARKDOWN_SUFFIXES
+            )
+            if not hidden and not source and _within(real, root) and os.path.isfile(real):
+                yield Path(path).relative_to(bundle).as_posix()
+
+
+def _within(real: str, root: str) -> bool:
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _assign_unique_ids(articles: list[Article], problems: list[Problem]) -> list[Article]:
