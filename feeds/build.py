@@ -7,6 +7,7 @@ writes the document around the entries, and, in batches, the entries themselves.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -163,8 +164,10 @@ def _tree(
         generator.link(href=link.href, rel=link.rel, **({"type": link.type} if link.type else {}))
     generator.link(href=page_url, rel="alternate", type="text/html")
     description = xml_text(feed_description(snapshot, scope))
-    generator.description(description)
-    generator.subtitle(description)
+    # RSS's description is HTML, which readers render: plain text goes in escaped, so a
+    # "<" in a keyword or section description shows as "<" and never runs. Atom's subtitle
+    # is typed text, and stays as it is. (feedgen sets both from either call.)
+    generator.subtitle(as_html(description, fmt))
     generator.language(settings.language)
     generator.generator(GENERATOR, version=__version__)
     if settings.copyright:
@@ -212,7 +215,7 @@ def _add_entry(
             label=xml_text(tag),
             scheme=absolute(settings, tag_path(tag_slug(tag))),
         )
-    entry.summary(xml_text(article.summary))
+    entry.summary(as_html(xml_text(article.summary), fmt))
     # RSS readers expect content:encoded as CDATA; Atom wants escaped text typed as html.
     kind = "CDATA" if fmt is FeedFormat.RSS else "html"
     entry.content(xml_text(entry_html(snapshot, article, cache)), type=kind)
@@ -230,6 +233,11 @@ def _add_entry(
         entry.enclosure(image, article.image_length, article.image_type or None)
         return None
     return Link("enclosure", image, article.image_type, str(article.image_length))
+
+
+def as_html(text: str, fmt: FeedFormat) -> str:
+    """Plain text for a field that is HTML in this format (RSS's descriptions), else as is."""
+    return html.escape(text, quote=False) if fmt is FeedFormat.RSS else text
 
 
 def _size(article: Article) -> dict[str, str]:

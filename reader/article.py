@@ -233,6 +233,14 @@ class _Builder:
             return None
         self.problems.extend(self.source.body_problems)
         image = _text(meta.get("image")) or _first_text(meta.get("images"))
+        if image and not _is_image_address(image):
+            self.warn(
+                IMAGE,
+                f"the lead image {image!r} is neither a path on the site nor an http(s) URL; "
+                "it is left out",
+                "give a file of the bundle, a path such as /images/x.jpg, or an https:// URL",
+            )
+            image = ""
         image_alt = IMAGE_ALT.text(meta)
         if image and not image_alt:
             self.warn(
@@ -348,6 +356,15 @@ class _Builder:
                 alias = "/" + "".join(f"{s}/" for s in section) + alias
             aliases.append(alias)
         return tuple(aliases)
+
+
+def _is_image_address(value: str) -> bool:
+    """A path on the site (relative or absolute) or an http(s) URL: never javascript:,
+    data: or another scheme, which would reach feeds, the API and JSON-LD as they are."""
+    parts = urlsplit(value)
+    if parts.scheme:
+        return parts.scheme in ("http", "https") and bool(parts.netloc)
+    return not parts.netloc and not value.startswith("\\")
 
 
 def section_text(meta: dict[str, Any], name: str) -> str:

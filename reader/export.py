@@ -117,8 +117,13 @@ def build(
     started = time.perf_counter()
     snapshot, caches = site.holder.state.snapshot, site.holder.state.caches
     out.mkdir(parents=True, exist_ok=True)
-    jobs: list[tuple[str, str | None]] = [(path, None) for path in site_paths(snapshot)]
-    jobs += list(alias_paths(snapshot).items())
+    paths = site_paths(snapshot)
+    jobs: list[tuple[str, str | None]] = [(path, None) for path in paths]
+    # As the server does, a page at an alias's address wins: its redirect is not written.
+    taken = {file_for(out, path) for path in paths}
+    jobs += [
+        (old, new) for old, new in alias_paths(snapshot).items() if file_for(out, old) not in taken
+    ]
     jobs.append(("", None))  # the not-found page
     processes = workers or os.cpu_count() or 1
     global _BUILDING

@@ -364,9 +364,15 @@ def _structured_data(snapshot: Snapshot, article: Article) -> Markup:
         data["description"] = article.summary
     if article.image:
         data["image"] = lead_image_url(snapshot, article)
-    # "</" inside a script element would end it early, whatever the JSON says.
-    text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    # Inside a script element, "</script" would end it and "<!--" would change how it is
+    # read: markup characters are written as JSON escapes, which mean the same.
+    text = json.dumps(data, ensure_ascii=False)
+    for character, escaped in _SCRIPT_SAFE:
+        text = text.replace(character, escaped)
     return Markup(text)
+
+
+_SCRIPT_SAFE = (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"))
 
 
 def settings_page(snapshot: Snapshot, preferences: Preferences, back: str) -> Page:
