@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from reader.model import Article, SectionKey
 from reader.store import Snapshot, tag_slug
@@ -55,7 +56,8 @@ def changed_feeds(old: Snapshot, new: Snapshot, etag: FeedEtag) -> list[str]:
     for scope in sorted(candidate_scopes(old, new), key=_order):
         for fmt in FeedFormat:
             path = feed_path(scope, fmt)
-            if etag(old, path) != etag(new, path):
+            # Asked as a server asks: decoded (a Chinese keyword's feed is percent-encoded).
+            if etag(old, unquote(path)) != etag(new, unquote(path)):
                 changed.append(absolute(new.settings, path))
     return changed
 

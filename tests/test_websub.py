@@ -6,13 +6,16 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote, unquote
 
 import httpx
+import pytest
 from lxml import etree
 
+from reader.endpoints import ENDPOINTS
 from reader.site import Site
 from reader.store import Snapshot
+from reader.urls import ROUTES, RouteName
 from reader.websub import changed_feeds
 from tests.factories import SiteFactory, fixed_clock
 from tests.server import running_server, wait_for
@@ -42,6 +45,49 @@ def test_only_feeds_whose_bytes_changed_are_named(site: SiteFactory) -> None:
         "", "topics/", "topics/east/", "tags/harbour/"
     )
     assert changed_feeds(new, new, etag) == []
+
+
+EDITS: dict[str, tuple[str, dict[str, object]]] = {
+    "words": ("topics/east/a.md", {"title": "East, corrected", "tags": ["港灣", "Harbour"]}),
+    "keywords": ("topics/east/a.md", {"title": "East", "tags": ["港灣", "渡輪"]}),
+    "withdrawn": ("topics/east/a.md", {"title": "East", "tags": ["港灣"], "draft": True}),
+    "added": ("sports/new.md", {"title": "New", "tags": ["渡輪"]}),
+}
+
+
+@pytest.mark.parametrize("edit", [*EDITS, "renamed section", "removed"])
+def test_the_feeds_named_are_exactly_those_whose_bytes_changed(
+    site: SiteFactory, edit: str
+) -> None:
+    site.article("topics/east/a.md", title="East", tags=["港灣", "Harbour"])
+    site.article("topics/west/b.md", title="West", tags=["港灣"])
+    site.article("sports/c.md", title="Sports", tags=["Hills"])
+    site.section("topics", title="Topics")
+    server = Site(site.settings(), fixed_clock())
+
+    def etag(snapshot: Snapshot, path: str) -> str:
+        return server.answer_from(snapshot, path).etag
+
+    old = server.holder.current
+    if edit in EDITS:
+        file, fields = EDITS[edit]
+        site.article(file, **fields)
+    elif edit == "renamed section":
+        site.section("topics", title="Themes")
+    else:
+        (site.root / "content/sports/c.md").unlink()
+    server.reloader.reload()
+    new = server.holder.current
+    every = {
+        unquote(route.build(params))
+        for snapshot in (old, new)
+        for route in ROUTES
+        if route.name in (RouteName.SITE_FEED, RouteName.SECTION_FEED, RouteName.TAG_FEED)
+        for params in ENDPOINTS[route.name].instances(snapshot)
+    }
+    truth = {BASE + quote(p.lstrip("/")) for p in every if etag(old, p) != etag(new, p)}
+    assert truth, "the edit changed some feed"
+    assert set(changed_feeds(old, new, etag)) == truth
 
 
 class Hub:
