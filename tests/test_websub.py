@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, quote, unquote
 
 import httpx
@@ -47,7 +48,7 @@ def test_only_feeds_whose_bytes_changed_are_named(site: SiteFactory) -> None:
     assert changed_feeds(new, new, etag) == []
 
 
-EDITS: dict[str, tuple[str, dict[str, object]]] = {
+EDITS: dict[str, tuple[str, dict[str, Any]]] = {
     "words": ("topics/east/a.md", {"title": "East, corrected", "tags": ["港灣", "Harbour"]}),
     "keywords": ("topics/east/a.md", {"title": "East", "tags": ["港灣", "渡輪"]}),
     "withdrawn": ("topics/east/a.md", {"title": "East", "tags": ["港灣"], "draft": True}),
