@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from lxml import etree
 
 from reader.cli import main
+from reader.export import site_paths
 from reader.live import Reloader
 from reader.load import load_site
+from reader.site import Site
 from reader.store import SnapshotHolder
 from tests.factories import NOW, SiteFactory, make_client
 
@@ -107,3 +110,38 @@ def test_a_section_with_nothing_published_does_not_exist(site: SiteFactory) -> N
     assert "Empty section" not in titles and "Plans" not in titles
     home = client.get("/").text
     assert "Empty section" not in home and "/news/" in home
+
+
+def test_no_output_of_any_route_or_the_export_holds_an_unpublished_article(
+    site: SiteFactory, tmp_path: Path
+) -> None:
+    site.article("news/live.md", title="Live", tags=["shared"], aliases=["/old-live/"])
+    for number, front in enumerate(
+        [
+            "draft: true",
+            'draft: "yes"',
+            "date: 2099-01-01",
+            "publishDate: 2099-01-01",
+            "expiryDate: 2020-01-01",
+        ]
+    ):
+        hidden(site, f"news/held{number}/index.md", f"{front}\naliases: [/{MARKER}{number}/]")
+        (site.root / f"content/news/held{number}/{MARKER}.txt").write_text(MARKER)
+    hidden(site, f"{MARKER}-section/only.md", "draft: true")
+    settings = site.settings()
+    built = Site(settings, lambda: NOW)
+    snapshot = built.holder.current
+    paths = site_paths(snapshot)
+    assert len(paths) > 20
+    for path in [*paths, "/api/v1/articles", "/api/v1/articles?limit=100", "/oembed?url=x"]:
+        answer = built.answer(*path.split("?", 1))
+        assert MARKER.encode() not in answer.body, path
+        assert MARKER not in (answer.location or ""), path
+    counts = make_client(site).get("/").text
+    assert "(1)" in counts and "(2)" not in counts, "a section counts only what is published"
+    out = tmp_path / "out"
+    assert main(["build", str(site.root), str(out), "--no-index", "--no-precompress"]) == 0
+    for file in out.rglob("*"):
+        assert MARKER not in file.name
+        if file.is_file():
+            assert MARKER.encode() not in file.read_bytes(), file
