@@ -139,7 +139,7 @@ def file(asked: Asked) -> Rendered | None:
             if name in owner.resources:
                 # Looked up again now: a file swapped for a link since must still stay inside.
                 found = safe_join(owner.bundle_dir, key[depth:])
-                return file_response(found) if found is not None else None
+                return file_response(found, Kind.ATTACHMENT) if found is not None else None
     found = safe_join(snapshot.settings.static_dir, key)
     if found is not None:
         return file_response(found)
@@ -366,14 +366,15 @@ def safe_join(root: Path, parts: tuple[str, ...]) -> Path | None:
     return None
 
 
-def file_response(path: Path) -> Rendered | None:
+def file_response(path: Path, kind: Kind = Kind.FILE) -> Rendered | None:
     """A file's answer: small files whole (cached with the snapshot), large ones streamed."""
     try:
         size = path.stat().st_size
         body = path.read_bytes() if size <= MAX_CACHED_BYTES else b""
     except OSError:
         return None
-    kind = Kind.CSS if path.suffix == ".css" else Kind.FILE
+    if path.suffix == ".css" and kind is Kind.FILE:
+        kind = Kind.CSS
     media_type = None if kind is Kind.CSS else mimetypes.guess_type(path.name)[0]
     return Rendered(body, kind, media_type=media_type, file=path)
 

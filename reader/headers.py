@@ -24,25 +24,27 @@ class Policy:
     """Feeds, the API and their indexes are for other sites' scripts too; pages are not."""
 
 
-_MINUTE = "public, max-age=60, stale-while-revalidate=300"
-_FEED = "public, max-age=300, stale-while-revalidate=600"
+WITHDRAWN_WITHIN_SECONDS = 60
+"""The longest a shared cache may keep serving an article after it is withdrawn (a draft
+flag set again, an expiry, a deletion): everything that can carry an article's words,
+title, address or pictures is fresh for this long, with no stale-while-revalidate, so
+caches revalidate (a cheap 304 when nothing changed) rather than serve it on."""
+_ARTICLE_BEARING = f"public, max-age={WITHDRAWN_WITHIN_SECONDS}"
 _HOUR = "public, max-age=3600, stale-while-revalidate=86400"
 POLICIES: Mapping[Kind, Policy] = {
-    Kind.PAGE: Policy("text/html; charset=utf-8", _MINUTE),
-    Kind.FEED: Policy("application/xml; charset=utf-8", _FEED, cross_origin=True),
-    # A full archive document never changes again, except once to gain its next-archive link.
-    Kind.ARCHIVE: Policy(
-        "application/xml; charset=utf-8",
-        "public, max-age=86400, stale-while-revalidate=604800",
-        cross_origin=True,
-    ),
-    Kind.API: Policy("application/json", _MINUTE, cross_origin=True),
+    Kind.PAGE: Policy("text/html; charset=utf-8", _ARTICLE_BEARING),
+    Kind.FEED: Policy("application/xml; charset=utf-8", _ARTICLE_BEARING, cross_origin=True),
+    Kind.ARCHIVE: Policy("application/xml; charset=utf-8", _ARTICLE_BEARING, cross_origin=True),
+    Kind.API: Policy("application/json", _ARTICLE_BEARING, cross_origin=True),
     Kind.OPML: Policy("text/x-opml; charset=utf-8", _HOUR, cross_origin=True),
-    Kind.SITEMAP: Policy("application/xml; charset=utf-8", _FEED),
+    Kind.SITEMAP: Policy("application/xml; charset=utf-8", _ARTICLE_BEARING),
     Kind.TEXT: Policy("text/plain; charset=utf-8", _HOUR),
     Kind.CSS: Policy("text/css; charset=utf-8", _HOUR),
     Kind.FILE: Policy("application/octet-stream", _HOUR),
-    Kind.REDIRECT: Policy("text/html; charset=utf-8", "public, max-age=3600"),
+    # A page bundle's photos and files belong to their article.
+    Kind.ATTACHMENT: Policy("application/octet-stream", _ARTICLE_BEARING),
+    # An old address of an article names where the article is.
+    Kind.REDIRECT: Policy("text/html; charset=utf-8", _ARTICLE_BEARING),
     # Revalidated on every use, so a changed setting shows on the very next page.
     Kind.PERSONAL: Policy("text/html; charset=utf-8", "private, no-cache"),
 }

@@ -63,6 +63,8 @@ class Kind(Enum):
     TEXT = "text"
     CSS = "css"
     FILE = "file"
+    ATTACHMENT = "attachment"
+    """A file of a page bundle: it goes with its article."""
     REDIRECT = "redirect"
     PERSONAL = "personal"
     """Depends on the reader's cookie: the settings page and the stylesheet it drives."""

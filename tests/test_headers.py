@@ -8,7 +8,7 @@ from datetime import timedelta
 import brotli
 import pytest
 
-from reader.headers import POLICIES, http_date, response_headers
+from reader.headers import POLICIES, WITHDRAWN_WITHIN_SECONDS, http_date, response_headers
 from reader.negotiation import choose_encoding, is_not_modified, reply
 from reader.rendered import Rendered
 from reader.site import Site
@@ -22,10 +22,13 @@ def test_every_kind_has_a_policy_and_only_machine_formats_are_shared() -> None:
     assert set(POLICIES) == set(Kind)
     shared = {kind for kind, policy in POLICIES.items() if policy.cross_origin}
     assert shared == {Kind.FEED, Kind.ARCHIVE, Kind.API, Kind.OPML}
-    assert "max-age=60," in response_headers(Rendered(b"x", Kind.PAGE))["cache-control"]
-    archive = response_headers(Rendered(b"x", Kind.ARCHIVE))["cache-control"]
-    feed = response_headers(Rendered(b"x", Kind.FEED))["cache-control"]
-    assert "max-age=86400" in archive and "max-age=300" in feed
+    # Whatever can carry an article is reused for at most a minute, never served stale: a
+    # withdrawn article leaves shared caches within WITHDRAWN_WITHIN_SECONDS.
+    for kind in (Kind.PAGE, Kind.FEED, Kind.ARCHIVE, Kind.API, Kind.SITEMAP, Kind.REDIRECT):
+        control = response_headers(Rendered(b"x", kind))["cache-control"]
+        assert control == f"public, max-age={WITHDRAWN_WITHIN_SECONDS}", kind
+    assert response_headers(Rendered(b"x", Kind.ATTACHMENT))["cache-control"] == control
+    assert "max-age=3600" in response_headers(Rendered(b"x", Kind.CSS))["cache-control"]
     assert (
         response_headers(Rendered(b"x", Kind.PAGE, status=404))["cache-control"]
         == "public, max-age=30"
@@ -132,9 +135,9 @@ def test_served_headers(site: SiteFactory) -> None:
     assert "default-src 'none'" in page.headers["content-security-policy"]
     assert "access-control-allow-origin" not in page.headers
     assert page.headers["last-modified"] == http_date(NOW)
-    assert client.get("/old/").headers["cache-control"] == "public, max-age=3600"
+    assert client.get("/old/").headers["cache-control"] == "public, max-age=60"
     feed = client.get("/rss.xml")
-    assert feed.headers["cache-control"].startswith("public, max-age=300")
+    assert feed.headers["cache-control"] == "public, max-age=60"
     assert feed.headers["access-control-allow-origin"] == "*"
     assert client.get("/api/v1/articles").headers["access-control-allow-origin"] == "*"
     assert client.request("DELETE", "/news/a/").status_code == 405

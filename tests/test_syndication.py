@@ -79,12 +79,12 @@ def test_a_full_archive_never_changes_as_news_arrives(eight: SiteFactory) -> Non
     assert build_archive(after, scope, FeedFormat.ATOM, 3) is not None
 
 
-def test_archives_are_served_for_long(eight: SiteFactory) -> None:
+def test_archives_are_served_as_their_format(eight: SiteFactory) -> None:
     client = make_client(eight, feed_length=3)
     response = client.get("/news/atom-archive-1.xml")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/atom+xml; charset=utf-8"
-    assert "max-age=86400" in response.headers["cache-control"]
+    assert response.headers["cache-control"] == "public, max-age=60"  # they can be withdrawn
     assert client.get("/news/atom-archive-9.xml").status_code == 404
     assert client.get("/news/json-archive-1.xml").status_code == 404
 
