@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,7 @@ from reader import __version__
 from reader.config import Settings, load_settings
 from reader.loader import load_catalog
 from reader.model import Problem, Severity
+from reader.preview import MIN_SECRET_LENGTH, SECRET_VARIABLE, secret_from_environment, sign
 from reader.store import unpublished_reason
 
 if TYPE_CHECKING:
@@ -105,6 +106,16 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="print every problem in a site's files")
     check.add_argument("site", type=Path, help="the site folder")
     check.set_defaults(run=_check)
+
+    link = commands.add_parser(
+        "preview-link",
+        help=f"print a link that shows one unpublished article (signed with ${SECRET_VARIABLE})",
+    )
+    link.add_argument("site", type=Path, help="the site folder")
+    link.add_argument("article", help="the article's file, or its path on the site")
+    link.add_argument("--hours", type=float, default=48, help="how long the link works")
+    link.add_argument("--base-url", help="public URL of the site (default: site.toml's)")
+    link.set_defaults(run=_preview_link)
     return parser
 
 
@@ -135,6 +146,7 @@ def _serve(args: argparse.Namespace) -> int:
         settings = replace(settings, watch=False)
     if args.preview:
         settings = replace(settings, preview=True)
+    settings = replace(settings, preview_secret=_preview_secret())
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     for problem in problems:
         logging.getLogger("reader").warning("%s", problem)
@@ -204,6 +216,50 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def _preview_secret() -> str:
+    """The secret previews are signed with; a warning when one is set but too short."""
+    secret = secret_from_environment()
+    if not secret and os.environ.get(SECRET_VARIABLE):
+        logging.getLogger("reader").warning(
+            "%s is shorter than %d characters: preview links are off",
+            SECRET_VARIABLE,
+            MIN_SECRET_LENGTH,
+        )
+    return secret
+
+
+def _preview_link(args: argparse.Namespace) -> int:
+    from reader.urls import absolute, preview_path
+
+    loaded = _site_settings(args.site, args.base_url)
+    if loaded is None:
+        return 2
+    settings, _ = loaded
+    secret = secret_from_environment()
+    if not secret:
+        print(
+            f"reader: set {SECRET_VARIABLE} to a random string of {MIN_SECRET_LENGTH} or more "
+            "characters, here and for reader serve (for example: openssl rand -hex 32)",
+            file=sys.stderr,
+        )
+        return 2
+    if args.hours <= 0:
+        print("reader: --hours must be more than 0", file=sys.stderr)
+        return 2
+    catalog = load_catalog(settings)
+    wanted = Path(args.article)
+    by_file = os.fspath(wanted.resolve()) if wanted.is_file() else None
+    by_path = tuple(part for part in args.article.split("/") if part)
+    article = next((a for a in catalog.articles if a.file == by_file or a.key == by_path), None)
+    if article is None:
+        print(f"reader: no article at {args.article} in {settings.site_dir}", file=sys.stderr)
+        return 2
+    expires = datetime.now(UTC) + timedelta(hours=args.hours)
+    print(absolute(settings, preview_path(sign(secret, article.key, expires))))
+    print(f"valid until {expires.isoformat(timespec='minutes')}", file=sys.stderr)
+    return 0
+
+
 def _build(args: argparse.Namespace) -> int:
     from reader.export import BUILD_CACHE_MB, build
     from reader.index import default_index_path
@@ -271,6 +327,11 @@ def app_from_environment() -> ReaderApp:
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     options = ServeOptions(**json.loads(os.environ[SERVE_OPTIONS]))
     settings, _ = load_settings(Path(options.site_dir), base_url=options.base_url)
-    settings = replace(settings, watch=options.watch, preview=options.preview)
+    settings = replace(
+        settings,
+        watch=options.watch,
+        preview=options.preview,
+        preview_secret=secret_from_environment(),
+    )
     index = Path(options.index_path) if options.index_path else None
     return create_app(settings, index_path=index)

@@ -217,6 +217,8 @@ class Settings:
     """Reload when files change (``reader serve --no-watch`` turns it off)."""
     preview: bool = False
     """Editors' preview: visible markers for what needs fixing (never unpublished articles)."""
+    preview_secret: str = field(default="", repr=False)
+    """Signs preview links (``READER_PREVIEW_SECRET``); without it, no preview link works."""
 
     @property
     def content_dir(self) -> Path:

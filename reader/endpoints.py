@@ -11,7 +11,8 @@ import math
 import mimetypes
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -23,6 +24,8 @@ from feeds.scope import archives
 from reader import api, oembed, reading, responses, sitemap, views
 from reader.caches import SnapshotCaches
 from reader.headers import POLICIES, preference_cookie
+from reader.loader import Catalog
+from reader.preview import verify
 from reader.rendered import Rendered
 from reader.store import Snapshot
 from reader.templating import asset_dirs
@@ -57,6 +60,10 @@ class Asked:
     cookie: str | None = None
     form: Mapping[str, str] | None = None
     """The submitted form, for a POST (only the settings form takes one)."""
+    catalog: Catalog | None = None
+    """Every article as written, published or not: for a signed preview only."""
+    now: datetime | None = None
+    """The time of the request, for what expires (a preview link)."""
 
     @property
     def params(self) -> Params:
@@ -306,6 +313,19 @@ def settings(asked: Asked) -> Rendered:
     )
 
 
+def preview(asked: Asked) -> Rendered | None:
+    """``/_preview/TOKEN/``: the article a valid signed link names, published or not."""
+    secret = asked.snapshot.settings.preview_secret
+    if asked.catalog is None or asked.now is None:
+        return None
+    key = verify(secret, asked.params.id, asked.now)
+    article = next((a for a in asked.catalog.articles if a.key == key), None)
+    if article is None:
+        return None
+    page = responses.page(asked.environment, views.article_page(asked.snapshot, article))
+    return replace(page, kind=Kind.PREVIEW, links=())
+
+
 def preferences_css(asked: Asked) -> Rendered:
     """``/_reading.css``: the stylesheet that applies this reader's settings."""
     css = reading.stylesheet(reading.from_cookie_header(asked.cookie)).encode()
@@ -415,6 +435,7 @@ ENDPOINTS: Mapping[RouteName, Endpoint] = {
     RouteName.ASSET: Endpoint(asset, _assets),
     RouteName.PREFERENCES_CSS: Endpoint(preferences_css, _once),
     RouteName.SETTINGS: Endpoint(settings, _once),
+    RouteName.PREVIEW: Endpoint(preview, _none),
     RouteName.FEEDS_INDEX: Endpoint(feeds_index, _once),
     RouteName.OPML: Endpoint(opml, _once),
     RouteName.SITEMAP: Endpoint(sitemap_, _once),

@@ -47,6 +47,8 @@ POLICIES: Mapping[Kind, Policy] = {
     Kind.REDIRECT: Policy("text/html; charset=utf-8", _ARTICLE_BEARING),
     # Revalidated on every use, so a changed setting shows on the very next page.
     Kind.PERSONAL: Policy("text/html; charset=utf-8", "private, no-cache"),
+    # An unpublished article: kept by no cache at all, and by no search engine.
+    Kind.PREVIEW: Policy("text/html; charset=utf-8", "private, no-store"),
 }
 PREFERENCE_COOKIE_MAX_AGE = 400 * 24 * 3600
 """The longest lifetime browsers keep a cookie (RFC 6265bis caps it at 400 days)."""
@@ -106,6 +108,8 @@ def response_headers(rendered: Rendered) -> dict[str, str]:
         headers["set-cookie"] = rendered.cookie
     if rendered.file is not None:
         headers["accept-ranges"] = "bytes"  # a Range request is answered from the file
+    if rendered.kind is Kind.PREVIEW:
+        headers["x-robots-tag"] = "noindex, nofollow"
     return headers
 
 

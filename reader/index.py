@@ -204,7 +204,13 @@ def _fingerprint(settings: Settings) -> str:
         digest.update((here / f"{name}.py").read_bytes())
     # Settings that only change how a run serves (not what a file means) do not count.
     shaping = replace(
-        settings, base_url="", base_url_configured=False, watch=True, preview=False, cache_mb=0
+        settings,
+        base_url="",
+        base_url_configured=False,
+        watch=True,
+        preview=False,
+        cache_mb=0,
+        preview_secret="",
     )
     digest.update(repr(shaping).encode())
     return digest.hexdigest()

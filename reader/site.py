@@ -38,6 +38,7 @@ class Site:
         self, settings: Settings, clock: Clock = utc_now, index_path: Path | None = None
     ) -> None:
         self.settings = settings
+        self.clock = clock
         self.environment: Environment = make_environment(settings)
         cache = ParseCache()
         index = DiskIndex(index_path, settings) if index_path is not None else None
@@ -115,10 +116,21 @@ class Site:
     def personal(
         self, path: str, query: str, cookie: str | None, form: Mapping[str, str] | None
     ) -> Rendered:
-        """A reader's own settings page or stylesheet, or the saving of their settings."""
+        """An answer for one reader, never shared: their settings page, stylesheet or the
+        saving of their settings, or an article shown through a signed preview link."""
         state = self.holder.state
         match = resolve(path)
-        asked = Asked(state.snapshot, state.caches, self.environment, match, query, cookie, form)
+        asked = Asked(
+            state.snapshot,
+            state.caches,
+            self.environment,
+            match,
+            query,
+            cookie,
+            form,
+            catalog=state.catalog,
+            now=self.clock(),
+        )
         rendered = ENDPOINTS[match.route].answer(asked)
         return rendered if rendered is not None else self.not_found(state.snapshot, state.caches)
 

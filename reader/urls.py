@@ -68,6 +68,8 @@ class Kind(Enum):
     REDIRECT = "redirect"
     PERSONAL = "personal"
     """Depends on the reader's cookie: the settings page and the stylesheet it drives."""
+    PREVIEW = "preview"
+    """An unpublished article shown through a signed link: for its holder only."""
 
 
 class RouteName(Enum):
@@ -77,6 +79,8 @@ class RouteName(Enum):
     ASSET = "asset"
     PREFERENCES_CSS = "preferences_css"
     SETTINGS = "settings"
+    PREVIEW = "preview"
+    """An unpublished article through a signed link (``reader preview-link``)."""
     FEEDS_INDEX = "feeds_index"
     OPML = "opml"
     SITEMAP = "sitemap"
@@ -177,7 +181,7 @@ class Route:
     query: bool = False
     """The answer depends on the query string (cached per normalised query)."""
     personal: bool = False
-    """The answer depends on the reader's cookie, so it is never cached or shared."""
+    """The answer depends on the reader (a cookie, a signed link): never cached or shared."""
 
     @functools.cached_property
     def _compiled(self) -> tuple[re.Pattern[str], tuple[tuple[str, _Converter], ...]]:
@@ -229,6 +233,7 @@ ROUTES: tuple[Route, ...] = (
     Route(RouteName.ASSET, "/_assets/{path:path}", Kind.FILE),
     Route(RouteName.PREFERENCES_CSS, "/_reading.css", Kind.PERSONAL, personal=True),
     Route(RouteName.SETTINGS, "/settings/", Kind.PERSONAL, query=True, personal=True),
+    Route(RouteName.PREVIEW, "/_preview/{id}/", Kind.PREVIEW, personal=True),
     Route(RouteName.FEEDS_INDEX, "/feeds/", Kind.PAGE),
     Route(RouteName.OPML, "/feeds.opml", Kind.OPML),
     Route(RouteName.SITEMAP, "/sitemap.xml", Kind.SITEMAP),
@@ -435,6 +440,11 @@ def oembed_path(url: str | None = None) -> str:
 def settings_path(back: str | None = None) -> str:
     """The reading settings page; ``back`` is the page to return to."""
     return build(RouteName.SETTINGS) + ("?" + urlencode({"back": back}) if back else "")
+
+
+def preview_path(token: str) -> str:
+    """Where a signed preview link shows its article."""
+    return build(RouteName.PREVIEW, Params(id=token))
 
 
 def preferences_css_path() -> str:

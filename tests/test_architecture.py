@@ -17,7 +17,7 @@ FEEDS_DOC = (ROOT / "docs/feeds.md").read_text(encoding="utf-8")
 
 # Lowest first. A module may import only from its own layer or a lower one.
 LAYERS: list[set[str]] = [
-    {"reader.model", "reader.lru", "reader.memory", "reader.jsontext"},
+    {"reader.model", "reader.lru", "reader.memory", "reader.jsontext", "reader.preview"},
     {"reader.config", "reader.dates", "reader.frontmatter", "reader.i18n", "reader.reading"},
     {"reader.urls"},
     {"reader.markdown", "reader.images"},
@@ -61,7 +61,7 @@ def test_every_caching_policy_is_documented() -> None:
 
 
 def test_top_level_words_of_our_urls_are_reserved_for_them() -> None:
-    assert {"tags", "feeds", "_assets", "settings", "api"} == RESERVED_TOP_LEVEL
+    assert {"tags", "feeds", "_assets", "settings", "api", "_preview"} == RESERVED_TOP_LEVEL
 
 
 def test_the_front_matter_table_in_the_docs_is_the_declared_one() -> None:

@@ -45,6 +45,8 @@ def _params_for(route: Route) -> st.SearchStrategy[Params]:
         fields["format"] = st.sampled_from(list(FeedFormat))
     if "{format:archived}" in pattern:
         fields["format"] = st.sampled_from([f for f in FeedFormat if f.archived])
+    if "{id}" in pattern:
+        fields["id"] = segment
     if "{id:rest}" in pattern:
         fields["id"] = st.text(st.characters(exclude_characters="\x00", codec="utf-8"), min_size=1)
     return st.fixed_dictionaries(fields).map(lambda values: Params(**values))  # type: ignore[arg-type]

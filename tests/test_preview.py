@@ -1,0 +1,78 @@
+"""Signed preview links: one unpublished article for the link's holder, and nothing else."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+
+from reader.cli import main
+from reader.preview import SECRET_VARIABLE, sign
+from reader.urls import preview_path
+from tests.factories import NOW, SiteFactory, make_client
+
+SECRET = "s3cret-for-tests-only-0123456789abcdef"
+
+
+@pytest.fixture
+def drafted(site: SiteFactory, monkeypatch: pytest.MonkeyPatch) -> SiteFactory:
+    monkeypatch.setenv(SECRET_VARIABLE, SECRET)
+    site.article("news/live.md", title="Live")
+    site.article("news/plan.md", title="Secret plan", body="Embargoed words.", draft=True)
+    return site
+
+
+def link(site: SiteFactory, article: str, capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["preview-link", str(site.root), article]) == 0
+    return urlsplit(capsys.readouterr().out.strip()).path
+
+
+def test_a_preview_link_shows_its_article_to_its_holder_only(
+    drafted: SiteFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client = make_client(drafted, preview_secret=SECRET)
+    assert client.get("/news/plan/").status_code == 404
+    for article in (str(drafted.root / "content/news/plan.md"), "/news/plan/"):
+        shown = client.get(link(drafted, article, capsys))
+        assert shown.status_code == 200
+        assert "Secret plan" in shown.text and "Embargoed words." in shown.text
+        assert shown.headers["cache-control"] == "private, no-store"
+        assert shown.headers["x-robots-tag"] == "noindex, nofollow"
+    assert "Secret plan" not in client.get("/").text
+    assert "Secret plan" not in client.get("/rss.xml").text
+
+
+def test_expired_altered_and_foreign_links_are_not_found(drafted: SiteFactory) -> None:
+    client = make_client(drafted, preview_secret=SECRET)
+    missing = client.get("/no/such/page/")
+    key = ("news", "plan")
+    good = sign(SECRET, key, NOW + timedelta(hours=1))
+    assert client.get(preview_path(good)).status_code == 200
+    body, mac = good.split(".")
+    altered_mac = ("A" if mac[0] != "A" else "B") + mac[1:]
+    other_key = sign(SECRET, ("news", "live"), NOW + timedelta(hours=1)).split(".")[0]
+    for token in (
+        sign(SECRET, key, NOW - timedelta(seconds=1)),  # expired
+        f"{body}.{altered_mac}",  # altered signature
+        f"{other_key}.{mac}",  # another article's payload under this signature
+        sign("another-secret-of-enough-length-0123456789", key, NOW + timedelta(hours=1)),
+        "not-a-token",
+        "a.b.c",
+    ):
+        refused = client.get(preview_path(token))
+        assert refused.status_code == 404, token
+        assert refused.content == missing.content
+    without_secret = make_client(drafted)
+    assert without_secret.get(preview_path(good)).status_code == 404
+
+
+def test_preview_link_needs_a_long_secret(
+    site: SiteFactory, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site.article("news/plan.md", draft=True)
+    monkeypatch.setenv(SECRET_VARIABLE, "short")
+    assert main(["preview-link", str(site.root), "/news/plan/"]) == 2
+    assert SECRET_VARIABLE in capsys.readouterr().err
+    monkeypatch.setenv(SECRET_VARIABLE, SECRET)
+    assert main(["preview-link", str(site.root), "/news/nothing/"]) == 2
