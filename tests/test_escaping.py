@@ -79,3 +79,22 @@ def test_an_alias_never_replaces_a_real_page_in_the_export(
     section = lxml_html.fromstring((out / "news/index.html").read_bytes())
     assert section.xpath("//h1")[0].text_content() == "news"
     assert b'http-equiv="refresh"' in (out / "old/index.html").read_bytes()
+
+
+def test_markup_inside_attribute_values_stays_text_through_every_pass(site: SiteFactory) -> None:
+    # Alt text and titles are edited after sanitising (sizes, outbound links): what nh3
+    # leaves in an attribute must stay an attribute's text, on every nh3 release we accept.
+    body = (
+        '![<img src=x onerror="alert(1)">](pic.png "<script>alert(2)</script>")\n\n'
+        '<a href="https://elsewhere.example/" title="<img src=y onerror=alert(3)>">out</a>\n\n'
+        '<img alt="<img src=z onerror=alert(4)>" src="pic.png">\n'
+    )
+    site.article("news/a/index.md", title="A", body=body)
+    (site.root / "content/news/a/pic.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    client = make_client(site)
+    page = parse_html(client.get("/news/a/"))
+    (body_div,) = page.xpath("//div[@class='body']")
+    fragment = lxml_html.tostring(body_div, encoding="unicode")
+    assert _executable(fragment) == ["img", "img"], fragment  # the pictures, nothing else
+    feed = client.get("/feed.json").json()
+    assert _executable(feed["items"][0]["content_html"]) == ["img", "img"]
