@@ -146,10 +146,11 @@ def settled_focus(page: Page) -> dict[str, Any]:
     """The focused element once a smooth scroll towards it has ended.
 
     A smooth scroll takes a few hundred milliseconds, but longer on a loaded machine, where
-    the page may also draw no frame for a while. So this waits while the page still moves
-    (up to about five seconds), and counts a pause as stillness only across drawn frames.
+    the page may also draw no frame for a while, or start scrolling late. So this waits
+    while the page still moves or has not yet moved (up to about five seconds), and counts
+    a pause as stillness only across drawn frames.
     """
-    still = 0
+    still, started = 0, False
     for _ in range(100):
         state: dict[str, Any] = page.evaluate(FOCUS_STATE)
         if state["tag"] == "BODY" or (state["visible"] and not state["covered"]):
@@ -159,8 +160,11 @@ def settled_focus(page: Page) -> dict[str, Any]:
         moved = page.evaluate(
             f"scrollX !== {state['scroll'][0]} || scrollY !== {state['scroll'][1]}"
         )
+        started = started or moved
         still = 0 if moved else still + 1
-        if still == 10:  # half a second and twenty frames without moving: it stays there
+        # Half a second and twenty frames without moving, once the scroll has begun: it
+        # stays there. A scroll that has not begun yet (a loaded machine) gets the full wait.
+        if still == 10 and started:
             return state
     return state
 
