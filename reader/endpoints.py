@@ -25,6 +25,7 @@ from reader import api, oembed, reading, responses, sitemap, views
 from reader.caches import SnapshotCaches
 from reader.headers import POLICIES, preference_cookie
 from reader.loader import Catalog
+from reader.pages import Page
 from reader.preview import verify
 from reader.rendered import Rendered
 from reader.store import Snapshot
@@ -74,7 +75,7 @@ class Asked:
         """A permanent redirect to a path of ours."""
         return responses.redirect(self.snapshot.settings, path)
 
-    def page(self, view: views.Page | None) -> Rendered | None:
+    def page(self, view: Page | None) -> Rendered | None:
         """A view's page rendered, or None when the view found no such page."""
         return responses.page(self.environment, view) if view is not None else None
 

@@ -8,10 +8,10 @@ from jinja2 import Environment
 
 from reader.config import Settings
 from reader.headers import alternate_link
+from reader.pages import OEMBED_MEDIA_TYPE, ArticleContext, Page
 from reader.rendered import Rendered
 from reader.templating import render
 from reader.urls import Kind, absolute
-from reader.views import OEMBED_MEDIA_TYPE, ArticleContext, Page
 
 
 def page(environment: Environment, view: Page, *, status: int = 200) -> Rendered:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
 from datetime import datetime, tzinfo
 
 from markupsafe import Markup
@@ -18,6 +17,26 @@ from feeds import feed_title
 from feeds.scope import feed_description
 from reader.i18n import Labels
 from reader.model import Article, Section, SectionKey
+from reader.pages import (
+    ArticleContext,
+    Chrome,
+    FeedGroup,
+    FeedLink,
+    FeedsContext,
+    HomeContext,
+    Link,
+    Moment,
+    NotFoundContext,
+    Page,
+    Pager,
+    SectionContext,
+    SectionLink,
+    SettingsContext,
+    SiteInfo,
+    TagContext,
+    TagsContext,
+    Teaser,
+)
 from reader.presentation import article_url, byline, joined_title, lead_image_url
 from reader.reading import SIZES, THEMES, Preferences
 from reader.store import Snapshot, tag_slug
@@ -42,224 +61,6 @@ from reader.urls import (
 
 STYLESHEET = "style.css"
 ICON = "icon.svg"
-OEMBED_MEDIA_TYPE = "application/json+oembed"
-
-
-@dataclass(frozen=True)
-class Link:
-    """A link to one of our pages, with its language when it differs from the page's.
-
-    A breadcrumb, a previous or next article, a keyword.
-    """
-
-    title: str
-    url: str
-    lang: str | None = None
-
-
-@dataclass(frozen=True)
-class FeedLink:
-    """A feed a page offers, for autodiscovery and the visible subscribe links."""
-
-    title: str
-    url: str
-    media_type: str
-    label: str
-
-
-@dataclass(frozen=True)
-class Moment:
-    """A date as a machine reads it (ISO 8601 with zone) and as a person does."""
-
-    iso: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Teaser:
-    """An article as listed on home, section and tag pages."""
-
-    title: str
-    url: str
-    published: Moment
-    summary: str
-    kicker: str
-    lang: str | None
-
-
-@dataclass(frozen=True)
-class SectionLink:
-    """A link to a section or keyword, with how many published articles it holds."""
-
-    title: str
-    url: str
-    count: int
-
-
-@dataclass(frozen=True)
-class Pager:
-    """Where a paginated list is, and its neighbouring pages."""
-
-    page: int
-    total: int
-    previous_url: str | None
-    next_url: str | None
-
-
-@dataclass(frozen=True)
-class SiteInfo:
-    """What every page says about the site: its name, footer, rights and our own links."""
-
-    title: str
-    lang: str | None
-    """The site's language when it differs from the page's, for its name and footer."""
-    footer: tuple[str, ...]
-    copyright: str
-    contact: str
-    license_url: str
-    license_name: str
-    home_url: str
-    feeds_url: str
-    stylesheet: str
-    icon: str
-    preferences_css: str
-
-
-@dataclass(frozen=True)
-class Chrome:
-    """What every page has around its content: language, title, trail, feeds, the site."""
-
-    lang: str
-    labels: Labels
-    title: str
-    canonical: str
-    description: str
-    crumbs: tuple[Link, ...]
-    feeds: tuple[FeedLink, ...]
-    settings_url: str
-    site: SiteInfo
-    oembed_url: str | None = None
-    """oEmbed discovery, on article pages."""
-
-
-@dataclass(frozen=True)
-class HomeContext:
-    """The home page: the top-level sections and the latest articles."""
-
-    chrome: Chrome
-    sections: tuple[SectionLink, ...]
-    teasers: tuple[Teaser, ...]
-
-
-@dataclass(frozen=True)
-class SectionContext:
-    """A section's page: its subsections, and a page of its tree's articles."""
-
-    chrome: Chrome
-    section: Section
-    subsections: tuple[SectionLink, ...]
-    teasers: tuple[Teaser, ...]
-    pager: Pager
-    feed_links: tuple[FeedLink, ...]
-
-
-@dataclass(frozen=True)
-class ArticleContext:
-    """An article, with its trail, neighbours and keywords around it."""
-
-    chrome: Chrome
-    article: Article
-    body: str
-    published: Moment
-    updated: Moment | None
-    previous: Link | None
-    next: Link | None
-    tags: tuple[Link, ...]
-    structured_data: Markup
-
-
-@dataclass(frozen=True)
-class TagContext:
-    """A page of the articles carrying one keyword."""
-
-    chrome: Chrome
-    heading: str
-    teasers: tuple[Teaser, ...]
-    pager: Pager
-    feed_links: tuple[FeedLink, ...]
-
-
-@dataclass(frozen=True)
-class TagsContext:
-    """Every keyword, with how many articles carry it."""
-
-    chrome: Chrome
-    tags: tuple[SectionLink, ...]
-
-
-@dataclass(frozen=True)
-class FeedGroup:
-    """One subscribable scope on the feeds page, in all its formats."""
-
-    title: str
-    description: str
-    page_url: str
-    links: tuple[FeedLink, ...]
-    depth: int = 0
-
-
-@dataclass(frozen=True)
-class FeedsContext:
-    """Every feed the site offers, with what it holds, and the OPML list."""
-
-    chrome: Chrome
-    site: FeedGroup
-    sections: tuple[FeedGroup, ...]
-    tags: tuple[FeedGroup, ...]
-    opml_url: str
-
-
-@dataclass(frozen=True)
-class SettingsContext:
-    """The reading settings form, showing one reader's current choices."""
-
-    chrome: Chrome
-    preferences: Preferences
-    sizes: tuple[str, ...]
-    themes: tuple[str, ...]
-    back: str
-    action: str
-
-
-@dataclass(frozen=True)
-class NotFoundContext:
-    """The not-found page."""
-
-    chrome: Chrome
-
-
-Context = (
-    HomeContext
-    | SectionContext
-    | ArticleContext
-    | TagContext
-    | TagsContext
-    | FeedsContext
-    | SettingsContext
-    | NotFoundContext
-)
-
-
-@dataclass(frozen=True)
-class Page:
-    """A page to render: its template and the typed context the template reads."""
-
-    template: str
-    context: Context
-
-    def variables(self) -> dict[str, object]:
-        """The context's fields as the template's variables."""
-        return {f.name: getattr(self.context, f.name) for f in fields(self.context)}
 
 
 def home_page(snapshot: Snapshot) -> Page:

@@ -31,7 +31,7 @@ LAYERS: list[set[str]] = [
     {"feeds.scope"},
     {"feeds.jsonfeed"},
     {"feeds", "feeds.build", "feeds.opml", "reader.sitemap", "reader.api", "reader.oembed"},
-    {"reader.templating", "reader.headers", "reader.rendered"},
+    {"reader.templating", "reader.headers", "reader.rendered", "reader.pages"},
     {"reader.negotiation"},
     {"reader.caches", "reader.views"},
     {"reader.responses"},

@@ -1,0 +1,233 @@
+"""What a page shows: the typed context each template reads, and the parts they share.
+
+Views (``reader.views``) build these from a snapshot; templates read nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from markupsafe import Markup
+
+from reader.i18n import Labels
+from reader.model import Article, Section
+from reader.reading import Preferences
+
+OEMBED_MEDIA_TYPE = "application/json+oembed"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link to one of our pages, with its language when it differs from the page's.
+
+    A breadcrumb, a previous or next article, a keyword.
+    """
+
+    title: str
+    url: str
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """A feed a page offers, for autodiscovery and the visible subscribe links."""
+
+    title: str
+    url: str
+    media_type: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A date as a machine reads it (ISO 8601 with zone) and as a person does."""
+
+    iso: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Teaser:
+    """An article as listed on home, section and tag pages."""
+
+    title: str
+    url: str
+    published: Moment
+    summary: str
+    kicker: str
+    lang: str | None
+
+
+@dataclass(frozen=True)
+class SectionLink:
+    """A link to a section or keyword, with how many published articles it holds."""
+
+    title: str
+    url: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where a paginated list is, and its neighbouring pages."""
+
+    page: int
+    total: int
+    previous_url: str | None
+    next_url: str | None
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What every page says about the site: its name, footer, rights and our own links."""
+
+    title: str
+    lang: str | None
+    """The site's language when it differs from the page's, for its name and footer."""
+    footer: tuple[str, ...]
+    copyright: str
+    contact: str
+    license_url: str
+    license_name: str
+    home_url: str
+    feeds_url: str
+    stylesheet: str
+    icon: str
+    preferences_css: str
+
+
+@dataclass(frozen=True)
+class Chrome:
+    """What every page has around its content: language, title, trail, feeds, the site."""
+
+    lang: str
+    labels: Labels
+    title: str
+    canonical: str
+    description: str
+    crumbs: tuple[Link, ...]
+    feeds: tuple[FeedLink, ...]
+    settings_url: str
+    site: SiteInfo
+    oembed_url: str | None = None
+    """oEmbed discovery, on article pages."""
+
+
+@dataclass(frozen=True)
+class HomeContext:
+    """The home page: the top-level sections and the latest articles."""
+
+    chrome: Chrome
+    sections: tuple[SectionLink, ...]
+    teasers: tuple[Teaser, ...]
+
+
+@dataclass(frozen=True)
+class SectionContext:
+    """A section's page: its subsections, and a page of its tree's articles."""
+
+    chrome: Chrome
+    section: Section
+    subsections: tuple[SectionLink, ...]
+    teasers: tuple[Teaser, ...]
+    pager: Pager
+    feed_links: tuple[FeedLink, ...]
+
+
+@dataclass(frozen=True)
+class ArticleContext:
+    """An article, with its trail, neighbours and keywords around it."""
+
+    chrome: Chrome
+    article: Article
+    body: str
+    published: Moment
+    updated: Moment | None
+    previous: Link | None
+    next: Link | None
+    tags: tuple[Link, ...]
+    structured_data: Markup
+
+
+@dataclass(frozen=True)
+class TagContext:
+    """A page of the articles carrying one keyword."""
+
+    chrome: Chrome
+    heading: str
+    teasers: tuple[Teaser, ...]
+    pager: Pager
+    feed_links: tuple[FeedLink, ...]
+
+
+@dataclass(frozen=True)
+class TagsContext:
+    """Every keyword, with how many articles carry it."""
+
+    chrome: Chrome
+    tags: tuple[SectionLink, ...]
+
+
+@dataclass(frozen=True)
+class FeedGroup:
+    """One subscribable scope on the feeds page, in all its formats."""
+
+    title: str
+    description: str
+    page_url: str
+    links: tuple[FeedLink, ...]
+    depth: int = 0
+
+
+@dataclass(frozen=True)
+class FeedsContext:
+    """Every feed the site offers, with what it holds, and the OPML list."""
+
+    chrome: Chrome
+    site: FeedGroup
+    sections: tuple[FeedGroup, ...]
+    tags: tuple[FeedGroup, ...]
+    opml_url: str
+
+
+@dataclass(frozen=True)
+class SettingsContext:
+    """The reading settings form, showing one reader's current choices."""
+
+    chrome: Chrome
+    preferences: Preferences
+    sizes: tuple[str, ...]
+    themes: tuple[str, ...]
+    back: str
+    action: str
+
+
+@dataclass(frozen=True)
+class NotFoundContext:
+    """The not-found page."""
+
+    chrome: Chrome
+
+
+Context = (
+    HomeContext
+    | SectionContext
+    | ArticleContext
+    | TagContext
+    | TagsContext
+    | FeedsContext
+    | SettingsContext
+    | NotFoundContext
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to render: its template and the typed context the template reads."""
+
+    template: str
+    context: Context
+
+    def variables(self) -> dict[str, object]:
+        """The context's fields as the template's variables."""
+        return {f.name: getattr(self.context, f.name) for f in fields(self.context)}
