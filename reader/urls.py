@@ -342,16 +342,6 @@ def article_path(article: Article) -> str:
     return _content_path(article.key)
 
 
-def bundle_file_path(article: Article, name: str) -> str:
-    """A file of an article's page bundle (``name`` relative to the bundle, with slashes)."""
-    return build(RouteName.FILE, Params(path=(*article.key, *name.split("/"))))
-
-
-def static_file_path(name: str) -> str:
-    """A file of the site's ``static/`` folder, served from the site root."""
-    return build(RouteName.FILE, Params(path=tuple(name.split("/"))))
-
-
 def tags_path() -> str:
     """The index of all tags."""
     return build(RouteName.TAGS)
@@ -413,11 +403,6 @@ def sitemap_path(part: int | None = None) -> str:
 def news_sitemap_path() -> str:
     """The Google News sitemap of recent articles."""
     return build(RouteName.NEWS_SITEMAP)
-
-
-def robots_path() -> str:
-    """The robots.txt of the site."""
-    return build(RouteName.ROBOTS)
 
 
 def api_articles_path(query: dict[str, str] | None = None) -> str:
