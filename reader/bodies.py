@@ -16,7 +16,7 @@ from reader.frontmatter import FrontMatterError, parse_document
 from reader.i18n import Labels
 from reader.images import finish_images, local_file
 from reader.lru import SizedLRU
-from reader.markdown import RenderedBody, mark_outbound_links, render_markdown
+from reader.markdown import RenderedBody, mark_outbound_links, render_markdown, sanitize
 from reader.model import Article
 
 log = logging.getLogger("reader")
@@ -41,7 +41,9 @@ def render_body(
         eager_first=not lead_image,
         missing_alt=missing,
     )
-    return RenderedBody(finished, body.problems)
+    # The two passes above edit sanitised HTML with regular expressions; the final HTML is
+    # sanitised again, so whatever they might make of a crafted attribute never runs.
+    return RenderedBody(sanitize(finished), body.problems)
 
 
 class BodyRenderer:

@@ -32,6 +32,7 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "source": {"srcset", "type", "media"},
     "a": {"href", "hreflang", "rel"},
     "time": {"datetime"},
+    "mark": {"class"},  # the editors' preview marks a missing alt text with a class
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
     "ol": {"start", "reversed"},
