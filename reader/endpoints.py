@@ -103,9 +103,9 @@ def _none(snapshot: Snapshot) -> Iterable[Params]:
 # --- pages ------------------------------------------------------------------------------
 
 
-def home(asked: Asked) -> Rendered:
+def home(asked: Asked) -> Rendered | None:
     """``/``: the top-level sections and the latest articles."""
-    return responses.page(asked.environment, views.home_page(asked.snapshot))
+    return asked.page(views.home_page(asked.snapshot))
 
 
 def content(asked: Asked) -> Rendered | None:
@@ -159,11 +159,11 @@ def _alias(asked: Asked) -> Rendered | None:
     return asked.redirect(article_path(moved)) if moved is not None else None
 
 
-def tags(asked: Asked) -> Rendered:
+def tags(asked: Asked) -> Rendered | None:
     """``/tags/``: every keyword."""
     if asked.match.canonical is not None:
         return asked.redirect(asked.match.canonical)
-    return responses.page(asked.environment, views.tags_index_page(asked.snapshot))
+    return asked.page(views.tags_index_page(asked.snapshot))
 
 
 def tag(asked: Asked) -> Rendered | None:
@@ -174,11 +174,11 @@ def tag(asked: Asked) -> Rendered | None:
     return asked.page(views.tag_page(asked.snapshot, asked.params.tag, asked.params.page))
 
 
-def feeds_index(asked: Asked) -> Rendered:
+def feeds_index(asked: Asked) -> Rendered | None:
     """``/feeds/``: every feed, for people."""
     if asked.match.canonical is not None:
         return asked.redirect(asked.match.canonical)
-    return responses.page(asked.environment, views.feeds_page(asked.snapshot))
+    return asked.page(views.feeds_page(asked.snapshot))
 
 
 # --- feeds ------------------------------------------------------------------------------
@@ -320,11 +320,11 @@ def preview(asked: Asked) -> Rendered | None:
     if asked.catalog is None or asked.now is None:
         return None
     key = verify(secret, asked.params.id, asked.now)
-    article = next((a for a in asked.catalog.articles if a.key == key), None)
-    if article is None:
+    if key is None:
         return None
-    page = responses.page(asked.environment, views.article_page(asked.snapshot, article))
-    return replace(page, kind=Kind.PREVIEW, links=())
+    article = next((a for a in asked.catalog.articles if a.key == key), None)
+    page = asked.page(views.article_page(asked.snapshot, article) if article else None)
+    return replace(page, kind=Kind.PREVIEW, links=()) if page is not None else None
 
 
 def preferences_css(asked: Asked) -> Rendered:

@@ -27,8 +27,10 @@ from reader.websub import Notifier
 
 SHARED_ENTRY_BYTES = 200
 """What a cache entry pointing at the shared not-found page costs beside its key."""
-MAX_DATED_URLS = 200_000
-"""How many URLs' first-served times are remembered for Last-Modified."""
+FIRST_SERVED_BYTES = 64 * 1024 * 1024
+"""Memory for the URLs' first-served times (Last-Modified): about 200,000 of them."""
+FIRST_SERVED_ENTRY_BYTES = 100
+"""An ETag and a time, beside the URL that keys them."""
 
 
 class Site:
@@ -59,7 +61,7 @@ class Site:
             self.reloader.listeners.append(self.notifier.snapshot_changed)
         # URL -> (ETag, first served): Last-Modified moves only when a URL's bytes change.
         # Bounded: a forgotten URL restarts from its snapshot's time, later than any change.
-        self._first_served: SizedLRU[tuple[str, datetime]] = SizedLRU(MAX_DATED_URLS * 300)
+        self._first_served: SizedLRU[tuple[str, datetime]] = SizedLRU(FIRST_SERVED_BYTES)
 
     def answer(self, path: str, query: str = "") -> Rendered:
         """The response for a decoded path and raw query, from one snapshot, cached with it."""
@@ -157,7 +159,7 @@ class Site:
         since = snapshot.built_at.replace(microsecond=0)
         if known is not None and since <= known[1]:
             since = known[1] + timedelta(seconds=1)
-        self._first_served.put(key, (rendered.etag, since), 100)
+        self._first_served.put(key, (rendered.etag, since), FIRST_SERVED_ENTRY_BYTES)
         return since
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import brotli
 import pytest
 
+from reader.export import site_paths
 from reader.headers import POLICIES, WITHDRAWN_WITHIN_SECONDS, http_date, response_headers
 from reader.negotiation import choose_encoding, is_not_modified, reply
 from reader.rendered import Rendered
@@ -197,6 +198,18 @@ def test_unknown_paths_cannot_push_pages_out_of_the_cache(site: SiteFactory) -> 
     for number in range(3000):
         assert app.answer(f"/probe-{number}/").status == 404
     assert app.answer("/news/a/") is page  # still the cached object, not rendered again
+
+
+def test_every_cache_of_a_snapshot_stays_within_one_budget(site: SiteFactory) -> None:
+    for number in range(60):
+        site.article(f"news/a{number}.md", title=f"A{number}", tags=[f"t{number}"], body="W " * 900)
+    settings = site.settings(cache_mb=1)
+    app = Site(settings, lambda: NOW)
+    for path in [*site_paths(app.holder.current), *(f"/{'x' * 2000}/{n}" for n in range(500))]:
+        app.answer(path)
+    caches = app.holder.state.caches
+    assert caches.feeds.entries.size > 0 and caches.responses.size > 0, "the caches were used"
+    assert caches.size <= settings.response_cache_bytes
 
 
 @pytest.mark.parametrize("size", [1000, 300_000])  # a cached file, and one streamed from disk
