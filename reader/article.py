@@ -259,6 +259,7 @@ class _Builder:
             body_line=document.body_line,
             stamp=self.source.stamp,
             id=ID.text(meta) or _derived_id(section, date),
+            id_pinned=bool(ID.text(meta)),
             summary=SUMMARY.text(meta) or _summarize(self.source.lead),
             source=SOURCE.text(meta),
             author=_people(AUTHOR.raw(meta)),

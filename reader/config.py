@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import Field, dataclass, field, fields, replace
@@ -72,6 +73,11 @@ def _lines(value: Any) -> tuple[str, ...]:
 
 def _hosts(value: Any) -> tuple[str, ...]:
     return tuple(str(host).strip().lower() for host in value)
+
+
+def _day(value: Any) -> datetime.date | None:
+    # A TOML datetime is a date too; only its day counts.
+    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 def _at_least_one(value: Any) -> int:
@@ -207,9 +213,18 @@ class Settings:
     id_authority: str = setting(
         "",
         str,
-        "The authority part of derived entry ids (see *Entry ids*). Set it once and keep it "
+        "The authority of `tag:` entry ids (see *Entry ids*). Set it once and keep it "
         "if the site may ever move to another domain.",
         shown="the host of `base_url`",
+    )
+    tag_ids_before: datetime.date | None = setting(
+        None,
+        datetime.date,
+        "Articles dated before this day (a TOML date, `2026-12-01`, in the site's zone) keep "
+        "the `tag:` entry ids that earlier versions of the reader derived, so subscribers do not "
+        "see them again (see *Entry ids*). Leave it out on a new site.",
+        read=_day,
+        shown="none",
     )
     base_url_configured: bool = False
     """Whether ``base_url`` came from site.toml or the command line, not the default."""
@@ -261,7 +276,7 @@ SITE_SETTINGS: tuple[Field[Any], ...] = tuple(f for f in fields(Settings) if "to
 """The settings site.toml may hold, in the order they are declared."""
 SITE_KEYS: Mapping[str, type] = {f.name: f.metadata["toml"] for f in SITE_SETTINGS}
 """Each site.toml key and the TOML type its value must have."""
-_TYPE_NAMES = {str: "string", int: "integer", list: "list of strings"}
+_TYPE_NAMES = {str: "string", int: "integer", list: "list of strings", datetime.date: "date"}
 
 
 def settings_table() -> str:
@@ -361,12 +376,13 @@ def _site_values(raw: dict[str, Any], path: Path, problems: list[Problem]) -> di
                 )
             )
         elif not isinstance(value, expected) or isinstance(value, bool):
+            kind = _TYPE_NAMES[expected]
             problems.append(
                 Problem(
                     path,
                     None,
-                    f"setting {key!r} must be a {expected.__name__}, not {type(value).__name__}",
-                    f"write {key} as a TOML {expected.__name__}",
+                    f"setting {key!r} must be a {kind}, not {type(value).__name__}",
+                    f"write {key} as a TOML {kind}",
                 )
             )
         else:

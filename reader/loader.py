@@ -18,7 +18,7 @@ from reader.memory import collector_paused
 from reader.model import Article, Problem, Section, SectionKey, Severity
 from reader.parsecache import Entry, Folder, ParseCache
 from reader.parsing import MARKDOWN_SUFFIXES, SECTION_INDEX, parse_ahead, unreadable
-from reader.urls import RESERVED_TOP_LEVEL
+from reader.urls import RESERVED_TOP_LEVEL, is_tag_id_dated
 
 BUNDLE_INDEX = "index.md"
 
@@ -68,7 +68,7 @@ def load_catalog(
     with collector_paused():
         _walk(walker, settings)
     cache.retain(walker.seen, walker.walked)
-    articles = _assign_unique_ids(walker.articles, walker.problems)
+    articles = _assign_unique_ids(walker.articles, walker.problems, settings)
     return Catalog(
         walker.sections,
         tuple(articles),
@@ -397,23 +397,33 @@ def _within(real: str, root: str) -> bool:
     return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _assign_unique_ids(articles: list[Article], problems: list[Problem]) -> list[Article]:
-    """Keep ids unique: a clash gets the slug appended, and a warning asks for an ``id``."""
+def _assign_unique_ids(
+    articles: list[Article], problems: list[Problem], settings: Settings
+) -> list[Article]:
+    """Keep the ``tag:`` ids of old articles what earlier versions made them; warn of clashes.
+
+    Entry ids are canonical URLs, unique by construction, except for two kinds: an ``id``
+    pinned in two files, which is reported and left alone, and the derived ids kept for
+    articles dated before ``tag_ids_before``, which earlier versions made unique by
+    appending the slug, in file order, over every article; they are kept exactly so.
+    """
     seen: dict[str, str] = {}
     result = []
     for article in articles:
-        if article.id in seen:
+        kept = article.id_pinned or is_tag_id_dated(settings, article)
+        if kept and article.id in seen:
             problems.append(
                 Problem(
                     article.source_path,
                     None,
-                    f"its feed id {article.id!r} is also derived for {seen[article.id]}",
-                    "add a unique 'id: ...' line to the front matter, "
-                    "or give the two articles different publication times",
+                    f"its feed id {article.id!r} is also the id of {seen[article.id]}",
+                    "give one of them a unique 'id: ...' line in the front matter",
                     Severity.WARNING,
                 )
             )
-            article = replace(article, id=f"{article.id}-{quote(article.slug, safe='')}")
-        seen[article.id] = article.file
+            if not article.id_pinned:
+                article = replace(article, id=f"{article.id}-{quote(article.slug, safe='')}")
+        if kept:
+            seen[article.id] = article.file
         result.append(article)
     return result

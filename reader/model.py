@@ -67,6 +67,8 @@ class Article:
     file: str
     """The source file's path; kept as text, which a large store restores much faster."""
     id: str
+    """The front matter's ``id``, else one derived from section path and publication time
+    (the entry id of articles before ``tag_ids_before``; see docs/store.md)."""
     body_line: int = 1
     """The file line on which the body starts; the body is rendered only when asked for."""
     stamp: tuple[int, int] = (0, 0)
@@ -97,6 +99,8 @@ class Article:
     bundle: str | None = None
     """The page bundle's folder, for an article written as ``slug/index.md``."""
     resources: frozenset[str] = field(default_factory=frozenset)
+    id_pinned: bool = False
+    """Whether ``id`` was written in the front matter, rather than derived."""
 
     key: tuple[str, ...] = field(init=False, compare=False)
     """The article's path segments: its section's, then its slug."""

@@ -15,6 +15,7 @@ from reader.config import Settings
 from reader.loader import Catalog
 from reader.memory import collector_paused
 from reader.model import Article, ArticleKey, Problem, Section, SectionKey
+from reader.urls import api_key
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,12 @@ class Snapshot:
     def _by_id(self) -> Mapping[str, Article]:
         # Made when the API is first asked, not with every snapshot: a reload at 100,000
         # articles is shown sooner by the 50 ms this takes.
-        return MappingProxyType({article.id: article for article in self.articles})
+        # Each article's API name first; an id it had before (derived, from earlier
+        # versions) still finds it unless another article is named so.
+        named = {api_key(article): article for article in self.articles}
+        for article in self.articles:
+            named.setdefault(article.id, article)
+        return MappingProxyType(named)
 
     def section(self, key: SectionKey) -> Section | None:
         """The section at these path segments, if any."""

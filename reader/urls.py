@@ -413,7 +413,7 @@ def api_articles_path(query: dict[str, str] | None = None) -> str:
 
 def api_article_path(article: Article) -> str:
     """One article in the partner API, named by its stable id."""
-    return build(RouteName.API_ARTICLE, Params(id=article.id))
+    return build(RouteName.API_ARTICLE, Params(id=api_key(article)))
 
 
 def oembed_path(url: str | None = None) -> str:
@@ -455,9 +455,25 @@ def absolute(settings: Settings, path: str) -> str:
 
 
 def entry_id(settings: Settings, article: Article) -> str:
-    """The feed id of an article: its ``id`` if it is a URI, else a tag URI (RFC 4151)."""
-    scheme, colon, _ = article.id.partition(":")
-    if colon and scheme.isalpha():
-        return article.id
-    day = article.date.date().isoformat()
-    return f"tag:{settings.authority},{day}:{quote(article.id, safe='/@:+-._~')}"
+    """The feed id of an article: its pinned ``id``, else its canonical URL (see docs/store.md).
+
+    Articles dated before ``tag_ids_before`` keep the ``tag:`` ids earlier versions derived.
+    """
+    if article.id_pinned or is_tag_id_dated(settings, article):
+        scheme, colon, _ = article.id.partition(":")
+        if colon and scheme.isalpha():
+            return article.id
+        day = article.date.date().isoformat()
+        return f"tag:{settings.authority},{day}:{quote(article.id, safe='/@:+-._~')}"
+    return absolute(settings, article_path(article))
+
+
+def is_tag_id_dated(settings: Settings, article: Article) -> bool:
+    """Whether the article is old enough to keep a derived ``tag:`` id (``tag_ids_before``)."""
+    before = settings.tag_ids_before
+    return before is not None and article.date.astimezone(settings.timezone).date() < before
+
+
+def api_key(article: Article) -> str:
+    """The article's name in the partner API: its pinned ``id``, else its path."""
+    return article.id if article.id_pinned else "/".join(article.key)

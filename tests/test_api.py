@@ -80,8 +80,19 @@ def test_one_article_by_its_feed_id(newsroom: SiteFactory) -> None:
     api_url = next(a["value"] for a in first["altids"] if a["role"] == "api")
     one = get_json(client, api_url.removeprefix("https://news.example.org"))
     assert valid_ninjs(one) == first
+    assert api_url.endswith(
+        "/api/v1/articles/" + first["renditions"][0]["href"].split("/", 3)[3].strip("/")
+    )
     missing = get_json(client, "/api/v1/articles/" + quote("city/nothing@2026"), 404)
     assert "no published article" in missing["error"]["message"]
+
+
+def test_an_old_api_name_still_finds_its_article(site: SiteFactory) -> None:
+    """Earlier versions named articles by section and time; partners' links keep working."""
+    site.article("news/a.md", title="Old name", date="2026-11-01T08:00:00+08:00")
+    client = make_client(site)
+    old = get_json(client, "/api/v1/articles/" + quote("news@2026-11-01T00:00:00Z"))
+    assert old["headlines"][0]["value"] == "Old name"
 
 
 @pytest.mark.parametrize(

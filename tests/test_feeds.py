@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -181,21 +181,52 @@ def test_entry_fields(site: SiteFactory) -> None:
         assert entry.published_parsed
         if fmt is FeedFormat.ATOM:  # RSS items have no updated date
             assert entry.updated_parsed and entry.published != entry.updated
-        assert entry.id.startswith("tag:news.example.org,2026-11-01:")
+        assert entry.id == "https://news.example.org/news/a/", "the canonical URL"
 
 
-def test_ids_survive_retitling_renaming_and_reslugging(site: SiteFactory) -> None:
-    path = site.article("news/story.md", title="Before")
+def atom_ids(site: SiteFactory, **overrides: Any) -> list[str]:
+    snapshot, _ = load_site(site.settings(**overrides), NOW)
+    return [
+        str(entry.id) for entry in parse(build_feed(snapshot, FeedScope(), FeedFormat.ATOM)).entries
+    ]
 
-    def feed_id() -> str:
-        snapshot, _ = load_site(site.settings(), NOW)
-        (entry,) = parse(build_feed(snapshot, FeedScope(), FeedFormat.ATOM)).entries
-        return str(entry.id)
 
-    original = feed_id()
+def test_an_id_survives_retitling_and_redating(site: SiteFactory) -> None:
+    path = site.article("news/story.md", title="Before", date="2026-11-01T08:00:00+08:00")
+    (original,) = atom_ids(site)
     path.unlink()
-    site.article("news/renamed-file.md", title="After", slug="after-slug")
-    assert feed_id() == original
+    site.article("news/story.md", title="After", date="2026-11-02T09:00:00+08:00")
+    assert atom_ids(site) == [original]
+
+
+def test_a_pinned_url_keeps_the_id_of_a_moved_article(site: SiteFactory) -> None:
+    path = site.article("news/story.md")
+    (original,) = atom_ids(site)
+    path.unlink()
+    site.article("local/renamed.md", id=original, aliases=["/news/story/"])
+    assert atom_ids(site) == [original]
+
+
+def test_ids_never_depend_on_unpublished_articles(site: SiteFactory) -> None:
+    """A draft at the same section and second used to push a suffix onto its sibling."""
+    site.article("news/a-draft.md", draft=True, date="2026-11-01T08:00:00+08:00")
+    site.article("news/b-story.md", date="2026-11-01T08:00:00+08:00")
+    with_draft = atom_ids(site)
+    (site.root / "content/news/a-draft.md").unlink()
+    assert atom_ids(site) == with_draft == ["https://news.example.org/news/b-story/"]
+
+
+def test_old_articles_keep_the_tag_ids_of_earlier_versions(site: SiteFactory) -> None:
+    """``tag_ids_before``: old entries keep the derived ids their subscribers know."""
+    site.article("news/old.md", date="2026-11-01T08:00:00+08:00")
+    site.article("news/new.md", date="2026-11-03T08:00:00+08:00")
+    new, old = atom_ids(site, tag_ids_before=date(2026, 11, 2))
+    assert new == "https://news.example.org/news/new/"
+    assert old == "tag:news.example.org,2026-11-01:news@2026-11-01T00:00:00Z"
+    assert atom_ids(site) == [
+        "https://news.example.org/news/new/",
+        "https://news.example.org/news/old/",
+    ]
 
 
 def test_explicit_id_is_kept_verbatim(site: SiteFactory) -> None:

@@ -226,11 +226,20 @@ def test_raw_html_is_sanitised(site: SiteFactory) -> None:
 
 
 def test_derived_ids_ignore_title_slug_and_file_name(site: SiteFactory) -> None:
+    """The derived id (an old article's ``tag:`` id, an API name) names section and time."""
     path = site.article("news/original.md", title="Original")
     first = only(site).id
     path.unlink()
     site.article("news/renamed.md", title="Renamed", slug="new-slug")
-    assert only(site).id == first
+    assert only(site).id == first and not only(site).id_pinned
+
+
+def test_a_pinned_id_shared_by_two_files_is_reported_and_kept(site: SiteFactory) -> None:
+    site.article("news/a.md", id="urn:x:1")
+    site.article("news/b.md", id="urn:x:1")
+    catalog = load_catalog(site.settings())
+    assert [a.id for a in catalog.articles] == ["urn:x:1", "urn:x:1"]
+    assert any("also the id of" in p.message for p in catalog.problems)
 
 
 def test_reserved_top_level_names_are_reported(site: SiteFactory) -> None:
