@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,11 +17,11 @@ from reader.config import Settings
 from reader.endpoints import ENDPOINTS, Asked
 from reader.index import DiskIndex
 from reader.live import Clock, Reloader, log_problems, utc_now
-from reader.load import load_site
+from reader.load import changed_files, load_site, without_files
 from reader.lru import SizedLRU
 from reader.parsecache import ParseCache
 from reader.rendered import Rendered
-from reader.store import Snapshot, SnapshotHolder
+from reader.store import Snapshot, SnapshotHolder, build_snapshot
 from reader.templating import make_environment
 from reader.urls import ROUTE, resolve
 from reader.websub import Notifier
@@ -46,8 +47,16 @@ class Site:
         index = DiskIndex(index_path, settings) if index_path is not None else None
         self.restored = index is not None and index.restore(cache)
         """Whether the first snapshot came from the on-disk index, with files unchecked."""
-        # From the index, no file is opened or even looked at: the check comes just after.
-        snapshot, catalog = load_site(settings, clock(), cache, () if self.restored else None)
+        with ThreadPoolExecutor(max_workers=1) as beside:
+            # From the index, no file is opened: an article whose file changed is left out
+            # until the first reload, just after, reads it again.
+            indexed = [a for f in cache.folders.values() for a in f.articles]
+            checking = beside.submit(changed_files, indexed)
+            snapshot, catalog = load_site(settings, clock(), cache, () if self.restored else None)
+            changed = checking.result()
+        if changed:
+            catalog = without_files(catalog, changed)
+            snapshot = build_snapshot(settings, catalog, clock())
         log_problems(catalog.problems)
         self.holder: SnapshotHolder[SnapshotCaches] = SnapshotHolder(
             snapshot, catalog, lambda _: SnapshotCaches.within(settings)

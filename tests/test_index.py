@@ -51,12 +51,29 @@ def test_the_check_after_a_restart_finds_what_changed_while_down(
     site.article("news/a.md", title="Edited while the server was down")
     site.article("news/b.md", title="Added while down")
     restarted = start(site, index)
-    assert {a.title for a in restarted.holder.current.articles} == {"Before"}
+    assert not restarted.holder.current.articles, "no version of an edited file is served"
     restarted.reloader.reload()  # what the app runs right after starting from the index
     titles = {a.title for a in restarted.holder.current.articles}
     assert titles == {"Edited while the server was down", "Added while down"}
     again = start(site, index)  # and the index has learnt it
     assert {a.title for a in again.holder.current.articles} == titles
+
+
+def test_a_restart_serves_nothing_withdrawn_while_down(site: SiteFactory, tmp_path: Path) -> None:
+    """Until the first reload reads them, changed and deleted files are not served at all."""
+    site.article("news/kept.md", title="Kept")
+    site.article("news/retracted.md", title="Retracted")
+    gone = site.article("news/deleted.md", title="Deleted")
+    index = tmp_path / "index.sqlite"
+    start(site, index).reloader.save_index()
+    site.article("news/retracted.md", title="Retracted", draft=True)
+    gone.unlink()
+    restarted = start(site, index)
+    assert restarted.holder.catalog.read == frozenset(), "still no file read"
+    assert {a.title for a in restarted.holder.current.articles} == {"Kept"}
+    for path in ("/news/retracted/", "/news/deleted/"):
+        assert restarted.answer(path).status == 404
+    assert b"Retracted" not in restarted.answer("/rss.xml").body
 
 
 def test_the_check_after_a_restart_reads_no_unchanged_file(
