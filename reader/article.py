@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import mimetypes
 import os
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -281,9 +282,7 @@ class _Builder:
         if DRAFT.name not in self.meta:
             return False
         value = self.meta[DRAFT.name]
-        if value is False or (type(value) is int and value == 0):
-            return False
-        if isinstance(value, str) and value.strip().lower() in _CLEARLY_FALSE:
+        if _clearly_false(value):
             return False
         if value is not True and not (
             isinstance(value, str) and value.strip().lower() in _CLEARLY_TRUE
@@ -400,3 +399,49 @@ def _derived_id(section: SectionKey, date: datetime) -> str:
     """An authority-free id from section path and publication time (see docs/store.md)."""
     path = "/".join(quote(s, safe="") for s in section)
     return f"{path}@{date.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}"
+
+
+def last_good_version(article: Article, fields: Iterable[tuple[str, Any]], zone: tzinfo) -> Article:
+    """The article as last read well, held to what a broken edit of its file seems to say.
+
+    ``fields`` are the broken text's (key, value) pairs, read leniently. A draft flag that
+    is not clearly false, or a date, ``publishDate`` or ``expiryDate`` that cannot be
+    read, holds the article back; a readable date or ``publishDate`` becomes its embargo
+    and an ``expiryDate`` its expiry, which the snapshot applies as for any article. When
+    in doubt, the article is withdrawn until its file is fixed.
+    """
+    draft, embargo, expiry = article.draft, article.publish_date, article.expiry_date
+    for key, value in fields:
+        name = key.lower()
+        if name in _LOWER_NAMES[DRAFT]:
+            draft = draft or not _clearly_false(value)
+        elif name in _LOWER_NAMES[DATE] | _LOWER_NAMES[PUBLISH_DATE]:
+            moment = _lenient_date(value, zone)
+            draft = draft or moment is None
+            if moment is not None and (embargo is None or moment > embargo):
+                embargo = moment
+        elif name in _LOWER_NAMES[EXPIRY_DATE]:
+            moment = _lenient_date(value, zone)
+            draft = draft or moment is None
+            if moment is not None and (expiry is None or moment < expiry):
+                expiry = moment
+    return replace(article, draft=draft, publish_date=embargo, expiry_date=expiry)
+
+
+_LOWER_NAMES = {
+    field: frozenset(name.lower() for name in field.names)
+    for field in (DRAFT, DATE, PUBLISH_DATE, EXPIRY_DATE)
+}
+
+
+def _clearly_false(value: Any) -> bool:
+    if value is False or (type(value) is int and value == 0):
+        return True
+    return isinstance(value, str) and value.strip().lower() in _CLEARLY_FALSE
+
+
+def _lenient_date(value: Any, zone: tzinfo) -> datetime | None:
+    try:
+        return parse_date(value, zone)
+    except ValueError:
+        return None

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from reader.config import Settings
-from reader.frontmatter import FrontMatterError, parse_document
+from reader.frontmatter import FrontMatterError, lenient_body, parse_document
 from reader.i18n import Labels
 from reader.images import finish_images, local_file
 from reader.lru import SizedLRU
@@ -102,9 +102,10 @@ class BodyRenderer:
             return "".join(text.splitlines(keepends=True)[article.body_line - 1 :])
         try:  # changed since the snapshot was built: find the body afresh
             return parse_document(text).body
-        except FrontMatterError as error:
-            log.warning("%s: %s", path, error.message)
-            return None
+        except FrontMatterError:
+            # A broken edit, while the version before stays published: its new body, if
+            # the front matter's end can still be found.
+            return lenient_body(text)
 
     def __len__(self) -> int:
         return len(self.cache)

@@ -37,6 +37,47 @@ class Document:
         return self.key_lines.get(key)
 
 
+LENIENT_LINES = 200
+"""How far into a file with no closing fence a lenient read looks for fields."""
+
+
+def lenient_fields(text: str) -> tuple[tuple[str, str], ...]:
+    """Every ``key: value`` or ``key = value`` line of a broken file's head, read line by line.
+
+    For a file whose front matter cannot be parsed: what it seems to say, so that a draft
+    flag or a date in it is still obeyed. Keys are lower-cased; quotes are dropped; a key
+    written twice gives both values.
+    """
+    lines = text.removeprefix("\ufeff").splitlines()[:LENIENT_LINES]
+    if lines and lines[0].strip() in _FENCES:
+        fence = lines[0].strip()
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == fence), len(lines))
+        lines = lines[1:end]
+    found = []
+    for line in lines:
+        key, separator, value = _split_field(line)
+        if separator:
+            found.append((key.lower(), value.strip().strip("'\"").strip()))
+    return tuple(found)
+
+
+def lenient_body(text: str) -> str | None:
+    """The body of a file whose front matter is broken: what follows its closing fence."""
+    lines = text.removeprefix("\ufeff").splitlines(keepends=True)
+    if not lines or lines[0].strip() not in _FENCES:
+        return None
+    fence = lines[0].strip()
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == fence), None)
+    return "".join(lines[end + 1 :]) if end is not None else None
+
+
+def _split_field(line: str) -> tuple[str, str, str]:
+    match = _KEY_LINE.match(line)
+    if match is None:
+        return "", "", ""
+    return match.group(1), line[match.end() - 1], line[match.end() :]
+
+
 def parse_document(text: str) -> Document:
     """Split ``text`` into front matter and body; raise FrontMatterError when it is broken."""
     text = text.removeprefix("\ufeff")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from reader import parsing
-from reader.article import Source, build_article, section_text
+from reader.article import Source, build_article, last_good_version, section_text
 from reader.bodies import BodyRenderer
 from reader.config import Settings
 from reader.frontmatter import Document
@@ -115,6 +116,8 @@ class _Walker:
         self.sections: dict[SectionKey, Section] = {}
         self.articles: list[Article] = []
         self.problems: list[Problem] = []
+        self.replaced: dict[str, Entry] = {}
+        """The entries of files read again, as they were before (for a broken edit)."""
 
     def walk_section(self, folder: Path, key: SectionKey) -> None:
         name = os.fspath(folder)
@@ -235,11 +238,33 @@ class _Walker:
         self.seen.add(name)
         entry = self.cache.lookup(name, stamp)
         if entry is None:
+            before = self.cache.entry(name)
+            if before is not None:
+                self.replaced[name] = before
             entry = Entry(stamp, parsing.parse_file(path, self.thorough))
             self.read.add(name)
             self.cache.store(name, entry)
         self.problems.extend(entry.parsed.problems)
         return entry
+
+    def _last_good_version(self, path: Path, said: Iterable[tuple[str, Any]]) -> Article | None:
+        """After an edit that breaks the file, the version read before, if there was one."""
+        before = self.replaced.get(os.fspath(path))
+        last = before.built[0] if before is not None and before.built is not None else None
+        if last is None:
+            return None
+        kept = last_good_version(last, said, self.settings.timezone)
+        if kept.draft:
+            message = "the article is withdrawn until the file is fixed: the new text holds it back"
+        elif (kept.publish_date, kept.expiry_date) != (last.publish_date, last.expiry_date):
+            message = (
+                "the version read before is kept until the file is fixed, held back or "
+                "expiring by the dates the new text sets"
+            )
+        else:
+            message = "the version read before this edit stays published until the file is fixed"
+        self.problems.append(Problem(path, None, message, "fix the errors above", Severity.WARNING))
+        return kept
 
     def _warn(self, path: Path, line: int | None, message: str, fix: str) -> None:
         self.problems.append(Problem(path, line, message, fix or "correct it", Severity.WARNING))
@@ -259,6 +284,7 @@ class _Walker:
             before = len(self.problems)
             document = entry.parsed.document
             built = None
+            said: Iterable[tuple[str, Any]] = entry.parsed.lenient
             if document is not None:
                 parsed = entry.parsed
                 source = Source(path, document, entry.stamp, parsed.lead, parsed.body_problems)
@@ -266,12 +292,15 @@ class _Walker:
                     self.settings, source, section, default_slug, bundle
                 )
                 self.problems.extend(problems)
+                said = document.meta.items()
                 # Only the slug's line is needed again (for a clash); the front matter
                 # and the first paragraph, read into the article, can go.
                 line = document.line_of("slug")
                 slug_line = {"slug": line} if line else {}
                 slim = Document({}, "", document.body_line, slug_line)
                 entry.parsed = replace(entry.parsed, document=slim, lead="")
+            if built is None:
+                built = self._last_good_version(path, said)
             entry.built = (built, tuple(self.problems[before:]))
         else:
             self.problems.extend(entry.built[1])

@@ -35,6 +35,10 @@ class ParseCache:
         entry = self._entries.get(path)
         return entry if entry is not None and entry.stamp == stamp else None
 
+    def entry(self, path: str) -> Entry | None:
+        """The cached entry of ``path``, whatever file version it was made from."""
+        return self._entries.get(path)
+
     def store(self, path: str, entry: Entry) -> None:
         """Remember the parse of one file version."""
         self._entries[path] = entry

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reader.frontmatter import Document, FrontMatterError, parse_document
+from reader.frontmatter import Document, FrontMatterError, lenient_fields, parse_document
 from reader.markdown import first_paragraph_text, may_have_problems, render_markdown
 from reader.model import Problem
 
@@ -31,6 +31,8 @@ class Parsed:
     """The body's first paragraph as plain text, for the summary."""
     body_problems: tuple[Problem, ...] = ()
     """What rendering the body found (missing alt text, unknown shortcodes)."""
+    lenient: tuple[tuple[str, str], ...] = ()
+    """For a file whose front matter is broken: its fields read line by line."""
 
 
 def parse_file(path: Path, thorough: bool) -> Parsed:
@@ -39,13 +41,14 @@ def parse_file(path: Path, thorough: bool) -> Parsed:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         problem = Problem(path, None, f"the file is not UTF-8 ({error.reason})", "save it as UTF-8")
-        return Parsed(None, (problem,))
+        return Parsed(None, (problem,), lenient=_lenient_undecodable(path))
     except OSError as error:
         return Parsed(None, (unreadable(path, error),))
     try:
         document = parse_document(text)
     except FrontMatterError as error:
-        return Parsed(None, (Problem(path, error.line, error.message, error.fix),))
+        problem = Problem(path, error.line, error.message, error.fix)
+        return Parsed(None, (problem,), lenient=lenient_fields(text))
     if path.name == SECTION_INDEX:
         return Parsed(replace(document, body=""), ())
     body_problems: tuple[Problem, ...] = ()
@@ -58,6 +61,14 @@ def parse_file(path: Path, thorough: bool) -> Parsed:
     return Parsed(
         replace(document, body=""), (), first_paragraph_text(document.body), body_problems
     )
+
+
+def _lenient_undecodable(path: Path) -> tuple[tuple[str, str], ...]:
+    # A draft flag or a date is ASCII in any encoding a site might use.
+    try:
+        return lenient_fields(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return (("draft", "unreadable"),)
 
 
 def unreadable(path: Path, error: OSError) -> Problem:

@@ -146,3 +146,63 @@ def test_no_output_of_any_route_or_the_export_holds_an_unpublished_article(
         assert MARKER not in file.name
         if file.is_file():
             assert MARKER.encode() not in file.read_bytes(), file
+
+
+GOOD = "---\ntitle: Was fine\ndate: 2026-11-01T09:00:00+08:00\n---\n\nThe good body.\n"
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "---\ntitle: [unclosed\ndate: 2026-11-01\n---\n\nA new body.\n",  # YAML error
+        "+++\ntitle = unquoted\n+++\n\nA new body.\n",  # TOML error
+        "---\ntitle: Was fine\ndate: 2026-11-01\n\nNever closed.\n",  # no closing fence
+        "---\ndate: 2026-11-01\n---\n\nThe title went missing.\n",  # parses, but no title
+        "---\ntitle: [x\ndraft: false\nexpiryDate: 2099-01-01\n---\n",  # says it stays
+    ],
+)
+def test_a_broken_edit_keeps_the_version_read_before(site: SiteFactory, broken: str) -> None:
+    path = site.write("news/story.md", GOOD)
+    live = Site(site.settings(), lambda: NOW)
+    path.write_text(broken, encoding="utf-8")
+    live.reloader.reload({str(path)})
+    page = live.answer("/news/story/")
+    assert page.status == 200 and b"Was fine" in page.body
+    assert any("the version read before" in p.message for p in live.holder.catalog.problems)
+    live.reloader.reload({str(site.root / "content/news/other.md")})  # an unrelated reload
+    assert live.answer("/news/story/").status == 200, "kept until the file is fixed"
+
+
+@pytest.mark.parametrize(
+    "says",
+    [
+        "draft: true",
+        "draft: 'maybe'",
+        "draft = true",
+        "date: 2099-01-01T00:00:00+08:00",
+        "publishDate: 2099-01-01",
+        "date: next tuesday",
+        "expiryDate: 2000-01-01",
+        "expirydate: garbled",
+    ],
+)
+def test_a_broken_edit_that_seems_to_withdraw_withdraws(site: SiteFactory, says: str) -> None:
+    """Read leniently, line by line: a draft flag or a date in broken text is obeyed."""
+    path = site.write("news/story.md", GOOD)
+    site.article("news/other.md", title="Other")
+    live = Site(site.settings(), lambda: NOW)
+    path.write_text(f"---\ntitle: [unclosed\n{says}\n---\n\n{MARKER}\n", encoding="utf-8")
+    live.reloader.reload({str(path)})
+    for route in ("/news/story/", "/news/story/index.md"):
+        assert live.answer(route).status == 404
+    assert b"Was fine" not in live.answer("/rss.xml").body
+    assert any("until the file is fixed" in p.message for p in live.holder.catalog.problems)
+    path.write_text(GOOD.replace("Was fine", "Fixed"), encoding="utf-8")
+    live.reloader.reload({str(path)})
+    assert b"Fixed" in live.answer("/news/story/").body, "back once the file is fixed"
+
+
+def test_a_broken_file_never_read_well_is_not_published(site: SiteFactory) -> None:
+    site.write("news/story.md", "---\ntitle: [unclosed\n---\n\nBody.\n")
+    site.article("news/other.md", title="Other")
+    assert Site(site.settings(), lambda: NOW).answer("/news/story/").status == 404

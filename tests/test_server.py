@@ -62,8 +62,12 @@ def test_a_broken_edit_keeps_the_rest_of_the_site_up(site: SiteFactory) -> None:
     bad = site.article("news/bad.md", title="Was fine")
     with running_server(str(site.root)) as base:
         bad.write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
-        assert wait_for(lambda: httpx.get(base + "/news/bad/").status_code == 404)
+        site.article("news/sign.md", title="Written with the broken edit")
+        assert wait_for(lambda: httpx.get(base + "/news/sign/").status_code == 200)
         assert title_of(base + "/news/good/") == "Good"
+        assert title_of(base + "/news/bad/") == "Was fine", "the version read before stays"
+        bad.write_text("---\ntitle: [unclosed\ndraft: true\n---\n", encoding="utf-8")
+        assert wait_for(lambda: httpx.get(base + "/news/bad/").status_code == 404)
 
 
 def test_a_future_article_appears_when_its_time_comes(site: SiteFactory) -> None:
