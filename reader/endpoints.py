@@ -25,6 +25,7 @@ from reader import api, oembed, reading, responses, sitemap, views
 from reader.caches import SnapshotCaches
 from reader.headers import POLICIES, preference_cookie
 from reader.loader import Catalog
+from reader.model import Article
 from reader.pages import Page
 from reader.preview import verify
 from reader.rendered import Rendered
@@ -316,15 +317,30 @@ def settings(asked: Asked) -> Rendered:
 
 def preview(asked: Asked) -> Rendered | None:
     """``/_preview/TOKEN/``: the article a valid signed link names, published or not."""
-    secret = asked.snapshot.settings.preview_secret
-    if asked.catalog is None or asked.now is None:
-        return None
-    key = verify(secret, asked.params.id, asked.now)
-    if key is None:
-        return None
-    article = next((a for a in asked.catalog.articles if a.key == key), None)
+    article = _previewed(asked)
     page = asked.page(views.article_page(asked.snapshot, article) if article else None)
     return replace(page, kind=Kind.PREVIEW, links=()) if page is not None else None
+
+
+def preview_file(asked: Asked) -> Rendered | None:
+    """``/_preview/TOKEN/photo.jpg``: a file of the previewed article's page bundle."""
+    article = _previewed(asked)
+    if article is None or article.bundle_dir is None:
+        return None
+    if "/".join(asked.params.path) not in article.resources:
+        return None
+    found = safe_join(article.bundle_dir, asked.params.path)
+    return file_response(found, Kind.PREVIEW_FILE) if found is not None else None
+
+
+def _previewed(asked: Asked) -> Article | None:
+    """The article a valid signed link names, published or not."""
+    if asked.catalog is None or asked.now is None:
+        return None
+    key = verify(asked.snapshot.settings.preview_secret, asked.params.id, asked.now)
+    if key is None:
+        return None
+    return next((a for a in asked.catalog.articles if a.key == key), None)
 
 
 def preferences_css(asked: Asked) -> Rendered:
@@ -437,6 +453,7 @@ ENDPOINTS: Mapping[RouteName, Endpoint] = {
     RouteName.PREFERENCES_CSS: Endpoint(preferences_css, _once),
     RouteName.SETTINGS: Endpoint(settings, _once),
     RouteName.PREVIEW: Endpoint(preview, _none),
+    RouteName.PREVIEW_FILE: Endpoint(preview_file, _none),
     RouteName.FEEDS_INDEX: Endpoint(feeds_index, _once),
     RouteName.OPML: Endpoint(opml, _once),
     RouteName.SITEMAP: Endpoint(sitemap_, _once),

@@ -49,6 +49,7 @@ POLICIES: Mapping[Kind, Policy] = {
     Kind.PERSONAL: Policy("text/html; charset=utf-8", "private, no-cache"),
     # An unpublished article: kept by no cache at all, and by no search engine.
     Kind.PREVIEW: Policy("text/html; charset=utf-8", "private, no-store"),
+    Kind.PREVIEW_FILE: Policy("application/octet-stream", "private, no-store"),
 }
 PREFERENCE_COOKIE_MAX_AGE = 400 * 24 * 3600
 """The longest lifetime browsers keep a cookie (RFC 6265bis caps it at 400 days)."""
@@ -108,7 +109,7 @@ def response_headers(rendered: Rendered) -> dict[str, str]:
         headers["set-cookie"] = rendered.cookie
     if rendered.file is not None:
         headers["accept-ranges"] = "bytes"  # a Range request is answered from the file
-    if rendered.kind is Kind.PREVIEW:
+    if rendered.kind in (Kind.PREVIEW, Kind.PREVIEW_FILE):
         headers["x-robots-tag"] = "noindex, nofollow"
     return headers
 

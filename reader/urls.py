@@ -70,6 +70,8 @@ class Kind(Enum):
     """Depends on the reader's cookie: the settings page and the stylesheet it drives."""
     PREVIEW = "preview"
     """An unpublished article shown through a signed link: for its holder only."""
+    PREVIEW_FILE = "preview_file"
+    """A file of that article's page bundle (its photos), through the same link."""
 
 
 class RouteName(Enum):
@@ -80,6 +82,7 @@ class RouteName(Enum):
     PREFERENCES_CSS = "preferences_css"
     SETTINGS = "settings"
     PREVIEW = "preview"
+    PREVIEW_FILE = "preview_file"
     """An unpublished article through a signed link (``reader preview-link``)."""
     FEEDS_INDEX = "feeds_index"
     OPML = "opml"
@@ -234,6 +237,7 @@ ROUTES: tuple[Route, ...] = (
     Route(RouteName.PREFERENCES_CSS, "/_reading.css", Kind.PERSONAL, personal=True),
     Route(RouteName.SETTINGS, "/settings/", Kind.PERSONAL, query=True, personal=True),
     Route(RouteName.PREVIEW, "/_preview/{id}/", Kind.PREVIEW, personal=True),
+    Route(RouteName.PREVIEW_FILE, "/_preview/{id}/{path:path}", Kind.PREVIEW_FILE, personal=True),
     Route(RouteName.FEEDS_INDEX, "/feeds/", Kind.PAGE),
     Route(RouteName.OPML, "/feeds.opml", Kind.OPML),
     Route(RouteName.SITEMAP, "/sitemap.xml", Kind.SITEMAP),

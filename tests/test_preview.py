@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
@@ -78,3 +78,24 @@ def test_preview_link_needs_a_long_secret(
     assert SECRET_VARIABLE in capsys.readouterr().err
     monkeypatch.setenv(SECRET_VARIABLE, SECRET)
     assert main(["preview-link", str(site.root), "/news/nothing/"]) == 2
+
+
+def test_a_preview_shows_the_bundles_photos_and_nothing_else(site: SiteFactory) -> None:
+    site.write(
+        "news/plan/index.md",
+        "---\ntitle: Plan\ndate: 2026-11-01\ndraft: true\n---\n\n![A map of the plan](map.png)\n",
+    )
+    (site.root / "content/news/plan/map.png").write_bytes(b"\x89PNG map")
+    site.article("news/live.md", title="Live")
+    client = make_client(site, preview_secret=SECRET)
+    page = preview_path(sign(SECRET, ("news", "plan"), NOW + timedelta(hours=1)))
+    (src,) = parse_html(client.get(page)).xpath("//div[@class='body']//img/@src")
+    photo = client.get(urljoin(page, src))
+    assert photo.status_code == 200 and photo.content == b"\x89PNG map"
+    assert photo.headers["cache-control"] == "private, no-store"
+    assert photo.headers["x-robots-tag"] == "noindex, nofollow"
+    assert client.get("/news/plan/map.png").status_code == 404, "not without the link"
+    for name in ("index.md", "../live.md", "%2e%2e/live.md", "nothing.png"):
+        assert client.get(page + name).status_code == 404, name
+    expired = preview_path(sign(SECRET, ("news", "plan"), NOW - timedelta(hours=1)))
+    assert client.get(expired + "map.png").status_code == 404
