@@ -1,8 +1,9 @@
 """Hostile text in every plain-text field, read back from every output as a careless reader would.
 
 A reader that renders HTML without sanitising it (a feed reader, a partner's CMS) must find
-no script, no event handler and no javascript: link in anything we send, wherever an
-editor or a site owner typed the payload.
+no script, no event handler, no script or data: link, no style that loads anything and no
+element that redirects or re-bases the page in anything we send, wherever an editor or a
+site owner typed the payload.
 """
 
 from __future__ import annotations
@@ -27,6 +28,14 @@ PAYLOADS = (
     "</script><!--<script>alert(5)//",
     "<a href=javascript:alert(6)>x</a>",
     "&lt;script&gt;alert(7)&lt;/script&gt;",
+    '<a href="data:text/html,<script>alert(8)</script>">x</a>',
+    "<style>*{background:url(javascript:alert(9))}</style>",
+    '<p style="background:url(javascript:alert(10));width:expression(alert(10))">x</p>',
+    '<noscript><p title="</noscript><img src=x onerror=alert(11)>">',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(12)>",
+    '"}]}</script><script>alert(13)</script>',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(14)"><base href="//evil.example/">',
+    "<form action=javascript:alert(15)><button formaction=javascript:alert(15)>x</button></form>",
 )
 FIELDS = ("title", "summary", "source", "author", "kicker", "image_alt")
 
@@ -58,13 +67,18 @@ def _dangers(markup: str) -> list[str]:
             continue
         if element.tag == "script" and element.get("type") != "application/ld+json":
             found.append("script")
-        if element.tag in ("iframe", "svg", "object", "embed"):
+        if element.tag in ("iframe", "svg", "math", "object", "embed", "style", "base"):
             found.append(element.tag)
+        if element.tag == "meta" and element.get("http-equiv"):
+            found.append("meta@http-equiv")
         for name, value in element.attrib.items():
-            if name.lower().startswith("on"):
+            name, value = name.lower(), value.strip().lower()
+            if name.startswith("on"):
                 found.append(f"{element.tag}@{name}")
-            if value.strip().lower().startswith("javascript:"):
-                found.append(f"{element.tag}@{name}=javascript:")
+            if value.startswith(("javascript:", "vbscript:", "data:text", "data:image/svg")):
+                found.append(f"{element.tag}@{name}={value[:12]}")
+            if name == "style" and ("url(" in value or "expression(" in value):
+                found.append(f"{element.tag}@style")
     return found
 
 
@@ -99,6 +113,8 @@ def test_no_field_becomes_script_in_any_output(site: SiteFactory, payload: str) 
     fields: dict[str, Any] = {name: payload for name in FIELDS}
     site.article("news/a.md", body=f"Body.\n\n{payload}\n", tags=[payload, "plain"], **fields)
     site.article("news/b/index.md", title="Plain", image="lead.png", image_alt=payload)
+    site.article("news/c.md", title="Hostile image", image="javascript:alert(16)")
+    site.article("news/d.md", title="Data image", image="data:text/html,<script>alert(17)</script>")
     (site.root / "content/news/b/lead.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
     site.section("news", title=payload, description=payload)
     server = Site(site.settings(), lambda: NOW)
