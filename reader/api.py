@@ -184,7 +184,7 @@ def _since(value: str, snapshot: Snapshot) -> datetime:
 def _limit(value: str | None) -> int:
     if value is None:
         return DEFAULT_LIMIT
-    if not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_LIMIT:
         raise BadRequest(
             "limit", f"limit {value!r} is not a number from 1 to {MAX_LIMIT}", "use limit=20"
         )
@@ -200,14 +200,18 @@ def _after_cursor(articles: Sequence[Article], cursor: str | None) -> int:
     """The index of the first article after the cursor's; stable while articles come and go."""
     if cursor is None:
         return 0
+    refused = BadRequest(
+        "cursor", "the cursor is not one this API gave out", "follow links.next as it is"
+    )
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         date_text, key = json.loads(raw)
         position = (datetime.fromisoformat(date_text), tuple(key))
-    except (binascii.Error, ValueError, TypeError) as error:
-        raise BadRequest(
-            "cursor", "the cursor is not one this API gave out", "follow links.next as it is"
-        ) from error
+    except (binascii.Error, ValueError, TypeError, RecursionError) as error:
+        raise refused from error
+    # Compared with articles' dates and keys below: it must be made of the same things.
+    if position[0].tzinfo is None or not all(isinstance(part, str) for part in position[1]):
+        raise refused
     for index, article in enumerate(articles):
         if (article.date, article.key) < position:
             return index

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
+from http import HTTPStatus
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -25,11 +27,14 @@ from starlette.types import Receive, Scope, Send
 
 from reader.config import Settings
 from reader.headers import file_headers
+from reader.limits import MAX_QUERY_BYTES, method_allowed, oversize, plain_error
 from reader.live import Clock, utc_now
 from reader.negotiation import Reply, is_not_modified, reply
 from reader.rendered import Rendered
 from reader.site import Site
-from reader.urls import ROUTE, RouteName, resolve
+from reader.urls import ROUTE, Route, RouteName, resolve
+
+log = logging.getLogger("reader")
 
 SETTLE_DELAY_SECONDS = 1.0
 """How long after start the file check (or the first index write) begins."""
@@ -39,7 +44,14 @@ MAX_FORM_BYTES = 4096
 
 _REQUEST_HEADERS = {
     name.encode(): name
-    for name in ("accept-encoding", "if-none-match", "if-modified-since", "cookie", "range")
+    for name in (
+        "accept-encoding",
+        "if-none-match",
+        "if-modified-since",
+        "cookie",
+        "range",
+        "content-length",
+    )
 }
 """The request headers any answer depends on; the rest are never decoded."""
 
@@ -66,7 +78,12 @@ class ReaderApp:
         caches = self.site.holder.state.caches
         path = scope["path"]
         cached = caches.responses.get(path) or caches.missing.get(path)
-        if cached is not None and (cached.file is None or "range" not in request):
+        if (
+            cached is not None
+            and (cached.file is None or "range" not in request)
+            and "content-length" not in request  # a body: the limits decide
+            and len(scope["query_string"]) <= MAX_QUERY_BYTES
+        ):
             await _send(send, reply(cached, scope["method"], request))
         else:
             await self._render(scope, receive, send, request)
@@ -74,25 +91,39 @@ class ReaderApp:
     async def _render(
         self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]
     ) -> None:
-        request = Request(scope, receive)
         path, method = scope["path"], scope["method"]
-        query = scope["query_string"].decode("latin-1")
+        raw_query: bytes = scope["query_string"]
+        raw_path: bytes = scope.get("raw_path") or path.encode("utf-8", "surrogateescape")
+        refused = oversize(len(raw_path), len(raw_query), headers.get("content-length"))
+        if refused is not None:
+            await _send(send, reply(refused, "HEAD" if method == "HEAD" else "GET", headers))
+            return
         route = ROUTE[resolve(path).route]
-        if route.personal:
-            form = None
-            if method == "POST" and route.name is RouteName.SETTINGS:
-                form = await _form(request)
-                if form is None:
-                    await _send(send, reply(Rendered(b"", route.kind, 400), method, headers))
-                    return
-            rendered = self.site.personal(path, query, headers.get("cookie"), form)
-        else:
-            rendered = self.site.answer(path, query)
+        if not method_allowed(method, route.name is RouteName.SETTINGS):
+            # Refused before any work; the reply to a method it does not take is a 405.
+            await _send(send, reply(plain_error(HTTPStatus.METHOD_NOT_ALLOWED), method, headers))
+            return
+        try:
+            rendered = await self._answer(Request(scope, receive), route, headers)
+        except Exception:  # a defect: logged in full, answered in a line
+            log.exception("answering %r failed", path)
+            rendered = plain_error(HTTPStatus.INTERNAL_SERVER_ERROR)
         streamed = rendered.file is not None and (not rendered.body or "range" in headers)
         if streamed and rendered.file is not None and method in ("GET", "HEAD"):
             await _file(rendered, rendered.file, headers)(scope, receive, send)
             return
         await _send(send, reply(rendered, method, headers))
+
+    async def _answer(self, request: Request, route: Route, headers: dict[str, str]) -> Rendered:
+        path, query = request.scope["path"], request.scope["query_string"].decode("latin-1")
+        if not route.personal:
+            return self.site.answer(path, query)
+        form = None
+        if request.method == "POST" and route.name is RouteName.SETTINGS:
+            form = await _form(request)
+            if form is None:
+                return plain_error(HTTPStatus.BAD_REQUEST, route.kind)
+        return self.site.personal(path, query, headers.get("cookie"), form)
 
 
 async def _send(send: Send, answer: Reply) -> None:

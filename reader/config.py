@@ -356,7 +356,7 @@ def _toml_error_line(error: tomllib.TOMLDecodeError) -> int | None:
     marker = "(at line "
     if marker in text:
         digits = text.split(marker, 1)[1].split(",", 1)[0]
-        if digits.isdigit():
+        if digits.isascii() and digits.isdigit():
             return int(digits)
     return None
 

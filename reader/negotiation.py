@@ -11,8 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from http import HTTPStatus
 
-from reader.headers import ALLOWED_METHODS, CORS_HEADERS, POLICIES, PREFLIGHT_HEADERS
+from reader.headers import (
+    ALLOWED_METHODS,
+    CORS_HEADERS,
+    POLICIES,
+    PREFLIGHT_HEADERS,
+    response_headers,
+)
+from reader.limits import plain_error
 from reader.rendered import ENCODING_SUFFIX, RawHeaders, Rendered, raw_headers
 from reader.urls import Kind
 
@@ -58,7 +66,10 @@ def reply(rendered: Rendered, method: str, request: Mapping[str, str]) -> Reply:
         return Reply(204, raw_headers(headers), b"")
     if method == "POST" and rendered.kind is Kind.PERSONAL:
         return Reply(rendered.status, rendered.wire(None).headers, rendered.body)
-    return Reply(405, raw_headers({"allow": ALLOWED_METHODS, "content-type": "text/plain"}), b"")
+    refused = plain_error(HTTPStatus.METHOD_NOT_ALLOWED)
+    return Reply(
+        405, raw_headers({**response_headers(refused), "allow": ALLOWED_METHODS}), refused.body
+    )
 
 
 def choose_encoding(accept_encoding: str | None) -> str | None:

@@ -64,6 +64,8 @@ def answer(snapshot: Snapshot, query: str) -> tuple[int, bytes]:
 
 
 def _bounded(value: str | None, default: int) -> int:
-    if value is not None and value.isdigit() and int(value) > 0:
-        return min(int(value), default)
-    return default
+    # Only plain ASCII digits are a number here; ten of them or more exceed any bound.
+    if value is None or not (value.isascii() and value.isdigit()):
+        return default
+    number = int(value) if len(value) < 10 else default
+    return min(number, default) if number > 0 else default

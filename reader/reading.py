@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from typing import Final
+from urllib.parse import quote
 
 COOKIE: Final = "reading"
 SIZES: Final = {"small": 0.875, "medium": 1.0, "large": 1.25, "largest": 1.5}
@@ -63,10 +64,17 @@ def from_form(fields: Mapping[str, str]) -> tuple[Preferences, str]:
 
 
 def safe_return_path(path: str | None) -> str:
-    """A path on this site to go back to; anything else (another host) becomes the home page."""
+    """A path on this site to go back to; anything else (another host) becomes the home page.
+
+    Control characters are refused, not dropped: browsers drop tabs and line breaks from
+    a URL, which would make ``/\t/evil.example`` another host. What is left is sent as
+    ASCII, percent-encoded, so it is always a valid ``Location``.
+    """
     if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
         return "/"
-    return path
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in path):
+        return "/"
+    return quote(path, safe="/%?=&;:@!$'()*+,-._~#")
 
 
 def stylesheet(preferences: Preferences) -> str:

@@ -32,6 +32,7 @@ LAYERS: list[set[str]] = [
     {"feeds.jsonfeed"},
     {"feeds", "feeds.build", "feeds.opml", "reader.sitemap", "reader.api", "reader.oembed"},
     {"reader.templating", "reader.headers", "reader.rendered", "reader.pages"},
+    {"reader.limits"},
     {"reader.negotiation"},
     {"reader.caches", "reader.views"},
     {"reader.responses"},

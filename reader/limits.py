@@ -1,0 +1,47 @@
+"""Request limits: what is refused before any work is done, with a short plain answer.
+
+A path over 2 KB or a query over 4 KB gets 414, a body over 64 KB 413, and a method other
+than GET, HEAD and OPTIONS (and POST to the settings form) 405. None of our URLs comes
+near these sizes; a request that does is a scanner's or a mistake's. The answers name no
+path, version or trace.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from reader.rendered import Rendered
+from reader.urls import Kind
+
+MAX_PATH_BYTES = 2048
+MAX_QUERY_BYTES = 4096
+MAX_BODY_BYTES = 64 * 1024
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def oversize(path_bytes: int, query_bytes: int, content_length: str | None) -> Rendered | None:
+    """414 for a path or query over its limit, 413 for a body; None when within them."""
+    if path_bytes > MAX_PATH_BYTES or query_bytes > MAX_QUERY_BYTES:
+        return plain_error(HTTPStatus.REQUEST_URI_TOO_LONG)
+    if content_length is not None and _over(content_length, MAX_BODY_BYTES):
+        return plain_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+    return None
+
+
+def method_allowed(method: str, takes_post: bool) -> bool:
+    """Whether a route takes the method (others get 405, from ``negotiation.reply``)."""
+    return method in SAFE_METHODS or (method == "POST" and takes_post)
+
+
+def plain_error(status: HTTPStatus, kind: Kind = Kind.TEXT) -> Rendered:
+    """A short plain-text error page: the status and its phrase, nothing else."""
+    body = f"{status.value} {status.phrase}\n".encode()
+    return Rendered(body, kind, status.value, media_type="text/plain; charset=utf-8")
+
+
+def _over(length: str, limit: int) -> bool:
+    # Anything but plain ASCII digits is no length; a long run of digits is over any limit.
+    text = length.strip()
+    if not text.isascii() or not text.isdigit():
+        return False
+    return len(text) > len(str(limit)) or int(text) > limit
