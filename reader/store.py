@@ -140,8 +140,13 @@ RECENT_WINDOW = timedelta(days=2)
 
 @functools.lru_cache(maxsize=65536)
 def tag_slug(name: str) -> str:
-    """The URL segment of a tag: case-folded, spaces as hyphens; Chinese is kept as is."""
-    return "-".join(name.casefold().split())
+    """The URL segment of a tag: case-folded, spaces and slashes as hyphens; Chinese kept.
+
+    A slash would split the segment (``AC/DC`` is ``/tags/ac-dc/``), and a tag that is
+    only dots would be a dot segment, which names no route.
+    """
+    slug = "-".join(name.casefold().replace("/", " ").replace("\\", " ").split())
+    return "-" * len(slug) if slug in (".", "..") else slug
 
 
 def is_visible(article: Article, now: datetime) -> bool:

@@ -354,3 +354,24 @@ def test_interface_labels_follow_the_site_language(
     (nav,) = tree.xpath(f"//nav[@aria-label='{trail_label}']")
     assert texts(nav.xpath(".//li"))[0] == home
     assert texts(tree.xpath("//*[@class='source']")) == [f"{source}：市政府"]
+
+
+@pytest.mark.parametrize("keyword", ["AC/DC", "新聞/評論", "..", "a\\b", "Sport / 體育"])
+def test_every_keyword_link_answers(site: SiteFactory, keyword: str) -> None:
+    """A keyword that holds a slash (or is a dot segment) still links to its own page."""
+    site.article("news/a.md", title="Tagged", tags=[keyword])
+    client = make_client(site)
+    article = parse_html(client.get("/news/a/"))
+    links = [
+        href
+        for href in article.xpath("//a/@href")
+        if href.startswith("/tags/") and href != "/tags/"
+    ]
+    assert links, "the keyword is linked"
+    for href in links:
+        page = client.get(href)
+        assert page.status_code == 200, href
+        assert (
+            parse_html(page).xpath("string(//h1)").strip().endswith(keyword) or keyword in page.text
+        )
+        assert client.get(href + "rss.xml").status_code == 200
