@@ -226,11 +226,12 @@ def _add_entry(
     if article.image_type:
         media["type"] = article.image_type
     entry.media.content(group=None, **media | _size(article))
-    # An enclosure must state its length; an image hosted elsewhere gets media:content only.
-    if not article.image_length:
+    # An enclosure must state its length and type: an image hosted elsewhere, or of a type
+    # no name tells, gets media:content only.
+    if not article.image_length or not article.image_type:
         return None
     if fmt is FeedFormat.RSS:
-        entry.enclosure(image, article.image_length, article.image_type or None)
+        entry.enclosure(image, article.image_length, article.image_type)
         return None
     return Link("enclosure", image, article.image_type, str(article.image_length))
 

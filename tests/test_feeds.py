@@ -316,3 +316,18 @@ def test_entries_are_cut_apart_only_at_their_own_marks() -> None:
     )
     with pytest.raises(ValueError, match="marker"):
         entry_bytes(spoofed)
+
+
+def test_a_lead_image_of_no_known_type_is_named_without_an_enclosure(site: SiteFactory) -> None:
+    """Its type unknown, an image cannot be an enclosure (which must state one); it stays
+    in media:content, and the feed and the export are made all the same."""
+    site.write(
+        "news/a/index.md",
+        "---\ntitle: A\ndate: 2026-11-01\nimage: lead.heic2\nimage_alt: x\n---\n\nBody.\n",
+    )
+    (site.root / "content/news/a/lead.heic2").write_bytes(b"not a known type")
+    snapshot, _ = load_site(site.settings(), NOW)
+    for fmt in (FeedFormat.RSS, FeedFormat.ATOM):
+        (entry,) = parse(build_feed(snapshot, FeedScope(), fmt)).entries
+        assert not entry.get("enclosures")
+        assert entry.media_content[0]["url"] == "https://news.example.org/news/a/lead.heic2"
