@@ -27,7 +27,7 @@ from starlette.types import Receive, Scope, Send
 
 from reader.config import Settings
 from reader.headers import file_headers
-from reader.limits import MAX_QUERY_BYTES, method_allowed, oversize, plain_error
+from reader.limits import MAX_QUERY_BYTES, QueryLimiter, method_allowed, oversize, plain_error
 from reader.live import Clock, utc_now
 from reader.negotiation import Reply, is_not_modified, reply
 from reader.rendered import Rendered
@@ -62,6 +62,7 @@ class ReaderApp:
     def __init__(self, site: Site, lifespan: Starlette) -> None:
         self.site = site
         self._lifespan = lifespan
+        self.queries = QueryLimiter()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer one HTTP request from the current snapshot, or run the lifespan."""
@@ -116,6 +117,13 @@ class ReaderApp:
 
     async def _answer(self, request: Request, route: Route, headers: dict[str, str]) -> Rendered:
         path, query = request.scope["path"], request.scope["query_string"].decode("latin-1")
+        if route.query and not route.personal:
+            # Queries are endless: one not yet answered is worked out beside the event loop,
+            # a few at a time, so a flood of them cannot hold up cached answers.
+            kept = self.site.cached_query(path, query)
+            if kept is not None:
+                return kept
+            return await self.queries.run(lambda: self.site.answer(path, query))
         if not route.personal:
             return self.site.answer(path, query)
         form = None

@@ -9,14 +9,16 @@ from reader.config import Settings
 from reader.lru import SizedLRU
 from reader.rendered import Rendered
 
-RESPONSES_SHARE = 15
+RESPONSES_SHARE = 14
 MISSING_SHARE = 1
+QUERIES_SHARE = 1
 ENTRIES_SHARE = 12
 ENTRY_HTML_SHARE = 4
 """How the response budget is split (in 32nds): finished responses, paths that answer
-404, serialised feed entries, and entry HTML. Entries are what a feed or archive is
-spliced from, so a build or a crawl of every feed needs them as much as the answers."""
-_PARTS = RESPONSES_SHARE + MISSING_SHARE + ENTRIES_SHARE + ENTRY_HTML_SHARE
+404, answers to queries (the API, oEmbed), serialised feed entries, and entry HTML.
+Entries are what a feed or archive is spliced from, so a build or a crawl of every feed
+needs them as much as the answers."""
+_PARTS = RESPONSES_SHARE + MISSING_SHARE + QUERIES_SHARE + ENTRIES_SHARE + ENTRY_HTML_SHARE
 
 ResponseKey = str | tuple[str, str]
 """A decoded path, or a path and its normalised query for routes whose query matters."""
@@ -30,6 +32,8 @@ class SnapshotCaches:
     """Finished responses by path (or path and query), with their compressed forms."""
     missing: SizedLRU[Rendered]
     """Paths that answer 404, apart: a scanner's flood of them cannot push pages out."""
+    queries: SizedLRU[Rendered]
+    """Answers to a path and a query, apart: queries are endless, and cannot push pages out."""
     feeds: FeedCache
     """Feed entries and entry HTML, shared by every feed, archive and API answer."""
     not_found: Rendered | None = field(default=None)
@@ -42,6 +46,7 @@ class SnapshotCaches:
         return cls(
             SizedLRU(part * RESPONSES_SHARE),
             SizedLRU(part * MISSING_SHARE),
+            SizedLRU(part * QUERIES_SHARE),
             FeedCache.within(part * ENTRIES_SHARE, part * ENTRY_HTML_SHARE),
         )
 
@@ -49,5 +54,5 @@ class SnapshotCaches:
     def size(self) -> int:
         """The bytes held, by the caches' own accounting."""
         feeds = self.feeds
-        held = self.responses.size + self.missing.size
+        held = self.responses.size + self.missing.size + self.queries.size
         return held + feeds.entries.size + feeds.entry_html.size

@@ -28,7 +28,7 @@ from reader.loader import Catalog
 from reader.model import Article
 from reader.pages import Page
 from reader.preview import verify
-from reader.rendered import Rendered
+from reader.rendered import Rendered, is_compressible
 from reader.store import Snapshot
 from reader.templating import asset_dirs
 from reader.urls import (
@@ -47,7 +47,10 @@ from reader.urls import (
 )
 
 MAX_CACHED_BYTES = 256 * 1024
-"""Larger files (photos in page bundles) are streamed from disk, not held in memory."""
+"""Larger files (photos in page bundles) are streamed from disk, not held in memory..."""
+MAX_CACHED_TEXT_BYTES = 4 * 1024 * 1024
+"""...except text (CSS, JSON, SVG, XML) up to this size: held and compressed once, like a
+page, rather than sent uncompressed on every request."""
 
 
 @dataclass(frozen=True)
@@ -405,14 +408,16 @@ def safe_join(root: Path, parts: tuple[str, ...]) -> Path | None:
 
 def file_response(path: Path, kind: Kind = Kind.FILE) -> Rendered | None:
     """A file's answer: small files whole (cached with the snapshot), large ones streamed."""
-    try:
-        size = path.stat().st_size
-        body = path.read_bytes() if size <= MAX_CACHED_BYTES else b""
-    except OSError:
-        return None
     if path.suffix == ".css" and kind is Kind.FILE:
         kind = Kind.CSS
     media_type = None if kind is Kind.CSS else mimetypes.guess_type(path.name)[0]
+    text = is_compressible(media_type or POLICIES[kind].content_type)
+    try:
+        size = path.stat().st_size
+        held = size <= (MAX_CACHED_TEXT_BYTES if text else MAX_CACHED_BYTES)
+        body = path.read_bytes() if held else b""
+    except OSError:
+        return None
     return Rendered(body, kind, media_type=media_type, file=path)
 
 

@@ -54,6 +54,8 @@ POLICIES: Mapping[Kind, Policy] = {
 PREFERENCE_COOKIE_MAX_AGE = 400 * 24 * 3600
 """The longest lifetime browsers keep a cookie (RFC 6265bis caps it at 400 days)."""
 ERROR_CACHE_CONTROL = "public, max-age=30"
+RETRY_AFTER_SECONDS = 1
+"""When a busy server (429) asks a client to try again."""
 
 SECURITY_HEADERS: Mapping[str, str] = {
     "x-content-type-options": "nosniff",
@@ -109,6 +111,9 @@ def response_headers(rendered: Rendered) -> dict[str, str]:
         headers["set-cookie"] = rendered.cookie
     if rendered.file is not None:
         headers["accept-ranges"] = "bytes"  # a Range request is answered from the file
+    if rendered.status == 429:
+        headers["retry-after"] = str(RETRY_AFTER_SECONDS)
+        headers["cache-control"] = "no-store"
     if rendered.kind in (Kind.PREVIEW, Kind.PREVIEW_FILE):
         headers["x-robots-tag"] = "noindex, nofollow"
     return headers

@@ -8,6 +8,8 @@ path, version or trace.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from http import HTTPStatus
 
 from reader.rendered import Rendered
@@ -37,6 +39,33 @@ def plain_error(status: HTTPStatus, kind: Kind = Kind.TEXT) -> Rendered:
     """A short plain-text error page: the status and its phrase, nothing else."""
     body = f"{status.value} {status.phrase}\n".encode()
     return Rendered(body, kind, status.value, media_type="text/plain; charset=utf-8")
+
+
+QUERY_WORKERS = 2
+"""Answers to new queries (the API, oEmbed) worked out at once, in threads beside the
+event loop, which goes on sending cached answers meanwhile."""
+QUERY_QUEUE = 64
+"""Queries that may wait for a worker; one more is told to retry (429, ``Retry-After``)."""
+
+
+class QueryLimiter:
+    """Bounds the work of answers no cache holds yet, so they cannot starve cached ones."""
+
+    def __init__(self, workers: int = QUERY_WORKERS, queue: int = QUERY_QUEUE) -> None:
+        self._workers = asyncio.Semaphore(workers)
+        self._room = workers + queue
+        self._taken = 0
+
+    async def run(self, work: Callable[[], Rendered]) -> Rendered:
+        """``work``'s answer, worked out in a thread when a worker is free; or a 429."""
+        if self._taken >= self._room:
+            return plain_error(HTTPStatus.TOO_MANY_REQUESTS)
+        self._taken += 1
+        try:
+            async with self._workers:
+                return await asyncio.to_thread(work)
+        finally:
+            self._taken -= 1
 
 
 def _over(length: str, limit: int) -> bool:

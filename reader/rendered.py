@@ -26,7 +26,8 @@ MIN_COMPRESSED_SIZE = 256
 ENCODING_SUFFIX = {"br": "-br", "gzip": "-gz"}
 
 
-def _compressible(media_type: str) -> bool:
+def is_compressible(media_type: str) -> bool:
+    """Whether a media type is text that compression shrinks."""
     base = media_type.split(";", 1)[0].strip()
     return base.startswith("text/") or base.endswith(("xml", "json")) or base == "image/svg+xml"
 
@@ -63,7 +64,7 @@ class Rendered:
     @cached_property
     def compressible(self) -> bool:
         """Whether a compressed variant is worth offering."""
-        return _compressible(self.content_type) and len(self.body) >= MIN_COMPRESSED_SIZE
+        return is_compressible(self.content_type) and len(self.body) >= MIN_COMPRESSED_SIZE
 
     @cached_property
     def gzip_body(self) -> bytes:

@@ -105,9 +105,10 @@ class Site:
         match = resolve(path)
         route = ROUTE[match.route]
         key: ResponseKey = path
+        kept_in = caches.responses
         if route.query:
-            key = (path, _normal_query(query))
-            answered = caches.responses.get(key)
+            key, kept_in = (path, _normal_query(query)), caches.queries
+            answered = kept_in.get(key)
             if answered is not None:
                 return answered
         asked = Asked(snapshot, caches, self.environment, match, query)
@@ -121,8 +122,12 @@ class Site:
             # trying a million paths costs a small entry each, and pushes no page out.
             caches.missing.put(key, rendered, SHARED_ENTRY_BYTES)
         else:
-            caches.responses.put(key, rendered, rendered.memory)
+            kept_in.put(key, rendered, rendered.memory)
         return rendered
+
+    def cached_query(self, path: str, query: str) -> Rendered | None:
+        """The current snapshot's kept answer to a path whose query matters, if any."""
+        return self.holder.state.caches.queries.get((path, _normal_query(query)))
 
     def personal(
         self, path: str, query: str, cookie: str | None, form: Mapping[str, str] | None
