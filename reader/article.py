@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
@@ -221,7 +222,7 @@ class _Builder:
             return None  # an unreadable embargo holds the article back: when in doubt, wait
         if expiry_date is None and EXPIRY_DATE.raw(meta) is not None:
             return None
-        slug = SLUG.text(meta) or default_slug
+        slug = unicodedata.normalize("NFC", SLUG.text(meta)) or default_slug
         if "/" in slug or slug in (".", ".."):
             self.problems.append(
                 Problem(

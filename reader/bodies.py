@@ -18,6 +18,7 @@ from reader.images import finish_images, local_file
 from reader.lru import SizedLRU
 from reader.markdown import RenderedBody, mark_outbound_links, render_markdown, sanitize
 from reader.model import Article
+from reader.parsing import SourceError, read_source
 
 log = logging.getLogger("reader")
 
@@ -92,8 +93,8 @@ class BodyRenderer:
         path = article.source_path
         try:
             status = path.stat()
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
+            text = read_source(path).text
+        except (OSError, SourceError) as error:
             # The file went away or broke after it was loaded; the reload that follows
             # reports it properly. Until then the page shows no body rather than failing.
             log.warning("%s: cannot read the article body (%s)", path, error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import tomllib
@@ -117,6 +118,20 @@ def _yaml() -> tuple[Any, Any]:
         return yaml, yaml.SafeLoader
 
 
+_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+
+
+def _impossible_date_line(source: str) -> int | None:
+    """The file line of the first date that is not on the calendar, if one can be found."""
+    for offset, line in enumerate(source.splitlines(), start=2):
+        for match in _DATE.finditer(line):
+            try:
+                datetime.date(*(int(part) for part in match.groups()))
+            except ValueError:
+                return offset
+    return None
+
+
 def _parse(kind: str, source: str) -> dict[str, Any]:
     if kind == "yaml":
         yaml, loader = _yaml()
@@ -125,11 +140,21 @@ def _parse(kind: str, source: str) -> dict[str, Any]:
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 2 if mark is not None else None
+            position = getattr(error, "position", None)  # a character YAML refuses
+            if line is None and isinstance(position, int):
+                line = source.count("\n", 0, position) + 2
             problem = getattr(error, "problem", None) or str(error)
             raise FrontMatterError(
                 f"invalid YAML front matter: {problem}",
                 line,
                 "check the quoting and indentation on that line; quote values holding ':' or '#'",
+            ) from error
+        except (ValueError, OverflowError) as error:
+            # PyYAML reads a date such as 2026-02-30 as a date, and the calendar refuses it.
+            raise FrontMatterError(
+                f"a date in the front matter does not exist ({error})",
+                _impossible_date_line(source),
+                "correct the date, written like 2026-11-28 or 2026-11-28T09:30:00+08:00",
             ) from error
     else:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -159,14 +160,15 @@ class _Walker:
                     if not key and entry.name in RESERVED_TOP_LEVEL:
                         self._reserved(path)
                         continue
-                    taken[entry.name] = path
-                    subfolders.append((path, entry.name))
+                    taken[url_name(entry.name)] = path
+                    subfolders.append((path, url_name(entry.name)))
             for entry in entries:
                 if entry.name in bundles:
                     bundle = Path(entry.path)
-                    self._add_article(bundle / BUNDLE_INDEX, key, entry.name, bundle, taken)
+                    slug = url_name(entry.name)
+                    self._add_article(bundle / BUNDLE_INDEX, key, slug, bundle, taken)
                 elif _is_article_file(entry):
-                    slug = entry.name.rsplit(".", 1)[0]
+                    slug = url_name(entry.name.rsplit(".", 1)[0])
                     self._add_article(Path(entry.path), key, slug, None, taken)
             return Folder(
                 section,
@@ -324,12 +326,24 @@ class _Walker:
             entry.built = (article, entry.built[1])
         clash = taken.get(article.slug)
         if clash is not None:
+            # Both files are named, and which one is served, so the editor knows what the
+            # readers see: the first in file-name order, which no later file can displace.
+            url = "/" + "/".join((*article.section, article.slug)) + "/"
+            fix = "give one of them another slug in its front matter, or rename one"
+            line = entry.parsed.document.line_of("slug") if entry.parsed.document else None
             self.problems.append(
                 Problem(
-                    path,
-                    entry.parsed.document.line_of("slug") if entry.parsed.document else None,
-                    f"the URL slug {article.slug!r} is already used by {clash}",
-                    "give one of them another slug in its front matter",
+                    path, line, f"{url} is already {clash.name}'s; this file is not served", fix
+                )
+            )
+            self.problems.append(
+                Problem(
+                    clash,
+                    None,
+                    f"{url} is also claimed by {path.name}; this file is served, being first "
+                    "in file-name order",
+                    fix,
+                    Severity.WARNING,
                 )
             )
             return
@@ -420,6 +434,12 @@ def bundle_files(bundle: Path) -> Iterator[str]:
             )
             if not hidden and not source and _within(real, root) and os.path.isfile(real):
                 yield Path(path).relative_to(bundle).as_posix()
+
+
+def url_name(name: str) -> str:
+    """A file or folder name as a URL segment: in NFC, so that ``café`` saved decomposed
+    (as macOS writes names) and composed is one URL."""
+    return name if name.isascii() else unicodedata.normalize("NFC", name)
 
 
 def _within(real: str, root: str) -> bool:

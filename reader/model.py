@@ -37,7 +37,15 @@ class Problem:
         return f"{self.path}:{self.line}" if self.line is not None else str(self.path)
 
     def __str__(self) -> str:
-        return f"{self.location()}: {self.severity.value}: {self.message}. Fix: {self.fix}"
+        message, fix = _one_line(self.message), _one_line(self.fix)
+        return f"{self.location()}: {self.severity.value}: {message}. Fix: {fix}"
+
+
+def _one_line(text: str) -> str:
+    # One diagnostic, one line, whatever a parser's message or a file's bytes hold: line
+    # breaks become spaces and other control characters are shown escaped.
+    flat = " ".join(text.split())
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in flat)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from reader.encodings import Decoded, UnknownEncodingError, decode_text
 from reader.frontmatter import Document, FrontMatterError, lenient_fields, parse_document
 from reader.markdown import first_paragraph_text, may_have_problems, render_markdown
-from reader.model import Problem
+from reader.model import Problem, Severity
 
 SECTION_INDEX = "_index.md"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -35,22 +36,68 @@ class Parsed:
     """For a file whose front matter is broken: its fields read line by line."""
 
 
+MAX_SOURCE_BYTES = 10 * 1024 * 1024
+"""A content file larger than this is not read: no article is that long, and reading one
+would hold it in memory whole."""
+_LENIENT_HEAD_BYTES = 64 * 1024
+
+
+class SourceError(Exception):
+    """A content file that cannot be taken as text: too large, or in no encoding we read."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+
+def read_source(path: Path) -> Decoded:
+    """A content file's text (at most ``MAX_SOURCE_BYTES``, UTF-8 or a legacy encoding).
+
+    Raises SourceError, or OSError when the file cannot be read at all.
+    """
+    with path.open("rb") as file:
+        data = file.read(MAX_SOURCE_BYTES + 1)
+    if len(data) > MAX_SOURCE_BYTES:
+        raise SourceError(
+            f"the file is over {MAX_SOURCE_BYTES // 2**20} MB; it is not read",
+            "split it into several articles, or put large data in static/ and link to it",
+        )
+    try:
+        return decode_text(data)
+    except UnknownEncodingError as error:
+        raise SourceError(f"{error} (is it a binary file?)", "save it as UTF-8 text") from None
+
+
 def parse_file(path: Path, thorough: bool) -> Parsed:
     """Read and parse one file; ``thorough`` renders every body to find its problems."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        problem = Problem(path, None, f"the file is not UTF-8 ({error.reason})", "save it as UTF-8")
+        decoded = read_source(path)
+    except SourceError as error:
+        problem = Problem(path, None, error.message, error.fix)
         return Parsed(None, (problem,), lenient=_lenient_undecodable(path))
     except OSError as error:
         return Parsed(None, (unreadable(path, error),))
+    text = decoded.text
+    read: tuple[Problem, ...] = ()
+    if decoded.legacy is not None:
+        read = (
+            Problem(
+                path,
+                None,
+                f"the file is in {decoded.legacy_name}, not UTF-8; it is read as "
+                f"{decoded.legacy_name}",
+                "save it as UTF-8",
+                Severity.WARNING,
+            ),
+        )
     try:
         document = parse_document(text)
     except FrontMatterError as error:
         problem = Problem(path, error.line, error.message, error.fix)
-        return Parsed(None, (problem,), lenient=lenient_fields(text))
+        return Parsed(None, (*read, problem), lenient=lenient_fields(text))
     if path.name == SECTION_INDEX:
-        return Parsed(replace(document, body=""), ())
+        return Parsed(replace(document, body=""), read)
     body_problems: tuple[Problem, ...] = ()
     # A full render costs about a millisecond a file, so only a body that could hold a
     # problem pays it here (every body under `reader check`); the rest render when served.
@@ -59,16 +106,18 @@ def parse_file(path: Path, thorough: bool) -> Parsed:
             document.body, path=path, first_line=document.body_line
         ).problems
     return Parsed(
-        replace(document, body=""), (), first_paragraph_text(document.body), body_problems
+        replace(document, body=""), read, first_paragraph_text(document.body), body_problems
     )
 
 
 def _lenient_undecodable(path: Path) -> tuple[tuple[str, str], ...]:
     # A draft flag or a date is ASCII in any encoding a site might use.
     try:
-        return lenient_fields(path.read_text(encoding="utf-8", errors="replace"))
+        with path.open("rb") as file:
+            head = file.read(_LENIENT_HEAD_BYTES)
     except OSError:
         return (("draft", "unreadable"),)
+    return lenient_fields(head.decode("utf-8", "replace"))
 
 
 def unreadable(path: Path, error: OSError) -> Problem:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from jinja2 import Environment
 
@@ -102,6 +103,10 @@ class Site:
         cached = caches.responses.get(path) or caches.missing.get(path)
         if cached is not None:
             return cached
+        if not path.isascii() and not unicodedata.is_normalized("NFC", path):
+            # Names are URLs in NFC (loader.url_name): a decomposed spelling is sent there.
+            composed = quote(unicodedata.normalize("NFC", path), safe="/")
+            return responses.redirect(snapshot.settings, composed)
         match = resolve(path)
         route = ROUTE[match.route]
         key: ResponseKey = path

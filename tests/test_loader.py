@@ -197,7 +197,9 @@ def test_slug_clash_is_reported_and_the_first_kept(site: SiteFactory) -> None:
     site.article("news/b.md", title="Second", slug="a")
     catalog = load_catalog(site.settings())
     assert [a.title for a in catalog.articles] == ["First"]
-    assert "already used" in catalog.problems[0].message
+    said = {p.path.name: p for p in catalog.problems}
+    assert "is already a.md's; this file is not served" in said["b.md"].message
+    assert "this file is served" in said["a.md"].message
 
 
 def test_hugo_shortcodes_never_crash(site: SiteFactory) -> None:
