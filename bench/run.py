@@ -11,6 +11,7 @@ Writes docs/performance.md (tables) and docs/performance.png (plot).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import base64
 import contextlib
 import json
@@ -53,6 +54,7 @@ class Report:
     edits: dict[int, dict[str, float]] = field(default_factory=dict)
     exports: dict[str, tuple[float, int] | str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    hostile: dict[str, float] = field(default_factory=dict)
 
 
 def free_port() -> int:
@@ -293,6 +295,63 @@ def _browse(port: int, site: Path, pages: int = 3000) -> None:
             client.get(feed_path(FeedScope(section=article.section), FeedFormat.RSS))
 
 
+HOSTILE_URLS = 10_000
+HOSTILE_GROWTH_BOUND_MB = 48
+"""What 10,000 distinct hostile URLs may add to the resident memory: the not-found and
+query caches' budgets (2/32 of the default 256 MB), plus the allocator's slack."""
+
+
+def hostile_urls(count: int) -> list[str]:
+    """Distinct URLs a scanner or a hostile client sends: long unknown paths, endless API
+    queries with long keywords, oEmbed lookups, decomposed Unicode, long queries."""
+    urls = []
+    for number in range(count):
+        kind = number % 5
+        if kind == 0:
+            urls.append(f"/no/such/{'x' * 1500}/{number}/")
+        elif kind == 1:
+            urls.append(f"/api/v1/articles?limit={1 + number % 100}&tag={'港' * 400}{number}")
+        elif kind == 2:
+            urls.append(f"/oembed?url=https://news.example.org/{'y' * 1000}{number}/")
+        elif kind == 3:
+            urls.append(f"/wp-admin/{number}/cafe\u0301/{'%00' * 50}.php")
+        else:
+            urls.append(f"/?q={'z' * 3000}{number}")
+    return urls
+
+
+def measure_hostile(site: Path, work: Path, report: Report) -> None:
+    """Resident memory before and after 10,000 distinct hostile URLs, and their statuses."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache")}
+    port = free_port()
+    log = work / "hostile.log"
+    with started(reader_command(site, port, "--no-watch"), port, env, log):
+        wait_for_log(log, "index saved", "reloaded")
+        pid = server_pid(port)
+        _browse(port, site, pages=1000)
+        before = memory_mb(pid)[0]
+        statuses: dict[int, int] = {}
+
+        async def send_all() -> None:
+            limits = httpx.Limits(max_connections=16)
+            async with httpx.AsyncClient(
+                base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=30
+            ) as client:
+                queue = list(hostile_urls(HOSTILE_URLS))
+
+                async def worker() -> None:
+                    while queue:
+                        response = await client.get(queue.pop())
+                        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+                await asyncio.gather(*(worker() for _ in range(16)))
+
+        asyncio.run(send_all())
+        after = memory_mb(pid)[0]
+    report.hostile = {"before": before, "after": after, **{str(k): v for k, v in statuses.items()}}
+    print(f"  hostile URLs: {report.hostile}", file=sys.stderr)
+
+
 def measure_edits(site: Path, size: int, work: Path, report: Report, edits: int = 7) -> None:
     """Seconds from saving an edited article to the server answering with the new text."""
     env = {**os.environ, "XDG_CACHE_HOME": str(work / f"cache-{size}")}
@@ -483,6 +542,17 @@ def write_report(report: Report, out: Path, sizes: list[int]) -> None:
         "Targets: cold start ≤ 5 s at 10,000 and ≤ 30 s at 100,000; warm restart ≤ 2 s at "
         "100,000; ≤ 300 MB at 10,000 and ≤ 1.5 GB at 100,000.",
         "",
+        "## Memory under 10,000 distinct hostile URLs",
+        "",
+        "`reader serve` with its defaults on the 10,000-article corpus, after browsing 1,000 "
+        "articles; then 10,000 distinct URLs no cache can reuse, 16 at a time: unknown "
+        "1.5 KB paths, API queries with 400-character keywords, oEmbed lookups, scanner paths with "
+        "NUL bytes, and 3 KB queries on the home page.",
+        "",
+        "| resident MB before | after | growth | bound | statuses |",
+        "| --- | --- | --- | --- | --- |",
+        _hostile_row(report),
+        "",
         "## From saving an edit to serving it",
         "",
         "| articles | median s | slowest s |",
@@ -536,6 +606,19 @@ def write_report(report: Report, out: Path, sizes: list[int]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "performance.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     _plot(report, sizes, out / "performance.png")
+
+
+def _hostile_row(report: Report) -> str:
+    found = report.hostile
+    if not found:
+        return "| not measured | | | | |"
+    growth = found["after"] - found["before"]
+    statuses = ", ".join(f"{k}: {int(v):,}" for k, v in sorted(found.items()) if k.isdigit())
+    verdict = "within" if growth <= HOSTILE_GROWTH_BOUND_MB else "**over**"
+    return (
+        f"| {found['before']:.0f} | {found['after']:.0f} | {growth:+.0f} MB | "
+        f"{HOSTILE_GROWTH_BOUND_MB} MB ({verdict}) | {statuses} |"
+    )
 
 
 def _plot(report: Report, sizes: list[int], file: Path) -> None:
@@ -597,6 +680,8 @@ def main() -> int:
     print("start and memory", file=sys.stderr)
     for size in sizes:
         measure_starts(corpora[size], size, work, report)
+    print("hostile URLs", file=sys.stderr)
+    measure_hostile(corpora[middle], work, report)
     print("edits", file=sys.stderr)
     for size in sizes:
         if size >= 10000:

@@ -118,7 +118,9 @@ class Site:
                 return answered
         asked = Asked(snapshot, caches, self.environment, match, query)
         rendered = ENDPOINTS[match.route].answer(asked) or self.not_found(snapshot, caches)
-        if keep and rendered.status in (200, 301):
+        if keep and rendered.status in (200, 301) and not route.query:
+            # An answer to a query carries no Last-Modified: queries are endless, and
+            # remembering when each was first answered would grow with them.
             rendered = replace(rendered, modified=self._modified(key, rendered, snapshot))
         if not keep or (rendered.file is not None and not rendered.body):
             return rendered
