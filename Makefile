@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test check lint check-python test-tools bench clean
+.PHONY: run test check lint check-python test-tools bench soak clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -33,6 +33,10 @@ test: lint test-tools
 
 check: lint
 	$(BIN)/pytest -q -m "not browser and not external and not slow"
+
+# A minute of load on `reader serve --workers 2` while files change; see docs/reliability.md.
+soak: $(STAMP)
+	$(BIN)/python bench/soak.py
 
 # Measures throughput, start, memory, edits and the static export; writes docs/performance.md.
 bench: $(STAMP)

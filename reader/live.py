@@ -13,7 +13,7 @@ from watchfiles import awatch
 
 from reader.config import Settings
 from reader.index import DiskIndex
-from reader.load import load_site
+from reader.load import changes_matter, load_site
 from reader.model import Problem
 from reader.parsecache import ParseCache
 from reader.store import Snapshot, SnapshotHolder, build_snapshot
@@ -62,6 +62,10 @@ class Reloader:
 
     def reload(self, changed: Iterable[str] | None = None) -> None:
         """Re-read the files (those ``changed``, when known) and swap in a new snapshot."""
+        if changed is not None:
+            changed = tuple(changed)
+            if not changes_matter(changed):
+                return  # an editor's temporary or backup file: nothing the site reads
         with self._lock:
             if self.index is not None:
                 self.index.restore_entries(self.cache)  # a restart's first check needs them

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from reader.config import Settings
-from reader.loader import Catalog, load_catalog
+from reader.loader import Catalog, is_ignored, load_catalog
 from reader.model import Article
 from reader.parsecache import ParseCache
 from reader.parsing import MARKDOWN_SUFFIXES
@@ -32,7 +32,7 @@ def load_site(
     that moves no article is swapped into it rather than the snapshot built afresh.
     """
     if changed is not None:
-        changed = tuple(changed)
+        changed = tuple(path for path in changed if not _ignored(path))
     bodies = previous[1].bodies if previous is not None else None
     if bodies is not None and (changed is None or not all(map(_is_markdown, changed))):
         # Bodies are kept by their file's version, but carry the sizes of their images.
@@ -46,6 +46,16 @@ def load_site(
     if previous is not None:
         return update_snapshot(*previous, catalog, now), catalog
     return build_snapshot(settings, catalog, now), catalog
+
+
+def changes_matter(changed: Iterable[str]) -> bool:
+    """Whether any changed path is one the site reads (not a hidden or backup file)."""
+    return not all(map(_ignored, changed))
+
+
+def _ignored(path: str) -> bool:
+    # By its own name only: the site folder itself may sit below a hidden folder.
+    return is_ignored(os.path.basename(path))
 
 
 def _is_markdown(path: str) -> bool:

@@ -391,10 +391,16 @@ def _same_folder(old: Folder, new: Folder) -> bool:
     )
 
 
+def is_ignored(name: str) -> bool:
+    """Whether a file or folder name is one the site ignores: hidden, or an editor's backup
+    (and so an editor's temporary file, which it saves through before renaming)."""
+    return name.startswith(".") or name.endswith("~")
+
+
 def _visible_entries(folder: Path) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(folder) as scan:
-            entries = [e for e in scan if not e.name.startswith(".") and not e.name.endswith("~")]
+            entries = [e for e in scan if not is_ignored(e.name)]
     except OSError:
         return []
     return sorted(entries, key=lambda e: e.name)

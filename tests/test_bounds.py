@@ -78,3 +78,23 @@ def test_big_text_files_are_compressed_once_and_kept(site: SiteFactory) -> None:
     photo = client.get("/photo.jpg")
     assert photo.status_code == 200 and len(photo.content) == 400_002
     assert caches.responses.get("/photo.jpg") is None, "a big photo is streamed, not held"
+
+
+def test_an_editors_temporary_files_cost_no_reload_and_no_render(site: SiteFactory) -> None:
+    """Editors save through hidden temporary files: those changes re-read and re-render
+    nothing (they used to count as an image change, which renders every body again)."""
+    site.article("news/a.md", title="A")
+    site.article("news/b.md", title="B")
+    server = Site(site.settings(), lambda: NOW)
+    for path in ("/news/a/", "/news/b/"):
+        server.answer(path)
+    bodies = server.holder.catalog.bodies
+    rendered, before = bodies.renders, server.holder.current
+    folder = site.root / "content/news"
+    server.reloader.reload({str(folder / ".b.md.swp"), str(folder / "b.md~")})
+    assert server.holder.current is before, "no reload for files the site ignores"
+    site.article("news/b.md", title="B, edited")
+    server.reloader.reload({str(folder / ".b.md.tmp"), str(folder / "b.md")})
+    server.answer("/news/a/")
+    server.answer("/news/b/")
+    assert bodies.renders == rendered + 1, "only the edited body is rendered again"
