@@ -259,10 +259,14 @@ def _build_chunk(jobs: list[tuple[str, str | None]]) -> _ChunkResult:
         elif not path:
             rendered, target = site.not_found(snapshot, caches), out / NOT_FOUND_FILE
         else:
-            if is_personal(path):
-                rendered = site.personal(path, "", None, None)
-            else:
-                rendered = site.answer_from(snapshot, path, caches=caches, keep=False)
+            try:
+                if is_personal(path):
+                    rendered = site.personal(path, "", None, None)
+                else:
+                    rendered = site.answer_from(snapshot, path, caches=caches, keep=False)
+            except Exception as error:  # a defect on one page: reported, the rest built
+                failures.append(f"{path}: could not be made ({type(error).__name__}: {error})")
+                continue
             if rendered.file is not None and not rendered.body:
                 rendered = replace(rendered, body=rendered.file.read_bytes())
             if rendered.status != 200:

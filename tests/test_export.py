@@ -14,9 +14,13 @@ import httpx
 import pytest
 from lxml import html as lxml_html
 
+from reader import views
 from reader.cli import DEMO_SITE, main
 from reader.export import MANIFEST, NOT_FOUND_FILE, build
+from reader.model import Article
+from reader.pages import Page
 from reader.site import Site
+from reader.store import Snapshot
 from tests.factories import NOW, SiteFactory
 from tests.server import running_server
 
@@ -193,3 +197,32 @@ def test_a_build_for_a_host_that_compresses_writes_no_copies(
     assert not [p for p in out.rglob("*") if p.suffix in (".gz", ".br")]
     assert pages() == before
     assert ".gz" not in (out / MANIFEST).read_text()
+
+
+def test_a_page_that_cannot_be_made_is_named_and_the_rest_is_built(
+    site: SiteFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A defect on one page (a lead image of no known type once aborted the whole build)
+    fails that page alone: it is named, the exit status says so, and the rest is written."""
+    site.article("news/good.md", title="Good")
+    site.article("news/bad.md", title="Bad")
+    real = views.article_page
+
+    def failing(snapshot: Snapshot, article: Article) -> Page:
+        if article.slug == "bad":
+            raise ValueError("a defect")
+        return real(snapshot, article)
+
+    monkeypatch.setattr(views, "article_page", failing)
+    out = tmp_path / "out"
+    assert (
+        main(
+            ["build", str(site.root), str(out), "--base-url", BASE, "--no-index", "--workers", "1"]
+        )
+        == 1
+    )
+    assert "/news/bad/: could not be made (ValueError: a defect)" in capsys.readouterr().err
+    assert (out / "news/good/index.html").is_file() and (out / "rss.xml").is_file()
