@@ -44,7 +44,11 @@ from bench.run import free_port, memory_mb  # noqa: E402
 CONNECTIONS = 64
 RELOAD_ALLOWANCE_SECONDS = 5.0
 """How long a snapshot may lag the files (the watcher's debounce and a reload)."""
-MEMORY_GROWTH_BOUND_MB = 64
+MEMORY_GROWTH_BOUND_MB = 128
+"""What a worker may grow by in a run: its caches filling (rendered bodies take up to a
+quarter of the default 256 MB, each snapshot's answers more) and the allocator's slack."""
+FLAT_WITHIN_MB = 8
+"""What a worker may grow by over the run's last third: after filling, memory is flat."""
 KEEPER = "keeper"
 CHURN = "churn"
 
@@ -291,6 +295,8 @@ def _soak(
     reported = f"{KEEPER}.md" in log_text and "error" in log_text
     total = sum(tally.statuses.values())
     growth = max(memory_end[p] - memory_start[p] for p in pids)
+    last_third = samples[len(samples) * 2 // 3] if samples else memory_start
+    late_growth = max(memory_end[p] - last_third.get(p, memory_end[p]) for p in pids)
     print(
         f"requests: {total:,} in {seconds:.0f} s ({total / seconds:,.0f}/s), "
         f"statuses {dict(sorted(tally.statuses.items()))}"
@@ -308,7 +314,8 @@ def _soak(
     print(
         "worker memory MB, start -> end: "
         + ", ".join(f"{memory_start[p]:.0f} -> {memory_end[p]:.0f}" for p in pids)
-        + f"; largest growth {growth:+.1f} (bound {MEMORY_GROWTH_BOUND_MB})"
+        + f"; largest growth {growth:+.1f} (bound {MEMORY_GROWTH_BOUND_MB}), "
+        + f"over the last third {late_growth:+.1f} (bound {FLAT_WITHIN_MB})"
     )
     print(f"memory samples: {[{p: round(m) for p, m in s.items()} for s in samples]}")
     print(f"SIGTERM with requests in flight: {'all finished' if shutdown_ok else 'FAILED'}")
@@ -318,6 +325,7 @@ def _soak(
         or tally.keeper_failures
         or not reported
         or growth > MEMORY_GROWTH_BOUND_MB
+        or late_growth > FLAT_WITHIN_MB
         or not shutdown_ok
     )
     if not failed:
