@@ -40,7 +40,6 @@ from reader.urls import (
     Match,
     Params,
     RouteName,
-    absolute,
     article_path,
     feed_scope,
     section_path,
@@ -308,7 +307,7 @@ def settings(asked: Asked) -> Rendered:
             b"",
             Kind.PERSONAL,
             status=303,
-            location=absolute(snapshot.settings, back),
+            location=back,
             cookie=preference_cookie(reading.COOKIE, chosen.cookie_value, secure=secure),
         )
     back = reading.safe_return_path(dict(parse_qsl(asked.query)).get("back"))

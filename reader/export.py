@@ -18,7 +18,7 @@ from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from feeds import prepare_entries
 from reader.caches import SnapshotCaches
@@ -93,6 +93,34 @@ def alias_paths(snapshot: Snapshot) -> dict[str, str]:
     }
 
 
+REDIRECTS_FILE = "_redirects"
+"""Old addresses and where they moved, for hosts that read Netlify's format (Netlify,
+Cloudflare Pages): ``/old/ /new/ 301`` a line."""
+NGINX_REDIRECTS_FILE = "redirects.map"
+"""The same for nginx, to include in a ``map $uri $moved { ... }`` block (docs/deploy.md)."""
+
+
+def _write_redirect_maps(out: Path, moved: dict[str, str]) -> list[str]:
+    """Write the redirect maps beside the redirect pages; their paths, to keep them."""
+    if not moved:
+        return []
+    pairs = sorted(moved.items())
+    netlify = "".join(f"{quote(old, safe='/')} {new} 301\n" for old, new in pairs)
+    # nginx compares with the decoded $uri: the old path as written, in quotes.
+    nginx = "".join(f'"{_nginx_escaped(old)}" {new};\n' for old, new in pairs)
+    written = []
+    for name, text in ((REDIRECTS_FILE, netlify), (NGINX_REDIRECTS_FILE, nginx)):
+        file = out / name
+        if not _same(file, text.encode()):
+            file.write_text(text, encoding="utf-8")
+        written.append(os.fspath(file))
+    return written
+
+
+def _nginx_escaped(path: str) -> str:
+    return path.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def file_for(out: Path, path: str) -> Path:
     """Where a URL path's bytes go: a path ending in ``/`` gets ``index.html``."""
     relative = path.lstrip("/")
@@ -145,6 +173,7 @@ def build(
         _BUILDING = None
     if progress:
         print(file=sys.stderr)
+    kept += _write_redirect_maps(out, {old: new for old, new in jobs if new is not None})
     removed = _remove_leftovers(out, kept)
     elapsed = time.perf_counter() - started
     read = len(site.holder.catalog.read)

@@ -30,9 +30,13 @@ def personal_page(environment: Environment, view: Page) -> Rendered:
 
 
 def redirect(settings: Settings, path: str) -> Rendered:
-    """A permanent redirect to a path of ours, with a page for clients that do not follow."""
-    url = absolute(settings, path)
-    return Rendered(redirect_page(url), Kind.REDIRECT, status=301, location=url)
+    """A permanent redirect to a path of ours, with a page for clients that do not follow.
+
+    The ``Location`` is the path alone (RFC 9110 allows a relative reference): it can name
+    no other host, whatever the request's ``Host`` said, and it survives a change of
+    ``base_url``. The page inside names the absolute URL, for crawlers.
+    """
+    return Rendered(redirect_page(absolute(settings, path)), Kind.REDIRECT, 301, location=path)
 
 
 def redirect_page(url: str) -> bytes:

@@ -16,7 +16,13 @@ from lxml import html as lxml_html
 
 from reader import views
 from reader.cli import DEMO_SITE, main
-from reader.export import MANIFEST, NOT_FOUND_FILE, build
+from reader.export import (
+    MANIFEST,
+    NGINX_REDIRECTS_FILE,
+    NOT_FOUND_FILE,
+    REDIRECTS_FILE,
+    build,
+)
 from reader.model import Article
 from reader.pages import Page
 from reader.site import Site
@@ -50,7 +56,8 @@ def test_the_export_equals_what_the_server_answers(tmp_path: Path) -> None:
     )
     assert finished.returncode == 0, finished.stderr
     files = [p for p in out.rglob("*") if p.is_file() and p.name != MANIFEST]
-    pages = [p for p in files if p.suffix not in (".gz", ".br") and p.name != NOT_FOUND_FILE]
+    host_files = (NOT_FOUND_FILE, REDIRECTS_FILE, NGINX_REDIRECTS_FILE)  # not pages: for the host
+    pages = [p for p in files if p.suffix not in (".gz", ".br") and p.name not in host_files]
     assert len(pages) > 150
     compared = 0
     server = running_server(str(DEMO_SITE), "--base-url", BASE, "--no-watch")
@@ -226,3 +233,19 @@ def test_a_page_that_cannot_be_made_is_named_and_the_rest_is_built(
     )
     assert "/news/bad/: could not be made (ValueError: a defect)" in capsys.readouterr().err
     assert (out / "news/good/index.html").is_file() and (out / "rss.xml").is_file()
+
+
+def test_the_export_writes_redirect_maps_for_static_hosts(
+    site: SiteFactory, tmp_path: Path
+) -> None:
+    site.article("news/a.md", title="A", aliases=["/old/a/", "/舊 址/"])
+    out = tmp_path / "out"
+    assert main(["build", str(site.root), str(out), "--base-url", BASE, "--no-index"]) == 0
+    netlify = (out / "_redirects").read_text(encoding="utf-8").splitlines()
+    assert netlify == ["/old/a/ /news/a/ 301", "/%E8%88%8A%20%E5%9D%80/ /news/a/ 301"]
+    nginx = (out / "redirects.map").read_text(encoding="utf-8").splitlines()
+    assert nginx == ['"/old/a/" /news/a/;', '"/舊 址/" /news/a/;']
+    assert (out / "old/a/index.html").is_file(), "and the redirect pages, as before"
+    site.article("news/a.md", title="A")
+    assert main(["build", str(site.root), str(out), "--base-url", BASE, "--no-index"]) == 0
+    assert not (out / "_redirects").exists(), "gone with the last alias"

@@ -184,7 +184,7 @@ def test_section_page_lists_its_tree_newest_first_and_paginates(newsroom: SiteFa
     assert texts(second.xpath("//ul[@class='teasers']//h3")) == ["Second story", "First story"]
     assert second.xpath("//a[@rel='prev']/@href") == ["/topics/"]
     assert client.get("/topics/page/9/").status_code == 404
-    assert client.get("/topics/page/1/").headers["location"] == "https://news.example.org/topics/"
+    assert client.get("/topics/page/1/").headers["location"] == "/topics/"
 
 
 def test_tag_page_lists_the_articles(client: Client) -> None:
@@ -206,10 +206,10 @@ def test_missing_slash_and_aliases_redirect_permanently(newsroom: SiteFactory) -
     client = make_client(newsroom)
     response = client.get("/topics/east/news/second")
     assert response.status_code == 301
-    assert response.headers["location"] == "https://news.example.org/topics/east/news/second/"
+    assert response.headers["location"] == "/topics/east/news/second/"
     moved = client.get("/2019/old-story/")
     assert moved.status_code == 301
-    assert moved.headers["location"] == "https://news.example.org/topics/old/"
+    assert moved.headers["location"] == "/topics/old/"
 
 
 def test_absolute_urls_ignore_the_host_header(client: Client) -> None:
