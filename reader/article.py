@@ -167,6 +167,8 @@ class Source:
     lead: str
     """The body's first paragraph as plain text, for a summary."""
     body_problems: tuple[Problem, ...]
+    lead_whole: bool = False
+    """Whether ``lead`` is what comes before ``<!--more-->``: the editor's summary, whole."""
 
 
 def build_article(
@@ -262,7 +264,8 @@ class _Builder:
             stamp=self.source.stamp,
             id=ID.text(meta) or _derived_id(section, date),
             id_pinned=bool(ID.text(meta)),
-            summary=SUMMARY.text(meta) or _summarize(self.source.lead),
+            summary=SUMMARY.text(meta)
+            or (self.source.lead if self.source.lead_whole else _summarize(self.source.lead)),
             source=SOURCE.text(meta),
             author=_people(AUTHOR.raw(meta)),
             tags=self.tags(),

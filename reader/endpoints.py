@@ -29,7 +29,7 @@ from reader.model import Article
 from reader.pages import Page
 from reader.preview import verify
 from reader.rendered import Rendered, is_compressible
-from reader.store import Snapshot
+from reader.store import Snapshot, tag_slug
 from reader.templating import asset_dirs
 from reader.urls import (
     ARCHIVED_FORMATS,
@@ -41,6 +41,7 @@ from reader.urls import (
     Params,
     RouteName,
     article_path,
+    feed_path,
     feed_scope,
     section_path,
 )
@@ -194,6 +195,37 @@ def feed(asked: Asked) -> Rendered | None:
         return None
     body = build_feed(asked.snapshot, scope, fmt, asked.caches.feeds)
     return Rendered(body, Kind.FEED, media_type=_feed_type(fmt))
+
+
+HUGO_TAXONOMIES = ("tags", "categories", "keywords")
+"""Hugo's taxonomies whose terms are keywords here (they are merged into tags)."""
+
+
+def hugo_feed(asked: Asked) -> Rendered | None:
+    """Hugo's ``index.xml`` of the site, a section or a term: a redirect to our RSS feed of
+    the same page, so a migrated site's subscribers follow (feed readers update a
+    subscription on 301)."""
+    key = asked.params.path
+    if len(key) == 2 and key[0] in HUGO_TAXONOMIES:
+        scope = FeedScope(tag=tag_slug(key[1]))
+    else:
+        scope = FeedScope(section=key)
+    if not scope_exists(asked.snapshot, scope):
+        return None
+    return asked.redirect(feed_path(scope, FeedFormat.RSS))
+
+
+def hugo_feeds(snapshot: Snapshot) -> dict[str, str]:
+    """Every Hugo feed address and the feed it now redirects to (for the export's maps)."""
+    moved = {"/index.xml": feed_path(FeedScope(), FeedFormat.RSS)}
+    for key in snapshot.sections:
+        if key:
+            moved[section_path(key) + "index.xml"] = feed_path(
+                FeedScope(section=key), FeedFormat.RSS
+            )
+    for tag in snapshot.tags():
+        moved[f"/tags/{tag.slug}/index.xml"] = feed_path(FeedScope(tag=tag.slug), FeedFormat.RSS)
+    return moved
 
 
 def archive(asked: Asked) -> Rendered | None:
@@ -457,6 +489,8 @@ ENDPOINTS: Mapping[RouteName, Endpoint] = {
     RouteName.PREFERENCES_CSS: Endpoint(preferences_css, _once),
     RouteName.SETTINGS: Endpoint(settings, _once),
     RouteName.PREVIEW: Endpoint(preview, _none),
+    RouteName.HUGO_SITE_FEED: Endpoint(hugo_feed, _none),
+    RouteName.HUGO_FEED: Endpoint(hugo_feed, _none),
     RouteName.PREVIEW_FILE: Endpoint(preview_file, _none),
     RouteName.FEEDS_INDEX: Endpoint(feeds_index, _once),
     RouteName.OPML: Endpoint(opml, _once),

@@ -22,7 +22,7 @@ from urllib.parse import quote, unquote
 
 from feeds import prepare_entries
 from reader.caches import SnapshotCaches
-from reader.endpoints import ENDPOINTS
+from reader.endpoints import ENDPOINTS, hugo_feeds
 from reader.lru import SizedLRU
 from reader.rendered import Rendered
 from reader.responses import redirect_page
@@ -173,7 +173,11 @@ def build(
         _BUILDING = None
     if progress:
         print(file=sys.stderr)
-    kept += _write_redirect_maps(out, {old: new for old, new in jobs if new is not None})
+    moved = {old: new for old, new in jobs if new is not None}
+    # Hugo's feed addresses go in the maps only: a page there would be HTML where a feed
+    # reader wants a feed, so a static host answers them only if it reads the maps.
+    moved |= {old: new for old, new in hugo_feeds(snapshot).items() if old not in moved}
+    kept += _write_redirect_maps(out, moved)
     removed = _remove_leftovers(out, kept)
     elapsed = time.perf_counter() - started
     read = len(site.holder.catalog.read)

@@ -289,7 +289,14 @@ class _Walker:
             said: Iterable[tuple[str, Any]] = entry.parsed.lenient
             if document is not None:
                 parsed = entry.parsed
-                source = Source(path, document, entry.stamp, parsed.lead, parsed.body_problems)
+                source = Source(
+                    path,
+                    document,
+                    entry.stamp,
+                    parsed.lead,
+                    parsed.body_problems,
+                    parsed.lead_whole,
+                )
                 built, problems = build_article(
                     self.settings, source, section, default_slug, bundle
                 )

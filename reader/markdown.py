@@ -16,6 +16,9 @@ from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
 
 from reader.model import Problem, Severity
 
@@ -24,19 +27,32 @@ _SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w/.-]+)(.*?)\s*[>%]\}\}", re.DO
 ALLOWED_TAGS = frozenset(
     nh3.ALLOWED_TAGS
     | {"figure", "figcaption", "picture", "source", "details", "summary", "mark", "time"}
+    | {"section", "sup", "dl", "dt", "dd", "s"}  # footnotes, definitions, strikethrough
 )
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
     "*": {"lang", "dir", "title"},
     "img": {"src", "alt", "width", "height", "loading", "decoding"},
     "source": {"srcset", "type", "media"},
-    "a": {"href", "hreflang", "rel"},
+    "a": {"href", "hreflang", "rel", "id"},
     "time": {"datetime"},
     "mark": {"class"},  # the editors' preview marks a missing alt text with a class
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
     "ol": {"start", "reversed"},
+    # Footnotes link a reference and its note by id.
+    "sup": {"id"},
+    "li": {"id"},
 }
+_FOOTNOTE_ID = re.compile(r"fn(?:ref)?\d+(?::\d+)?")
+
+
+def _allowed_value(element: str, attribute: str, value: str) -> str | None:
+    """Ids only of footnotes (``fn1``, ``fnref1``), which can clash with no id of the page."""
+    del element
+    if attribute == "id":
+        return value if _FOOTNOTE_ID.fullmatch(value) else None
+    return value
 
 
 @dataclass(frozen=True)
@@ -55,6 +71,7 @@ def sanitize(fragment: str, *, base_url: str | None = None) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         link_rel=None,
         url_relative=("rewrite_with_base", base_url) if base_url else "pass_through",
+        attribute_filter=_allowed_value,
     )
 
 
@@ -93,6 +110,7 @@ def render_markdown(text: str, *, path: Path, first_line: int = 1) -> RenderedBo
     tokens = _PARSER.parse(text)
     _demote_headings(tokens)
     _mark_figures(tokens)
+    _tasks_as_text(tokens)
     _check_alt_text(tokens, path, first_line, problems)
     raw = _PARSER.renderer.render(tokens, _PARSER.options, {})
     return RenderedBody(sanitize(raw), tuple(problems))
@@ -119,6 +137,18 @@ def first_paragraph_text(text: str) -> str:
         if found:
             return " ".join(html.unescape(nh3.clean(found[1], tags=set())).split())
     return ""
+
+
+_MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
+
+
+def summary_before_more(text: str) -> str | None:
+    """The plain text before Hugo's ``<!--more-->`` divider, or None without one."""
+    found = _MORE.search(text)
+    if found is None:
+        return None
+    before = render_markdown(text[: found.start()], path=Path()).html
+    return " ".join(html.unescape(nh3.clean(before, tags=set())).split())
 
 
 # Anything that could make a block more than a paragraph of plain text.
@@ -158,9 +188,11 @@ class _Renderer(RendererHTML):
 
 
 def _make_parser() -> MarkdownIt:
-    parser = MarkdownIt("commonmark", {"html": True}, renderer_cls=_Renderer)
-    parser.enable(["table", "strikethrough"])
-    return parser
+    # What Hugo's Goldmark renders by default: GFM tables, strikethrough, task lists and
+    # bare links; footnotes and definition lists.
+    parser = MarkdownIt("commonmark", {"html": True, "linkify": True}, renderer_cls=_Renderer)
+    parser.enable(["table", "strikethrough", "linkify"])
+    return parser.use(footnote_plugin).use(deflist_plugin).use(tasklists_plugin)
 
 
 _PARSER = _make_parser()
@@ -173,6 +205,15 @@ def _demote_headings(tokens: list[Token]) -> None:
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+
+
+def _tasks_as_text(tokens: list[Token]) -> None:
+    # A task list's box as a character (☑ done, ☐ to do), not a form control: the page has
+    # no form, and the sanitiser keeps no input element.
+    for token in tokens:
+        for child in token.children or []:
+            if child.type == "html_inline" and "task-list-item-checkbox" in child.content:
+                child.type, child.content = "text", "☑" if "checked" in child.content else "☐"
 
 
 def _mark_figures(tokens: list[Token]) -> None:

@@ -11,7 +11,12 @@ from pathlib import Path
 
 from reader.encodings import Decoded, UnknownEncodingError, decode_text
 from reader.frontmatter import Document, FrontMatterError, lenient_fields, parse_document
-from reader.markdown import first_paragraph_text, may_have_problems, render_markdown
+from reader.markdown import (
+    first_paragraph_text,
+    may_have_problems,
+    render_markdown,
+    summary_before_more,
+)
 from reader.model import Problem, Severity
 
 SECTION_INDEX = "_index.md"
@@ -34,6 +39,8 @@ class Parsed:
     """What rendering the body found (missing alt text, unknown shortcodes)."""
     lenient: tuple[tuple[str, str], ...] = ()
     """For a file whose front matter is broken: its fields read line by line."""
+    lead_whole: bool = False
+    """Whether ``lead`` is the text before ``<!--more-->`` (Hugo's manual summary)."""
 
 
 MAX_SOURCE_BYTES = 10 * 1024 * 1024
@@ -105,8 +112,10 @@ def parse_file(path: Path, thorough: bool) -> Parsed:
         body_problems = render_markdown(
             document.body, path=path, first_line=document.body_line
         ).problems
+    manual = summary_before_more(document.body)
+    lead = manual if manual is not None else first_paragraph_text(document.body)
     return Parsed(
-        replace(document, body=""), read, first_paragraph_text(document.body), body_problems
+        replace(document, body=""), read, lead, body_problems, lead_whole=manual is not None
     )
 
 

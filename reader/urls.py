@@ -101,6 +101,8 @@ class RouteName(Enum):
     SITE_FEED = "site_feed"
     SITE_ARCHIVE = "site_archive"
     SECTION_FEED = "section_feed"
+    HUGO_SITE_FEED = "hugo_site_feed"
+    HUGO_FEED = "hugo_feed"
     SECTION_ARCHIVE = "section_archive"
     SECTION_PAGE = "section_page"
     CONTENT = "content"
@@ -255,6 +257,9 @@ ROUTES: tuple[Route, ...] = (
     Route(RouteName.SITE_FEED, "/{format:feed}", Kind.FEED),
     Route(RouteName.SITE_ARCHIVE, "/" + _ARCHIVE_FILE, Kind.ARCHIVE),
     Route(RouteName.SECTION_FEED, "/{path:path}/{format:feed}", Kind.FEED),
+    # Hugo's feed address of any page (the site, a section, a tag): its subscribers follow.
+    Route(RouteName.HUGO_SITE_FEED, "/index.xml", Kind.REDIRECT),
+    Route(RouteName.HUGO_FEED, "/{path:path}/index.xml", Kind.REDIRECT),
     Route(RouteName.SECTION_ARCHIVE, "/{path:path}/" + _ARCHIVE_FILE, Kind.ARCHIVE),
     Route(RouteName.SECTION_PAGE, "/{path:path}/page/{page:int}/", Kind.PAGE),
     Route(RouteName.CONTENT, "/{path:path}/", Kind.PAGE),

@@ -1,0 +1,94 @@
+"""A site moved from Hugo keeps its subscribers and renders its Markdown as Hugo does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from reader.cli import main
+from tests.factories import SiteFactory, make_client, parse_html
+from tests.server import running_server
+from tests.test_newsboat import Reader, newsboat  # noqa: F401  (a fixture)
+
+
+@pytest.fixture
+def hugo_site(site: SiteFactory) -> SiteFactory:
+    site.section("posts", title="Posts")
+    site.article("posts/first.md", title="First post", tags=["Harbour"], categories=["City"])
+    site.article("posts/second.md", title="Second post", date="2026-11-02T09:00:00+08:00")
+    return site
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/index.xml", "/rss.xml"),
+        ("/posts/index.xml", "/posts/rss.xml"),
+        ("/tags/harbour/index.xml", "/tags/harbour/rss.xml"),
+        ("/categories/city/index.xml", "/tags/city/rss.xml"),
+    ],
+)
+def test_hugos_feed_addresses_redirect_to_the_same_feed(
+    hugo_site: SiteFactory, old: str, new: str
+) -> None:
+    client = make_client(hugo_site)
+    moved = client.get(old)
+    assert moved.status_code == 301 and moved.headers["location"] == new
+    assert client.get(new).status_code == 200
+    assert client.get("/nothing/index.xml").status_code == 404
+
+
+def test_feedparser_follows_a_hugo_feed_address(hugo_site: SiteFactory) -> None:
+    with running_server(str(hugo_site.root)) as base:
+        parsed = feedparser.parse(base + "/posts/index.xml")
+    assert parsed.status == 301 and parsed.href == base + "/posts/rss.xml"
+    assert sorted(entry.title for entry in parsed.entries) == ["First post", "Second post"]
+
+
+@pytest.mark.external
+def test_newsboat_keeps_a_hugo_subscription(
+    hugo_site: SiteFactory,
+    newsboat: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "reader").mkdir()
+    with running_server(str(hugo_site.root)) as base:
+        reader = Reader(newsboat, tmp_path / "reader", [base + "/index.xml"])
+        reader.reload()
+    assert sorted(title for _, title, *_ in reader.items()) == ["First post", "Second post"]
+
+
+def test_the_export_maps_hugos_feed_addresses(hugo_site: SiteFactory, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    base = "https://news.example.org/"
+    assert main(["build", str(hugo_site.root), str(out), "--base-url", base, "--no-index"]) == 0
+    lines = (out / "_redirects").read_text(encoding="utf-8").splitlines()
+    assert "/index.xml /rss.xml 301" in lines and "/posts/index.xml /posts/rss.xml 301" in lines
+    assert not (out / "index.xml").exists(), "no HTML page where a feed reader wants a feed"
+
+
+def test_markdown_as_hugos_goldmark_renders_it(site: SiteFactory) -> None:
+    site.article(
+        "posts/a.md",
+        body="Said so[^1], see https://gohugo.io/ and ~~not~~ this.\n\n"
+        "- [x] done\n- [ ] to do\n\nTerm\n: Its meaning.\n\n"
+        '<p id="main">a hijacked id</p>\n\n[^1]: The footnote.\n',
+    )
+    body = parse_html(make_client(site).get("/posts/a/")).xpath("//div[@class='body']")[0]
+    assert body.xpath(".//sup/a/@href") == ["#fn1"]
+    assert body.xpath(".//li[@id='fn1']//a/@href") == ["#fnref1"]
+    assert "https://gohugo.io/" in body.xpath(".//a/@href")
+    assert body.xpath(".//s/text()") == ["not"]
+    assert [li.text_content().strip() for li in body.xpath(".//ul/li")] == ["☑ done", "☐ to do"]
+    assert body.xpath(".//dt/text()") == ["Term"] and body.xpath(".//dd/text()") == ["Its meaning."]
+    assert not body.xpath(".//input") and not body.xpath(".//*[@id='main']")
+
+
+def test_more_divider_ends_the_summary(site: SiteFactory) -> None:
+    long_lead = "The part before the divider. " * 10
+    site.article("posts/a.md", body=f"{long_lead}\n\nSecond paragraph.\n\n<!--more-->\n\nAfter.\n")
+    client = make_client(site)
+    description = parse_html(client.get("/posts/a/")).xpath("//meta[@name='description']/@content")
+    assert description == [" ".join(f"{long_lead} Second paragraph.".split())]
