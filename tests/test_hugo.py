@@ -6,7 +6,10 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from reader import markdown
 from reader.cli import main
 from tests.factories import SiteFactory, make_client, parse_html
 from tests.server import running_server
@@ -92,3 +95,11 @@ def test_more_divider_ends_the_summary(site: SiteFactory) -> None:
     client = make_client(site)
     description = parse_html(client.get("/posts/a/")).xpath("//meta[@name='description']/@content")
     assert description == [" ".join(f"{long_lead} Second paragraph.".split())]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("htps:/w.@ab[]()<>\"'=x- \n*_`")), max_size=60))
+def test_linkifying_only_where_a_bare_link_may_be_changes_nothing(text: str) -> None:
+    """Bodies with no bare URL or address skip the (slow) linkify pass: same output."""
+    if not markdown._BARE_LINK.search(text):
+        assert markdown._PARSER.render(text) == markdown._LINKIFYING_PARSER.render(text)
