@@ -127,6 +127,20 @@ LANG = Field(
     "becomes the page's `<html lang>`.",
 )
 ID = Field(("id",), "A permanent entry id for feeds (see *Entry ids*).")
+HEADLESS = Field(
+    ("headless",),
+    "Hugo's: `true` in a bundle's `index.md` makes the bundle a store of resources for other "
+    "pages, not a page; it is not served.",
+)
+BUILD = Field(
+    ("_build",),
+    "Hugo's build options: `render: never` (or `false`) makes no page of the file.",
+)
+LAYOUT = Field(
+    ("layout", "type"),
+    "Hugo's: the theme layout to render with. There are no layouts here: such a page is a "
+    "plain page, and without a title it is named after its file.",
+)
 FIELDS = (
     TITLE,
     DATE,
@@ -145,6 +159,9 @@ FIELDS = (
     ALIASES,
     LANG,
     ID,
+    HEADLESS,
+    BUILD,
+    LAYOUT,
 )
 """Every front matter field of an article, in the order docs/store.md lists them."""
 
@@ -169,6 +186,16 @@ class Source:
     body_problems: tuple[Problem, ...]
     lead_whole: bool = False
     """Whether ``lead`` is what comes before ``<!--more-->``: the editor's summary, whole."""
+
+
+def is_rendered(meta: dict[str, Any]) -> bool:
+    """Whether Hugo would make a page of this file: not a headless bundle (``headless:
+    true``, a bundle of resources for other pages) nor ``_build: {render: never}``."""
+    if HEADLESS.raw(meta) is True:
+        return False
+    build = BUILD.raw(meta)
+    render = build.get("render") if isinstance(build, dict) else None
+    return render not in (False, "never", "false")
 
 
 def build_article(
@@ -204,6 +231,16 @@ class _Builder:
     ) -> Article | None:
         meta, path, document = self.meta, self.source.path, self.source.document
         title = TITLE.text(meta)
+        if not title and LAYOUT.raw(meta):
+            # A page Hugo renders with a layout of the theme's (an archive, a search page):
+            # here a plain page, named after its file.
+            title = default_slug.replace("-", " ").replace("_", " ").capitalize()
+            self.warn(
+                TITLE,
+                f"the page names a layout of its own and no title; it is shown as a plain "
+                f"page called {title!r}",
+                "add a line 'title: ...' to name it yourself",
+            )
         if not title:
             fix = "add a line 'title: ...' to the front matter"
             self.problems.append(

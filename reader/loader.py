@@ -11,7 +11,13 @@ from typing import Any
 from urllib.parse import quote
 
 from reader import parsing
-from reader.article import Source, build_article, last_good_version, section_text
+from reader.article import (
+    Source,
+    build_article,
+    is_rendered,
+    last_good_version,
+    section_text,
+)
 from reader.bodies import BodyRenderer
 from reader.config import Settings
 from reader.frontmatter import Document
@@ -287,7 +293,8 @@ class _Walker:
             document = entry.parsed.document
             built = None
             said: Iterable[tuple[str, Any]] = entry.parsed.lenient
-            if document is not None:
+            rendered = document is None or is_rendered(document.meta)
+            if document is not None and rendered:
                 parsed = entry.parsed
                 source = Source(
                     path,
@@ -308,7 +315,7 @@ class _Walker:
                 slug_line = {"slug": line} if line else {}
                 slim = Document({}, "", document.body_line, slug_line)
                 entry.parsed = replace(entry.parsed, document=slim, lead="")
-            if built is None:
+            if built is None and rendered:
                 built = self._last_good_version(path, said)
             entry.built = (built, tuple(self.problems[before:]))
         else:

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from reader import markdown
 from reader.cli import main
-from tests.factories import SiteFactory, make_client, parse_html
+from reader.site import Site
+from tests.factories import NOW, SiteFactory, make_client, parse_html
 from tests.server import running_server
 from tests.test_newsboat import Reader, newsboat  # noqa: F401  (a fixture)
 
@@ -103,3 +104,33 @@ def test_linkifying_only_where_a_bare_link_may_be_changes_nothing(text: str) -> 
     """Bodies with no bare URL or address skip the (slow) linkify pass: same output."""
     if not markdown._BARE_LINK.search(text):
         assert markdown._PARSER.render(text) == markdown._LINKIFYING_PARSER.render(text)
+
+
+def test_a_valid_hugo_site_checks_clean(
+    site: SiteFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hugo's basic example has a headless bundle and a page that only names a layout."""
+    site.write("homepage/index.md", "---\nheadless: true\n---\n")
+    site.write("homepage/about.md", "---\ntitle: About block\n---\n\nUsed by the home page.\n")
+    site.write("archives.md", '---\ndate: 2019-05-28\ntype: section\nlayout: "archives"\n---\n')
+    site.write("hidden.md", "---\ntitle: Never\ndate: 2019-05-28\n_build:\n  render: never\n---\n")
+    site.article("post/a.md", title="A post")
+    assert main(["check", str(site.root)]) == 0
+    out = capsys.readouterr().out
+    assert "0 errors" in out and "homepage" not in out
+    client = make_client(site)
+    assert client.get("/homepage/").status_code == 404
+    assert client.get("/homepage/about.md").status_code == 404
+    assert client.get("/hidden/").status_code == 404
+    archives = client.get("/archives/")
+    assert archives.status_code == 200 and parse_html(archives).xpath("string(//h1)") == "Archives"
+
+
+def test_a_page_that_becomes_headless_is_not_kept_as_a_broken_edit(site: SiteFactory) -> None:
+    page = site.write("bundle/index.md", "---\ntitle: Was a page\ndate: 2026-11-01\n---\n\nx\n")
+    site.article("post/a.md", title="A post")
+    server = Site(site.settings(), lambda: NOW)
+    assert server.answer("/bundle/").status == 200
+    page.write_text("---\nheadless: true\n---\n", encoding="utf-8")
+    server.reloader.reload({str(page)})
+    assert server.answer("/bundle/").status == 404
