@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import Field, dataclass, field, fields, replace
@@ -14,7 +15,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from reader.model import Problem, Severity
 
 SITE_FILE = "site.toml"
-HUGO_FILES = ("hugo.toml", "config.toml")
+HUGO_FILES = tuple(
+    f"{stem}.{ext}" for stem in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json")
+)
+"""Hugo's site configuration files, in the order Hugo looks for them."""
+HUGO_CONFIG_DIR = Path("config") / "_default"
+"""Hugo's configuration folder: a root file, and one file per top-level key (params.toml)."""
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
 
 # Hugo and browsers use region subtags; we want script subtags, which say what readers see.
@@ -194,13 +200,18 @@ class Settings:
     )
     contact: str = setting("", str, "Shown in the footer.")
     feed_length: int = setting(
-        50, int, "How many entries a subscription feed holds.", read=_at_least_one
+        50,
+        int,
+        "How many entries a subscription feed holds.",
+        read=_at_least_one,
+        hugo=("services.rss.limit", "rssLimit"),
     )
     page_size: int = setting(
         20,
         int,
         "How many articles a section or tag page lists before paginating.",
         read=_at_least_one,
+        hugo=("pagination.pagerSize", "paginate"),
     )
     cache_mb: int = setting(
         256,
@@ -317,18 +328,62 @@ def load_settings(site_dir: Path, *, base_url: str | None = None) -> tuple[Setti
         raw = _read_toml(site_file, problems)
         values = _site_values(raw, site_file, problems)
     else:
-        values = {}
-        for name in HUGO_FILES:
-            hugo_file = site_dir / name
-            if hugo_file.is_file():
-                values = _hugo_values(_read_toml(hugo_file, problems))
-                break
+        values = _hugo_values(_read_hugo_config(site_dir, problems))
     settings = _build(site_dir, values, problems, site_file)
     if base_url:
         settings = replace(
             settings, base_url=normalize_base_url(base_url), base_url_configured=True
         )
     return settings, problems
+
+
+def _read_hugo_config(site_dir: Path, problems: list[Problem]) -> dict[str, Any]:
+    """Hugo's configuration, merged as Hugo merges it, with every key in lower case
+    (Hugo's keys are case-insensitive: ``baseURL`` is ``baseurl``)."""
+    merged: dict[str, Any] = {}
+    folder = site_dir / HUGO_CONFIG_DIR
+    if folder.is_dir():
+        for file in sorted(folder.iterdir()):
+            stem = file.stem.lower()
+            if file.suffix.lower() in (".toml", ".yaml", ".yml", ".json") and file.is_file():
+                content = _read_config_file(file, problems)
+                if stem in ("hugo", "config"):
+                    merged = {**content, **merged}
+                else:
+                    merged[stem] = content
+    for name in HUGO_FILES:
+        file = site_dir / name
+        if file.is_file():
+            merged = {**merged, **_read_config_file(file, problems)}
+            break
+    lowered: dict[str, Any] = _lower_keys(merged)
+    return lowered
+
+
+def _read_config_file(path: Path, problems: list[Problem]) -> dict[str, Any]:
+    if path.suffix.lower() == ".toml":
+        return _read_toml(path, problems)
+    try:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            import yaml  # only a Hugo site with a YAML configuration needs it
+
+            data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        problems.append(Problem(path, None, f"cannot read the file ({error})", "correct it"))
+        return {}
+    except Exception as error:  # PyYAML's errors, whose line it names
+        problems.append(Problem(path, None, f"invalid YAML: {error}", "correct the syntax"))
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _lower_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k).lower(): _lower_keys(v) for k, v in value.items()}
+    return value
 
 
 def _read_toml(path: Path, problems: list[Problem]) -> dict[str, Any]:
@@ -395,9 +450,13 @@ def _hugo_values(raw: dict[str, Any]) -> dict[str, Any]:
     for f in SITE_SETTINGS:
         for hugo_key in f.metadata["hugo"]:
             found: Any = raw
-            for part in hugo_key.split("."):
+            for part in hugo_key.lower().split("."):
                 found = found.get(part) if isinstance(found, dict) else None
-            if isinstance(found, str) and found and f.name not in values:
+            wanted = f.metadata["toml"]
+            usable = isinstance(found, wanted) and not isinstance(found, bool) and found != ""
+            if isinstance(found, int) and found < 1:
+                usable = False  # Hugo's -1 means "no limit": our default stands
+            if usable and f.name not in values:
                 values[f.name] = found
     return values
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from reader import markdown
 from reader.cli import main
+from reader.config import load_settings
 from reader.site import Site
 from tests.factories import NOW, SiteFactory, make_client, parse_html
 from tests.server import running_server
@@ -134,3 +135,45 @@ def test_a_page_that_becomes_headless_is_not_kept_as_a_broken_edit(site: SiteFac
     page.write_text("---\nheadless: true\n---\n", encoding="utf-8")
     server.reloader.reload({str(page)})
     assert server.answer("/bundle/").status == 404
+
+
+@pytest.mark.parametrize(
+    ("files"),
+    [
+        {
+            "hugo.yaml": "baseURL: https://hugo.example.org/\ntitle: From YAML\n"
+            "pagination:\n  pagerSize: 7\n"
+        },
+        {
+            "config.json": '{"BaseURL": "https://hugo.example.org/", "Title": "From JSON", '
+            '"paginate": 7}'
+        },
+        {
+            "config/_default/hugo.toml": 'baseurl = "https://hugo.example.org/"\n'
+            "[pagination]\npagerSize = 7\n",
+            "config/_default/params.toml": 'description = "From params"\n',
+            "config/_default/languages.toml": "[en]\nweight = 1\n",
+        },
+    ],
+)
+def test_every_form_of_hugo_config_is_read(tmp_path: Path, files: dict[str, str]) -> None:
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    settings, problems = load_settings(root)
+    assert not problems
+    assert settings.base_url == "https://hugo.example.org/" and settings.page_size == 7
+    if "config/_default/params.toml" in files:
+        assert settings.description == "From params"
+    else:
+        assert settings.title in ("From YAML", "From JSON")
+
+
+def test_hugos_unlimited_feed_keeps_our_default(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    (root / "hugo.toml").write_text("[services.rss]\nlimit = -1\n", encoding="utf-8")
+    settings, problems = load_settings(root)
+    assert not problems and settings.feed_length == 50
