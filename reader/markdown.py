@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
@@ -284,26 +284,96 @@ def _raw_images_without_alt(fragment: str) -> list[str]:
     return missing
 
 
-def _replace_shortcodes(text: str, path: Path, first_line: int, problems: list[Problem]) -> str:
-    """Turn Hugo's figure shortcode into HTML; drop the others, keeping any inner text."""
+_PAIRED = re.compile(
+    r"\{\{([<%])\s*(highlight|[\w.-]+\.inline)\b(.*?)\s*[>%]\}\}(.*?)"
+    r"\{\{[<%]\s*/\s*\2\s*[>%]\}\}",
+    re.DOTALL,
+)
+"""A shortcode whose inner text is code (``highlight``) or a template (``x.inline``)."""
+_TEMPLATE_ACTION = re.compile(r"\{\{-?.*?-?\}\}", re.DOTALL)
+_EMBEDS = {
+    "youtube": ("YouTube", "https://www.youtube.com/watch?v={id}"),
+    "vimeo": ("Vimeo", "https://vimeo.com/{id}"),
+    "vimeo_simple": ("Vimeo", "https://vimeo.com/{id}"),
+    "instagram": ("Instagram", "https://www.instagram.com/p/{id}/"),
+    "instagram_simple": ("Instagram", "https://www.instagram.com/p/{id}/"),
+    "x": ("X", "https://x.com/{user}/status/{id}"),
+    "tweet": ("X", "https://x.com/{user}/status/{id}"),
+    "twitter": ("X", "https://x.com/{user}/status/{id}"),
+    "twitter_simple": ("X", "https://x.com/{user}/status/{id}"),
+    "gist": ("GitHub Gist", "https://gist.github.com/{user}/{id}"),
+}
+"""Hugo's embedding shortcodes: each becomes a plain link to the post, never a player or a
+script of the third party's (no tracking, nothing that needs JavaScript)."""
 
-    def replace(match: re.Match[str]) -> str:
+
+def _replace_shortcodes(text: str, path: Path, first_line: int, problems: list[Problem]) -> str:
+    """Hugo's shortcodes as static Markdown or HTML: figures, code, embeds as links; the
+    others dropped with a warning, keeping their inner text without template code."""
+
+    def warn(at: int, message: str, fix: str) -> None:
+        line = first_line + text.count("\n", 0, at)
+        problems.append(Problem(path, line, message, fix, Severity.WARNING))
+
+    def paired(match: re.Match[str]) -> str:
+        name, args, inner = match.group(2), match.group(3), match.group(4)
+        if name == "highlight":
+            language = (_positional(args) or [""])[0]
+            fence = "~~~~" if "~~~" in inner else "~~~"
+            return f"\n\n{fence}{language}\n{inner.strip(chr(10))}\n{fence}\n\n"
+        warn(
+            match.start(),
+            f"the inline shortcode {name!r} is a template; its text is kept, its code left out",
+            "write the content as Markdown or HTML",
+        )
+        return _TEMPLATE_ACTION.sub("", inner)
+
+    def single(match: re.Match[str]) -> str:
         closing, name, args = match.group(2), match.group(3), match.group(4)
-        if name == "figure" and not closing:
+        if closing:
+            return ""
+        if name == "figure":
             return _figure_html(_shortcode_args(args))
-        if not closing:
-            problems.append(
-                Problem(
-                    path,
-                    first_line + text.count("\n", 0, match.start()),
-                    f"Hugo shortcode {name!r} is not supported and was left out",
-                    "replace it with Markdown or HTML (only 'figure' is understood)",
-                    Severity.WARNING,
-                )
-            )
+        if name in _EMBEDS:
+            link = _embed_link(name, args)
+            if link:
+                return link
+        warn(
+            match.start(),
+            f"Hugo shortcode {name!r} is not supported and was left out",
+            "replace it with Markdown or HTML (understood: figure, highlight, youtube, vimeo, "
+            "x, tweet, instagram, gist)",
+        )
         return ""
 
-    return _SHORTCODE.sub(replace, text)
+    return _SHORTCODE.sub(single, _PAIRED.sub(paired, text))
+
+
+def _positional(args: str) -> list[str]:
+    try:
+        return [part for part in shlex.split(args) if "=" not in part]
+    except ValueError:
+        return []
+
+
+def _embed_link(name: str, args: str) -> str:
+    """An embed as a paragraph holding a link to the post on its site."""
+    site, pattern = _EMBEDS[name]
+    named, positional = _shortcode_args(args), _positional(args)
+    values = {"user": named.get("user", ""), "id": named.get("id", "")}
+    if name == "gist" and len(positional) >= 2:
+        values["user"], values["id"] = positional[0], positional[1]
+    elif positional:
+        values["id"] = positional[-1]
+        if len(positional) > 1:
+            values["user"] = positional[0]
+    if not values["id"]:
+        return ""
+    if "{user}" in pattern and not values["user"]:
+        pattern = pattern.replace("{user}", "i")  # x.com/i/status/ID finds any post
+    url = pattern.format(**{k: quote(v, safe="") for k, v in values.items()})
+    label = named.get("title") or values["id"]
+    return f'\n\n<p><a href="{html.escape(url)}">{site}: {html.escape(label)}</a></p>\n\n'
 
 
 def _shortcode_args(args: str) -> dict[str, str]:

@@ -177,3 +177,49 @@ def test_hugos_unlimited_feed_keeps_our_default(tmp_path: Path) -> None:
     (root / "hugo.toml").write_text("[services.rss]\nlimit = -1\n", encoding="utf-8")
     settings, problems = load_settings(root)
     assert not problems and settings.feed_length == 50
+
+
+def test_hugos_shortcodes_become_static_markup(site: SiteFactory) -> None:
+    site.article(
+        "posts/a.md",
+        body="{{< youtube ZJthWmvUzzc >}}\n\n"
+        '{{< youtube id="abc" title="The harbour at night" >}}\n\n'
+        "{{< vimeo_simple 48912912 >}}\n\n"
+        '{{< x user="SanDiegoZoo" id="1453110110599868418" >}}\n\n'
+        "{{< tweet 1085870671291310081 >}}\n\n"
+        "{{< instagram BWNjjyYFxVx >}}\n\n"
+        "{{< gist spf13 7896402 >}}\n\n"
+        '{{< highlight go "linenos=table,hl_lines=2" >}}\nfunc main() {\n\tfmt.Println("<hi>")\n}\n'
+        "{{< /highlight >}}\n\n"
+        "{{< math.inline >}}\n{{ if .Page.Params.math }}<p>Inline \\(x\\)</p>{{ end }}\n"
+        "{{</ math.inline >}}\n\n{{< unknown thing >}}\n",
+    )
+    client = make_client(site)
+    body = parse_html(client.get("/posts/a/")).xpath("//div[@class='body']")[0]
+    assert body.xpath(".//a/@href") == [
+        "https://www.youtube.com/watch?v=ZJthWmvUzzc",
+        "https://www.youtube.com/watch?v=abc",
+        "https://vimeo.com/48912912",
+        "https://x.com/SanDiegoZoo/status/1453110110599868418",
+        "https://x.com/i/status/1085870671291310081",
+        "https://www.instagram.com/p/BWNjjyYFxVx/",
+        "https://gist.github.com/spf13/7896402",
+    ]
+    assert "YouTube: The harbour at night" in body.text_content()
+    assert body.xpath("string(.//pre/code)") == 'func main() {\n\tfmt.Println("<hi>")\n}\n'
+    text = body.text_content()
+    assert "Inline" in text and "{{" not in text and "Params" not in text
+    assert not body.xpath(".//iframe|.//script")
+
+
+def test_unknown_and_inline_shortcodes_are_warnings_with_their_line(
+    site: SiteFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site.article(
+        "posts/a.md",
+        body="Text.\n\n{{< unknown thing >}}\n\n{{< css.inline >}}x{{< /css.inline >}}\n",
+    )
+    assert main(["check", str(site.root)]) == 0
+    out = capsys.readouterr().out
+    assert "a.md:8: warning: Hugo shortcode 'unknown'" in out
+    assert "a.md:10: warning: the inline shortcode 'css.inline'" in out
