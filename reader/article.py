@@ -408,6 +408,20 @@ def _is_image_address(value: str) -> bool:
     return not parts.netloc and not value.startswith("\\")
 
 
+def section_aliases(meta: dict[str, Any], key: SectionKey) -> tuple[str, ...]:
+    """A section's old addresses (``aliases`` in its ``_index.md``); a relative one is read
+    from the enclosing section, as Hugo reads it."""
+    value = ALIASES.raw(meta)
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    parent = "/" + "".join(f"{s}/" for s in key[:-1])
+    found = []
+    for item in items:
+        alias = str(item).strip()
+        if alias:
+            found.append((alias if alias.startswith("/") else parent + alias).rstrip("/") + "/")
+    return tuple(found)
+
+
 def section_text(meta: dict[str, Any], name: str) -> str:
     """A section's ``_index.md`` field as one line of text."""
     return _text(meta.get(name))

@@ -159,8 +159,12 @@ def file(asked: Asked) -> Rendered | None:
 
 
 def _alias(asked: Asked) -> Rendered | None:
-    moved = asked.snapshot.alias_target("/" + "/".join(asked.params.path))
-    return asked.redirect(article_path(moved)) if moved is not None else None
+    old = "/" + "/".join(asked.params.path)
+    moved = asked.snapshot.alias_target(old)
+    if moved is not None:
+        return asked.redirect(article_path(moved))
+    section = asked.snapshot.section_alias_target(old)
+    return asked.redirect(section_path(section.key)) if section is not None else None
 
 
 def tags(asked: Asked) -> Rendered | None:

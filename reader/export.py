@@ -28,7 +28,7 @@ from reader.rendered import Rendered
 from reader.responses import redirect_page
 from reader.site import Site, is_personal
 from reader.store import Snapshot
-from reader.urls import ROUTES, Kind, Route, RouteName, absolute, article_path
+from reader.urls import ROUTES, Kind, Route, RouteName, absolute, article_path, section_path
 
 MANIFEST = ".reader-build"
 """Lists the files the last build wrote, so the next one removes only its own leftovers."""
@@ -85,8 +85,13 @@ def _export_order(route: Route) -> int:
 
 
 def alias_paths(snapshot: Snapshot) -> dict[str, str]:
-    """Old URL paths and the article path each now redirects to."""
-    return {
+    """Old URL paths and the article (or section) path each now redirects to."""
+    moved = {
+        unquote(alias): section_path(section.key)
+        for section in snapshot.sections.values()
+        for alias in section.aliases
+    }
+    return moved | {
         unquote(alias.rstrip("/") + "/"): article_path(article)
         for article in snapshot.articles
         for alias in article.aliases

@@ -16,6 +16,7 @@ from reader.article import (
     build_article,
     is_rendered,
     last_good_version,
+    section_aliases,
     section_text,
 )
 from reader.bodies import BodyRenderer
@@ -232,6 +233,7 @@ class _Walker:
             section_text(meta, "description"),
             weight,
             index,
+            section_aliases(meta, key),
         )
 
     def _read(self, path: Path) -> Entry | None:

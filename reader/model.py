@@ -57,6 +57,8 @@ class Section:
     description: str = ""
     weight: int = 0
     source: Path | None = None
+    aliases: tuple[str, ...] = ()
+    """Old URL paths of the section (``aliases`` in its ``_index.md``), each ending in ``/``."""
 
     @property
     def parent_key(self) -> SectionKey | None:

@@ -133,6 +133,16 @@ class Snapshot:
         """The published article an old URL path should redirect to."""
         return self._aliases.get(path.rstrip("/") + "/")
 
+    def section_alias_target(self, path: str) -> Section | None:
+        """The public section an old URL path should redirect to."""
+        return self._section_aliases.get(path.rstrip("/") + "/")
+
+    @functools.cached_property
+    def _section_aliases(self) -> Mapping[str, Section]:
+        return MappingProxyType(
+            {alias: section for section in self.sections.values() for alias in section.aliases}
+        )
+
 
 RECENT_WINDOW = timedelta(days=2)
 """How long an article counts as news (the Google News sitemap lists only these)."""

@@ -223,3 +223,17 @@ def test_unknown_and_inline_shortcodes_are_warnings_with_their_line(
     out = capsys.readouterr().out
     assert "a.md:8: warning: Hugo shortcode 'unknown'" in out
     assert "a.md:10: warning: the inline shortcode 'css.inline'" in out
+
+
+def test_section_aliases_redirect(site: SiteFactory, tmp_path: Path) -> None:
+    site.write("news/city/_index.md", "---\ntitle: City\naliases: [/old-city/, town]\n---\n")
+    site.article("news/city/a.md", title="A")
+    client = make_client(site)
+    for old in ("/old-city/", "/old-city", "/news/town/"):
+        moved = client.get(old)
+        assert moved.status_code == 301 and moved.headers["location"] == "/news/city/", old
+    out = tmp_path / "out"
+    base = "https://news.example.org/"
+    assert main(["build", str(site.root), str(out), "--base-url", base, "--no-index"]) == 0
+    assert "/old-city/ /news/city/ 301" in (out / "_redirects").read_text().splitlines()
+    assert (out / "old-city/index.html").is_file()
