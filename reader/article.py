@@ -301,6 +301,9 @@ class _Builder:
             stamp=self.source.stamp,
             id=ID.text(meta) or _derived_id(section, date),
             id_pinned=bool(ID.text(meta)),
+            # As Hugo themes list only their main sections: a page in the content root, or
+            # one that names a layout of its own, is not news.
+            plain=not section or bool(LAYOUT.raw(meta)),
             summary=SUMMARY.text(meta)
             or (self.source.lead if self.source.lead_whole else _summarize(self.source.lead)),
             source=SOURCE.text(meta),

@@ -484,7 +484,7 @@ def _tags(snapshot: Snapshot) -> Iterator[tuple[Params, int]]:
 
 def _pages(snapshot: Snapshot) -> Iterator[Params]:
     yield from (first for first, _ in _sections(snapshot))
-    yield from (Params(path=article.key) for article in snapshot.articles)
+    yield from (Params(path=article.key) for article in (*snapshot.articles, *snapshot.pages))
 
 
 ENDPOINTS: Mapping[RouteName, Endpoint] = {

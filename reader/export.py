@@ -93,7 +93,7 @@ def alias_paths(snapshot: Snapshot) -> dict[str, str]:
     }
     return moved | {
         unquote(alias.rstrip("/") + "/"): article_path(article)
-        for article in snapshot.articles
+        for article in (*snapshot.articles, *snapshot.pages)
         for alias in article.aliases
     }
 

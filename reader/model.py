@@ -111,6 +111,9 @@ class Article:
     resources: frozenset[str] = field(default_factory=frozenset)
     id_pinned: bool = False
     """Whether ``id`` was written in the front matter, rather than derived."""
+    plain: bool = False
+    """A plain page (About, Contact), not news: served at its URL and in the sitemap, but
+    in no list, feed, count or keyword page, and with no previous or next."""
 
     key: tuple[str, ...] = field(init=False, compare=False)
     """The article's path segments: its section's, then its slug."""

@@ -44,7 +44,10 @@ def sitemap_entries(snapshot: Snapshot) -> list[Entry]:
             listed = snapshot.section_articles(key)
             changed = max((a.last_modified for a in listed), default=None)
             entries.append((absolute(settings, section_path(key)), changed))
-    entries += [(absolute(settings, article_path(a)), a.last_modified) for a in snapshot.articles]
+    entries += [
+        (absolute(settings, article_path(a)), a.last_modified)
+        for a in (*snapshot.articles, *snapshot.pages)
+    ]
     tags = snapshot.tags()
     if tags:
         entries.append((absolute(settings, tags_path()), newest))

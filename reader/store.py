@@ -54,6 +54,8 @@ class Snapshot:
     leaves the recent window; the holder rebuilds then."""
     recent: tuple[Article, ...]
     """Articles published within ``RECENT_WINDOW`` before ``built_at``, newest first."""
+    pages: tuple[Article, ...]
+    """Published plain pages (``Article.plain``): at their URL and in the sitemap only."""
     _by_key: Mapping[tuple[str, ...], Article]
     _children: Mapping[SectionKey, tuple[Section, ...]]
     _in_section: Mapping[SectionKey, tuple[Article, ...]]
@@ -364,8 +366,8 @@ def _patched(
     for before, after in zip(old_catalog.articles, catalog.articles, strict=True):
         if before is after or before == after:
             continue
-        if not _placed_alike(before, after):
-            return None
+        if not _placed_alike(before, after) or after.plain:
+            return None  # a plain page is in no list to swap it in: built afresh
         if is_visible(before, now):
             edits.append((before, after))
     articles = _ALL.swap({(): old.articles}, edits)
@@ -383,6 +385,7 @@ def _patched(
         problems=catalog.problems,
         refresh_at=old.refresh_at,
         recent=published[: len(old.recent)],
+        pages=old.pages,
         _by_key=BY_KEY.swap(old._by_key, edits),
         _children=old._children,
         _in_section=in_section,
@@ -413,11 +416,13 @@ def build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snaps
 
 
 def _build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snapshot:
-    published = sorted(
+    visible = sorted(
         (a for a in catalog.articles if is_visible(a, now)),
         key=_newest_first,
         reverse=True,
     )
+    published = [a for a in visible if not a.plain]
+    pages = tuple(a for a in visible if a.plain)
     upcoming = [moment for a in catalog.articles for moment in _changes(a, now)]
     recent = tuple(a for a in published if a.date > now - RECENT_WINDOW)
     if recent:
@@ -437,14 +442,15 @@ def _build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snap
         problems=catalog.problems,
         refresh_at=min(upcoming) if upcoming else None,
         recent=recent,
-        _by_key=BY_KEY.build(published),
+        pages=pages,
+        _by_key=BY_KEY.build(visible),
         _children=MappingProxyType(
             {k: tuple(sorted(v, key=lambda s: (s.weight, s.title))) for k, v in children.items()}
         ),
         _in_section=IN_SECTION.build(published),
         _in_tree=in_tree,
         _tags=_tags(BY_TAG.build(published)),
-        _aliases=ALIASES.build(published),
+        _aliases=ALIASES.build(visible),
         bodies=catalog.bodies,
     )
 

@@ -237,3 +237,33 @@ def test_section_aliases_redirect(site: SiteFactory, tmp_path: Path) -> None:
     assert main(["build", str(site.root), str(out), "--base-url", base, "--no-index"]) == 0
     assert "/old-city/ /news/city/ 301" in (out / "_redirects").read_text().splitlines()
     assert (out / "old-city/index.html").is_file()
+
+
+def test_pages_that_are_not_news_stay_out_of_lists_and_feeds(site: SiteFactory) -> None:
+    """An About page in the content root, and a page with a layout, are plain pages."""
+    site.article("about.md", title="About us", date="2026-11-27T09:00:00+08:00")
+    site.write("news/search.md", "---\ntitle: Search\nlayout: search\ndate: 2026-11-27\n---\n\nx\n")
+    site.article("news/a.md", title="Real news", date="2026-11-01T09:00:00+08:00")
+    site.article("news/b.md", title="Older news", date="2026-10-01T09:00:00+08:00")
+    client = make_client(site)
+    for path in ("/about/", "/news/search/"):
+        page = parse_html(client.get(path))
+        assert page.xpath("//a[@rel='prev' or @rel='next']") == [], path
+    for path in ("/", "/news/", "/rss.xml", "/news/rss.xml", "/feed.json", "/api/v1/articles"):
+        text = client.get(path).text
+        assert "About us" not in text and "Search" not in text.replace("search", ""), path
+    assert "Real news" in client.get("/rss.xml").text
+    sitemap = client.get("/sitemap.xml").text
+    assert "/about/" in sitemap and "/news/search/" in sitemap
+    news = parse_html(client.get("/news/a/"))
+    assert news.xpath("//a[@rel='prev']/@href") == ["/news/b/"], "neighbours skip plain pages"
+
+
+def test_editing_a_plain_page_keeps_it_plain(site: SiteFactory) -> None:
+    page = site.article("about.md", title="About us")
+    site.article("news/a.md", title="Real news")
+    server = Site(site.settings(), lambda: NOW)
+    site.article("about.md", title="About us, edited")
+    server.reloader.reload({str(page)})
+    assert b"About us, edited" in server.answer("/about/").body
+    assert b"About us" not in server.answer("/rss.xml").body
