@@ -34,7 +34,9 @@ def render_body(
     lang: str,
 ) -> RenderedBody:
     """Markdown to safe HTML with outbound links marked and images sized; and its problems."""
-    body = render_markdown(text, path=path, first_line=first_line)
+    body = render_markdown(
+        text, path=path, first_line=first_line, content_root=settings.content_dir
+    )
     missing = Labels(lang or settings.language)["missing_alt"] if settings.preview else ""
     finished = finish_images(
         mark_outbound_links(body.html, settings.trusted_hosts),

@@ -251,7 +251,7 @@ class _Walker:
             before = self.cache.entry(name)
             if before is not None:
                 self.replaced[name] = before
-            entry = Entry(stamp, parsing.parse_file(path, self.thorough))
+            entry = Entry(stamp, parsing.parse_file(path, self.thorough, self.settings.content_dir))
             self.read.add(name)
             self.cache.store(name, entry)
         self.problems.extend(entry.parsed.problems)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import shlex
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
@@ -103,8 +105,14 @@ def _is_trusted(url: str, trusted_hosts: frozenset[str]) -> bool:
     return any(host == trusted or host.endswith("." + trusted) for trusted in trusted_hosts)
 
 
-def render_markdown(text: str, *, path: Path, first_line: int = 1) -> RenderedBody:
-    """Render an article body; ``first_line`` maps body lines back to file lines."""
+def render_markdown(
+    text: str, *, path: Path, first_line: int = 1, content_root: Path | None = None
+) -> RenderedBody:
+    """Render an article body; ``first_line`` maps body lines back to file lines.
+
+    With ``content_root``, a link to another content file (``part-1.md``, a ``ref``
+    shortcode) becomes a link to that page's URL.
+    """
     problems: list[Problem] = []
     text = _replace_shortcodes(text, path, first_line, problems)
     parser = _LINKIFYING_PARSER if _BARE_LINK.search(text) else _PARSER
@@ -113,6 +121,8 @@ def render_markdown(text: str, *, path: Path, first_line: int = 1) -> RenderedBo
     _mark_figures(tokens)
     _tasks_as_text(tokens)
     _check_alt_text(tokens, path, first_line, problems)
+    if content_root is not None:
+        _link_content_files(tokens, path, content_root, first_line, problems)
     raw = parser.renderer.render(tokens, parser.options, {})
     return RenderedBody(sanitize(raw), tuple(problems))
 
@@ -217,6 +227,63 @@ def _demote_headings(tokens: list[Token]) -> None:
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+
+
+_CONTENT_SUFFIXES = (".md", ".markdown")
+_SECTION_FILES = ("index", "_index")
+
+
+def _link_content_files(
+    tokens: list[Token], path: Path, root: Path, first_line: int, problems: list[Problem]
+) -> None:
+    """Point links to other content files (``[part 1](part-1.md)``) at those pages' URLs,
+    as Hugo's ``ref`` does; a link to a file that is not there is a warning."""
+    for token in tokens:
+        for child in token.children or []:
+            if child.type != "link_open":
+                continue
+            href = str(child.attrGet("href") or "")
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not parts.path.lower().endswith(_CONTENT_SUFFIXES):
+                continue
+            relative = unquote(parts.path)
+            start = root if relative.startswith("/") else path.parent
+            target = Path(os.path.normpath(start / relative.lstrip("/")))
+            if not target.is_relative_to(root):
+                continue
+            if not target.is_file() and not relative.startswith(("/", ".")):
+                target = Path(os.path.normpath(root / relative))  # Hugo tries the root too
+            if not target.is_file():  # a bundle or a section named without its index file
+                folder = target.with_suffix("")
+                target = next(
+                    (folder / n for n in ("index.md", "_index.md") if (folder / n).is_file()),
+                    target,
+                )
+            if not target.is_file():
+                line = first_line + (token.map[0] if token.map else 0)
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        f"the link to {href!r} names no file of the site",
+                        "correct the path, relative to this file or to content/",
+                        Severity.WARNING,
+                    )
+                )
+                continue
+            child.attrSet(
+                "href",
+                _page_url(target.relative_to(root))
+                + ("#" + parts.fragment if parts.fragment else ""),
+            )
+
+
+def _page_url(relative: Path) -> str:
+    """The URL of a content file, from its place below content/."""
+    names = [unicodedata.normalize("NFC", name) for name in relative.parts]
+    stem = names[-1].rsplit(".", 1)[0]
+    names = names[:-1] if stem in _SECTION_FILES else [*names[:-1], stem]
+    return "/" + "".join(quote(name, safe="") + "/" for name in names)
 
 
 def _tasks_as_text(tokens: list[Token]) -> None:
@@ -334,6 +401,11 @@ def _replace_shortcodes(text: str, path: Path, first_line: int, problems: list[P
             return ""
         if name == "figure":
             return _figure_html(_shortcode_args(args))
+        if name in ("ref", "relref"):
+            target = (_positional(args) or [""])[0]
+            if target:
+                # The link pass turns a content file's path into its page's URL.
+                return target if target.lower().endswith(_CONTENT_SUFFIXES) else target + ".md"
         if name in _EMBEDS:
             link = _embed_link(name, args)
             if link:

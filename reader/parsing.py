@@ -76,8 +76,9 @@ def read_source(path: Path) -> Decoded:
         raise SourceError(f"{error} (is it a binary file?)", "save it as UTF-8 text") from None
 
 
-def parse_file(path: Path, thorough: bool) -> Parsed:
-    """Read and parse one file; ``thorough`` renders every body to find its problems."""
+def parse_file(path: Path, thorough: bool, content_root: Path | None = None) -> Parsed:
+    """Read and parse one file; ``thorough`` renders every body to find its problems
+    (links to other content files resolved below ``content_root``)."""
     try:
         decoded = read_source(path)
     except SourceError as error:
@@ -110,7 +111,7 @@ def parse_file(path: Path, thorough: bool) -> Parsed:
     # problem pays it here (every body under `reader check`); the rest render when served.
     if thorough or may_have_problems(document.body):
         body_problems = render_markdown(
-            document.body, path=path, first_line=document.body_line
+            document.body, path=path, first_line=document.body_line, content_root=content_root
         ).problems
     manual = summary_before_more(document.body)
     lead = manual if manual is not None else first_paragraph_text(document.body)
@@ -151,7 +152,7 @@ def parse_ahead(root: Path, thorough: bool) -> Iterator[Stamped]:
     if processes < 2 or len(files) < PARSE_AHEAD_MIN_FILES:
         return
     chunks = [
-        (files[i : i + _PARSE_AHEAD_CHUNK], thorough)
+        (files[i : i + _PARSE_AHEAD_CHUNK], thorough, root)
         for i in range(0, len(files), _PARSE_AHEAD_CHUNK)
     ]
     context = multiprocessing.get_context("fork")
@@ -200,8 +201,8 @@ def _markdown_files(root: Path) -> list[str]:
     return found
 
 
-def _parse_chunk(job: tuple[list[str], bool]) -> list[Stamped]:
-    names, thorough = job
+def _parse_chunk(job: tuple[list[str], bool, Path]) -> list[Stamped]:
+    names, thorough, root = job
     parsed = []
     for name in names:
         try:
@@ -209,5 +210,5 @@ def _parse_chunk(job: tuple[list[str], bool]) -> list[Stamped]:
         except OSError:
             continue  # gone already: the walk reports it, if it is still listed
         stamp = (status.st_mtime_ns, status.st_size)
-        parsed.append((name, stamp, parse_file(Path(name), thorough)))
+        parsed.append((name, stamp, parse_file(Path(name), thorough, root)))
     return parsed

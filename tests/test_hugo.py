@@ -267,3 +267,33 @@ def test_editing_a_plain_page_keeps_it_plain(site: SiteFactory) -> None:
     server.reloader.reload({str(page)})
     assert b"About us, edited" in server.answer("/about/").body
     assert b"About us" not in server.answer("/rss.xml").body
+
+
+def test_links_between_content_files_point_at_their_pages(
+    site: SiteFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site.article("news/part-1.md", title="Part 1")
+    site.write("news/bridge/index.md", "---\ntitle: Bridge\ndate: 2026-11-01\n---\n\nx\n")
+    site.article("city/港灣.md", title="Harbour")
+    site.article(
+        "news/part-2.md",
+        title="Part 2",
+        body="[one](part-1.md), [bridge](bridge/index.md#plan), [harbour](../city/港灣.md), "
+        '[ref]({{< ref "news/part-1.md" >}}), [relref]({{< relref "news/bridge" >}}), '
+        "[gone](nothing.md), [site](https://example.org/x.md)\n",
+    )
+    client = make_client(site)
+    body = parse_html(client.get("/news/part-2/")).xpath("//div[@class='body']")[0]
+    assert body.xpath(".//a/@href") == [
+        "/news/part-1/",
+        "/news/bridge/#plan",
+        "/city/%E6%B8%AF%E7%81%A3/",
+        "/news/part-1/",
+        "/news/bridge/",
+        "nothing.md",
+        "https://example.org/x.md",
+    ]
+    for href in body.xpath(".//a/@href")[:5]:
+        assert client.get(href.split("#")[0]).status_code == 200, href
+    main(["check", str(site.root)])
+    assert "part-2.md:6: warning: the link to 'nothing.md' names no file" in capsys.readouterr().out
