@@ -142,6 +142,13 @@ def _serve(args: argparse.Namespace) -> int:
     if not settings.base_url_configured:
         host = f"[{args.host}]" if ":" in args.host else args.host
         settings = replace(settings, base_url=f"http://{host}:{args.port}/")
+        if args.host in ("0.0.0.0", "::", ""):
+            print(
+                f"reader: warning: no base URL is set, so every absolute URL (feeds, canonical "
+                f"links, sitemaps) will name {settings.base_url}, which no reader can open. "
+                "Set base_url in site.toml, or pass --base-url https://news.example.org/",
+                file=sys.stderr,
+            )
     if args.no_watch:
         settings = replace(settings, watch=False)
     if args.preview:

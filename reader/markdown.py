@@ -42,8 +42,9 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
     "ol": {"start", "reversed"},
-    # Footnotes link a reference and its note by id.
+    # Footnotes link a reference and its note by id; a code block that scrolls takes focus.
     "sup": {"id"},
+    "pre": {"tabindex"},
     "li": {"id"},
 }
 _FOOTNOTE_ID = re.compile(r"fn(?:ref)?\d+(?::\d+)?")
@@ -54,6 +55,8 @@ def _allowed_value(element: str, attribute: str, value: str) -> str | None:
     del element
     if attribute == "id":
         return value if _FOOTNOTE_ID.fullmatch(value) else None
+    if attribute == "tabindex":
+        return "0" if value == "0" else None  # in the reading order, never ahead of it
     return value
 
 
@@ -182,7 +185,16 @@ def _open_fence(text: str) -> bool:
 
 
 class _Renderer(RendererHTML):
-    """Renders a lone captioned image as a figure, and every image as lazily loaded."""
+    """Renders a lone captioned image as a figure, and every image as lazily loaded; code
+    blocks as regions a keyboard can reach, since they scroll sideways on their own."""
+
+    def fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return _focusable(super().fence(tokens, idx, options, env))
+
+    def code_block(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        return _focusable(super().code_block(tokens, idx, options, env))
 
     def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         token = tokens[idx]
@@ -196,6 +208,10 @@ class _Renderer(RendererHTML):
         if title:
             img = img[:-1] + f' title="{html.escape(str(title))}">'
         return img
+
+
+def _focusable(block: str) -> str:
+    return '<pre tabindex="0"' + block[4:] if block.startswith("<pre") else block
 
 
 def _make_parser(linkify: bool) -> MarkdownIt:

@@ -297,3 +297,15 @@ def test_links_between_content_files_point_at_their_pages(
         assert client.get(href.split("#")[0]).status_code == 200, href
     main(["check", str(site.root)])
     assert "part-2.md:6: warning: the link to 'nothing.md' names no file" in capsys.readouterr().out
+
+
+def test_listening_on_every_address_without_a_base_url_warns(
+    site: SiteFactory, tmp_path: Path
+) -> None:
+    site.root.joinpath("site.toml").write_text('title = "No base URL"\n', encoding="utf-8")
+    site.article("news/a.md", title="A")
+    log = tmp_path / "server.log"
+    with running_server(str(site.root), "--host", "0.0.0.0", log_path=log):
+        pass
+    said = log.read_text()
+    assert "warning: no base URL is set" in said and "--base-url" in said
