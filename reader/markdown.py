@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
@@ -46,14 +47,34 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "sup": {"id"},
     "pre": {"tabindex"},
     "li": {"id"},
+    **{heading: {"id"} for heading in ("h1", "h2", "h3", "h4", "h5", "h6")},
 }
 _FOOTNOTE_ID = re.compile(r"fn(?:ref)?\d+(?::\d+)?")
+PAGE_IDS = frozenset(
+    {
+        "main",
+        "latest-heading",
+        "sections-heading",
+        "subsections-heading",
+        "articles-heading",
+        "feeds-heading",
+        "site-feeds-heading",
+        "section-feeds-heading",
+        "tag-feeds-heading",
+        "opml-heading",
+    }
+)
+"""The ids the theme's pages use (a test keeps this in step with the templates): a heading
+of a body never takes one, so the skip link and the labelled regions stay right."""
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def _allowed_value(element: str, attribute: str, value: str) -> str | None:
-    """Ids only of footnotes (``fn1``, ``fnref1``), which can clash with no id of the page."""
-    del element
+    """Ids only of headings and footnotes (``fn1``, ``fnref1``), and never one the page
+    itself uses."""
     if attribute == "id":
+        if element in _HEADINGS:
+            return value if value not in PAGE_IDS else None
         return value if _FOOTNOTE_ID.fullmatch(value) else None
     if attribute == "tabindex":
         return "0" if value == "0" else None  # in the reading order, never ahead of it
@@ -223,7 +244,17 @@ def _make_parser(linkify: bool) -> MarkdownIt:
         # As Goldmark: links with a scheme or "www.", and addresses; a bare "example.com"
         # (or "a.as", which looks like one) and a scheme-relative "//x.y" stay text.
         parser.linkify.set({"fuzzy_link": False}).add("//", None)
-    return parser.use(footnote_plugin).use(deflist_plugin).use(tasklists_plugin)
+    parser.use(footnote_plugin).use(deflist_plugin).use(tasklists_plugin)
+    # Headings get ids, as Goldmark's autoHeadingID gives them, so "#section" links work.
+    return parser.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_id)
+
+
+def _heading_id(text: str) -> str:
+    """A heading's id: lower case, spaces as hyphens, punctuation dropped, letters of any
+    script kept; never an id of the page's own."""
+    words = re.sub(r"[^\w\s-]", "", text.strip().lower(), flags=re.UNICODE).split()
+    found = "-".join(words) or "section"
+    return found + "-1" if found in PAGE_IDS else found
 
 
 _PARSER = _make_parser(linkify=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import feedparser
@@ -309,3 +310,21 @@ def test_listening_on_every_address_without_a_base_url_warns(
         pass
     said = log.read_text()
     assert "warning: no base URL is set" in said and "--base-url" in said
+
+
+def test_headings_get_ids_as_goldmark_gives_them(site: SiteFactory) -> None:
+    site.article(
+        "posts/a.md",
+        body="## Ferry times\n\n## 港灣 新聞!\n\n## Ferry times\n\n## Main\n\n"
+        '<h3 id="main">raw</h3>\n\n[back](#ferry-times)\n',
+    )
+    page = parse_html(make_client(site).get("/posts/a/"))
+    body = page.xpath("//div[@class='body']")[0]
+    assert body.xpath(".//h2/@id") == ["ferry-times", "港灣-新聞", "ferry-times-1", "main-1"]
+    assert len(page.xpath("//*[@id='main']")) == 1, "the skip link's target stays unique"
+
+
+def test_the_ids_the_theme_uses_are_never_given_to_a_body() -> None:
+    theme = Path(__file__).resolve().parent.parent / "templates"
+    used = {m for t in theme.glob("*.html") for m in re.findall(r'id="([^"{]+)"', t.read_text())}
+    assert used <= markdown.PAGE_IDS, used - markdown.PAGE_IDS
