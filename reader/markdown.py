@@ -40,6 +40,7 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "a": {"href", "hreflang", "rel", "id"},
     "time": {"datetime"},
     "mark": {"class"},  # the editors' preview marks a missing alt text with a class
+    "span": {"class"},  # syntax colours, by Pygments' short token classes only
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
     "ol": {"start", "reversed"},
@@ -67,6 +68,8 @@ PAGE_IDS = frozenset(
 """The ids the theme's pages use (a test keeps this in step with the templates): a heading
 of a body never takes one, so the skip link and the labelled regions stay right."""
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_TOKEN_CLASS = re.compile(r"[a-z]{1,3}[0-9]?")
+"""Pygments' short token classes (``k``, ``s2``, ``cpf``): the only classes a body keeps."""
 
 
 def _allowed_value(element: str, attribute: str, value: str) -> str | None:
@@ -76,6 +79,8 @@ def _allowed_value(element: str, attribute: str, value: str) -> str | None:
         if element in _HEADINGS:
             return value if value not in PAGE_IDS else None
         return value if _FOOTNOTE_ID.fullmatch(value) else None
+    if attribute == "class" and element == "span":
+        return value if _TOKEN_CLASS.fullmatch(value) else None
     if attribute == "tabindex":
         return "0" if value == "0" else None  # in the reading order, never ahead of it
     return value
@@ -210,6 +215,10 @@ class _Renderer(RendererHTML):
     blocks as regions a keyboard can reach, since they scroll sideways on their own."""
 
     def fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[idx]
+        coloured = _highlighted(token.content, token.info.strip().split(" ", 1)[0])
+        if coloured is not None:
+            return f'<pre tabindex="0"><code>{coloured}</code></pre>\n'
         return _focusable(super().fence(tokens, idx, options, env))
 
     def code_block(
@@ -229,6 +238,23 @@ class _Renderer(RendererHTML):
         if title:
             img = img[:-1] + f' title="{html.escape(str(title))}">'
         return img
+
+
+def _highlighted(code: str, language: str) -> str | None:
+    """Code coloured on the server by Pygments, as spans with its short token classes
+    (the stylesheet colours them; no inline style, which the page's policy forbids)."""
+    if not language:
+        return None
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        lexer = get_lexer_by_name(language)
+    except ClassNotFound:
+        return None
+    return str(highlight(code, lexer, HtmlFormatter(nowrap=True)))
 
 
 def _focusable(block: str) -> str:

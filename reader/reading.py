@@ -16,7 +16,16 @@ COOKIE: Final = "reading"
 SIZES: Final = {"small": 0.875, "medium": 1.0, "large": 1.25, "largest": 1.5}
 """Text size steps, as a factor of the reader's own browser font size."""
 THEMES: Final = ("auto", "light", "dark")
-PALETTE: Final = ("text", "muted", "bg", "link", "rule", "focus", "mark")
+PALETTE: Final = (
+    "text",
+    "muted",
+    "bg",
+    "link",
+    "rule",
+    "focus",
+    "mark",
+    *(f"code-{kind}" for kind in ("keyword", "string", "comment", "number", "name", "builtin")),
+)
 """The colour variables each theme of style.css defines as --light-NAME and --dark-NAME."""
 
 

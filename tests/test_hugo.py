@@ -328,3 +328,36 @@ def test_the_ids_the_theme_uses_are_never_given_to_a_body() -> None:
     theme = Path(__file__).resolve().parent.parent / "templates"
     used = {m for t in theme.glob("*.html") for m in re.findall(r'id="([^"{]+)"', t.read_text())}
     assert used <= markdown.PAGE_IDS, used - markdown.PAGE_IDS
+
+
+def test_code_is_coloured_on_the_server_with_classes_only(site: SiteFactory) -> None:
+    site.article(
+        "posts/a.md",
+        body='{{< highlight go >}}\nfunc main() { fmt.Println("<hi>") } // note\n'
+        '{{< /highlight >}}\n\n<span class="evil" style="color:red">raw</span>\n',
+    )
+    body = parse_html(make_client(site).get("/posts/a/")).xpath("//div[@class='body']")[0]
+    (code,) = body.xpath(".//pre/code")
+    assert code.text_content() == 'func main() { fmt.Println("<hi>") } // note\n'
+    assert code.xpath(".//span[@class='kd']/text()") == ["func"]
+    assert code.xpath(".//span[@class='c1']/text()") == ["// note"]
+    assert not body.xpath(".//*[@style]") and not body.xpath(".//span[@class='evil']")
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_every_code_colour_passes_wcag_aa_in_both_schemes() -> None:
+    css = (Path(__file__).resolve().parent.parent / "templates/static/style.css").read_text()
+    palette = dict(re.findall(r"--((?:light|dark)-[\w-]+):\s*(#[0-9a-f]{6})", css))
+    code = [name for name in palette if "-code-" in name]
+    assert len(code) == 12
+    for name in code:
+        scheme = name.split("-", 1)[0]
+        lighter, darker = sorted(
+            (_luminance(palette[name]), _luminance(palette[f"{scheme}-bg"])), reverse=True
+        )
+        assert (lighter + 0.05) / (darker + 0.05) >= 4.5, name
