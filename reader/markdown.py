@@ -22,6 +22,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
+from mdit_py_plugins.texmath import texmath_plugin
 
 from reader.model import Problem, Severity
 
@@ -31,6 +32,35 @@ ALLOWED_TAGS = frozenset(
     nh3.ALLOWED_TAGS
     | {"figure", "figcaption", "picture", "source", "details", "summary", "mark", "time"}
     | {"section", "sup", "dl", "dt", "dd", "s"}  # footnotes, definitions, strikethrough
+    | {
+        # MathML, as latex2mathml writes it; nothing that links, scripts or styles.
+        "math",
+        "semantics",
+        "annotation",
+        "mrow",
+        "mi",
+        "mn",
+        "mo",
+        "ms",
+        "mtext",
+        "mspace",
+        "msup",
+        "msub",
+        "msubsup",
+        "mfrac",
+        "msqrt",
+        "mroot",
+        "mstyle",
+        "mtable",
+        "mtr",
+        "mtd",
+        "munder",
+        "mover",
+        "munderover",
+        "menclose",
+        "mpadded",
+        "mphantom",
+    }
 )
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
@@ -41,6 +71,18 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "time": {"datetime"},
     "mark": {"class"},  # the editors' preview marks a missing alt text with a class
     "span": {"class"},  # syntax colours, by Pygments' short token classes only
+    "math": {"display"},
+    "annotation": {"encoding"},
+    "mstyle": {"displaystyle", "scriptlevel", "mathvariant"},
+    "mi": {"mathvariant"},
+    "mo": {"stretchy", "fence", "separator", "lspace", "rspace", "largeop", "movablelimits"},
+    "mfrac": {"linethickness"},
+    "mspace": {"width"},
+    "mtable": {"columnalign", "rowalign", "columnspacing", "rowspacing", "displaystyle"},
+    "mtd": {"columnalign"},
+    "mover": {"accent"},
+    "munder": {"accentunder"},
+    "menclose": {"notation"},
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
     "ol": {"start", "reversed"},
@@ -144,6 +186,8 @@ def render_markdown(
     """
     problems: list[Problem] = []
     text = _replace_shortcodes(text, path, first_line, problems)
+    if "$$" in text:
+        text = _DISPLAY_DOLLARS.sub(lambda m: "\\[\n" + m.group(1) + "\n\\]", text)
     parser = _LINKIFYING_PARSER if _BARE_LINK.search(text) else _PARSER
     tokens = parser.parse(text)
     _demote_headings(tokens)
@@ -240,6 +284,33 @@ class _Renderer(RendererHTML):
         return img
 
 
+def _math_rule(display: str) -> Any:
+    def render(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        block = _mathml(tokens[idx].content, display)
+        return f"<p>{block}</p>\n" if display == "block" else block
+
+    return render
+
+
+def _mathml(tex: str, display: str) -> str:
+    """TeX as MathML, which browsers and screen readers read without JavaScript; the TeX
+    is kept as its annotation. TeX that cannot be read is shown as written."""
+    from latex2mathml.converter import convert
+
+    try:
+        converted = convert(tex.strip(), display=display)
+    except Exception:  # latex2mathml raises many kinds on TeX it cannot read
+        return f"<code>{html.escape(tex)}</code>"
+    opening, _, rest = converted.partition(">")
+    inner = rest.rsplit("</math>", 1)[0]
+    annotation = f'<annotation encoding="application/x-tex">{html.escape(tex.strip())}</annotation>'
+    return f"{opening}><semantics>{inner}{annotation}</semantics></math>"
+
+
+_DISPLAY_DOLLARS = re.compile(r"^\$\$[ \t]*\n(.+?)\n[ \t]*\$\$[ \t]*$", re.DOTALL | re.MULTILINE)
+"""A ``$$`` block on lines of its own, which Hugo's passthrough reads as display math."""
+
+
 def _highlighted(code: str, language: str) -> str | None:
     """Code coloured on the server by Pygments, as spans with its short token classes
     (the stylesheet colours them; no inline style, which the page's policy forbids)."""
@@ -271,6 +342,9 @@ def _make_parser(linkify: bool) -> MarkdownIt:
         # (or "a.as", which looks like one) and a scheme-relative "//x.y" stay text.
         parser.linkify.set({"fuzzy_link": False}).add("//", None)
     parser.use(footnote_plugin).use(deflist_plugin).use(tasklists_plugin)
+    parser.use(texmath_plugin, delimiters="brackets")
+    parser.add_render_rule("math_inline", _math_rule("inline"))
+    parser.add_render_rule("math_block", _math_rule("block"))
     # Headings get ids, as Goldmark's autoHeadingID gives them, so "#section" links work.
     return parser.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_id)
 

@@ -9,11 +9,14 @@ import feedparser
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
+from playwright.sync_api import Dialog
 
 from reader import markdown
 from reader.cli import main
 from reader.config import load_settings
 from reader.site import Site
+from tests.browser import launched
 from tests.factories import NOW, SiteFactory, make_client, parse_html
 from tests.server import running_server
 from tests.test_newsboat import Reader, newsboat  # noqa: F401  (a fixture)
@@ -361,3 +364,63 @@ def test_every_code_colour_passes_wcag_aa_in_both_schemes() -> None:
             (_luminance(palette[name]), _luminance(palette[f"{scheme}-bg"])), reverse=True
         )
         assert (lighter + 0.05) / (darker + 0.05) >= 4.5, name
+
+
+def test_tex_becomes_mathml_with_its_tex_kept(site: SiteFactory) -> None:
+    site.article(
+        "posts/a.md",
+        body="Inline \\(x_1^2 < y\\) here.\n\n$$\n\\frac{a}{b}\n$$\n\n"
+        "Broken \\(\\frac{\\) stays.\n",
+    )
+    page = make_client(site).get("/posts/a/")
+    body = etree.fromstring(page.content, etree.HTMLParser()).xpath("//div[@class='body']")[0]
+    inline, block = body.xpath(".//math")
+    assert inline.get("display") == "inline" and block.get("display") == "block"
+    assert inline.xpath("string(.//annotation)") == "x_1^2 < y"
+    assert block.xpath(".//mfrac") and block.xpath("string(.//annotation)") == "\\frac{a}{b}"
+    assert body.xpath("string(.//code)") == "\\frac{"
+
+
+MATH_MXSS = (
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '<math><mtext><h1><a><h6></a></h6><mglyph><svg><mtext><style><a title="</style>'
+    '<img src onerror=alert(2)>"></style></h1>',
+    "<math><mi><style><img src=x onerror=alert(3)></style></mi></math>",
+    '<math><annotation-xml encoding="text/html"><img src=x onerror=alert(4)></annotation-xml>',
+    '<math><mglyph><svg><mtext><textarea><a title="</textarea><img src=x onerror=alert(5)>">',
+    "<svg><math><style><img src=x onerror=alert(6)>",
+    '<math href="javascript:alert(7)"><mi xlink:href="javascript:alert(7)">x</mi></math>',
+)
+
+
+@pytest.mark.browser
+def test_mutation_xss_through_math_runs_nothing_in_chromium(site: SiteFactory) -> None:
+    """What the sanitiser keeps of MathML, parsed by a real browser with no CSP to help."""
+    site.article("posts/a.md", body="Real \\(x^2\\).\n\n" + "\n\n".join(MATH_MXSS) + "\n")
+    page_html = make_client(site).get("/posts/a/").text
+    with launched() as browser:
+        page = browser.new_page()
+        alerts: list[str] = []
+
+        def dismissed(dialog: Dialog) -> None:
+            alerts.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", dismissed)
+        page.set_content(page_html)
+        page.wait_for_timeout(300)
+        found = page.evaluate(
+            """() => ({
+                handlers: [...document.querySelectorAll('*')].filter(e =>
+                    [...e.attributes].some(a => a.name.startsWith('on') ||
+                        /^\\s*javascript:/i.test(a.value))).length,
+                scripts: document.querySelectorAll(
+                    'script:not([type="application/ld+json"])').length,
+                mathml: [...document.querySelectorAll('math')].some(m =>
+                    m.namespaceURI === 'http://www.w3.org/1998/Math/MathML' &&
+                    m.querySelector('annotation')),
+            })"""
+        )
+        page.close()
+    assert alerts == [] and found["handlers"] == 0 and found["scripts"] == 0
+    assert found["mathml"], "the real formula is MathML"

@@ -67,7 +67,7 @@ def _dangers(markup: str) -> list[str]:
             continue
         if element.tag == "script" and element.get("type") != "application/ld+json":
             found.append("script")
-        if element.tag in ("iframe", "svg", "math", "object", "embed", "style", "base"):
+        if element.tag in ("iframe", "svg", "object", "embed", "style", "base"):
             found.append(element.tag)
         if element.tag == "meta" and element.get("http-equiv"):
             found.append("meta@http-equiv")
