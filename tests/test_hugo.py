@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
@@ -17,9 +18,14 @@ from reader.cli import main
 from reader.config import load_settings
 from reader.site import Site
 from tests.browser import launched
-from tests.factories import NOW, SiteFactory, make_client, parse_html
+from tests.factories import NOW, Client, SiteFactory, make_client, parse_html
 from tests.server import running_server
 from tests.test_newsboat import Reader, newsboat  # noqa: F401  (a fixture)
+
+
+def article_body(client: Client, path: str) -> Any:
+    """The article body of the page at ``path``, parsed."""
+    return parse_html(client.get(path)).xpath("//div[@class='body']")[0]
 
 
 @pytest.fixture
@@ -85,7 +91,7 @@ def test_markdown_as_hugos_goldmark_renders_it(site: SiteFactory) -> None:
         "- [x] done\n- [ ] to do\n\nTerm\n: Its meaning.\n\n"
         '<p id="main">a hijacked id</p>\n\n[^1]: The footnote.\n',
     )
-    body = parse_html(make_client(site).get("/posts/a/")).xpath("//div[@class='body']")[0]
+    body = article_body(make_client(site), "/posts/a/")
     assert body.xpath(".//sup/a/@href") == ["#fn1"]
     assert body.xpath(".//li[@id='fn1']//a/@href") == ["#fnref1"]
     assert "https://gohugo.io/" in body.xpath(".//a/@href")
@@ -198,8 +204,7 @@ def test_hugos_shortcodes_become_static_markup(site: SiteFactory) -> None:
         "{{< math.inline >}}\n{{ if .Page.Params.math }}<p>Inline \\(x\\)</p>{{ end }}\n"
         "{{</ math.inline >}}\n\n{{< unknown thing >}}\n",
     )
-    client = make_client(site)
-    body = parse_html(client.get("/posts/a/")).xpath("//div[@class='body']")[0]
+    body = article_body(make_client(site), "/posts/a/")
     assert body.xpath(".//a/@href") == [
         "https://www.youtube.com/watch?v=ZJthWmvUzzc",
         "https://www.youtube.com/watch?v=abc",
@@ -287,7 +292,7 @@ def test_links_between_content_files_point_at_their_pages(
         "[gone](nothing.md), [site](https://example.org/x.md)\n",
     )
     client = make_client(site)
-    body = parse_html(client.get("/news/part-2/")).xpath("//div[@class='body']")[0]
+    body = article_body(client, "/news/part-2/")
     assert body.xpath(".//a/@href") == [
         "/news/part-1/",
         "/news/bridge/#plan",
@@ -339,7 +344,7 @@ def test_code_is_coloured_on_the_server_with_classes_only(site: SiteFactory) -> 
         body='{{< highlight go >}}\nfunc main() { fmt.Println("<hi>") } // note\n'
         '{{< /highlight >}}\n\n<span class="evil" style="color:red">raw</span>\n',
     )
-    body = parse_html(make_client(site).get("/posts/a/")).xpath("//div[@class='body']")[0]
+    body = article_body(make_client(site), "/posts/a/")
     (code,) = body.xpath(".//pre/code")
     assert code.text_content() == 'func main() { fmt.Println("<hi>") } // note\n'
     assert code.xpath(".//span[@class='kd']/text()") == ["func"]
