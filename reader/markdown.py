@@ -187,7 +187,8 @@ def render_markdown(
     problems: list[Problem] = []
     text = _replace_shortcodes(text, path, first_line, problems)
     if "$$" in text:
-        text = _DISPLAY_DOLLARS.sub(lambda m: "\\[\n" + m.group(1) + "\n\\]", text)
+        # A block of its own even right below a paragraph's line, as Hugo's passthrough reads it.
+        text = _DISPLAY_DOLLARS.sub(lambda m: "\n\\[\n" + m.group(1) + "\n\\]\n", text)
     parser = _LINKIFYING_PARSER if _BARE_LINK.search(text) else _PARSER
     tokens = parser.parse(text)
     _demote_headings(tokens)

@@ -374,7 +374,7 @@ def test_every_code_colour_passes_wcag_aa_in_both_schemes() -> None:
 def test_tex_becomes_mathml_with_its_tex_kept(site: SiteFactory) -> None:
     site.article(
         "posts/a.md",
-        body="Inline \\(x_1^2 < y\\) here.\n\n$$\n\\frac{a}{b}\n$$\n\n"
+        body="Inline \\(x_1^2 < y\\) here.\n\nRight below a line:\n$$\n\\frac{a}{b}\n$$\n\n"
         "Broken \\(\\frac{\\) stays.\n",
     )
     page = make_client(site).get("/posts/a/")
