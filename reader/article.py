@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -316,7 +317,7 @@ class _Builder:
             image=image,
             image_alt=image_alt,
             image_type=(mimetypes.guess_type(urlsplit(image).path)[0] or "") if image else "",
-            aliases=self.aliases(section),
+            aliases=self.aliases(section) + self.hugo_permalink(section, slug, title, date),
             lang=normalize_language(lang) if lang else "",
             bundle=os.fspath(bundle) if bundle is not None else None,
         )
@@ -380,6 +381,39 @@ class _Builder:
                 if tag and tag.casefold() not in seen:
                     seen[tag.casefold()] = tag
         return tuple(seen.values())
+
+    def hugo_permalink(
+        self, section: SectionKey, slug: str, title: str, date: datetime
+    ) -> tuple[str, ...]:
+        """The address a Hugo ``permalinks`` pattern gave the article, if any: an alias, so
+        that old links keep working."""
+        patterns = {name.lower(): pattern for name, pattern in self.settings.permalinks}
+        pattern = patterns.get(section[0].lower()) if section else None
+        if pattern is None:
+            return ()
+        local = date  # as Hugo formats it: in the zone the date was written in
+        title_slug = _urlized(title)
+        values = {
+            "year": f"{local.year:04d}",
+            "month": f"{local.month:02d}",
+            "monthname": local.strftime("%B").lower(),
+            "day": f"{local.day:02d}",
+            "weekday": str(local.isoweekday() % 7),
+            "weekdayname": local.strftime("%A").lower(),
+            "yearday": str(local.timetuple().tm_yday),
+            "section": section[0],
+            "sections": "/".join(section),
+            "title": title_slug,
+            "slug": SLUG.text(self.meta) or title_slug,
+            "filename": self.source.path.stem
+            if self.source.path.name != "index.md"
+            else self.source.path.parent.name,
+            "contentbasename": slug,
+        }
+        address = _PERMALINK_TOKEN.sub(lambda m: values.get(m.group(1), m.group(0)), pattern)
+        if not address.startswith("/"):
+            address = "/" + address
+        return (address,) if ":" not in address else ()
 
     def aliases(self, section: SectionKey) -> tuple[str, ...]:
         value = self.meta.get(ALIASES.name)
@@ -451,6 +485,15 @@ def _summarize(text: str) -> str:
     if len(text) <= SUMMARY_LENGTH:
         return text
     return text[:SUMMARY_LENGTH].rstrip() + "…"
+
+
+_PERMALINK_TOKEN = re.compile(r":(\w+)")
+
+
+def _urlized(title: str) -> str:
+    """A title as Hugo's ``urlize`` makes it: lower case, hyphens, letters of any script."""
+    words = re.sub(r"[^\w\s-]", "", title.lower()).split()
+    return "-".join(words)
 
 
 def _derived_id(section: SectionKey, date: datetime) -> str:

@@ -86,6 +86,15 @@ def _day(value: Any) -> datetime.date | None:
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
+def _permalinks(value: Any) -> tuple[tuple[str, str], ...]:
+    # Hugo's [permalinks] table: section name -> URL pattern; newer sites nest it under
+    # "page" (regular pages), which is what old links name.
+    table = value.get("page", value) if isinstance(value, dict) else {}
+    return tuple(
+        (str(section), pattern) for section, pattern in table.items() if isinstance(pattern, str)
+    )
+
+
 def _at_least_one(value: Any) -> int:
     if value < 1:
         raise ValueError("must be at least 1", "set {key} = 20 or more")
@@ -228,6 +237,16 @@ class Settings:
         "if the site may ever move to another domain.",
         shown="the host of `base_url`",
     )
+    permalinks: tuple[tuple[str, str], ...] = setting(
+        (),
+        dict,
+        "The URL patterns a Hugo site published its articles under, by top-level section "
+        '(`posts = "/:year/:month/:slug/"`). Articles keep the reader\'s own URLs; each old '
+        "address redirects to its article. Read from a Hugo config's `[permalinks]` too.",
+        read=_permalinks,
+        hugo=("permalinks",),
+        shown="none",
+    )
     tag_ids_before: datetime.date | None = setting(
         None,
         datetime.date,
@@ -287,7 +306,13 @@ SITE_SETTINGS: tuple[Field[Any], ...] = tuple(f for f in fields(Settings) if "to
 """The settings site.toml may hold, in the order they are declared."""
 SITE_KEYS: Mapping[str, type] = {f.name: f.metadata["toml"] for f in SITE_SETTINGS}
 """Each site.toml key and the TOML type its value must have."""
-_TYPE_NAMES = {str: "string", int: "integer", list: "list of strings", datetime.date: "date"}
+_TYPE_NAMES = {
+    str: "string",
+    int: "integer",
+    list: "list of strings",
+    datetime.date: "date",
+    dict: "table",
+}
 
 
 def settings_table() -> str:

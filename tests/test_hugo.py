@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from lxml import etree
 from playwright.sync_api import Dialog
 
 from reader import markdown
+from reader.app import create_app
 from reader.cli import main
 from reader.config import load_settings
 from reader.site import Site
@@ -429,3 +431,34 @@ def test_mutation_xss_through_math_runs_nothing_in_chromium(site: SiteFactory) -
         page.close()
     assert alerts == [] and found["handlers"] == 0 and found["scripts"] == 0
     assert found["mathml"], "the real formula is MathML"
+
+
+def test_hugo_permalinks_keep_working(tmp_path: Path) -> None:
+    """A Hugo site that published under [permalinks] patterns: every old address redirects."""
+    root = tmp_path / "site"
+    (root / "content/posts/bundle").mkdir(parents=True)
+    (root / "hugo.toml").write_text(
+        'baseURL = "https://hugo.example.org/"\n[permalinks]\n'
+        'posts = "/:year/:month/:slug/"\nNews = "/news/:year/:filename/"\n',
+        encoding="utf-8",
+    )
+    (root / "content/posts/first.md").write_text(
+        '---\ntitle: "Hello, World!"\ndate: 2019-03-11T23:30:00+08:00\n---\n\nx\n', "utf-8"
+    )
+    (root / "content/posts/bundle/index.md").write_text(
+        "---\ntitle: Bundled\nslug: own-slug\ndate: 2020-01-02\n---\n\nx\n", "utf-8"
+    )
+    (root / "content/news").mkdir()
+    (root / "content/news/港灣.md").write_text(
+        "---\ntitle: 港灣\ndate: 2021-05-06\n---\n\nx\n", "utf-8"
+    )
+    settings, problems = load_settings(root)
+    assert not problems
+    client = Client(create_app(replace(settings, watch=False)))
+    for old, new in (
+        ("/2019/03/hello-world/", "/posts/first/"),
+        ("/2020/01/own-slug/", "/posts/own-slug/"),
+        ("/news/2021/港灣/", "/news/%E6%B8%AF%E7%81%A3/"),
+    ):
+        moved = client.get(old)
+        assert (moved.status_code, moved.headers.get("location")) == (301, new), old
