@@ -48,13 +48,17 @@ class Site:
         index = DiskIndex(index_path, settings) if index_path is not None else None
         self.restored = index is not None and index.restore(cache)
         """Whether the first snapshot came from the on-disk index, with files unchecked."""
-        with ThreadPoolExecutor(max_workers=1) as beside:
-            # From the index, no file is opened: an article whose file changed is left out
-            # until the first reload, just after, reads it again.
-            indexed = [a for f in cache.folders.values() for a in f.articles]
-            checking = beside.submit(changed_files, indexed)
-            snapshot, catalog = load_site(settings, clock(), cache, () if self.restored else None)
-            changed = checking.result()
+        if self.restored:
+            with ThreadPoolExecutor(max_workers=1) as beside:
+                # From the index, no file is opened: an article whose file changed is left
+                # out until the first reload, just after, reads it again.
+                indexed = [a for f in cache.folders.values() for a in f.articles]
+                checking = beside.submit(changed_files, indexed)
+                snapshot, catalog = load_site(settings, clock(), cache, ())
+                changed = checking.result()
+        else:
+            snapshot, catalog = load_site(settings, clock(), cache)
+            changed = frozenset()
         if changed:
             catalog = without_files(catalog, changed)
             snapshot = build_snapshot(settings, catalog, clock())
