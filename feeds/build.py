@@ -209,11 +209,11 @@ def _add_entry(
     name = xml_text(byline(snapshot, article))
     entry.author(name=name)
     entry.dc.dc_creator(name)
-    for tag in article.tags:
+    for taxonomy, term in article.taxonomy_terms:
         entry.category(
-            term=xml_text(tag),
-            label=xml_text(tag),
-            scheme=absolute(settings, tag_path(tag_slug(tag))),
+            term=xml_text(term),
+            label=xml_text(term),
+            scheme=absolute(settings, tag_path(tag_slug(term), taxonomy=taxonomy)),
         )
     entry.summary(as_html(xml_text(article.summary), fmt))
     # RSS readers expect content:encoded as CDATA; Atom wants escaped text typed as html.

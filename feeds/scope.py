@@ -15,7 +15,7 @@ from reader.urls import FeedScope
 def scope_articles(snapshot: Snapshot, scope: FeedScope) -> Sequence[Article]:
     """Every published article of a scope, newest first."""
     if scope.tag is not None:
-        tag = snapshot.tag(scope.tag)
+        tag = snapshot.tag(scope.tag, scope.taxonomy)
         return tag.articles if tag else ()
     return snapshot.section_articles(scope.section or ())
 
@@ -23,7 +23,7 @@ def scope_articles(snapshot: Snapshot, scope: FeedScope) -> Sequence[Article]:
 def scope_exists(snapshot: Snapshot, scope: FeedScope) -> bool:
     """Whether the section or tag a feed is for exists in this snapshot."""
     if scope.tag is not None:
-        return snapshot.tag(scope.tag) is not None
+        return snapshot.tag(scope.tag, scope.taxonomy) is not None
     return snapshot.section(scope.section or ()) is not None
 
 
@@ -65,9 +65,9 @@ def feed_title(snapshot: Snapshot, scope: FeedScope) -> str:
     """A feed's human title: what it holds, then the site's name."""
     settings = snapshot.settings
     if scope.tag is not None:
-        tag = snapshot.tag(scope.tag)
+        tag = snapshot.tag(scope.tag, scope.taxonomy)
         name = tag.name if tag else scope.tag
-        return joined_title(Labels(settings.language).format("tag_title", tag=name), settings.title)
+        return joined_title(Labels(settings.language).term(scope.taxonomy, name), settings.title)
     section = snapshot.section(scope.section or ())
     if section is None or not section.key:
         return settings.title

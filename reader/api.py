@@ -110,10 +110,11 @@ def ninjs(snapshot: Snapshot, article: Article, cache: FeedCache) -> dict[str, A
         item["headlines"].append({"role": "kicker", "value": article.kicker})
     if article.source:
         item["infosources"] = [{"name": article.source}]
-    if article.tags:
+    if article.taxonomy_terms:
+        # Each term with its page as its identifier; a category's is /categories/x/.
         item["subjects"] = [
-            {"name": tag, "uri": absolute(settings, tag_path(tag_slug(tag)))}
-            for tag in article.tags
+            {"name": term, "uri": absolute(settings, tag_path(tag_slug(term), taxonomy=taxonomy))}
+            for taxonomy, term in article.taxonomy_terms
         ]
     if settings.copyright:
         item["copyrightnotice"] = settings.copyright

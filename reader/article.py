@@ -85,8 +85,14 @@ AUTHOR = Field(
 )
 TAGS = Field(
     ("tags", "keywords", "categories"),
-    "Keywords, as a list (or a comma-separated string). Hugo's `keywords` and `categories` "
-    "are merged in; case is ignored when merging (`Harbour` = `harbour`).",
+    "Keywords, as a list (or a comma-separated string). Hugo's `keywords` are merged in, and "
+    "`categories` too on a site whose `taxonomies` leave categories out; case is ignored "
+    "when merging (`Harbour` = `harbour`).",
+)
+TERMS = Field(
+    ("categories", "series"),
+    "The terms of each other taxonomy of the site (see `taxonomies`), under its plural name, "
+    "as a list: `categories: [Local]`. Each term has its own page and feeds.",
 )
 SLUG = Field(
     ("slug",),
@@ -150,6 +156,7 @@ FIELDS = (
     SOURCE,
     AUTHOR,
     TAGS,
+    TERMS,
     SLUG,
     DRAFT,
     PUBLISH_DATE,
@@ -310,6 +317,7 @@ class _Builder:
             source=SOURCE.text(meta),
             author=_people(AUTHOR.raw(meta)),
             tags=self.tags(),
+            terms=self.terms(),
             draft=self.draft(),
             publish_date=publish_date,
             expiry_date=expiry_date,
@@ -355,8 +363,22 @@ class _Builder:
             return None
 
     def tags(self) -> tuple[str, ...]:
+        """The keywords, every spelling merged; a key that is a taxonomy of its own is not."""
+        own = set(self.settings.taxonomy_names)
+        return self.terms_under(tuple(k for k in TAGS.names if k == TAGS.name or k not in own))
+
+    def terms(self) -> tuple[tuple[str, str], ...]:
+        """The terms of the site's other taxonomies, as (taxonomy, term)."""
+        return tuple(
+            (name, term)
+            for name in self.settings.taxonomy_names[1:]
+            for term in self.terms_under((name,))
+        )
+
+    def terms_under(self, keys: tuple[str, ...]) -> tuple[str, ...]:
+        """The terms listed under these front matter keys, merged, case ignored."""
         seen: dict[str, str] = {}
-        for key in TAGS.names:  # all spellings are merged, not the first one only
+        for key in keys:  # all spellings are merged, not the first one only
             value = self.meta.get(key)
             if value is None:
                 continue
@@ -377,9 +399,9 @@ class _Builder:
                 )
                 continue
             for item in items:
-                tag = " ".join(str(item).split())
-                if tag and tag.casefold() not in seen:
-                    seen[tag.casefold()] = tag
+                term = " ".join(str(item).split())
+                if term and term.casefold() not in seen:
+                    seen[term.casefold()] = term
         return tuple(seen.values())
 
     def hugo_permalink(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import Field, dataclass, field, fields, replace
@@ -12,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from reader.model import Problem, Severity
+from reader.model import TAGS, Problem, Severity
 
 SITE_FILE = "site.toml"
 HUGO_FILES = tuple(
@@ -93,6 +94,35 @@ def _permalinks(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple(
         (str(section), pattern) for section, pattern in table.items() if isinstance(pattern, str)
     )
+
+
+DEFAULT_TAXONOMIES = (("tag", TAGS), ("category", "categories"))
+"""Hugo's default taxonomies, singular and plural (the plural names the URL and the key)."""
+
+
+def _taxonomies(value: Any) -> tuple[tuple[str, str], ...]:
+    # Hugo's [taxonomies] table, singular -> plural; the plural is the front matter key and
+    # the first URL segment, so it must be one plain segment that no route of ours takes.
+    pairs = []
+    for singular, plural in value.items():
+        name = str(plural).strip()
+        if not _TAXONOMY_NAME.fullmatch(name) or name in ROUTE_NAMES_TAKEN:
+            raise ValueError(
+                f"taxonomy {singular!r} = {plural!r} cannot be a URL segment of its own",
+                'use a plain name such as series = "series" (letters, digits, "-" or "_")',
+            )
+        pairs.append((str(singular), name))
+    if not any(plural == TAGS for _, plural in pairs):
+        pairs.insert(0, ("tag", TAGS))  # keywords are ours: a site cannot turn them off
+    return tuple(pairs)
+
+
+_TAXONOMY_NAME = re.compile(r"[^\W_][\w-]{0,63}")
+ROUTE_NAMES_TAKEN = frozenset(
+    {"feeds", "api", "settings", "page", "index.xml", "sitemap.xml", "_assets", "_preview"}
+)
+"""First URL segments the reader's own routes take: no taxonomy may be named so (checked
+against the route table by a test)."""
 
 
 def _at_least_one(value: Any) -> int:
@@ -247,6 +277,17 @@ class Settings:
         hugo=("permalinks",),
         shown="none",
     )
+    taxonomies: tuple[tuple[str, str], ...] = setting(
+        DEFAULT_TAXONOMIES,
+        dict,
+        "The site's taxonomies as Hugo declares them, singular to plural "
+        '(`category = "categories"`, `series = "series"`). Each plural is a front matter key '
+        "and has its pages (`/categories/`, `/categories/local/`) and feeds. Keywords "
+        "(`tags`) are always one of them. Read from a Hugo config's `[taxonomies]` too.",
+        read=_taxonomies,
+        hugo=("taxonomies",),
+        shown='`tag = "tags"`, `category = "categories"`',
+    )
     tag_ids_before: datetime.date | None = setting(
         None,
         datetime.date,
@@ -294,6 +335,11 @@ class Settings:
     def authority(self) -> str:
         """The tag-URI authority for entry ids: configured, else the base URL's host."""
         return self.id_authority or (urlsplit(self.base_url).hostname or "localhost")
+
+    @property
+    def taxonomy_names(self) -> tuple[str, ...]:
+        """The plural names of the site's taxonomies, keywords (``tags``) first."""
+        return (TAGS, *(plural for _, plural in self.taxonomies if plural != TAGS))
 
     @property
     def trusted_hosts(self) -> frozenset[str]:

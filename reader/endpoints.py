@@ -25,7 +25,7 @@ from reader import api, oembed, reading, responses, sitemap, views
 from reader.caches import SnapshotCaches
 from reader.headers import POLICIES, preference_cookie
 from reader.loader import Catalog
-from reader.model import Article
+from reader.model import TAGS, Article
 from reader.pages import Page
 from reader.preview import verify
 from reader.rendered import Rendered, is_compressible
@@ -41,9 +41,11 @@ from reader.urls import (
     Params,
     RouteName,
     article_path,
+    build,
     feed_path,
     feed_scope,
     section_path,
+    tag_path,
 )
 
 MAX_CACHED_BYTES = 256 * 1024
@@ -168,18 +170,32 @@ def _alias(asked: Asked) -> Rendered | None:
 
 
 def tags(asked: Asked) -> Rendered | None:
-    """``/tags/``: every keyword."""
+    """``/tags/``, ``/categories/``: every term of a taxonomy."""
     if asked.match.canonical is not None:
         return asked.redirect(asked.match.canonical)
-    return asked.page(views.tags_index_page(asked.snapshot))
+    return asked.page(views.tags_index_page(asked.snapshot, asked.params.taxonomy))
 
 
 def tag(asked: Asked) -> Rendered | None:
-    """``/tags/x/`` and its later pages: the articles carrying one keyword."""
+    """``/tags/x/``, ``/categories/x/`` and their later pages: the articles of one term."""
+    params = asked.params
+    if asked.snapshot.tag(params.tag, params.taxonomy) is None:
+        return _merged_term(asked)
     if asked.match.canonical is not None:
-        found = asked.snapshot.tag(asked.params.tag) is not None
-        return asked.redirect(asked.match.canonical) if found else None
-    return asked.page(views.tag_page(asked.snapshot, asked.params.tag, asked.params.page))
+        return asked.redirect(asked.match.canonical)
+    return asked.page(views.tag_page(asked.snapshot, params.taxonomy, params.tag, params.page))
+
+
+def _merged_term(asked: Asked) -> Rendered | None:
+    """A keyword address that named a category (or another taxonomy's term) while those
+    were merged into keywords: a redirect to the same page or feed of that term now."""
+    params = asked.params
+    if params.taxonomy != TAGS:
+        return None
+    for taxonomy in asked.snapshot.taxonomies():
+        if asked.snapshot.tag(params.tag, taxonomy) is not None:
+            return asked.redirect(build(asked.match.route, replace(params, taxonomy=taxonomy)))
+    return None
 
 
 def feeds_index(asked: Asked) -> Rendered | None:
@@ -196,25 +212,25 @@ def feed(asked: Asked) -> Rendered | None:
     """A subscription feed of the site, a section or a tag."""
     scope, fmt = feed_scope(asked.match), asked.params.format
     if not scope_exists(asked.snapshot, scope):
-        return None
+        return _merged_term(asked) if scope.tag is not None else None
     body = build_feed(asked.snapshot, scope, fmt, asked.caches.feeds)
     return Rendered(body, Kind.FEED, media_type=_feed_type(fmt))
 
 
-HUGO_TAXONOMIES = ("tags", "categories", "keywords")
-"""Hugo's taxonomies whose terms are keywords here (they are merged into tags)."""
+HUGO_KEYWORDS = ("keywords", "categories")
+"""Front matter keys whose terms are keywords here unless the site has them as a taxonomy."""
 
 
 def hugo_feed(asked: Asked) -> Rendered | None:
     """Hugo's ``index.xml`` of the site, a section or a term: a redirect to our RSS feed of
     the same page, so a migrated site's subscribers follow (feed readers update a
     subscription on 301)."""
-    key = asked.params.path
-    if len(key) == 2 and key[0] in HUGO_TAXONOMIES:
-        scope = FeedScope(tag=tag_slug(key[1]))
-    else:
-        scope = FeedScope(section=key)
-    if not scope_exists(asked.snapshot, scope):
+    key, snapshot = asked.params.path, asked.snapshot
+    scope = FeedScope(section=key)
+    if len(key) == 2 and key[0] in (*snapshot.settings.taxonomy_names, *HUGO_KEYWORDS):
+        taxonomy = key[0] if key[0] in snapshot.settings.taxonomy_names else TAGS
+        scope = FeedScope(tag=tag_slug(key[1]), taxonomy=taxonomy)
+    if not scope_exists(snapshot, scope):
         return None
     return asked.redirect(feed_path(scope, FeedFormat.RSS))
 
@@ -227,8 +243,27 @@ def hugo_feeds(snapshot: Snapshot) -> dict[str, str]:
             moved[section_path(key) + "index.xml"] = feed_path(
                 FeedScope(section=key), FeedFormat.RSS
             )
-    for tag in snapshot.tags():
-        moved[f"/tags/{tag.slug}/index.xml"] = feed_path(FeedScope(tag=tag.slug), FeedFormat.RSS)
+    for taxonomy in snapshot.taxonomies():
+        for term in snapshot.tags(taxonomy):
+            scope = FeedScope(tag=term.slug, taxonomy=taxonomy)
+            moved[tag_path(term.slug, taxonomy=taxonomy) + "index.xml"] = feed_path(
+                scope, FeedFormat.RSS
+            )
+    return moved
+
+
+def merged_terms(snapshot: Snapshot) -> dict[str, str]:
+    """Keyword addresses that named another taxonomy's term while those were merged into
+    keywords, and where each now is: its page and feeds (for the export)."""
+    moved = {}
+    for taxonomy in snapshot.taxonomies()[1:]:
+        for term in snapshot.tags(taxonomy):
+            if snapshot.tag(term.slug) is not None or tag_path(term.slug) in moved:
+                continue
+            moved[tag_path(term.slug)] = tag_path(term.slug, taxonomy=taxonomy)
+            for fmt in FeedFormat:
+                old, new = (FeedScope(tag=term.slug, taxonomy=t) for t in (TAGS, taxonomy))
+                moved[feed_path(old, fmt)] = feed_path(new, fmt)
     return moved
 
 
@@ -236,7 +271,7 @@ def archive(asked: Asked) -> Rendered | None:
     """One RFC 5005 archive document of a feed."""
     scope, fmt = feed_scope(asked.match), asked.params.format
     if not scope_exists(asked.snapshot, scope):
-        return None
+        return _merged_term(asked) if scope.tag is not None else None
     body = build_archive(asked.snapshot, scope, fmt, asked.params.number, asked.caches.feeds)
     return Rendered(body, Kind.ARCHIVE, media_type=_feed_type(fmt)) if body else None
 
@@ -252,7 +287,8 @@ def opml(asked: Asked) -> Rendered:
 
 def _scopes(snapshot: Snapshot, route: RouteName) -> Iterator[FeedScope]:
     if route in (RouteName.TAG_FEED, RouteName.TAG_ARCHIVE):
-        yield from (FeedScope(tag=t.slug) for t in snapshot.tags())
+        for taxonomy in snapshot.taxonomies():
+            yield from (FeedScope(tag=t.slug, taxonomy=taxonomy) for t in snapshot.tags(taxonomy))
     elif route in (RouteName.SECTION_FEED, RouteName.SECTION_ARCHIVE):
         yield from (FeedScope(section=key) for key in snapshot.section_tree() if key)
     else:
@@ -280,7 +316,13 @@ def _archives_of(route: RouteName) -> Instances:
 
 
 def _scope_params(scope: FeedScope, fmt: FeedFormat, number: int = 0) -> Params:
-    return Params(path=scope.section or (), tag=scope.tag or "", format=fmt, number=number)
+    return Params(
+        path=scope.section or (),
+        tag=scope.tag or "",
+        taxonomy=scope.taxonomy,
+        format=fmt,
+        number=number,
+    )
 
 
 # --- for search engines and partners -----------------------------------------------------
@@ -477,9 +519,14 @@ def _sections(snapshot: Snapshot) -> Iterator[tuple[Params, int]]:
             yield Params(path=key), len(snapshot.section_articles(key))
 
 
+def _taxonomies(snapshot: Snapshot) -> Iterator[Params]:
+    yield from (Params(taxonomy=taxonomy) for taxonomy in snapshot.taxonomies())
+
+
 def _tags(snapshot: Snapshot) -> Iterator[tuple[Params, int]]:
-    for found in snapshot.tags():
-        yield Params(tag=found.slug), len(found.articles)
+    for taxonomy in snapshot.taxonomies():
+        for found in snapshot.tags(taxonomy):
+            yield Params(tag=found.slug, taxonomy=taxonomy), len(found.articles)
 
 
 def _pages(snapshot: Snapshot) -> Iterator[Params]:
@@ -506,7 +553,7 @@ ENDPOINTS: Mapping[RouteName, Endpoint] = {
     RouteName.OEMBED: Endpoint(oembed_, _none),
     RouteName.API_ARTICLES: Endpoint(api_articles, _none),
     RouteName.API_ARTICLE: Endpoint(api_article, _none),
-    RouteName.TAGS: Endpoint(tags, _once),
+    RouteName.TAGS: Endpoint(tags, _taxonomies),
     RouteName.TAG: Endpoint(tag, lambda s: (first for first, _ in _tags(s))),
     RouteName.TAG_PAGE: Endpoint(tag, _lists(_tags)),
     RouteName.TAG_FEED: Endpoint(feed, _feeds_of(RouteName.TAG_FEED)),

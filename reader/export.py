@@ -22,7 +22,7 @@ from urllib.parse import quote, unquote
 
 from feeds import prepare_entries
 from reader.caches import SnapshotCaches
-from reader.endpoints import ENDPOINTS, hugo_feeds
+from reader.endpoints import ENDPOINTS, hugo_feeds, merged_terms
 from reader.lru import SizedLRU
 from reader.rendered import Rendered
 from reader.responses import redirect_page
@@ -91,6 +91,7 @@ def alias_paths(snapshot: Snapshot) -> dict[str, str]:
         for section in snapshot.sections.values()
         for alias in section.aliases
     }
+    moved |= {unquote(old): new for old, new in merged_terms(snapshot).items() if old.endswith("/")}
     return moved | {
         unquote(alias.rstrip("/") + "/"): article_path(article)
         for article in (*snapshot.articles, *snapshot.pages)
@@ -181,7 +182,13 @@ def build(
     moved = {old: new for old, new in jobs if new is not None}
     # Hugo's feed addresses go in the maps only: a page there would be HTML where a feed
     # reader wants a feed, so a static host answers them only if it reads the maps.
-    moved |= {old: new for old, new in hugo_feeds(snapshot).items() if old not in moved}
+    # The maps take old paths decoded, as aliases are written (a Chinese section's too).
+    feeds_moved = {**hugo_feeds(snapshot), **merged_terms(snapshot)}
+    moved |= {
+        unquote(old): new
+        for old, new in feeds_moved.items()
+        if not old.endswith("/") and unquote(old) not in moved
+    }
     kept += _write_redirect_maps(out, moved)
     removed = _remove_leftovers(out, kept)
     elapsed = time.perf_counter() - started

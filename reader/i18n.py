@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time, get_timezone_gmt
 
+from reader.model import TAGS
+
 _LABELS: dict[str, dict[str, str]] = {
     "en": {
         "all_feeds": "All feeds",
@@ -67,6 +69,11 @@ _LABELS: dict[str, dict[str, str]] = {
         "back_home": "Go to the home page",
         "tag_title": "Keyword: {tag}",
         "all_tags": "All keywords",
+        "taxonomy_categories": "Categories",
+        "term_categories": "Category: {term}",
+        "taxonomy_series": "Series",
+        "term_series": "Series: {term}",
+        "term_other": "{taxonomy}: {term}",
         "footer": "About this site",
         "empty": "No articles yet.",
         "kicker": "Series",
@@ -126,6 +133,11 @@ _LABELS: dict[str, dict[str, str]] = {
         "back_home": "返回首頁",
         "tag_title": "關鍵詞:{tag}",
         "all_tags": "全部關鍵詞",
+        "taxonomy_categories": "分類",
+        "term_categories": "分類:{term}",
+        "taxonomy_series": "系列",
+        "term_series": "系列:{term}",
+        "term_other": "{taxonomy}:{term}",
         "footer": "網站資訊",
         "empty": "暫無文章。",
         "kicker": "專題",
@@ -185,6 +197,11 @@ _LABELS: dict[str, dict[str, str]] = {
         "back_home": "返回首页",
         "tag_title": "关键词:{tag}",
         "all_tags": "全部关键词",
+        "taxonomy_categories": "分类",
+        "term_categories": "分类:{term}",
+        "taxonomy_series": "系列",
+        "term_series": "系列:{term}",
+        "term_other": "{taxonomy}:{term}",
         "footer": "网站信息",
         "empty": "暂无文章。",
         "kicker": "专题",
@@ -216,6 +233,25 @@ class Labels:
     def format(self, key: str, **values: object) -> str:
         """A label with its ``{placeholders}`` filled in."""
         return self[key].format(**values)
+
+    def taxonomy(self, name: str) -> str:
+        """A taxonomy's heading: "All keywords", "Categories", or a site's own name as written."""
+        if name == TAGS:
+            return self["all_tags"]
+        return self.get(f"taxonomy_{name}") or name.replace("-", " ").replace("_", " ").title()
+
+    def term(self, taxonomy: str, term: str) -> str:
+        """A term's heading: "Keyword: harbour", "Category: Local"."""
+        if taxonomy == TAGS:
+            return self.format("tag_title", tag=term)
+        own = self.get(f"term_{taxonomy}")
+        if own is not None:
+            return own.format(term=term)
+        return self.format("term_other", taxonomy=self.taxonomy(taxonomy), term=term)
+
+    def get(self, key: str) -> str | None:
+        """A label, or None when there is none by that key."""
+        return _LABELS[interface_language(self.lang)].get(key)
 
     def datetime(self, moment: datetime) -> str:
         """A date and time as readers of this language write it, always with its zone."""

@@ -164,6 +164,9 @@ class _Walker:
             for entry in entries:
                 if _is_dir(entry) and entry.name not in bundles:
                     path = Path(entry.path)
+                    if not key and entry.name in self.settings.taxonomy_names:
+                        self._taxonomy_folder(path)
+                        continue
                     if not key and entry.name in RESERVED_TOP_LEVEL:
                         self._reserved(path)
                         continue
@@ -212,6 +215,25 @@ class _Walker:
                 "rename the folder",
             )
         )
+
+    def _taxonomy_folder(self, folder: Path) -> None:
+        # Hugo reads a taxonomy's folder for its pages' titles (_index.md); here the
+        # interface names them. Anything else in it would be lost, so it is said.
+        stray = [
+            p
+            for p in folder.rglob("*")
+            if p.name.lower().endswith(MARKDOWN_SUFFIXES) and p.stem != "_index"
+        ]
+        if stray:
+            self.problems.append(
+                Problem(
+                    folder,
+                    None,
+                    f"{folder.name!r} is a taxonomy of the site: its folder is not a section, "
+                    f"and {len(stray)} article(s) in it are not served",
+                    "move them to a section, or rename the taxonomy in the config",
+                )
+            )
 
     def _section(self, folder: Path, key: SectionKey) -> Section:
         title = folder.name if key else self.settings.title

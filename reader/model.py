@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import Enum
 from pathlib import Path
 
+TAGS = "tags"
+"""The keyword taxonomy's name: its URL segment and front matter key."""
 SectionKey = tuple[str, ...]
 """A section's path segments below the content root; ``()`` is the root."""
 ArticleKey = tuple[str, ...]
@@ -88,6 +90,8 @@ class Article:
     source: str = ""
     author: str = ""
     tags: tuple[str, ...] = ()
+    terms: tuple[tuple[str, str], ...] = ()
+    """Terms of the site's other taxonomies, as (taxonomy, term): ``("categories", "Local")``."""
     draft: bool = False
     """Held back by its ``draft`` flag: anything but a clear "false" holds it back."""
     publish_date: datetime | None = None
@@ -126,6 +130,11 @@ class Article:
         # Rebuilt through __init__ with positional values: twice as fast to unpickle as the
         # field-by-field default, which the on-disk index does for every article at start.
         return Article, tuple(getattr(self, f.name) for f in fields(self) if f.init)
+
+    @property
+    def taxonomy_terms(self) -> tuple[tuple[str, str], ...]:
+        """Every term the article carries, keywords first, as (taxonomy, term)."""
+        return (*((TAGS, tag) for tag in self.tags), *self.terms)
 
     @property
     def source_path(self) -> Path:

@@ -29,7 +29,8 @@ def answer(snapshot: Snapshot, query: str) -> tuple[int, bytes]:
     if not url.startswith(settings.base_url):
         return 404, json_bytes({"error": f"not a page of {settings.base_url}"})
     match = resolve(
-        "/" + unquote(urlsplit(url).path).removeprefix(urlsplit(settings.base_url).path)
+        "/" + unquote(urlsplit(url).path).removeprefix(urlsplit(settings.base_url).path),
+        settings.taxonomy_names,
     )
     article = snapshot.article(match.params.path) if match.route in _PAGES else None
     if article is None:

@@ -147,6 +147,16 @@ class ArticleContext:
     next: Link | None
     tags: tuple[Link, ...]
     structured_data: Markup
+    terms: tuple[TermLinks, ...] = ()
+    """The article's terms of the site's other taxonomies (categories, series)."""
+
+
+@dataclass(frozen=True)
+class TermLinks:
+    """One taxonomy's terms on an article: its heading and a link to each term's page."""
+
+    heading: str
+    links: tuple[Link, ...]
 
 
 @dataclass(frozen=True)
@@ -162,10 +172,11 @@ class TagContext:
 
 @dataclass(frozen=True)
 class TagsContext:
-    """Every keyword, with how many articles carry it."""
+    """Every term of a taxonomy, with how many articles carry it."""
 
     chrome: Chrome
     tags: tuple[SectionLink, ...]
+    heading: str = ""
 
 
 @dataclass(frozen=True)
@@ -186,8 +197,18 @@ class FeedsContext:
     chrome: Chrome
     site: FeedGroup
     sections: tuple[FeedGroup, ...]
-    tags: tuple[FeedGroup, ...]
+    terms: tuple[TermFeeds, ...]
+    """Per taxonomy (keywords first), the feeds of each term."""
     opml_url: str
+
+
+@dataclass(frozen=True)
+class TermFeeds:
+    """The feeds of one taxonomy's terms, under the taxonomy's heading."""
+
+    taxonomy: str
+    heading: str
+    groups: tuple[FeedGroup, ...]
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,7 @@ class Site:
             # Names are URLs in NFC (loader.url_name): a decomposed spelling is sent there.
             composed = quote(unicodedata.normalize("NFC", path), safe="/")
             return responses.redirect(snapshot.settings, composed)
-        match = resolve(path)
+        match = resolve(path, snapshot.settings.taxonomy_names)
         route = ROUTE[match.route]
         key: ResponseKey = path
         kept_in = caches.responses

@@ -48,13 +48,15 @@ def sitemap_entries(snapshot: Snapshot) -> list[Entry]:
         (absolute(settings, article_path(a)), a.last_modified)
         for a in (*snapshot.articles, *snapshot.pages)
     ]
-    tags = snapshot.tags()
-    if tags:
-        entries.append((absolute(settings, tags_path()), newest))
-    for tag in tags:
-        entries.append(
-            (absolute(settings, tag_path(tag.slug)), max(a.last_modified for a in tag.articles))
-        )
+    for taxonomy in snapshot.taxonomies():
+        entries.append((absolute(settings, tags_path(taxonomy)), newest))
+        entries += [
+            (
+                absolute(settings, tag_path(tag.slug, taxonomy=taxonomy)),
+                max(a.last_modified for a in tag.articles),
+            )
+            for tag in snapshot.tags(taxonomy)
+        ]
     return entries
 
 

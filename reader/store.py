@@ -14,7 +14,7 @@ from reader.bodies import BodyRenderer
 from reader.config import Settings
 from reader.loader import Catalog
 from reader.memory import collector_paused
-from reader.model import Article, ArticleKey, Problem, Section, SectionKey
+from reader.model import TAGS, Article, ArticleKey, Problem, Section, SectionKey
 from reader.urls import api_key
 
 
@@ -28,11 +28,17 @@ class Neighbours:
 
 @dataclass(frozen=True)
 class Tag:
-    """A keyword and the published articles that carry it, newest first."""
+    """A term of a taxonomy (a keyword, a category) and the published articles that carry
+    it, newest first."""
 
     slug: str
     name: str
     articles: tuple[Article, ...]
+    taxonomy: str = TAGS
+
+
+TermKey = tuple[str, str]
+"""A term's taxonomy and slug: ``("tags", "harbour")``."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,7 +66,7 @@ class Snapshot:
     _children: Mapping[SectionKey, tuple[Section, ...]]
     _in_section: Mapping[SectionKey, tuple[Article, ...]]
     _in_tree: Mapping[SectionKey, tuple[Article, ...]]
-    _tags: Mapping[str, Tag]
+    _tags: Mapping[TermKey, Tag]
     _aliases: Mapping[str, Article]
     bodies: BodyRenderer = field(compare=False, repr=False)
     """Where the articles' bodies come from, rendered from their files when first asked
@@ -123,13 +129,25 @@ class Snapshot:
         """The sections from the first level down to ``key`` itself (the root excluded)."""
         return tuple(self.sections[key[:depth]] for depth in range(1, len(key) + 1))
 
-    def tags(self) -> tuple[Tag, ...]:
-        """Every tag of a published article, by name."""
-        return tuple(sorted(self._tags.values(), key=lambda t: t.slug))
+    def tags(self, taxonomy: str = TAGS) -> tuple[Tag, ...]:
+        """Every term of a taxonomy (keywords unless named) a published article carries,
+        by slug."""
+        return self._by_taxonomy.get(taxonomy, ())
 
-    def tag(self, slug: str) -> Tag | None:
-        """The tag with this slug, if a published article carries it."""
-        return self._tags.get(slug)
+    def tag(self, slug: str, taxonomy: str = TAGS) -> Tag | None:
+        """The term with this slug, if a published article carries it."""
+        return self._tags.get((taxonomy, slug))
+
+    def taxonomies(self) -> tuple[str, ...]:
+        """The site's taxonomies that have a term on a published article, keywords first."""
+        return tuple(n for n in self.settings.taxonomy_names if n in self._by_taxonomy)
+
+    @functools.cached_property
+    def _by_taxonomy(self) -> Mapping[str, tuple[Tag, ...]]:
+        grouped: dict[str, list[Tag]] = {}
+        for tag in sorted(self._tags.values(), key=lambda t: t.slug):
+            grouped.setdefault(tag.taxonomy, []).append(tag)
+        return MappingProxyType({name: tuple(tags) for name, tags in grouped.items()})
 
     def alias_target(self, path: str) -> Article | None:
         """The published article an old URL path should redirect to."""
@@ -330,8 +348,8 @@ BY_KEY: _Unique[ArticleKey] = _Unique(lambda a: (a.key,))
 ALIASES: _Unique[str] = _Unique(lambda a: (alias.rstrip("/") + "/" for alias in a.aliases))
 IN_SECTION: _Grouping[SectionKey] = _Grouping(operator.attrgetter("section"), lambda s: (s,))
 IN_TREE: _Grouping[SectionKey] = _Grouping(operator.attrgetter("section"), _trees)
-BY_TAG: _Grouping[str] = _Grouping(
-    operator.attrgetter("tags"), lambda name: (tag_slug(name),), each=True
+BY_TAG: _Grouping[TermKey] = _Grouping(
+    operator.attrgetter("taxonomy_terms"), lambda term: ((term[0], tag_slug(term[1])),), each=True
 )
 _ALL: _Grouping[tuple[()]] = _Grouping(lambda a: (), lambda _: ((),))
 """Every published article, in one list: swapped like the others."""
@@ -373,7 +391,7 @@ def _patched(
     articles = _ALL.swap({(): old.articles}, edits)
     in_section = IN_SECTION.swap(old._in_section, edits)
     in_tree = IN_TREE.swap(old._in_tree, edits)
-    tagged = BY_TAG.swap({slug: tag.articles for slug, tag in old._tags.items()}, edits)
+    tagged = BY_TAG.swap({key: tag.articles for key, tag in old._tags.items()}, edits)
     if articles is None or in_section is None or in_tree is None or tagged is None:
         return None
     published = articles[()]
@@ -405,6 +423,7 @@ def _placed_alike(before: Article, after: Article) -> bool:
         and before.publish_date == after.publish_date
         and before.expiry_date == after.expiry_date
         and before.tags == after.tags
+        and before.terms == after.terms
         and before.aliases == after.aliases
     )
 
@@ -455,14 +474,18 @@ def _build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snap
     )
 
 
-def _tags(lists: Mapping[str, tuple[Article, ...]]) -> Mapping[str, Tag]:
-    """Each tag, shown as the newest article carrying it first spells it."""
+def _tags(lists: Mapping[TermKey, tuple[Article, ...]]) -> Mapping[TermKey, Tag]:
+    """Each term, shown as the newest article carrying it first spells it."""
     return MappingProxyType(
         {
-            slug: Tag(slug, next(n for n in group[0].tags if tag_slug(n) == slug), group)
-            for slug, group in lists.items()
+            (taxonomy, slug): Tag(slug, _spelling(group[0], taxonomy, slug), group, taxonomy)
+            for (taxonomy, slug), group in lists.items()
         }
     )
+
+
+def _spelling(article: Article, taxonomy: str, slug: str) -> str:
+    return next(n for t, n in article.taxonomy_terms if t == taxonomy and tag_slug(n) == slug)
 
 
 Caches = TypeVar("Caches")

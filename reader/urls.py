@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, fields, replace
 from enum import Enum
 from urllib.parse import quote, urlencode
 
-from reader.config import Settings
-from reader.model import Article, SectionKey
+from reader.config import DEFAULT_TAXONOMIES, Settings
+from reader.model import TAGS, Article, SectionKey
 
 
 class FeedFormat(Enum):
@@ -118,6 +118,9 @@ class Params:
     path: tuple[str, ...] = ()
     """Path segments: a section, an article, a file, or an asset."""
     tag: str = ""
+    """A term's slug; of ``taxonomy``."""
+    taxonomy: str = TAGS
+    """A taxonomy's plural name: ``tags`` (keywords), ``categories``, ``series``."""
     page: int = 1
     number: int = 0
     """The archive document or sitemap part."""
@@ -172,6 +175,7 @@ _CONVERTERS: Mapping[str, _Converter] = {
     ),
     "rest": _Converter(r"(?s:.+)", str, lambda v: quote(str(v), safe="/@:+-._~")),
 }
+DEFAULT_TAXONOMY_NAMES = tuple(plural for _, plural in DEFAULT_TAXONOMIES)
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::(\w+))?\}")
 _PARAM_NAMES = frozenset(f.name for f in fields(Params))
 
@@ -205,8 +209,11 @@ class Route:
         """Whether the pattern is nothing but a path (content pages and files): tried last."""
         return self.pattern.strip("/") == "{path:path}"
 
-    def match(self, path: str) -> Params | None:
-        """The parameters of a decoded path this route answers, else None."""
+    def match(
+        self, path: str, taxonomies: Collection[str] = DEFAULT_TAXONOMY_NAMES
+    ) -> Params | None:
+        """The parameters of a decoded path this route answers, else None; a taxonomy
+        placeholder matches only the site's ``taxonomies``."""
         regex, placeholders = self._compiled
         found = regex.fullmatch(path)
         if found is None:
@@ -215,6 +222,8 @@ class Route:
         for (name, converter), text in zip(placeholders, found.groups(), strict=True):
             if name == "path" and any(part in (".", "..") for part in text.split("/")):
                 return None  # a server normally removes dot segments; never pass them on
+            if name == "taxonomy" and text not in taxonomies:
+                return None
             values[name] = converter.read(text)
         return Params(**values)  # type: ignore[arg-type]
 
@@ -249,11 +258,13 @@ ROUTES: tuple[Route, ...] = (
     Route(RouteName.OEMBED, "/oembed", Kind.API, query=True),
     Route(RouteName.API_ARTICLES, "/api/v1/articles", Kind.API, query=True),
     Route(RouteName.API_ARTICLE, "/api/v1/articles/{id:rest}", Kind.API),
-    Route(RouteName.TAGS, "/tags/", Kind.PAGE),
-    Route(RouteName.TAG, "/tags/{tag}/", Kind.PAGE),
-    Route(RouteName.TAG_PAGE, "/tags/{tag}/page/{page:int}/", Kind.PAGE),
-    Route(RouteName.TAG_FEED, "/tags/{tag}/{format:feed}", Kind.FEED),
-    Route(RouteName.TAG_ARCHIVE, "/tags/{tag}/" + _ARCHIVE_FILE, Kind.ARCHIVE),
+    # A taxonomy (keywords, categories, any the site declares) and its terms: a taxonomy
+    # placeholder matches only the site's taxonomies, so other paths go on to content.
+    Route(RouteName.TAGS, "/{taxonomy}/", Kind.PAGE),
+    Route(RouteName.TAG, "/{taxonomy}/{tag}/", Kind.PAGE),
+    Route(RouteName.TAG_PAGE, "/{taxonomy}/{tag}/page/{page:int}/", Kind.PAGE),
+    Route(RouteName.TAG_FEED, "/{taxonomy}/{tag}/{format:feed}", Kind.FEED),
+    Route(RouteName.TAG_ARCHIVE, "/{taxonomy}/{tag}/" + _ARCHIVE_FILE, Kind.ARCHIVE),
     Route(RouteName.SITE_FEED, "/{format:feed}", Kind.FEED),
     Route(RouteName.SITE_ARCHIVE, "/" + _ARCHIVE_FILE, Kind.ARCHIVE),
     Route(RouteName.SECTION_FEED, "/{path:path}/{format:feed}", Kind.FEED),
@@ -270,7 +281,8 @@ if len(ROUTE) != len(ROUTES) or set(ROUTE) != set(RouteName):  # pragma: no cove
     raise RuntimeError("every route name is declared once in ROUTES")
 
 RESERVED_TOP_LEVEL = frozenset(name for route in ROUTES if (name := route.top_level) is not None)
-"""Folder names at the content root that would hide a route of ours: never sections."""
+"""Folder names at the content root that would hide a route of ours: never sections (nor
+may a taxonomy of the site name one)."""
 
 # Tried in this order: the routes with a literal part, then a missing trailing slash of
 # those, then the content catch-alls (so /tags/x is the tag, not a section called tags).
@@ -281,17 +293,18 @@ NOT_FOUND = Match(RouteName.FILE, Params())
 """What ``resolve`` gives for a path no route answers: a file that no site has."""
 
 
-def resolve(path: str) -> Match:
-    """The route a decoded request path names; never raises (the endpoint decides 404s)."""
+def resolve(path: str, taxonomies: Collection[str] = DEFAULT_TAXONOMY_NAMES) -> Match:
+    """The route a decoded request path names on a site with these taxonomies; never raises
+    (the endpoint decides 404s)."""
     if not path.startswith("/") or "\x00" in path:
         return NOT_FOUND
     for route in _SPECIFIC:
-        params = route.match(path)
+        params = route.match(path, taxonomies)
         if params is not None:
             return _canonical(route, params, None)
     if not path.endswith("/"):
         for route in _SLASHED:
-            params = route.match(path + "/")
+            params = route.match(path + "/", taxonomies)
             if params is not None:
                 return _canonical(route, params, route.build(params))
     for route in _CATCH_ALL:
@@ -322,10 +335,12 @@ def build(name: RouteName, params: Params = Params()) -> str:
 
 @dataclass(frozen=True)
 class FeedScope:
-    """Which articles a feed holds: the whole site, a section's tree, or a tag's."""
+    """Which articles a feed holds: the whole site, a section's tree, or a term's."""
 
     section: SectionKey | None = None
     tag: str | None = None
+    """A term's slug, of ``taxonomy``."""
+    taxonomy: str = TAGS
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -351,16 +366,16 @@ def article_path(article: Article) -> str:
     return _content_path(article.key)
 
 
-def tags_path() -> str:
-    """The index of all tags."""
-    return build(RouteName.TAGS)
+def tags_path(taxonomy: str = TAGS) -> str:
+    """The index of all terms of a taxonomy (keywords unless named)."""
+    return build(RouteName.TAGS, Params(taxonomy=taxonomy))
 
 
-def tag_path(slug: str, page: int = 1) -> str:
-    """A tag's page (the first, or a later one)."""
+def tag_path(slug: str, page: int = 1, taxonomy: str = TAGS) -> str:
+    """A term's page (the first, or a later one); a keyword's unless a taxonomy is named."""
     if page > 1:
-        return build(RouteName.TAG_PAGE, Params(tag=slug, page=page))
-    return build(RouteName.TAG, Params(tag=slug))
+        return build(RouteName.TAG_PAGE, Params(tag=slug, taxonomy=taxonomy, page=page))
+    return build(RouteName.TAG, Params(tag=slug, taxonomy=taxonomy))
 
 
 def feed_path(scope: FeedScope, fmt: FeedFormat) -> str:
@@ -372,13 +387,13 @@ def feed_path(scope: FeedScope, fmt: FeedFormat) -> str:
 def archive_path(scope: FeedScope, fmt: FeedFormat, number: int) -> str:
     """One RFC 5005 archive document of a feed: number 1 holds the oldest entries."""
     name, params = _feed_route(scope, fmt, archive=True)
-    return build(name, Params(path=params.path, tag=params.tag, format=fmt, number=number))
+    return build(name, replace(params, number=number))
 
 
 def _feed_route(scope: FeedScope, fmt: FeedFormat, *, archive: bool) -> tuple[RouteName, Params]:
     if scope.tag is not None:
         name = RouteName.TAG_ARCHIVE if archive else RouteName.TAG_FEED
-        return name, Params(tag=scope.tag, format=fmt)
+        return name, Params(tag=scope.tag, taxonomy=scope.taxonomy, format=fmt)
     if scope.section:
         name = RouteName.SECTION_ARCHIVE if archive else RouteName.SECTION_FEED
         return name, Params(path=scope.section, format=fmt)
@@ -388,7 +403,7 @@ def _feed_route(scope: FeedScope, fmt: FeedFormat, *, archive: bool) -> tuple[Ro
 def feed_scope(match: Match) -> FeedScope:
     """The scope a feed or archive route names."""
     if match.route in (RouteName.TAG_FEED, RouteName.TAG_ARCHIVE):
-        return FeedScope(tag=match.params.tag)
+        return FeedScope(tag=match.params.tag, taxonomy=match.params.taxonomy)
     return FeedScope(section=match.params.path)
 
 
@@ -449,7 +464,7 @@ def preferences_css_path() -> str:
 def feed_page_path(scope: FeedScope) -> str:
     """The HTML page that a feed mirrors."""
     if scope.tag is not None:
-        return tag_path(scope.tag)
+        return tag_path(scope.tag, taxonomy=scope.taxonomy)
     return section_path(scope.section or ())
 
 

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from feeds import feed_title
 from feeds.scope import feed_description
 from reader.i18n import Labels
-from reader.model import Article, Section, SectionKey
+from reader.model import TAGS, Article, Section, SectionKey
 from reader.pages import (
     ArticleContext,
     Chrome,
@@ -36,6 +36,8 @@ from reader.pages import (
     TagContext,
     TagsContext,
     Teaser,
+    TermFeeds,
+    TermLinks,
 )
 from reader.presentation import article_url, byline, joined_title, lead_image_url
 from reader.reading import SIZES, THEMES, Preferences
@@ -135,8 +137,23 @@ def article_page(snapshot: Snapshot, article: Article) -> Page:
         _neighbour(neighbours.next, lang),
         tuple(Link(name, tag_path(tag_slug(name))) for name in article.tags),
         _structured_data(snapshot, article),
+        _terms(snapshot, article, labels),
     )
     return Page("article.html", context)
+
+
+def _terms(snapshot: Snapshot, article: Article, labels: Labels) -> tuple[TermLinks, ...]:
+    """The article's terms of each other taxonomy, in the site's order of taxonomies."""
+    groups = []
+    for taxonomy in snapshot.settings.taxonomy_names[1:]:
+        links = tuple(
+            Link(name, tag_path(tag_slug(name), taxonomy=taxonomy))
+            for own, name in article.terms
+            if own == taxonomy
+        )
+        if links:
+            groups.append(TermLinks(labels.taxonomy(taxonomy), links))
+    return tuple(groups)
 
 
 def oembed_url(snapshot: Snapshot, article: Article) -> str:
@@ -228,43 +245,64 @@ def feeds_page(snapshot: Snapshot) -> Page:
         for key in snapshot.section_tree()
         if key
     )
-    tags = tuple(group(FeedScope(tag=tag.slug), tag.name) for tag in snapshot.tags())
-    context = FeedsContext(chrome, group(FeedScope(), settings.title), sections, tags, opml_path())
+    terms = tuple(
+        TermFeeds(
+            taxonomy,
+            labels["tag_feeds"] if taxonomy == TAGS else labels.taxonomy(taxonomy),
+            tuple(
+                group(FeedScope(tag=tag.slug, taxonomy=taxonomy), tag.name)
+                for tag in snapshot.tags(taxonomy)
+            ),
+        )
+        for taxonomy in snapshot.taxonomies()
+    )
+    context = FeedsContext(chrome, group(FeedScope(), settings.title), sections, terms, opml_path())
     return Page("feeds.html", context)
 
 
-def tag_page(snapshot: Snapshot, slug: str, page: int) -> Page | None:
-    """The articles carrying one keyword, newest first; None when there is no such page."""
-    tag = snapshot.tag(slug)
+def tag_page(snapshot: Snapshot, taxonomy: str, slug: str, page: int) -> Page | None:
+    """The articles of one term (a keyword, a category), newest first; None when there is
+    no such page."""
+    tag = snapshot.tag(slug, taxonomy)
     if tag is None:
         return None
     settings = snapshot.settings
-    pager = _pager(len(tag.articles), page, settings.page_size, lambda n: tag_path(slug, n))
+    pager = _pager(
+        len(tag.articles), page, settings.page_size, lambda n: tag_path(slug, n, taxonomy)
+    )
     if pager is None:
         return None
     labels = Labels(settings.language)
-    heading = labels.format("tag_title", tag=tag.name)
+    heading = labels.term(taxonomy, tag.name)
     title = heading if page == 1 else joined_title(heading, labels.format("page_n", n=page))
     trail = (
         Link(labels["home"], home_path()),
-        Link(labels["all_tags"], tags_path()),
-        Link(tag.name, tag_path(slug, page)),
+        Link(labels.taxonomy(taxonomy), tags_path(taxonomy)),
+        Link(tag.name, tag_path(slug, page, taxonomy)),
     )
-    own_feeds = _feeds(snapshot, FeedScope(tag=slug))
-    chrome = _chrome(snapshot, settings.language, title, tag_path(slug, page), trail, own_feeds)
+    own_feeds = _feeds(snapshot, FeedScope(tag=slug, taxonomy=taxonomy))
+    path = tag_path(slug, page, taxonomy)
+    chrome = _chrome(snapshot, settings.language, title, path, trail, own_feeds)
     teasers = _teasers(snapshot, chrome, _slice(tag.articles, pager, settings.page_size))
     return Page("tag.html", TagContext(chrome, heading, teasers, pager, own_feeds))
 
 
-def tags_index_page(snapshot: Snapshot) -> Page:
-    """Every keyword, with how many articles carry it."""
+def tags_index_page(snapshot: Snapshot, taxonomy: str = TAGS) -> Page | None:
+    """Every term of a taxonomy, with how many articles carry it; None for a taxonomy with
+    no term on a published article (keywords always have their page)."""
+    terms = snapshot.tags(taxonomy)
+    if not terms and taxonomy != TAGS:
+        return None
     settings = snapshot.settings
     labels = Labels(settings.language)
-    trail = (Link(labels["home"], home_path()), Link(labels["all_tags"], tags_path()))
+    heading = labels.taxonomy(taxonomy)
+    trail = (Link(labels["home"], home_path()), Link(heading, tags_path(taxonomy)))
     feeds = _feeds(snapshot, FeedScope())
-    chrome = _chrome(snapshot, settings.language, labels["all_tags"], tags_path(), trail, feeds)
-    tags = tuple(SectionLink(t.name, tag_path(t.slug), len(t.articles)) for t in snapshot.tags())
-    return Page("tags.html", TagsContext(chrome, tags))
+    chrome = _chrome(snapshot, settings.language, heading, tags_path(taxonomy), trail, feeds)
+    links = tuple(
+        SectionLink(t.name, tag_path(t.slug, taxonomy=taxonomy), len(t.articles)) for t in terms
+    )
+    return Page("tags.html", TagsContext(chrome, links, heading))
 
 
 def not_found_page(snapshot: Snapshot) -> Page:

@@ -46,8 +46,8 @@ def candidate_scopes(old: Snapshot, new: Snapshot) -> set[FeedScope]:
 def _scopes_of(article: Article) -> Iterator[FeedScope]:
     for depth in range(len(article.section) + 1):
         yield FeedScope(section=article.section[:depth])
-    for name in article.tags:
-        yield FeedScope(tag=tag_slug(name))
+    for taxonomy, name in article.taxonomy_terms:
+        yield FeedScope(tag=tag_slug(name), taxonomy=taxonomy)
 
 
 def changed_feeds(old: Snapshot, new: Snapshot, etag: FeedEtag) -> list[str]:
@@ -62,8 +62,8 @@ def changed_feeds(old: Snapshot, new: Snapshot, etag: FeedEtag) -> list[str]:
     return changed
 
 
-def _order(scope: FeedScope) -> tuple[int, SectionKey, str]:
-    return (scope.tag is not None, scope.section or (), scope.tag or "")
+def _order(scope: FeedScope) -> tuple[int, SectionKey, str, str]:
+    return (scope.tag is not None, scope.section or (), scope.taxonomy, scope.tag or "")
 
 
 class Notifier:

@@ -103,6 +103,8 @@ DEMO_PAGES = {
     "article-table": "/city/budget-consultation/",
     "tag": "/tags/%E6%B8%AF%E7%81%A3%E5%8D%80/",
     "tags": "/tags/",
+    "category": "/categories/%E7%A4%BE%E5%8D%80%E7%94%9F%E6%B4%BB/",
+    "categories": "/categories/",
     "feeds": "/feeds/",
     "settings": "/settings/",
     "not-found": "/no/such/page/",

@@ -44,7 +44,7 @@ def hugo_site(site: SiteFactory) -> SiteFactory:
         ("/index.xml", "/rss.xml"),
         ("/posts/index.xml", "/posts/rss.xml"),
         ("/tags/harbour/index.xml", "/tags/harbour/rss.xml"),
-        ("/categories/city/index.xml", "/tags/city/rss.xml"),
+        ("/categories/city/index.xml", "/categories/city/rss.xml"),
     ],
 )
 def test_hugos_feed_addresses_redirect_to_the_same_feed(
@@ -78,11 +78,19 @@ def test_newsboat_keeps_a_hugo_subscription(
 
 
 def test_the_export_maps_hugos_feed_addresses(hugo_site: SiteFactory, tmp_path: Path) -> None:
+    hugo_site.article("港灣/一.md", title="一", categories=["城市"])
     out = tmp_path / "out"
     base = "https://news.example.org/"
     assert main(["build", str(hugo_site.root), str(out), "--base-url", base, "--no-index"]) == 0
     lines = (out / "_redirects").read_text(encoding="utf-8").splitlines()
     assert "/index.xml /rss.xml 301" in lines and "/posts/index.xml /posts/rss.xml 301" in lines
+    assert "/categories/city/index.xml /categories/city/rss.xml 301" in lines
+    harbour, city = "/%E6%B8%AF%E7%81%A3/", "/%E5%9F%8E%E5%B8%82/"
+    assert f"{harbour}index.xml {harbour}rss.xml 301" in lines, "encoded once, not twice"
+    # The keyword addresses categories had while merged into keywords.
+    assert f"/tags{city}atom.xml /categories{city}atom.xml 301" in lines
+    assert f"/tags{city} /categories{city} 301" in lines
+    assert (out / "tags/城市/index.html").is_file(), "a redirect page for static hosts"
     assert not (out / "index.xml").exists(), "no HTML page where a feed reader wants a feed"
 
 
@@ -473,3 +481,130 @@ def test_hugo_permalinks_keep_working(tmp_path: Path) -> None:
     ):
         moved = client.get(old)
         assert (moved.status_code, moved.headers.get("location")) == (301, new), old
+
+
+def hugo_root(tmp_path: Path, config: str, files: dict[str, str]) -> SiteFactory:
+    """A site with a Hugo config (no site.toml) and these content files."""
+    root = tmp_path / "hugo-site"
+    (root / "content").mkdir(parents=True)
+    (root / "hugo.toml").write_text(config, encoding="utf-8")
+    for name, text in files.items():
+        (root / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "content" / name).write_text(text, encoding="utf-8")
+    factory = SiteFactory.__new__(SiteFactory)
+    factory.root, factory.written = root, []
+    return factory
+
+
+TAXONOMY_CONFIG = (
+    'title = "Blog"\nbaseURL = "https://hugo.example.org/"\n'
+    '[taxonomies]\ntag = "tags"\ncategory = "categories"\nseries = "series"\ngenre = "genres"\n'
+)
+TAXONOMY_FILES = {
+    "posts/_index.md": "---\ntitle: Posts\n---\n",
+    "posts/a.md": "---\ntitle: Alpha\ndate: 2026-11-01T09:00:00+08:00\ntags: [Harbour]\n"
+    "categories: [City]\nseries: [Harbour works]\ngenres: [Report]\n---\n\nA.\n",
+    "posts/b.md": "---\ntitle: Beta\ndate: 2026-11-02T09:00:00+08:00\ncategories: [city, Sport]\n"
+    "---\n\nB.\n",
+    "posts/draft.md": "---\ntitle: Hidden\ndate: 2026-11-03T09:00:00+08:00\ndraft: true\n"
+    "categories: [Secret]\nseries: [Secret series]\n---\n\nC.\n",
+    # Hugo reads a taxonomy's folder for its list page's title: valid, never a section.
+    "categories/_index.md": "---\ntitle: Categories\n---\n",
+}
+
+
+def test_every_taxonomy_has_its_own_pages_and_feeds(tmp_path: Path) -> None:
+    site = hugo_root(tmp_path, TAXONOMY_CONFIG, TAXONOMY_FILES)
+    assert main(["check", str(site.root)]) == 0
+    client = make_client(site)
+    for taxonomy, term, titles in [
+        ("categories", "city", ["Beta", "Alpha"]),
+        ("categories", "sport", ["Beta"]),
+        ("series", "harbour-works", ["Alpha"]),
+        ("genres", "report", ["Alpha"]),
+        ("tags", "harbour", ["Alpha"]),
+    ]:
+        page = parse_html(client.get(f"/{taxonomy}/{term}/"))
+        assert page.xpath("//main//article//h3/a/text()") == titles, (taxonomy, term)
+        feed = feedparser.parse(client.get(f"/{taxonomy}/{term}/atom.xml").content)
+        assert [entry.title for entry in feed.entries] == titles
+        listed = parse_html(client.get(f"/{taxonomy}/"))
+        assert f"/{taxonomy}/{term}/" in listed.xpath("//main//a/@href")
+    headings = {
+        "categories": "Category: city",  # as the newest article spells it
+        "series": "Series: Harbour works",
+        "genres": "Genres: Report",
+    }
+    for taxonomy, heading in headings.items():
+        slug = {"categories": "city", "series": "harbour-works", "genres": "report"}[taxonomy]
+        assert parse_html(client.get(f"/{taxonomy}/{slug}/")).xpath("string(//h1)") == heading
+    # Categories are no longer keywords; nothing unpublished has a term page.
+    assert client.get("/tags/sport/").status_code == 301
+    for hidden in (
+        "/categories/secret/",
+        "/series/secret-series/",
+        "/series/secret-series/rss.xml",
+    ):
+        assert client.get(hidden).status_code == 404, hidden
+    assert client.get("/unknown-taxonomy/").status_code == 404
+    # The article names its terms, each linked to its page.
+    article = parse_html(client.get("/posts/a/"))
+    links = article.xpath("//aside//nav//a[@rel='tag']/@href")
+    assert links == [
+        "/categories/city/",
+        "/series/harbour-works/",
+        "/genres/report/",
+        "/tags/harbour/",
+    ]
+    # Feeds carry every term as a category; the feeds page and sitemap list the terms.
+    entry = feedparser.parse(client.get("/posts/rss.xml").content).entries[-1]
+    assert {t.term for t in entry.tags} == {"Harbour", "City", "Harbour works", "Report"}
+    feeds_page = parse_html(client.get("/feeds/")).xpath("//main//a/@href")
+    assert "/series/harbour-works/rss.xml" in feeds_page
+    sitemap = etree.fromstring(client.get("/sitemap.xml").content)
+    locs = sitemap.xpath("//*[local-name()='loc']/text()")
+    assert "https://hugo.example.org/genres/report/" in locs
+    assert not any("secret" in loc for loc in locs)
+
+
+def test_keyword_addresses_of_merged_categories_redirect(tmp_path: Path) -> None:
+    # Before categories had pages of their own, /tags/sport/ listed them: old links follow.
+    site = hugo_root(tmp_path, TAXONOMY_CONFIG, TAXONOMY_FILES)
+    client = make_client(site)
+    for old, new in [
+        ("/tags/sport/", "/categories/sport/"),
+        ("/tags/sport/rss.xml", "/categories/sport/rss.xml"),
+        ("/tags/sport/feed.json", "/categories/sport/feed.json"),
+        ("/tags/harbour-works/atom.xml", "/series/harbour-works/atom.xml"),
+    ]:
+        moved = client.get(old)
+        assert moved.status_code == 301 and moved.headers["location"] == new, old
+    assert client.get("/tags/harbour/").status_code == 200, "a keyword stays a keyword"
+    assert client.get("/tags/secret/").status_code == 404, "never a hint of a draft's term"
+
+
+def test_without_categories_as_a_taxonomy_they_stay_keywords(tmp_path: Path) -> None:
+    config = '[taxonomies]\ntag = "tags"\nseries = "series"\n'
+    site = hugo_root(tmp_path, config, TAXONOMY_FILES)
+    client = make_client(site)
+    assert client.get("/tags/sport/").status_code == 200
+    assert client.get("/categories/city/").status_code == 404
+    assert client.get("/categories/city/index.xml").headers["location"] == "/tags/city/rss.xml"
+
+
+@pytest.mark.parametrize("plural", ["feeds", "api", "a/b", "..", "", "has space"])
+def test_a_taxonomy_cannot_take_a_url_of_ours(tmp_path: Path, plural: str) -> None:
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    (root / "hugo.toml").write_text(f'[taxonomies]\nx = "{plural}"\n', encoding="utf-8")
+    settings, problems = load_settings(root)
+    assert len(problems) == 1 and "taxonomy" in problems[0].message
+    assert settings.taxonomy_names == ("tags", "categories"), "the defaults stand"
+
+
+def test_articles_in_a_taxonomys_folder_are_reported(tmp_path: Path) -> None:
+    files = {**TAXONOMY_FILES, "series/lost.md": "---\ntitle: Lost\ndate: 2026-11-01\n---\n"}
+    site = hugo_root(tmp_path, TAXONOMY_CONFIG, files)
+    client = make_client(site)
+    problems = [str(p) for p in client.app.site.holder.state.snapshot.problems]
+    assert any("series" in p and "not served" in p for p in problems), problems

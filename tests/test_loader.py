@@ -85,7 +85,8 @@ def test_toml_front_matter_and_hugo_field_names(site: SiteFactory) -> None:
     article = only(site)
     assert article.title == "TOML article"
     assert article.updated == datetime.fromisoformat("2026-11-03T09:00:00+08:00")
-    assert article.tags == ("a", "b", "c"), "tags merge keywords and categories, case-blind"
+    assert article.tags == ("a", "b"), "tags merge keywords"
+    assert article.terms == (("categories", "c"), ("categories", "A")), "a taxonomy of its own"
     assert article.summary == "From Hugo."
     assert article.author == "X, Y"
 
