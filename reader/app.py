@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import unquote
 
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
@@ -25,11 +26,13 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.types import Receive, Scope, Send
 
+from reader import responses
 from reader.config import Settings
 from reader.headers import file_headers
 from reader.limits import MAX_QUERY_BYTES, QueryLimiter, method_allowed, oversize, plain_error
 from reader.live import Clock, utc_now
 from reader.negotiation import Reply, is_not_modified, reply
+from reader.prefix import inner_path
 from reader.rendered import Rendered
 from reader.site import Site
 from reader.urls import ROUTE, Route, RouteName, resolve
@@ -63,6 +66,8 @@ class ReaderApp:
         self.site = site
         self._lifespan = lifespan
         self.queries = QueryLimiter()
+        self.prefix = unquote(site.settings.base_path)
+        """The path the site is served under, as requests spell it decoded ("" for none)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer one HTTP request from the current snapshot, or run the lifespan."""
@@ -78,6 +83,13 @@ class ReaderApp:
         # a file; or the not-found page a path was already found to answer).
         caches = self.site.holder.state.caches
         path = scope["path"]
+        if self.prefix:
+            inner = inner_path(self.prefix, path)
+            if inner is None:
+                await self._outside(scope, send, request)
+                return
+            scope = {**scope, "path": inner, "root_path": scope.get("root_path", "") + self.prefix}
+            path = inner
         cached = caches.responses.get(path) or caches.missing.get(path)
         if (
             cached is not None
@@ -88,6 +100,15 @@ class ReaderApp:
             await _send(send, reply(cached, scope["method"], request))
         else:
             await self._render(scope, receive, send, request)
+
+    async def _outside(self, scope: Scope, send: Send, headers: dict[str, str]) -> None:
+        """A path outside the base path: the site's root sends readers in; the rest is 404."""
+        method = "HEAD" if scope["method"] == "HEAD" else "GET"
+        if scope["path"] in ("/", self.prefix):
+            answer = responses.redirect(self.site.settings, "/")
+        else:
+            answer = plain_error(HTTPStatus.NOT_FOUND)
+        await _send(send, reply(answer, method, headers))
 
     async def _render(
         self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]

@@ -99,6 +99,11 @@ SLUG = Field(
     "The last URL segment. Defaults to the file name without `.md`, or the bundle's folder "
     "name. Chinese is fine; it is percent-encoded in links.",
 )
+URL = Field(
+    ("url",),
+    "Hugo's: the page's whole URL path (`/about-us/`). Pages keep the reader's URLs, which "
+    "follow the folders; this address redirects to the page, like an alias.",
+)
 DRAFT = Field(
     ("draft",),
     "Keeps the article out of every output unless it is clearly false (`false`, or the "
@@ -158,6 +163,7 @@ FIELDS = (
     TAGS,
     TERMS,
     SLUG,
+    URL,
     DRAFT,
     PUBLISH_DATE,
     EXPIRY_DATE,
@@ -325,7 +331,9 @@ class _Builder:
             image=image,
             image_alt=image_alt,
             image_type=(mimetypes.guess_type(urlsplit(image).path)[0] or "") if image else "",
-            aliases=self.aliases(section) + self.hugo_permalink(section, slug, title, date),
+            aliases=self.aliases(section)
+            + self.hugo_permalink(section, slug, title, date)
+            + self.hugo_url(),
             lang=normalize_language(lang) if lang else "",
             bundle=os.fspath(bundle) if bundle is not None else None,
         )
@@ -436,6 +444,13 @@ class _Builder:
         if not address.startswith("/"):
             address = "/" + address
         return (address,) if ":" not in address else ()
+
+    def hugo_url(self) -> tuple[str, ...]:
+        """The address Hugo's ``url`` gave the page: an alias, so that links to it work."""
+        url = URL.text(self.meta)
+        if "://" in url or url.startswith("//") or not url.strip("/"):
+            return ()  # the home page, or a page on another host: not an address to take
+        return ("/" + url.strip("/") + "/",)
 
     def aliases(self, section: SectionKey) -> tuple[str, ...]:
         value = self.meta.get(ALIASES.name)

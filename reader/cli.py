@@ -139,8 +139,9 @@ def _serve(args: argparse.Namespace) -> int:
     if loaded is None:
         return 2
     settings, problems = loaded
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    here = f"http://{host}:{args.port}{settings.base_path}/"
     if not settings.base_url_configured:
-        host = f"[{args.host}]" if ":" in args.host else args.host
         settings = replace(settings, base_url=f"http://{host}:{args.port}/")
         if args.host in ("0.0.0.0", "::", ""):
             print(
@@ -161,7 +162,10 @@ def _serve(args: argparse.Namespace) -> int:
         print("reader: --workers must be 1 or more", file=sys.stderr)
         return 2
     index = None if args.no_index else default_index_path(settings)
-    print(f"Serving {settings.site_dir} at {settings.base_url}", file=sys.stderr)
+    where = (
+        settings.base_url if settings.base_url == here else f"{settings.base_url} (here: {here})"
+    )
+    print(f"Serving {settings.site_dir} at {where}", file=sys.stderr)
     if args.workers == 1:
         app = create_app(settings, index_path=index)
         uvicorn.run(

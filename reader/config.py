@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reader.model import TAGS, Problem, Severity
@@ -337,6 +337,12 @@ class Settings:
         return self.id_authority or (urlsplit(self.base_url).hostname or "localhost")
 
     @property
+    def base_path(self) -> str:
+        """The path of ``base_url`` without its final slash, percent-encoded as links spell
+        it: ``/news``, or "" at the host's root."""
+        return urlsplit(self.base_url).path.rstrip("/")
+
+    @property
     def taxonomy_names(self) -> tuple[str, ...]:
         """The plural names of the site's taxonomies, keywords (``tags``) first."""
         return (TAGS, *(plural for _, plural in self.taxonomies if plural != TAGS))
@@ -386,8 +392,10 @@ def normalize_language(tag: str) -> str:
 
 
 def normalize_base_url(url: str) -> str:
-    """Return the base URL with exactly one trailing slash."""
-    return url.rstrip("/") + "/"
+    """Return the base URL with its path percent-encoded (a URL, not an IRI: sitemaps and
+    feeds want one) and exactly one trailing slash."""
+    parts = urlsplit(url.rstrip("/") + "/")
+    return parts._replace(path=quote(unquote(parts.path), safe="/")).geturl()
 
 
 def load_settings(site_dir: Path, *, base_url: str | None = None) -> tuple[Settings, list[Problem]]:

@@ -106,11 +106,12 @@ NGINX_REDIRECTS_FILE = "redirects.map"
 """The same for nginx, to include in a ``map $uri $moved { ... }`` block (docs/deploy.md)."""
 
 
-def _write_redirect_maps(out: Path, moved: dict[str, str]) -> list[str]:
-    """Write the redirect maps beside the redirect pages; their paths, to keep them."""
+def _write_redirect_maps(out: Path, moved: dict[str, str], prefix: str) -> list[str]:
+    """Write the redirect maps beside the redirect pages, paths under the base path
+    ``prefix`` (decoded); the maps' paths, to keep them."""
     if not moved:
         return []
-    pairs = sorted(moved.items())
+    pairs = sorted((prefix + old, quote(prefix, safe="/") + new) for old, new in moved.items())
     netlify = "".join(f"{quote(old, safe='/')} {new} 301\n" for old, new in pairs)
     # nginx compares with the decoded $uri: the old path as written, in quotes.
     nginx = "".join(f'"{_nginx_escaped(old)}" {new};\n' for old, new in pairs)
@@ -189,7 +190,7 @@ def build(
         for old, new in feeds_moved.items()
         if not old.endswith("/") and unquote(old) not in moved
     }
-    kept += _write_redirect_maps(out, moved)
+    kept += _write_redirect_maps(out, moved, unquote(snapshot.settings.base_path))
     removed = _remove_leftovers(out, kept)
     elapsed = time.perf_counter() - started
     read = len(site.holder.catalog.read)

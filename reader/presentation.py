@@ -13,6 +13,7 @@ from urllib.parse import urljoin
 from feeds.cache import FeedCache
 from reader.markdown import sanitize
 from reader.model import Article
+from reader.prefix import prefixed_html
 from reader.store import Snapshot
 from reader.urls import absolute, article_path
 
@@ -37,7 +38,9 @@ def article_url(snapshot: Snapshot, article: Article) -> str:
 
 def lead_image_url(snapshot: Snapshot, article: Article) -> str:
     """The lead image's absolute URL, or "" when the article has none."""
-    return urljoin(article_url(snapshot, article), article.image) if article.image else ""
+    if not article.image:
+        return ""
+    return urljoin(article_url(snapshot, article), _under_base(snapshot, article.image))
 
 
 def entry_html(snapshot: Snapshot, article: Article, cache: FeedCache) -> str:
@@ -57,4 +60,12 @@ def _entry_html(snapshot: Snapshot, article: Article) -> str:
             f'<figure><img src="{escape(article.image)}" alt="{escape(article.image_alt)}">'
             "</figure>"
         )
-    return sanitize(lead + snapshot.body_html(article), base_url=article_url(snapshot, article))
+    html = prefixed_html(lead + snapshot.body_html(article), snapshot.settings.base_path)
+    return sanitize(html, base_url=article_url(snapshot, article))
+
+
+def _under_base(snapshot: Snapshot, url: str) -> str:
+    """A root-relative path of the site, under its base path."""
+    if url.startswith("/") and not url.startswith("//"):
+        return snapshot.settings.base_path + url
+    return url

@@ -36,7 +36,8 @@ def redirect(settings: Settings, path: str) -> Rendered:
     no other host, whatever the request's ``Host`` said, and it survives a change of
     ``base_url``. The page inside names the absolute URL, for crawlers.
     """
-    return Rendered(redirect_page(absolute(settings, path)), Kind.REDIRECT, 301, location=path)
+    location = settings.base_path + path
+    return Rendered(redirect_page(absolute(settings, path)), Kind.REDIRECT, 301, location=location)
 
 
 def redirect_page(url: str) -> bytes:

@@ -8,6 +8,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from reader.config import Settings
+from reader.prefix import prefixed_html
 
 
 def theme_dir() -> Path:
@@ -35,9 +36,15 @@ def make_environment(settings: Settings) -> Environment:
         # which keeps every page of a run on one theme and spares a stat per page.
         auto_reload=settings.watch,
     )
+    environment.globals[BASE_PATH] = settings.base_path
     return environment
 
 
+BASE_PATH = "base_path"
+"""The global holding the path the site is served under ("" at the host's root)."""
+
+
 def render(environment: Environment, name: str, context: dict[str, Any]) -> bytes:
-    """Render one template to UTF-8 bytes."""
-    return environment.get_template(name).render(context).encode("utf-8")
+    """Render one template to UTF-8 bytes, its links under the site's base path."""
+    html = environment.get_template(name).render(context)
+    return prefixed_html(html, str(environment.globals[BASE_PATH])).encode("utf-8")

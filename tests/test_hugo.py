@@ -608,3 +608,14 @@ def test_articles_in_a_taxonomys_folder_are_reported(tmp_path: Path) -> None:
     client = make_client(site)
     problems = [str(p) for p in client.app.site.holder.state.snapshot.problems]
     assert any("series" in p and "not served" in p for p in problems), problems
+
+
+def test_hugos_url_front_matter_keeps_its_address(site: SiteFactory) -> None:
+    site.article("about.md", title="About us", url="/about-us/")
+    site.article("posts/old.md", title="Old", url="legacy/page.html")
+    site.article("posts/home.md", title="Home?", url="/")
+    client = make_client(site)
+    for old, new in [("/about-us/", "/about/"), ("/legacy/page.html", "/posts/old/")]:
+        moved = client.get(old)
+        assert moved.status_code == 301 and moved.headers["location"] == new, old
+    assert client.get("/").status_code == 200, "url: / takes no address"
