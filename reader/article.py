@@ -21,7 +21,7 @@ from urllib.parse import quote, urlsplit
 from reader.config import Settings, normalize_language
 from reader.dates import parse_date
 from reader.frontmatter import Document
-from reader.model import Article, Problem, SectionKey, Severity
+from reader.model import Article, MenuEntry, Problem, SectionKey, Severity
 
 SUMMARY_LENGTH = 160
 _CLEARLY_FALSE = frozenset({"false", "no", "off", "0"})
@@ -63,7 +63,8 @@ TITLE = Field(("title",), "The headline.", required=True)
 DATE = Field(
     ("date",),
     "When it was published (see *Dates*). An article dated in the future is not shown "
-    "anywhere until then.",
+    "anywhere until then. A plain page (in the content root, or naming a `layout`) may "
+    "leave it out: its `lastmod`, else its file's time, stands in.",
     required=True,
 )
 UPDATED = Field(
@@ -103,6 +104,11 @@ URL = Field(
     ("url",),
     "Hugo's: the page's whole URL path (`/about-us/`). Pages keep the reader's URLs, which "
     "follow the folders; this address redirects to the page, like an alias.",
+)
+MENU = Field(
+    ("menu", "menus"),
+    "Hugo's: `main` (or `[main]`, or `{main: {name: ..., weight: 2}}`) puts the page, or "
+    "the section of an `_index.md`, in the site's main menu, by weight then name.",
 )
 DRAFT = Field(
     ("draft",),
@@ -164,6 +170,7 @@ FIELDS = (
     TERMS,
     SLUG,
     URL,
+    MENU,
     DRAFT,
     PUBLISH_DATE,
     EXPIRY_DATE,
@@ -261,14 +268,18 @@ class _Builder:
                 Problem(path, self.line(TITLE) or 2, "the article has no title", fix)
             )
             return None
-        if DATE.spelling(meta) is None:
+        # As Hugo themes list only their main sections: a page in the content root, or
+        # one that names a layout of its own, is not news.
+        plain = not section or bool(LAYOUT.raw(meta))
+        updated = self.date(UPDATED) if UPDATED.raw(meta) is not None else None
+        if DATE.spelling(meta) is None and not plain:
             fix = "add a line 'date: 2026-11-28T09:30:00+08:00' to the front matter"
             self.problems.append(Problem(path, 2, "the article has no date", fix))
             return None
-        date = self.date(DATE)
+        # A plain page (About) needs no date, as in Hugo: it was last changed when its file was.
+        date = self.date(DATE) if DATE.spelling(meta) is not None else updated or self.file_time()
         if date is None:
             return None
-        updated = self.date(UPDATED) if UPDATED.raw(meta) is not None else None
         publish_date = self.date(PUBLISH_DATE) if PUBLISH_DATE.raw(meta) is not None else None
         expiry_date = self.date(EXPIRY_DATE) if EXPIRY_DATE.raw(meta) is not None else None
         if publish_date is None and PUBLISH_DATE.raw(meta) is not None:
@@ -315,9 +326,7 @@ class _Builder:
             stamp=self.source.stamp,
             id=ID.text(meta) or _derived_id(section, date),
             id_pinned=bool(ID.text(meta)),
-            # As Hugo themes list only their main sections: a page in the content root, or
-            # one that names a layout of its own, is not news.
-            plain=not section or bool(LAYOUT.raw(meta)),
+            plain=plain,
             summary=SUMMARY.text(meta)
             or (self.source.lead if self.source.lead_whole else _summarize(self.source.lead)),
             source=SOURCE.text(meta),
@@ -335,8 +344,14 @@ class _Builder:
             + self.hugo_permalink(section, slug, title, date)
             + self.hugo_url(),
             lang=normalize_language(lang) if lang else "",
+            menu=menu_entry(meta),
             bundle=os.fspath(bundle) if bundle is not None else None,
         )
+
+    def file_time(self) -> datetime:
+        """When the file was last modified, in the site's zone, to the second."""
+        moment = datetime.fromtimestamp(self.source.stamp[0] // 1_000_000_000, UTC)
+        return moment.astimezone(self.settings.timezone)
 
     def draft(self) -> bool:
         """Whether the draft flag holds the article back: unless it is clearly false."""
@@ -494,6 +509,29 @@ def section_aliases(meta: dict[str, Any], key: SectionKey) -> tuple[str, ...]:
         if alias:
             found.append((alias if alias.startswith("/") else parent + alias).rstrip("/") + "/")
     return tuple(found)
+
+
+MAIN_MENU = "main"
+"""The menu the reader shows: Hugo's conventional name for a site's main menu."""
+
+
+def menu_entry(meta: dict[str, Any]) -> MenuEntry | None:
+    """The page's entry in the main menu from its ``menu`` front matter, if it has one."""
+    value = MENU.raw(meta)
+    if value == MAIN_MENU or (isinstance(value, list) and MAIN_MENU in value):
+        return MenuEntry()
+    if not isinstance(value, dict) or MAIN_MENU not in value:
+        return None
+    entry = value[MAIN_MENU]
+    if not isinstance(entry, dict):
+        return MenuEntry()
+    if entry.get("parent"):
+        return None  # only the menu's top level is shown
+    weight = entry.get("weight", 0)
+    return MenuEntry(
+        _text(entry.get("name")),
+        weight if isinstance(weight, int) and not isinstance(weight, bool) else 0,
+    )
 
 
 def section_text(meta: dict[str, Any], name: str) -> str:

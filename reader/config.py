@@ -125,6 +125,29 @@ ROUTE_NAMES_TAKEN = frozenset(
 against the route table by a test)."""
 
 
+MenuLink = tuple[str, str, str, int]
+"""A configured menu entry: its text, its ``url`` or else its ``pageRef`` (a content path
+such as ``/about``, as Hugo names a page), and its weight."""
+
+
+def _menu(value: Any) -> tuple[MenuLink, ...]:
+    # Hugo's [[menus.main]] entries; a child (with a parent) is not shown, the top level is.
+    entries = []
+    for raw in value:
+        item = _lower_keys(raw)
+        if not isinstance(item, dict) or item.get("parent"):
+            continue
+        url = str(item.get("url") or "").strip()
+        page_ref = "" if url else str(item.get("pageref") or "").strip()
+        name = " ".join(str(item.get("name") or "").split())
+        weight = item.get("weight", 0)
+        if not isinstance(weight, int) or isinstance(weight, bool):
+            weight = 0
+        if url or page_ref:
+            entries.append((name, url, page_ref, weight))
+    return tuple(entries)
+
+
 def _at_least_one(value: Any) -> int:
     if value < 1:
         raise ValueError("must be at least 1", "set {key} = 20 or more")
@@ -287,6 +310,17 @@ class Settings:
         read=_taxonomies,
         hugo=("taxonomies",),
         shown='`tag = "tags"`, `category = "categories"`',
+    )
+    menu: tuple[MenuLink, ...] = setting(
+        (),
+        list,
+        "The main menu, shown at the top of every page: a list of tables, each with `name`, "
+        "`weight` and either `url` (`/about/`, or an `https://` address) or `pageRef` (a "
+        'content path such as `"/about"`, Hugo\'s). Pages with `menu: main` in their front '
+        "matter join it. Read from a Hugo config's `[[menus.main]]` too.",
+        read=_menu,
+        hugo=("menus.main", "menu.main"),
+        shown="none",
     )
     tag_ids_before: datetime.date | None = setting(
         None,
@@ -462,6 +496,8 @@ def _read_config_file(path: Path, problems: list[Problem]) -> dict[str, Any]:
 def _lower_keys(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k).lower(): _lower_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_lower_keys(item) for item in value]
     return value
 
 

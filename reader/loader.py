@@ -16,6 +16,7 @@ from reader.article import (
     build_article,
     is_rendered,
     last_good_version,
+    menu_entry,
     section_aliases,
     section_text,
 )
@@ -256,6 +257,7 @@ class _Walker:
             weight,
             index,
             section_aliases(meta, key),
+            menu_entry(meta),
         )
 
     def _read(self, path: Path) -> Entry | None:

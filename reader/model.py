@@ -51,6 +51,15 @@ def _one_line(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class MenuEntry:
+    """A page's place in the site's main menu (Hugo's ``menu: main``)."""
+
+    name: str = ""
+    """The menu's text; "" for the page's title."""
+    weight: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Section:
     """A folder of articles, possibly nested in other sections."""
 
@@ -61,6 +70,7 @@ class Section:
     source: Path | None = None
     aliases: tuple[str, ...] = ()
     """Old URL paths of the section (``aliases`` in its ``_index.md``), each ending in ``/``."""
+    menu: MenuEntry | None = None
 
     @property
     def parent_key(self) -> SectionKey | None:
@@ -115,6 +125,8 @@ class Article:
     resources: frozenset[str] = field(default_factory=frozenset)
     id_pinned: bool = False
     """Whether ``id`` was written in the front matter, rather than derived."""
+    menu: MenuEntry | None = None
+    """Its place in the main menu, if its front matter gives one."""
     plain: bool = False
     """A plain page (About, Contact), not news: served at its URL and in the sitemap, but
     in no list, feed, count or keyword page, and with no previous or next."""

@@ -111,6 +111,18 @@ class Chrome:
     site: SiteInfo
     oembed_url: str | None = None
     """oEmbed discovery, on article pages."""
+    menu: tuple[MenuLink, ...] = ()
+    """The site's main menu, with this page's place in it."""
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    """A main menu entry as one page shows it."""
+
+    title: str
+    url: str
+    current: str | None = None
+    """``aria-current``: "page" on the entry's own page, "true" below it, else None."""
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Generic, NamedTuple, TypeVar
+from urllib.parse import urlsplit
 
 from reader.bodies import BodyRenderer
 from reader.config import Settings
-from reader.loader import Catalog
+from reader.loader import Catalog, url_name
 from reader.memory import collector_paused
 from reader.model import TAGS, Article, ArticleKey, Problem, Section, SectionKey
-from reader.urls import api_key
+from reader.urls import api_key, article_path, section_path
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,16 @@ class Tag:
 
 TermKey = tuple[str, str]
 """A term's taxonomy and slug: ``("tags", "harbour")``."""
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """An entry of the site's main menu: its text and where it leads."""
+
+    title: str
+    url: str
+    """A path of the site, or an absolute http(s) URL."""
+    weight: int = 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,6 +159,46 @@ class Snapshot:
         for tag in sorted(self._tags.values(), key=lambda t: t.slug):
             grouped.setdefault(tag.taxonomy, []).append(tag)
         return MappingProxyType({name: tuple(tags) for name, tags in grouped.items()})
+
+    @functools.cached_property
+    def menu(self) -> tuple[MenuItem, ...]:
+        """The main menu: the configured entries whose target is published, and the published
+        pages and sections that ask to be in it; by weight (unweighted last), then title."""
+        items = [
+            item
+            for name, url, page_ref, weight in self.settings.menu
+            if (item := self._menu_link(name, url, page_ref, weight)) is not None
+        ]
+        for article in (*self.pages, *self.articles):
+            if article.menu is not None:
+                title = article.menu.name or article.title
+                items.append(MenuItem(title, article_path(article), article.menu.weight))
+        for section in self.sections.values():
+            if section.menu is not None and section.key:
+                title = section.menu.name or section.title
+                items.append(MenuItem(title, section_path(section.key), section.menu.weight))
+        unique = {item.url: item for item in reversed(items)}  # the first of one URL wins
+        return tuple(sorted(unique.values(), key=lambda i: (i.weight == 0, i.weight, i.title)))
+
+    def _menu_link(self, name: str, url: str, page_ref: str, weight: int) -> MenuItem | None:
+        if url:
+            scheme = urlsplit(url).scheme
+            if scheme in ("http", "https") or (not scheme and url.startswith("/")):
+                return MenuItem(name or url, url, weight)
+            return None  # javascript: and the like are never a link of ours
+        # A content path, as Hugo's pageRef names a page: its file, or its folder. One that
+        # names nothing published is left out, so a menu cannot point at a draft.
+        ref = page_ref.strip("/")
+        for suffix in ("/_index.md", "/index.md", ".md"):
+            ref = ref.removesuffix(suffix)
+        key = tuple(url_name(part) for part in ref.split("/") if part)
+        article = self.article(key)
+        if article is not None:
+            return MenuItem(name or article.title, article_path(article), weight)
+        section = self.section(key)
+        if section is not None:
+            return MenuItem(name or section.title, section_path(key), weight)
+        return None
 
     def alias_target(self, path: str) -> Article | None:
         """The published article an old URL path should redirect to."""

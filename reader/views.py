@@ -25,6 +25,7 @@ from reader.pages import (
     FeedsContext,
     HomeContext,
     Link,
+    MenuLink,
     Moment,
     NotFoundContext,
     Page,
@@ -338,7 +339,19 @@ def _chrome(
         settings_url=settings_url or settings_path(back=path),
         site=_site_info(snapshot, lang),
         oembed_url=oembed,
+        menu=tuple(
+            MenuLink(item.title, item.url, _current(item.url, path)) for item in snapshot.menu
+        ),
     )
+
+
+def _current(url: str, path: str) -> str | None:
+    """Where a page stands to a menu entry: on it ("page"), below it ("true"), or apart."""
+    if url == path:
+        return "page"
+    if url.startswith("/") and url != home_path() and url.endswith("/") and path.startswith(url):
+        return "true"
+    return None
 
 
 def _site_info(snapshot: Snapshot, lang: str) -> SiteInfo:

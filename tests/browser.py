@@ -107,6 +107,7 @@ DEMO_PAGES = {
     "categories": "/categories/",
     "feeds": "/feeds/",
     "settings": "/settings/",
+    "page-plain": "/about/",
     "not-found": "/no/such/page/",
 }
 """Every page type of the demo site, by a name used for screenshots and test ids."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -491,11 +493,14 @@ def hugo_root(tmp_path: Path, config: str, files: dict[str, str]) -> SiteFactory
     for name, text in files.items():
         (root / "content" / name).parent.mkdir(parents=True, exist_ok=True)
         (root / "content" / name).write_text(text, encoding="utf-8")
+        # Before the tests' clock: a page without a date takes its file's time.
+        os.utime(root / "content" / name, (FILE_TIME, FILE_TIME))
     factory = SiteFactory.__new__(SiteFactory)
     factory.root, factory.written = root, []
     return factory
 
 
+FILE_TIME = (NOW - timedelta(days=3)).timestamp()
 TAXONOMY_CONFIG = (
     'title = "Blog"\nbaseURL = "https://hugo.example.org/"\n'
     '[taxonomies]\ntag = "tags"\ncategory = "categories"\nseries = "series"\ngenre = "genres"\n'
@@ -619,3 +624,69 @@ def test_hugos_url_front_matter_keeps_its_address(site: SiteFactory) -> None:
         moved = client.get(old)
         assert moved.status_code == 301 and moved.headers["location"] == new, old
     assert client.get("/").status_code == 200, "url: / takes no address"
+
+
+MENU_CONFIG = """title = "Blog"
+[[menus.main]]
+name = "Posts"
+pageRef = "/posts"
+weight = 20
+[[menus.main]]
+name = "Elsewhere <b>"
+url = "https://gohugo.io/"
+weight = 30
+[[menus.main]]
+name = "Child"
+pageRef = "/posts/a"
+parent = "Posts"
+[[menus.main]]
+name = "Bad"
+url = "javascript:alert(1)"
+[[menus.main]]
+name = "Secret"
+pageRef = "/posts/draft.md"
+"""
+
+
+def test_menus_from_config_and_front_matter_are_shown_on_every_page(tmp_path: Path) -> None:
+    files = {
+        **TAXONOMY_FILES,
+        "about.md": "---\ntitle: About\nmenu: main\n---\n\nUs.\n",
+        "contact.md": "---\ntitle: Contact\nmenu:\n  main:\n    name: Write to us\n"
+        "    weight: 10\n---\n\nHere.\n",
+        "sport/_index.md": "---\ntitle: Sport\nmenu: [main, footer]\n---\n",
+        "sport/run.md": "---\ntitle: Run\ndate: 2026-11-01\n---\n\nRan.\n",
+    }
+    site = hugo_root(tmp_path, MENU_CONFIG, files)
+    client = make_client(site)
+    expected = [
+        ("Write to us", "/contact/"),
+        ("Posts", "/posts/"),
+        ("Elsewhere <b>", "https://gohugo.io/"),
+        ("About", "/about/"),
+        ("Sport", "/sport/"),
+    ]
+    for path in ("/", "/posts/a/", "/sport/run/", "/tags/", "/feeds/", "/nowhere/"):
+        menu = parse_html(client.get(path)).xpath("//header//nav[@aria-label='Menu']//a")
+        assert [(a.text, a.get("href")) for a in menu] == expected, path
+    posts = parse_html(client.get("/posts/")).xpath("//header//nav//a[@aria-current]")
+    assert [(a.text, a.get("aria-current")) for a in posts] == [("Posts", "page")]
+    below = parse_html(client.get("/posts/a/")).xpath("//header//nav//a[@aria-current]")
+    assert [(a.text, a.get("aria-current")) for a in below] == [("Posts", "true")]
+
+
+def test_without_a_menu_the_header_has_none(site: SiteFactory) -> None:
+    site.article("posts/a.md")
+    assert not parse_html(make_client(site).get("/")).xpath("//header//nav")
+
+
+def test_a_plain_page_needs_no_date_and_shows_none(tmp_path: Path) -> None:
+    site = hugo_root(tmp_path, 'title = "Blog"\n', {"about.md": "---\ntitle: About\n---\n\nUs.\n"})
+    assert main(["check", str(site.root)]) == 0
+    page = parse_html(make_client(site).get("/about/"))
+    assert page.xpath("string(//h1)") == "About"
+    assert not page.xpath("//main//time") and not page.xpath("//p[@class='byline']")
+    sitemap = etree.fromstring(make_client(site).get("/sitemap.xml").content)
+    url = next(u for u in sitemap if (u[0].text or "").endswith("/about/"))
+    lastmod = datetime.fromisoformat(url.findtext("{*}lastmod") or "")
+    assert lastmod.timestamp() == FILE_TIME, "the file's time stands in for the date"
