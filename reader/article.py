@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from reader.config import Settings, normalize_language
-from reader.dates import parse_date
+from reader.dates import is_date_only, parse_date
 from reader.frontmatter import Document
 from reader.model import Article, MenuEntry, Problem, SectionKey, Severity
 
@@ -321,6 +321,8 @@ class _Builder:
             title=title,
             date=date,
             updated=updated if updated and updated != date else None,
+            date_only=DATE.spelling(meta) is not None and is_date_only(DATE.raw(meta)),
+            updated_date_only=is_date_only(UPDATED.raw(meta)),
             file=os.fspath(path),
             body_line=document.body_line,
             stamp=self.source.stamp,

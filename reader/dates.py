@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, tzinfo
 from email.utils import parsedate_to_datetime
 
@@ -19,6 +20,18 @@ def parse_date(value: object, zone: tzinfo) -> datetime:
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         parsed = parsed.replace(tzinfo=zone)
     return parsed
+
+
+def is_date_only(value: object) -> bool:
+    """Whether a date was written without a time (``2019-03-11``): shown without one."""
+    if isinstance(value, datetime):
+        return False
+    if isinstance(value, date):
+        return True
+    return isinstance(value, str) and _DAY.fullmatch(value.strip()) is not None
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _parse_text(text: str) -> datetime:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time, get_timezone_gmt
@@ -255,6 +255,10 @@ class Labels:
     def get(self, key: str) -> str | None:
         """A label, or None when there is none by that key."""
         return _LABELS[interface_language(self.lang)].get(key)
+
+    def date(self, day: date) -> str:
+        """A day as readers of this language write it, with no time."""
+        return format_date(day, "long", locale=_locale(self.lang))
 
     def datetime(self, moment: datetime) -> str:
         """A date and time as readers of this language write it, always with its zone."""

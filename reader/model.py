@@ -96,6 +96,10 @@ class Article:
     stamp: tuple[int, int] = (0, 0)
     """The source file's (modification time in ns, size) when it was read."""
     updated: datetime | None = None
+    date_only: bool = False
+    """``date`` was written as a day alone (``2019-03-11``): it is shown without a time."""
+    updated_date_only: bool = False
+    """The same for ``updated``."""
     summary: str = ""
     source: str = ""
     author: str = ""

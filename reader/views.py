@@ -132,8 +132,10 @@ def article_page(snapshot: Snapshot, article: Article) -> Page:
         chrome,
         article,
         snapshot.body_html(article),
-        _moment(labels, article.date, settings.timezone),
-        _moment(labels, article.updated, settings.timezone) if article.updated else None,
+        _moment(labels, article.date, settings.timezone, article.date_only),
+        _moment(labels, article.updated, settings.timezone, article.updated_date_only)
+        if article.updated
+        else None,
         _neighbour(neighbours.previous, lang),
         _neighbour(neighbours.next, lang),
         tuple(Link(name, tag_path(tag_slug(name))) for name in article.tags),
@@ -407,7 +409,7 @@ def _teasers(snapshot: Snapshot, chrome: Chrome, articles: Sequence[Article]) ->
         Teaser(
             a.title,
             article_path(a),
-            _moment(chrome.labels, a.date, snapshot.settings.timezone),
+            _moment(chrome.labels, a.date, snapshot.settings.timezone, a.date_only),
             a.summary,
             a.kicker,
             a.lang if a.lang and a.lang != chrome.lang else None,
@@ -416,7 +418,12 @@ def _teasers(snapshot: Snapshot, chrome: Chrome, articles: Sequence[Article]) ->
     )
 
 
-def _moment(labels: Labels, moment: datetime, zone: tzinfo) -> Moment:
+def _moment(labels: Labels, moment: datetime, zone: tzinfo, day_only: bool = False) -> Moment:
+    """A date as the page shows it; a day written alone is shown alone, with no time
+    invented for it (the date policy of ../shared/DECISIONS.md)."""
+    if day_only:
+        day = moment.date()  # the day as written, in whatever zone it was read
+        return Moment(day.isoformat(), labels.date(day))
     local = moment.astimezone(zone)
     return Moment(local.isoformat(), labels.datetime(local))
 

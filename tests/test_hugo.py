@@ -690,3 +690,16 @@ def test_a_plain_page_needs_no_date_and_shows_none(tmp_path: Path) -> None:
     url = next(u for u in sitemap if (u[0].text or "").endswith("/about/"))
     lastmod = datetime.fromisoformat(url.findtext("{*}lastmod") or "")
     assert lastmod.timestamp() == FILE_TIME, "the file's time stands in for the date"
+
+
+def test_a_date_written_as_a_day_is_shown_without_a_time(site: SiteFactory) -> None:
+    site.article("posts/day.md", title="Day", date="2019-03-11", lastmod="2019-03-12")
+    site.article("posts/timed.md", title="Timed", date="2019-03-10T09:30:00+08:00")
+    client = make_client(site)
+    article = parse_html(client.get("/posts/day/"))
+    times = [(t.get("datetime"), t.text) for t in article.xpath("//main//time")]
+    assert times == [("2019-03-11", "March 11, 2019"), ("2019-03-12", "March 12, 2019")]
+    teasers = parse_html(client.get("/posts/")).xpath("//main//time")
+    assert [(t.get("datetime"), t.text) for t in teasers][0] == ("2019-03-11", "March 11, 2019")
+    timed = teasers[1].text
+    assert "09:30" in timed, "a time written is shown, in the site's zone"
