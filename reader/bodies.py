@@ -35,7 +35,12 @@ def render_body(
 ) -> RenderedBody:
     """Markdown to safe HTML with outbound links marked and images sized; and its problems."""
     body = render_markdown(
-        text, path=path, first_line=first_line, content_root=settings.content_dir
+        text,
+        path=path,
+        first_line=first_line,
+        content_root=settings.content_dir,
+        typographer=settings.typographer,
+        emoji=settings.emoji,
     )
     missing = Labels(lang or settings.language)["missing_alt"] if settings.preview else ""
     finished = finish_images(

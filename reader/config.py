@@ -70,6 +70,10 @@ def _zone(value: Any) -> ZoneInfo:
         ) from None
 
 
+def _flag(value: Any) -> bool:
+    return bool(value)
+
+
 def _language(value: Any) -> str:
     return normalize_language(str(value))
 
@@ -322,6 +326,21 @@ class Settings:
         hugo=("menus.main", "menu.main"),
         shown="none",
     )
+    typographer: bool = setting(
+        True,
+        bool,
+        'Curly quotes ("a" as “a”), dashes (`--` as –, `---` as —) and an ellipsis (`...` as '
+        "…) in article bodies, as Hugo's Goldmark makes them by default; never in code. "
+        "Read from a Hugo config's `markup.goldmark.extensions.typographer` too.",
+        read=_flag,
+    )
+    emoji: bool = setting(
+        False,
+        bool,
+        "Emoji shortcodes in bodies (`:smile:` as 😄), never in code. Hugo's `enableEmoji`.",
+        read=_flag,
+        hugo=("enableEmoji",),
+    )
     tag_ids_before: datetime.date | None = setting(
         None,
         datetime.date,
@@ -393,6 +412,7 @@ SITE_SETTINGS: tuple[Field[Any], ...] = tuple(f for f in fields(Settings) if "to
 SITE_KEYS: Mapping[str, type] = {f.name: f.metadata["toml"] for f in SITE_SETTINGS}
 """Each site.toml key and the TOML type its value must have."""
 _TYPE_NAMES = {
+    bool: "boolean",
     str: "string",
     int: "integer",
     list: "list of strings",
@@ -412,6 +432,8 @@ def settings_table() -> str:
 
 
 def _shown_default(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
     if isinstance(value, str):
         return f'`"{value}"`'
     if isinstance(value, tuple):
@@ -545,7 +567,7 @@ def _site_values(raw: dict[str, Any], path: Path, problems: list[Problem]) -> di
                     Severity.WARNING,
                 )
             )
-        elif not isinstance(value, expected) or isinstance(value, bool):
+        elif not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
             kind = _TYPE_NAMES[expected]
             problems.append(
                 Problem(
@@ -562,14 +584,27 @@ def _site_values(raw: dict[str, Any], path: Path, problems: list[Problem]) -> di
 
 def _hugo_values(raw: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
+    # Goldmark's typographer is on unless turned off: "typographer = false" in older
+    # configs, "[...typographer] disable = true" in newer ones.
+    typographer: Any = raw
+    for part in ("markup", "goldmark", "extensions", "typographer"):
+        typographer = typographer.get(part) if isinstance(typographer, dict) else None
+    if typographer is False or (
+        isinstance(typographer, dict) and typographer.get("disable") is True
+    ):
+        values["typographer"] = False
     for f in SITE_SETTINGS:
         for hugo_key in f.metadata["hugo"]:
             found: Any = raw
             for part in hugo_key.lower().split("."):
                 found = found.get(part) if isinstance(found, dict) else None
             wanted = f.metadata["toml"]
-            usable = isinstance(found, wanted) and not isinstance(found, bool) and found != ""
-            if isinstance(found, int) and found < 1:
+            usable = (
+                isinstance(found, wanted)
+                and (wanted is bool or not isinstance(found, bool))
+                and found != ""
+            )
+            if isinstance(found, int) and not isinstance(found, bool) and found < 1:
                 usable = False  # Hugo's -1 means "no limit": our default stands
             if usable and f.name not in values:
                 values[f.name] = found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import re
@@ -91,6 +92,7 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "pre": {"tabindex"},
     "li": {"id"},
     **{heading: {"id"} for heading in ("h1", "h2", "h3", "h4", "h5", "h6")},
+    "p": {"role", "aria-level"},  # a heading below h6 (see _demote_headings)
 }
 _FOOTNOTE_ID = re.compile(r"fn(?:ref)?\d+(?::\d+)?")
 PAGE_IDS = frozenset(
@@ -103,7 +105,7 @@ PAGE_IDS = frozenset(
         "feeds-heading",
         "site-feeds-heading",
         "section-feeds-heading",
-        "tag-feeds-heading",
+        "tags-feeds-heading",
         "opml-heading",
     }
 )
@@ -125,6 +127,10 @@ def _allowed_value(element: str, attribute: str, value: str) -> str | None:
         return value if _TOKEN_CLASS.fullmatch(value) else None
     if attribute == "tabindex":
         return "0" if value == "0" else None  # in the reading order, never ahead of it
+    if attribute == "role":
+        return value if value == "heading" else None
+    if attribute == "aria-level":
+        return value if value in ("7", "8") else None
     return value
 
 
@@ -177,20 +183,31 @@ def _is_trusted(url: str, trusted_hosts: frozenset[str]) -> bool:
 
 
 def render_markdown(
-    text: str, *, path: Path, first_line: int = 1, content_root: Path | None = None
+    text: str,
+    *,
+    path: Path,
+    first_line: int = 1,
+    content_root: Path | None = None,
+    typographer: bool = True,
+    emoji: bool = False,
 ) -> RenderedBody:
     """Render an article body; ``first_line`` maps body lines back to file lines.
 
     With ``content_root``, a link to another content file (``part-1.md``, a ``ref``
-    shortcode) becomes a link to that page's URL.
+    shortcode) becomes a link to that page's URL. ``typographer`` makes quotes curly and
+    ``--``, ``---`` and ``...`` dashes and an ellipsis, as Hugo does by default; ``emoji``
+    turns ``:smile:`` into its emoji (Hugo's ``enableEmoji``).
     """
     problems: list[Problem] = []
     text = _replace_shortcodes(text, path, first_line, problems)
     if "$$" in text:
         # A block of its own even right below a paragraph's line, as Hugo's passthrough reads it.
         text = _DISPLAY_DOLLARS.sub(lambda m: "\n\\[\n" + m.group(1) + "\n\\]\n", text)
-    parser = _LINKIFYING_PARSER if _BARE_LINK.search(text) else _PARSER
+    text = _dedent_table_rows(text) if "|" in text else text
+    parser = _parser(linkify=_BARE_LINK.search(text) is not None, typographer=typographer)
     tokens = parser.parse(text)
+    if emoji and ":" in text:
+        _emojize(tokens)
     _demote_headings(tokens)
     _mark_figures(tokens)
     _tasks_as_text(tokens)
@@ -333,11 +350,15 @@ def _focusable(block: str) -> str:
     return '<pre tabindex="0"' + block[4:] if block.startswith("<pre") else block
 
 
-def _make_parser(linkify: bool) -> MarkdownIt:
+@functools.cache
+def _parser(*, linkify: bool, typographer: bool) -> MarkdownIt:
     # What Hugo's Goldmark renders by default: GFM tables, strikethrough, task lists and
-    # bare links; footnotes and definition lists.
-    parser = MarkdownIt("commonmark", {"html": True, "linkify": linkify}, renderer_cls=_Renderer)
+    # bare links; footnotes and definition lists; the typographer.
+    options = {"html": True, "linkify": linkify, "typographer": typographer}
+    parser = MarkdownIt("commonmark", options, renderer_cls=_Renderer)
     parser.enable(["table", "strikethrough", *(["linkify"] if linkify else [])])
+    if typographer:
+        parser.enable(["replacements", "smartquotes"])
     if linkify and parser.linkify is not None:
         # As Goldmark: links with a scheme or "www.", and addresses; a bare "example.com"
         # (or "a.as", which looks like one) and a scheme-relative "//x.y" stay text.
@@ -358,8 +379,6 @@ def _heading_id(text: str) -> str:
     return found + "-1" if found in PAGE_IDS else found
 
 
-_PARSER = _make_parser(linkify=False)
-_LINKIFYING_PARSER = _make_parser(linkify=True)
 _BARE_LINK = re.compile(
     r"""(?<![(<"'=/\w])(?:https?://|ftp://|www\.)|[\w.+-]@[\w-]+\.\w""", re.IGNORECASE
 )
@@ -368,13 +387,58 @@ e-mail address. Linkifying costs more than the rest of a render, so a body witho
 is parsed without it: the same output, at a third of the time."""
 
 
-def _demote_headings(tokens: list[Token]) -> None:
-    # The page's only h1 is the article title, so a body that uses '#' is shifted down one level.
-    if not any(t.type == "heading_open" and t.tag == "h1" for t in tokens):
-        return
+def _emojize(tokens: list[Token]) -> None:
+    """``:smile:`` as its emoji in text, never in code, links' targets or raw HTML."""
+    import emoji
+
     for token in tokens:
-        if token.type in ("heading_open", "heading_close"):
-            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+        for child in token.children or ():
+            if child.type == "text" and ":" in child.content:
+                child.content = emoji.emojize(child.content, language="alias")
+
+
+_TABLE_START = re.compile(
+    r"^ {0,3}[^ \n][^\n]*\|[^\n]*\n {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$",
+    re.MULTILINE,
+)
+"""A table's header line and its delimiter row (``--------|------``)."""
+_INDENTED_ROW = re.compile(r"^ {4,}(?=\S[^\n]*\|)", re.MULTILINE)
+
+
+def _dedent_table_rows(text: str) -> str:
+    """A table's rows indented four spaces or more (Hugo's example writes ``    Bob | 27``)
+    stay rows, as Goldmark reads them, rather than becoming a code block."""
+    out, at = [], 0
+    for start in _TABLE_START.finditer(text):
+        if start.start() < at or _open_fence(text[: start.start()]):
+            continue  # inside a table already seen, or a fenced code block
+        end = text.find("\n\n", start.end())
+        end = len(text) if end < 0 else end
+        out.append(text[at : start.end()])
+        out.append(_INDENTED_ROW.sub("", text[start.end() : end]))
+        at = end
+    return "".join(out) + text[at:] if out else text
+
+
+def _demote_headings(tokens: list[Token]) -> None:
+    """The page's only h1 is the article title: a body that uses ``#`` has its heading
+    levels moved down, each level it uses to the next free one, so none collide. A body
+    using all six gets a seventh level, which HTML lacks: a paragraph that assistive
+    technology reads as a heading of level 7."""
+    used = sorted({int(t.tag[1]) for t in tokens if t.type == "heading_open"})
+    if not used or used[0] != 1:
+        return
+    level_of = {level: rank + 2 for rank, level in enumerate(used)}
+    for token in tokens:
+        if token.type not in ("heading_open", "heading_close"):
+            continue
+        level = level_of[int(token.tag[1])]
+        if level <= 6:
+            token.tag = f"h{level}"
+            continue
+        token.tag = "p"
+        if token.type == "heading_open":
+            token.attrs = {"role": "heading", "aria-level": str(level)}
 
 
 _CONTENT_SUFFIXES = (".md", ".markdown")

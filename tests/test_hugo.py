@@ -126,7 +126,10 @@ def test_more_divider_ends_the_summary(site: SiteFactory) -> None:
 def test_linkifying_only_where_a_bare_link_may_be_changes_nothing(text: str) -> None:
     """Bodies with no bare URL or address skip the (slow) linkify pass: same output."""
     if not markdown._BARE_LINK.search(text):
-        assert markdown._PARSER.render(text) == markdown._LINKIFYING_PARSER.render(text)
+        for typographer in (True, False):
+            plain = markdown._parser(linkify=False, typographer=typographer)
+            linkifying = markdown._parser(linkify=True, typographer=typographer)
+            assert plain.render(text) == linkifying.render(text)
 
 
 def test_a_valid_hugo_site_checks_clean(
@@ -700,6 +703,59 @@ def test_a_date_written_as_a_day_is_shown_without_a_time(site: SiteFactory) -> N
     times = [(t.get("datetime"), t.text) for t in article.xpath("//main//time")]
     assert times == [("2019-03-11", "March 11, 2019"), ("2019-03-12", "March 12, 2019")]
     teasers = parse_html(client.get("/posts/")).xpath("//main//time")
-    assert [(t.get("datetime"), t.text) for t in teasers][0] == ("2019-03-11", "March 11, 2019")
+    assert (teasers[0].get("datetime"), teasers[0].text) == ("2019-03-11", "March 11, 2019")
     timed = teasers[1].text
     assert "09:30" in timed, "a time written is shown, in the site's zone"
+
+
+TYPOGRAPHY = '"Quoted" -- \'single\' --- and... `"code" -- ...` :smile: `:smile:`\n'
+
+
+@pytest.mark.parametrize(
+    ("config", "curly", "emoji"),
+    [
+        ('title = "Blog"\n', True, False),
+        ("enableEmoji = true\n[markup.goldmark.extensions]\ntypographer = false\n", False, True),
+        ("[markup.goldmark.extensions.typographer]\ndisable = true\n", False, False),
+    ],
+)
+def test_typographer_and_emoji_as_hugo_sets_them(
+    tmp_path: Path, config: str, curly: bool, emoji: bool
+) -> None:
+    files = {"posts/a.md": f"---\ntitle: A\ndate: 2026-11-01\n---\n\n{TYPOGRAPHY}"}
+    site = hugo_root(tmp_path, config, files)
+    paragraph = article_body(make_client(site), "/posts/a/").xpath(".//p")[0]
+    text = paragraph.xpath("string(.)")
+    typographed = "“Quoted” – ‘single’ — and…"
+    assert text.startswith(typographed if curly else "\"Quoted\" -- 'single' --- and...")
+    assert paragraph.xpath(".//code/text()") == ['"code" -- ...', ":smile:"], "code as typed"
+    assert ("😄" in text) is emoji
+
+
+def test_indented_table_rows_and_all_six_heading_levels_read_as_hugo_reads_them(
+    site: SiteFactory,
+) -> None:
+    # From Hugo's basic example: rows indented four spaces, and headings # to ######.
+    body = (
+        "# H1\n\n## H2\n\n### H3\n\n#### H4\n\n##### H5\n\n###### H6\n\n"
+        "   Name | Age\n--------|------\n    Bob | 27\n  Alice | 23\n\n"
+        "```\n   Name | Age\n--------|------\n    Bob | 27\n```\n"
+    )
+    site.article("posts/a.md", body=body)
+    rendered = article_body(make_client(site), "/posts/a/")
+    headings = rendered.xpath(".//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
+    assert [(h.tag, h.text) for h in headings] == [
+        ("h2", "H1"),
+        ("h3", "H2"),
+        ("h4", "H3"),
+        ("h5", "H4"),
+        ("h6", "H5"),
+    ]
+    assert rendered.xpath(".//p[@role='heading']/@aria-level") == ["7"], "no two levels collide"
+    rows = rendered.xpath(".//table//tr")
+    assert [[c.text for c in row] for row in rows] == [
+        ["Name", "Age"],
+        ["Bob", "27"],
+        ["Alice", "23"],
+    ]
+    assert "    Bob | 27" in rendered.xpath("string(.//pre)"), "code stays as written"
