@@ -124,7 +124,7 @@ def _allowed_value(element: str, attribute: str, value: str) -> str | None:
             return value if value not in PAGE_IDS else None
         return value if _FOOTNOTE_ID.fullmatch(value) else None
     if attribute == "class" and element == "span":
-        return value if _TOKEN_CLASS.fullmatch(value) else None
+        return value if _TOKEN_CLASS.fullmatch(value) or value == "lno" else None
     if attribute == "tabindex":
         return "0" if value == "0" else None  # in the reading order, never ahead of it
     if attribute == "role":
@@ -278,10 +278,16 @@ class _Renderer(RendererHTML):
 
     def fence(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         token = tokens[idx]
-        coloured = _highlighted(token.content, token.info.strip().split(" ", 1)[0])
-        if coloured is not None:
-            return f'<pre tabindex="0"><code>{coloured}</code></pre>\n'
-        return _focusable(super().fence(tokens, idx, options, env))
+        language, numbered, marked = _code_options(token.info)
+        coloured = _highlighted(token.content, language)
+        if coloured is None and not (numbered or marked):
+            return _focusable(super().fence(tokens, idx, options, env))
+        code = coloured if coloured is not None else html.escape(token.content)
+        if numbered or marked:
+            code = _lines_marked(code, numbered, marked)
+        return f'<pre tabindex="0"><code>{code}</code></pre>\n'
+
+
 
     def code_block(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
@@ -344,6 +350,37 @@ def _highlighted(code: str, language: str) -> str | None:
     except ClassNotFound:
         return None
     return str(highlight(code, lexer, HtmlFormatter(nowrap=True)))
+
+
+_CODE_OPTION = re.compile(r'(\w+)\s*=\s*(\[[^\]]*\]|"[^"]*"|[^,}]+)')
+_LINE_RANGE = re.compile(r"(\d+)(?:\s*-\s*(\d+))?")
+
+
+def _code_options(info: str) -> tuple[str, bool, frozenset[int]]:
+    """A fence's language, and Hugo's options after it (``go {linenos=table,
+    hl_lines=[2,"4-5"]}``): whether lines are numbered, and which are highlighted."""
+    language = re.split(r"[\s{]", info.strip(), maxsplit=1)[0]
+    found = dict(_CODE_OPTION.findall(info[len(language) :]))
+    numbered = found.get("linenos", "false").strip().strip('"').lower() not in ("false", "")
+    marked: set[int] = set()
+    for first, last in _LINE_RANGE.findall(found.get("hl_lines", "")):
+        start, end = int(first), int(last or first)
+        marked.update(range(start, min(end, start + 10_000) + 1))
+    return language, numbered, frozenset(marked)
+
+
+def _lines_marked(code: str, numbered: bool, marked: frozenset[int]) -> str:
+    """Code split into its lines: each in a span the stylesheet numbers (numbers that
+    screen readers skip), highlighted lines in ``<mark>``."""
+    lines = code.split("\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    out = []
+    for number, line in enumerate(lines, start=1):
+        if number in marked:
+            line = f"<mark>{line}</mark>"
+        out.append(f'<span class="lno">{line}</span>' if numbered else line)
+    return "\n".join(out) + "\n"
 
 
 def _focusable(block: str) -> str:
@@ -597,9 +634,11 @@ def _replace_shortcodes(text: str, path: Path, first_line: int, problems: list[P
     def paired(match: re.Match[str]) -> str:
         name, args, inner = match.group(2), match.group(3), match.group(4)
         if name == "highlight":
-            language = (_positional(args) or [""])[0]
+            language, *rest = _shortcode_parts(args) or [""]
+            # Its options ("linenos=table,hl_lines=2 4-5") as a fence's, which Hugo also reads.
+            info = f"{language} {{{rest[0]}}}" if rest else language
             fence = "~~~~" if "~~~" in inner else "~~~"
-            return f"\n\n{fence}{language}\n{inner.strip(chr(10))}\n{fence}\n\n"
+            return f"\n\n{fence}{info}\n{inner.strip(chr(10))}\n{fence}\n\n"
         warn(
             match.start(),
             f"the inline shortcode {name!r} is a template; its text is kept, its code left out",
@@ -634,8 +673,12 @@ def _replace_shortcodes(text: str, path: Path, first_line: int, problems: list[P
 
 
 def _positional(args: str) -> list[str]:
+    return [part for part in _shortcode_parts(args) if "=" not in part]
+
+
+def _shortcode_parts(args: str) -> list[str]:
     try:
-        return [part for part in shlex.split(args) if "=" not in part]
+        return shlex.split(args)
     except ValueError:
         return []
 

@@ -759,3 +759,48 @@ def test_indented_table_rows_and_all_six_heading_levels_read_as_hugo_reads_them(
         ["Alice", "23"],
     ]
     assert "    Bob | 27" in rendered.xpath("string(.//pre)"), "code stays as written"
+
+
+CODE_OPTIONS = (
+    '```python {linenos=table,hl_lines=[2,"4-5"]}\n'
+    'def f():\n    return x\n# comment\na = "s"\nb = 2\n```\n\n'
+    '{{< highlight go "linenos=inline,hl_lines=1" >}}\npackage main\nimport "fmt"\n'
+    "{{< /highlight >}}\n\n```text {hl_lines=[1]}\nplain <b>\n```\n"
+)
+
+
+def test_code_line_numbers_and_highlighted_lines(site: SiteFactory) -> None:
+    site.article("posts/a.md", body=CODE_OPTIONS)
+    python, go, plain = article_body(make_client(site), "/posts/a/").xpath(".//pre/code")
+    lines = python.xpath("./span[@class='lno']")
+    assert [line.xpath("string(.)") for line in lines] == [
+        "def f():",
+        "    return x",
+        "# comment",
+        'a = "s"',
+        "b = 2",
+    ]
+    marked = [n for n, line in enumerate(lines, 1) if line.xpath("./mark")]
+    assert marked == [2, 4, 5]
+    assert python.xpath(".//span[@class='k']/text()")[:1] == ["def"], "still coloured"
+    assert [bool(line.xpath("./mark")) for line in go.xpath("./span[@class='lno']")] == [
+        True,
+        False,
+    ]
+    assert not plain.xpath("./span") and plain.xpath("string(./mark)") == "plain <b>"
+
+
+@pytest.mark.browser
+def test_line_numbers_are_not_read_aloud(site: SiteFactory) -> None:
+    site.article("posts/a.md", body=CODE_OPTIONS)
+    with running_server(str(site.root)) as base, launched() as browser:
+        page = browser.new_page()
+        page.goto(base + "/posts/a/")
+        first = page.locator("pre .lno").first
+        shown = first.evaluate("e => getComputedStyle(e, '::before').content")
+        assert "counter(line)" in shown or shown.strip('"') == "1", "the number is drawn"
+        session = page.context.new_cdp_session(page)
+        nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+        texts = {str(n.get("name", {}).get("value", "")).strip() for n in nodes}
+        # The code's only digit is the 2 of "b = 2": a number read aloud would be another.
+        assert "def" in texts and not texts & {"1", "3", "4", "5"}
