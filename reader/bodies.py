@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
-from reader.config import Settings
+from reader.config import Settings, flat_params
 from reader.frontmatter import FrontMatterError, lenient_body, parse_document
 from reader.i18n import Labels
 from reader.images import finish_images, local_file
 from reader.lru import SizedLRU
-from reader.markdown import RenderedBody, mark_outbound_links, render_markdown, sanitize
+from reader.markdown import (
+    PARAM_SHORTCODE,
+    RenderedBody,
+    mark_outbound_links,
+    render_markdown,
+    sanitize,
+)
 from reader.model import Article
 from reader.parsing import SourceError, read_source
 
@@ -32,6 +39,7 @@ def render_body(
     bundle: Path | None,
     lead_image: bool,
     lang: str,
+    params: Mapping[str, str] | None = None,
 ) -> RenderedBody:
     """Markdown to safe HTML with outbound links marked and images sized; and its problems."""
     body = render_markdown(
@@ -41,6 +49,7 @@ def render_body(
         content_root=settings.content_dir,
         typographer=settings.typographer,
         emoji=settings.emoji,
+        params=params,
     )
     missing = Labels(lang or settings.language)["missing_alt"] if settings.preview else ""
     finished = finish_images(
@@ -83,6 +92,7 @@ class BodyRenderer:
         text = self._body_text(article)
         if text is None:
             return ""
+        params = self._params(article) if PARAM_SHORTCODE.search(text) else None
         rendered = render_body(
             self.settings,
             text,
@@ -91,10 +101,24 @@ class BodyRenderer:
             bundle=article.bundle_dir,
             lead_image=bool(article.image),
             lang=article.lang,
+            params=params,
         ).html
         self.renders += 1
         self.cache.put(key, rendered, sys.getsizeof(rendered))
         return rendered
+
+    def _params(self, article: Article) -> Mapping[str, str]:
+        """What the ``param`` shortcode may show: the page's front matter (top level and
+        its ``params``), then the site's ``[params]``; dotted lower-case names."""
+        found = dict(self.settings.params)
+        try:
+            meta = parse_document(read_source(article.source_path).text).meta
+        except (OSError, SourceError, FrontMatterError):
+            return found
+        page = {k: v for k, v in meta.items() if k.lower() != "params"}
+        for table in (page, meta.get("params") if isinstance(meta.get("params"), dict) else {}):
+            found |= dict(flat_params(table))
+        return found
 
     def _body_text(self, article: Article) -> str | None:
         path = article.source_path

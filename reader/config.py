@@ -74,6 +74,23 @@ def _flag(value: Any) -> bool:
     return bool(value)
 
 
+def flat_params(value: Any) -> tuple[tuple[str, str], ...]:
+    """Hugo's ``[params]`` (or a page's front matter) flattened to dotted lower-case names
+    (as Hugo reads them) with values as text: what the ``param`` shortcode shows."""
+    found: list[tuple[str, str]] = []
+
+    def walk(prefix: str, table: dict[str, Any]) -> None:
+        for key, item in table.items():
+            name = f"{prefix}{str(key).lower()}"
+            if isinstance(item, dict):
+                walk(name + ".", item)
+            elif isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                found.append((name, str(item)))
+
+    walk("", value)
+    return tuple(found)
+
+
 def _language(value: Any) -> str:
     return normalize_language(str(value))
 
@@ -324,6 +341,15 @@ class Settings:
         "matter join it. Read from a Hugo config's `[[menus.main]]` too.",
         read=_menu,
         hugo=("menus.main", "menu.main"),
+        shown="none",
+    )
+    params: tuple[tuple[str, str], ...] = setting(
+        (),
+        dict,
+        'Values Hugo\'s `param` shortcode shows (`{{< param "author.name" >}}`) when the '
+        "page's front matter has none by that name. Read from a Hugo config's `[params]`.",
+        read=flat_params,
+        hugo=("params",),
         shown="none",
     )
     typographer: bool = setting(

@@ -8,7 +8,7 @@ import os
 import re
 import shlex
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -190,16 +190,18 @@ def render_markdown(
     content_root: Path | None = None,
     typographer: bool = True,
     emoji: bool = False,
+    params: Mapping[str, str] | None = None,
 ) -> RenderedBody:
     """Render an article body; ``first_line`` maps body lines back to file lines.
 
     With ``content_root``, a link to another content file (``part-1.md``, a ``ref``
     shortcode) becomes a link to that page's URL. ``typographer`` makes quotes curly and
     ``--``, ``---`` and ``...`` dashes and an ellipsis, as Hugo does by default; ``emoji``
-    turns ``:smile:`` into its emoji (Hugo's ``enableEmoji``).
+    turns ``:smile:`` into its emoji (Hugo's ``enableEmoji``). ``params`` are what the
+    ``param`` shortcode shows, by lower-case dotted name.
     """
     problems: list[Problem] = []
-    text = _replace_shortcodes(text, path, first_line, problems)
+    text = _replace_shortcodes(text, path, first_line, problems, params or {})
     if "$$" in text:
         # A block of its own even right below a paragraph's line, as Hugo's passthrough reads it.
         text = _DISPLAY_DOLLARS.sub(lambda m: "\n\\[\n" + m.group(1) + "\n\\]\n", text)
@@ -258,6 +260,10 @@ _MARKUP = re.compile(r"[\\`*_\[\]<>&|~{}]|^\s*[-+=#>\d]|^ {4}| {2}$", re.MULTILI
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 
 
+PARAM_SHORTCODE = re.compile(r"\{\{[<%]\s*param\b")
+"""A body that shows front matter or site values, which its rendering then needs."""
+
+
 def may_have_problems(text: str) -> bool:
     """Whether rendering ``text`` could report a problem (cheap, may say yes needlessly)."""
     return bool(_BLANK_ALT.search(text) or _RAW_IMG.search(text) or _SHORTCODE.search(text))
@@ -286,8 +292,6 @@ class _Renderer(RendererHTML):
         if numbered or marked:
             code = _lines_marked(code, numbered, marked)
         return f'<pre tabindex="0"><code>{code}</code></pre>\n'
-
-
 
     def code_block(
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
@@ -623,7 +627,9 @@ _EMBEDS = {
 script of the third party's (no tracking, nothing that needs JavaScript)."""
 
 
-def _replace_shortcodes(text: str, path: Path, first_line: int, problems: list[Problem]) -> str:
+def _replace_shortcodes(
+    text: str, path: Path, first_line: int, problems: list[Problem], params: Mapping[str, str]
+) -> str:
     """Hugo's shortcodes as static Markdown or HTML: figures, code, embeds as links; the
     others dropped with a warning, keeping their inner text without template code."""
 
@@ -661,11 +667,15 @@ def _replace_shortcodes(text: str, path: Path, first_line: int, problems: list[P
             link = _embed_link(name, args)
             if link:
                 return link
+        if name == "param":
+            # As Hugo's: the value, or nothing when neither the page nor the site sets it.
+            key = (_positional(args) or [""])[0].lower()
+            return html.escape(params.get(key, ""))
         warn(
             match.start(),
             f"Hugo shortcode {name!r} is not supported and was left out",
-            "replace it with Markdown or HTML (understood: figure, highlight, youtube, vimeo, "
-            "x, tweet, instagram, gist)",
+            "replace it with Markdown or HTML (understood: figure, highlight, param, ref, "
+            "relref, youtube, vimeo, x, tweet, instagram, gist)",
         )
         return ""
 

@@ -804,3 +804,23 @@ def test_line_numbers_are_not_read_aloud(site: SiteFactory) -> None:
         texts = {str(n.get("name", {}).get("value", "")).strip() for n in nodes}
         # The code's only digit is the 2 of "b = 2": a number read aloud would be another.
         assert "def" in texts and not texts & {"1", "3", "4", "5"}
+
+
+def test_the_param_shortcode_shows_page_then_site_values(tmp_path: Path) -> None:
+    config = '[params]\ndescription = "Site <wide>"\n[params.author]\nname = "Site author"\n'
+    body = (
+        '{{< param "description" >}} / {{< param "Author.Name" >}} / {{< param "colour" >}} / '
+        '{{< param "missing" >}}.\n'
+    )
+    files = {
+        "posts/a.md": f"---\ntitle: A\ndate: 2026-11-01\ncolour: blue\n---\n\n{body}",
+        "posts/b.md": "---\ntitle: B\ndate: 2026-11-01\ndescription: Page's own\n"
+        "params:\n  author:\n    name: Page author\n---\n\n" + body,
+    }
+    site = hugo_root(tmp_path, config, files)
+    assert main(["check", str(site.root)]) == 0
+    client = make_client(site)
+    a = article_body(client, "/posts/a/").xpath("string(.//p)")
+    b = article_body(client, "/posts/b/").xpath("string(.//p)")
+    assert a == "Site <wide> / Site author / blue / ."
+    assert b == "Page's own / Page author /  / ."
