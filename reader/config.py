@@ -489,13 +489,31 @@ def load_settings(site_dir: Path, *, base_url: str | None = None) -> tuple[Setti
         raw = _read_toml(site_file, problems)
         values = _site_values(raw, site_file, problems)
     else:
-        values = _hugo_values(_read_hugo_config(site_dir, problems))
+        raw = _read_hugo_config(site_dir, problems)
+        values = _hugo_values(raw)
+        unused = sorted(set(raw) - _HUGO_KEYS_READ)
+        if unused:
+            problems.append(
+                Problem(
+                    _hugo_config_path(site_dir),
+                    None,
+                    f"{len(unused)} Hugo setting(s) are not used here: {', '.join(unused)}",
+                    "nothing: docs/hugo.md says what each Hugo feature becomes",
+                    Severity.NOTE,
+                )
+            )
     settings = _build(site_dir, values, problems, site_file)
     if base_url:
         settings = replace(
             settings, base_url=normalize_base_url(base_url), base_url_configured=True
         )
     return settings, problems
+
+
+def _hugo_config_path(site_dir: Path) -> Path:
+    """The Hugo config file a site has (its folder, when it has only that)."""
+    found = next((site_dir / name for name in HUGO_FILES if (site_dir / name).is_file()), None)
+    return found or site_dir / HUGO_CONFIG_DIR
 
 
 def _read_hugo_config(site_dir: Path, problems: list[Problem]) -> dict[str, Any]:
@@ -635,6 +653,13 @@ def _hugo_values(raw: dict[str, Any]) -> dict[str, Any]:
             if usable and f.name not in values:
                 values[f.name] = found
     return values
+
+
+_HUGO_KEYS_READ = frozenset(
+    {key.split(".")[0].lower() for f in fields(Settings) for key in f.metadata.get("hugo", ())}
+    | {"markup"}
+)
+"""Hugo's top-level config keys something here reads (of markup: the typographer)."""
 
 
 def _build(site_dir: Path, values: dict[str, Any], problems: list[Problem], path: Path) -> Settings:

@@ -188,12 +188,30 @@ def test_every_form_of_hugo_config_is_read(tmp_path: Path, files: dict[str, str]
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")
     settings, problems = load_settings(root)
-    assert not problems
+    if "config/_default/languages.toml" in files:
+        # Read by nothing yet: one note says so, naming the key.
+        assert [(p.severity.value, "languages" in p.message) for p in problems] == [("note", True)]
+    else:
+        assert not problems
     assert settings.base_url == "https://hugo.example.org/" and settings.page_size == 7
     if "config/_default/params.toml" in files:
         assert settings.description == "From params"
     else:
         assert settings.title == ("From YAML" if "hugo.yaml" in files else "From JSON")
+
+
+def test_unused_hugo_settings_are_one_note(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    config = 'theme = "ananke"\nenableRobotsTXT = true\ntitle = "T"\n[module]\nx = 1\n'
+    (root / "hugo.toml").write_text(config, encoding="utf-8")
+    settings, problems = load_settings(root)
+    assert settings.title == "T"
+    assert [str(p) for p in problems] == [
+        f"{root / 'hugo.toml'}: note: 3 Hugo setting(s) are not used here: enablerobotstxt, "
+        "module, theme. Fix: nothing: docs/hugo.md says what each Hugo feature becomes"
+    ]
+    assert main(["check", str(root)]) == 0
 
 
 def test_hugos_unlimited_feed_keeps_our_default(tmp_path: Path) -> None:
