@@ -152,7 +152,8 @@ HEADLESS = Field(
 )
 BUILD = Field(
     ("_build",),
-    "Hugo's build options: `render: never` (or `false`) makes no page of the file.",
+    "Hugo's build options: `render: never` (or `false`) makes no page of the file; "
+    "`list: never` makes it a plain page, served but in no list or feed.",
 )
 LAYOUT = Field(
     ("layout", "type"),
@@ -231,6 +232,13 @@ def build_article(
     return builder.article(section, default_slug, bundle), builder.problems
 
 
+def _listed(meta: dict[str, Any]) -> bool:
+    """Whether Hugo lists the page (``_build: {list: never}`` keeps it out of lists)."""
+    build = BUILD.raw(meta)
+    listed = build.get("list") if isinstance(build, dict) else None
+    return listed not in (False, "never", "false")
+
+
 class _Builder:
     def __init__(self, settings: Settings, source: Source) -> None:
         self.settings = settings
@@ -270,7 +278,7 @@ class _Builder:
             return None
         # As Hugo themes list only their main sections: a page in the content root, or
         # one that names a layout of its own, is not news.
-        plain = not section or bool(LAYOUT.raw(meta))
+        plain = not section or bool(LAYOUT.raw(meta)) or not _listed(meta)
         updated = self.date(UPDATED) if UPDATED.raw(meta) is not None else None
         if DATE.spelling(meta) is None and not plain:
             fix = "add a line 'date: 2026-11-28T09:30:00+08:00' to the front matter"

@@ -842,3 +842,15 @@ def test_the_param_shortcode_shows_page_then_site_values(tmp_path: Path) -> None
     b = article_body(client, "/posts/b/").xpath("string(.//p)")
     assert a == "Site <wide> / Site author / blue / ."
     assert b == "Page's own / Page author /  / ."
+
+
+def test_an_unlisted_page_is_served_but_in_no_list(site: SiteFactory) -> None:
+    site.write(
+        "posts/hidden.md",
+        "---\ntitle: Unlisted\ndate: 2026-11-01\n_build:\n  list: never\n---\n\nBody.\n",
+    )
+    site.article("posts/shown.md", title="Listed")
+    client = make_client(site)
+    assert client.get("/posts/hidden/").status_code == 200
+    assert parse_html(client.get("/posts/")).xpath("//main//h3/a/text()") == ["Listed"]
+    assert [e.title for e in feedparser.parse(client.get("/rss.xml").content).entries] == ["Listed"]
