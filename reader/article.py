@@ -63,9 +63,8 @@ TITLE = Field(("title",), "The headline.", required=True)
 DATE = Field(
     ("date",),
     "When it was published (see *Dates*). An article dated in the future is not shown "
-    "anywhere until then. A plain page (in the content root, or naming a `layout`) may "
-    "leave it out: its `lastmod`, else its file's time, stands in.",
-    required=True,
+    "anywhere until then. A page without one is a plain page (served, in no list or feed; "
+    "a note says so): its `lastmod`, else its file's time, stands in.",
 )
 UPDATED = Field(
     ("updated", "lastmod"),
@@ -281,9 +280,18 @@ class _Builder:
         plain = not section or bool(LAYOUT.raw(meta)) or not _listed(meta)
         updated = self.date(UPDATED) if UPDATED.raw(meta) is not None else None
         if DATE.spelling(meta) is None and not plain:
-            fix = "add a line 'date: 2026-11-28T09:30:00+08:00' to the front matter"
-            self.problems.append(Problem(path, 2, "the article has no date", fix))
-            return None
+            # As Hugo serves an undated page (a wiki's, a manual's): a page, not news.
+            plain = True
+            self.problems.append(
+                Problem(
+                    path,
+                    2,
+                    "the page has no date, so it is a plain page: at its address, in no "
+                    "list or feed",
+                    "add a line 'date: 2026-11-28T09:30:00+08:00' if it is news",
+                    Severity.NOTE,
+                )
+            )
         # A plain page (About) needs no date, as in Hugo: it was last changed when its file was.
         date = self.date(DATE) if DATE.spelling(meta) is not None else updated or self.file_time()
         if date is None:
@@ -323,6 +331,8 @@ class _Builder:
                 "add 'image_alt: ...' describing what the image shows",
             )
         lang = LANG.text(meta)
+        hugo_permalink = self.hugo_permalink(section, slug, title, date)
+        hugo_url = self.hugo_url()
         return Article(
             section=section,
             slug=slug,
@@ -350,9 +360,8 @@ class _Builder:
             image=image,
             image_alt=image_alt,
             image_type=(mimetypes.guess_type(urlsplit(image).path)[0] or "") if image else "",
-            aliases=self.aliases(section)
-            + self.hugo_permalink(section, slug, title, date)
-            + self.hugo_url(),
+            aliases=self.aliases(section) + hugo_permalink + hugo_url,
+            hugo_address=(*hugo_url, *hugo_permalink, "")[0],
             lang=normalize_language(lang) if lang else "",
             menu=menu_entry(meta),
             bundle=os.fspath(bundle) if bundle is not None else None,
@@ -440,12 +449,14 @@ class _Builder:
     def hugo_permalink(
         self, section: SectionKey, slug: str, title: str, date: datetime
     ) -> tuple[str, ...]:
-        """The address a Hugo ``permalinks`` pattern gave the article, if any: an alias, so
-        that old links keep working."""
+        """The address Hugo gave the article, when it is not the reader's own: an alias, so
+        that old links keep working. It follows the section's ``permalinks`` pattern, else
+        the folders; Hugo makes it lower case and, with ``uglyURLs``, ends it in ``.html``."""
+        own = "/" + "".join(f"{part}/" for part in (*section, slug))
         patterns = {name.lower(): pattern for name, pattern in self.settings.permalinks}
         pattern = patterns.get(section[0].lower()) if section else None
         if pattern is None:
-            return ()
+            return self._hugo_form(_hugo_path(own), own, explicit_suffix=False)
         local = date  # as Hugo formats it: in the zone the date was written in
         title_slug = _urlized(title)
         values = {
@@ -456,7 +467,7 @@ class _Builder:
             "weekday": str(local.isoweekday() % 7),
             "weekdayname": local.strftime("%A").lower(),
             "yearday": str(local.timetuple().tm_yday),
-            "section": section[0],
+            "section": section[0] if section else "",
             "sections": "/".join(section),
             "title": title_slug,
             "slug": SLUG.text(self.meta) or title_slug,
@@ -466,16 +477,27 @@ class _Builder:
             "contentbasename": slug,
         }
         address = _PERMALINK_TOKEN.sub(lambda m: values.get(m.group(1), m.group(0)), pattern)
-        if not address.startswith("/"):
-            address = "/" + address
-        return (address,) if ":" not in address else ()
+        if ":" in address:
+            return ()  # a token Hugo has and the reader does not: no address to keep
+        address = _hugo_path(address if address.startswith("/") else "/" + address)
+        suffix = "." in pattern.rstrip("/").rsplit("/", 1)[-1]
+        return self._hugo_form(address, own, explicit_suffix=suffix)
+
+    def _hugo_form(self, address: str, own: str, *, explicit_suffix: bool) -> tuple[str, ...]:
+        """Hugo's address as its uglyURLs writes it (``.html`` unless the pattern names a
+        suffix of its own); nothing when it is the reader's own."""
+        if self.settings.ugly_urls and not explicit_suffix:
+            address = address.rstrip("/") + ".html"
+        return (address,) if address.rstrip("/") != own.rstrip("/") else ()
 
     def hugo_url(self) -> tuple[str, ...]:
         """The address Hugo's ``url`` gave the page: an alias, so that links to it work."""
         url = URL.text(self.meta)
         if "://" in url or url.startswith("//") or not url.strip("/"):
             return ()  # the home page, or a page on another host: not an address to take
-        return ("/" + url.strip("/") + "/",)
+        address = "/" + url.lstrip("/")
+        last = address.rstrip("/").rsplit("/", 1)[-1]
+        return (address if address.endswith("/") or "." in last else address + "/",)
 
     def aliases(self, section: SectionKey) -> tuple[str, ...]:
         value = self.meta.get(ALIASES.name)
@@ -573,6 +595,13 @@ def _summarize(text: str) -> str:
 
 
 _PERMALINK_TOKEN = re.compile(r":(\w+)")
+_HUGO_PATH_DROPPED = re.compile(r"[^\w\s./\\%#+~-]")
+
+
+def _hugo_path(path: str) -> str:
+    """A path as Hugo writes it: characters it does not keep dropped, spaces as hyphens,
+    lower case (Hugo's default, unless a site sets disablePathToLower)."""
+    return _HUGO_PATH_DROPPED.sub("", path).replace(" ", "-").lower()
 
 
 def _urlized(title: str) -> str:

@@ -183,9 +183,12 @@ def setting(
     read: Read = _text,
     hugo: tuple[str, ...] = (),
     shown: str | None = None,
+    kind: str | None = None,
 ) -> Any:
-    """Declare a site.toml setting: default, TOML type, reader, Hugo keys and documentation."""
+    """Declare a site.toml setting: default, TOML type, reader, Hugo keys and documentation
+    (``kind`` names the type in the docs when the TOML type alone would mislead)."""
     metadata = {"toml": toml, "doc": doc, "read": read, "hugo": hugo, "shown": shown}
+    metadata["kind"] = kind
     if callable(default):
         return field(default_factory=default, metadata=metadata)
     return field(default=default, metadata=metadata)
@@ -342,6 +345,7 @@ class Settings:
         read=_menu,
         hugo=("menus.main", "menu.main"),
         shown="none",
+        kind="list of tables",
     )
     params: tuple[tuple[str, str], ...] = setting(
         (),
@@ -366,6 +370,14 @@ class Settings:
         "Emoji shortcodes in bodies (`:smile:` as 😄), never in code. Hugo's `enableEmoji`.",
         read=_flag,
         hugo=("enableEmoji",),
+    )
+    ugly_urls: bool = setting(
+        False,
+        bool,
+        "Hugo's `uglyURLs`: the site published pages as `/posts/harbour.html` rather than "
+        "`/posts/harbour/`. Those addresses (sections' too) redirect to the reader's.",
+        read=_flag,
+        hugo=("uglyURLs",),
     )
     tag_ids_before: datetime.date | None = setting(
         None,
@@ -452,7 +464,7 @@ def settings_table() -> str:
     rows = ["| key | type | default | meaning |", "| --- | --- | --- | --- |"]
     for f in SITE_SETTINGS:
         shown = f.metadata["shown"] or _shown_default(f.default)
-        kind = _TYPE_NAMES[f.metadata["toml"]]
+        kind = f.metadata["kind"] or _TYPE_NAMES[f.metadata["toml"]]
         rows.append(f"| `{f.name}` | {kind} | {shown} | {f.metadata['doc']} |")
     return "\n".join(rows) + "\n"
 

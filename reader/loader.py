@@ -217,6 +217,10 @@ class _Walker:
             )
         )
 
+    def _ugly_address(self, key: SectionKey) -> tuple[str, ...]:
+        """A section's address on a Hugo site with uglyURLs (``/posts.html``): an alias."""
+        return ("/" + "/".join(key) + ".html/",) if self.settings.ugly_urls and key else ()
+
     def _taxonomy_folder(self, folder: Path) -> None:
         # Hugo reads a taxonomy's folder for its pages' titles (_index.md); here the
         # interface names them. Anything else in it would be lost, so it is said.
@@ -240,10 +244,10 @@ class _Walker:
         title = folder.name if key else self.settings.title
         index = folder / SECTION_INDEX
         if not index.is_file():
-            return Section(key, title)
+            return Section(key, title, aliases=self._ugly_address(key))
         entry = self._read(index)
         if entry is None or entry.parsed.document is None:
-            return Section(key, title, source=index)
+            return Section(key, title, source=index, aliases=self._ugly_address(key))
         document = entry.parsed.document
         meta = document.meta
         weight = meta.get("weight", 0)
@@ -256,7 +260,7 @@ class _Walker:
             section_text(meta, "description"),
             weight,
             index,
-            section_aliases(meta, key),
+            section_aliases(meta, key) + self._ugly_address(key),
             menu_entry(meta),
         )
 

@@ -123,6 +123,10 @@ class Article:
     image_height: int = 0
     """The lead image's intrinsic size when it is served from the site; 0 if unknown."""
     aliases: tuple[str, ...] = ()
+    hugo_address: str = ""
+    """Where a Hugo site published it (its ``url``, its ``permalinks`` pattern's address, or
+    its lower-case or ``.html`` form), when that is not the reader's URL; "" otherwise. Its
+    feed entry id is that address, as Hugo's feeds gave it."""
     lang: str = ""
     bundle: str | None = None
     """The page bundle's folder, for an article written as ``slug/index.md``."""

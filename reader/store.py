@@ -137,8 +137,11 @@ class Snapshot:
         return Neighbours(previous=older, next=newer)
 
     def ancestors(self, key: SectionKey) -> tuple[Section, ...]:
-        """The sections from the first level down to ``key`` itself (the root excluded)."""
-        return tuple(self.sections[key[:depth]] for depth in range(1, len(key) + 1))
+        """The public sections from the first level down to ``key`` itself (the root
+        excluded). A plain page may sit in a section with no news, which is not public:
+        such sections are left out, never named."""
+        found = (self.sections.get(key[:depth]) for depth in range(1, len(key) + 1))
+        return tuple(section for section in found if section is not None)
 
     def tags(self, taxonomy: str = TAGS) -> tuple[Tag, ...]:
         """Every term of a taxonomy (keywords unless named) a published article carries,

@@ -479,7 +479,8 @@ def absolute(settings: Settings, path: str) -> str:
 
 
 def entry_id(settings: Settings, article: Article) -> str:
-    """The feed id of an article: its pinned ``id``, else its canonical URL (see docs/store.md).
+    """The feed id of an article: its pinned ``id``, else the URL a Hugo site published it
+    under, else its canonical URL (see docs/store.md).
 
     Articles dated before ``tag_ids_before`` keep the ``tag:`` ids earlier versions derived.
     """
@@ -489,6 +490,9 @@ def entry_id(settings: Settings, article: Article) -> str:
             return article.id
         day = article.date.date().isoformat()
         return f"tag:{settings.authority},{day}:{quote(article.id, safe='/@:+-._~')}"
+    if article.hugo_address:
+        # The guid Hugo's feed gave it: its subscribers do not see it again as new.
+        return absolute(settings, quote(article.hugo_address, safe="/@:+-._~%"))
     return absolute(settings, article_path(article))
 
 

@@ -80,7 +80,9 @@ def test_each_broken_file_is_a_diagnostic_and_the_good_are_served(
     for name in [*BROKEN, *LEGACY]:
         line = next((line for line in out.splitlines() if name in line), None)
         assert line is not None, f"{name} is reported"
-        assert re.search(rf"{re.escape(name)}(:\d+)?: (error|warning): .+\. Fix: .+", line), line
+        # A title alone is an undated page, which Hugo serves: a plain page, and a note.
+        said = "note" if name == "front-matter-only.md" else "error|warning"
+        assert re.search(rf"{re.escape(name)}(:\d+)?: ({said}): .+\. Fix: .+", line), line
     server = Site(hostile.settings(), lambda: NOW)
     for name, (_, text) in GOOD.items():
         slug = name.removesuffix(".md")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
+import shutil
+import subprocess
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import feedparser
 import pytest
@@ -21,7 +26,7 @@ from reader.app import create_app
 from reader.cli import main
 from reader.config import load_settings
 from reader.site import Site
-from tests.browser import launched
+from tests.browser import launched, require
 from tests.factories import NOW, Client, SiteFactory, make_client, parse_html
 from tests.server import running_server
 from tests.test_newsboat import Reader, newsboat  # noqa: F401  (a fixture)
@@ -854,3 +859,66 @@ def test_an_unlisted_page_is_served_but_in_no_list(site: SiteFactory) -> None:
     assert client.get("/posts/hidden/").status_code == 200
     assert parse_html(client.get("/posts/")).xpath("//main//h3/a/text()") == ["Listed"]
     assert [e.title for e in feedparser.parse(client.get("/rss.xml").content).entries] == ["Listed"]
+
+
+def test_an_undated_page_in_a_section_without_news_is_served(site: SiteFactory) -> None:
+    # Found on a real Hugo site: a wiki of undated pages. The section has no news, so it is
+    # not public; its page is served, and names no section that is not.
+    site.section("wiki", title="Wiki")
+    undated = "---\ntitle: Singleton\nlastmod: 2026-11-01\n---\n\nOne of a kind.\n"
+    site.write("wiki/patterns/singleton.md", undated)
+    client = make_client(site)
+    page = client.get("/wiki/patterns/singleton/")
+    assert page.status_code == 200
+    crumbs = parse_html(page).xpath("//nav[@class='breadcrumbs']//a/@href")
+    assert crumbs == ["/", "/wiki/patterns/singleton/"], "home, then the page itself"
+    assert client.get("/wiki/").status_code == 404
+
+
+HUGO_COMPARED = {
+    "posts/first.md": "---\ntitle: First\ndate: 2026-11-01T09:00:00+08:00\n---\n\nA.\n",
+    "posts/MyPost.md": "---\ntitle: Upper Case\ndate: 2026-11-02T09:00:00+08:00\n---\n\nB.\n",
+    "posts/港灣.md": "---\ntitle: 港灣 News\ndate: 2026-11-03T09:00:00+08:00\n---\n\nC.\n",
+    "posts/v2.0-notes.md": "---\ntitle: Notes\ndate: 2026-11-04T09:00:00+08:00\n---\n\nD.\n",
+    "posts/bundle/index.md": "---\ntitle: Bundled\nslug: own-slug\ndate: 2026-11-05\n---\n\nE.\n",
+    "posts/moved.md": "---\ntitle: Moved\ndate: 2026-11-06\nurl: /legacy/moved.html\n---\n\nF.\n",
+    "news/item.md": "---\ntitle: Item\ndate: 2026-11-07T09:00:00+08:00\n---\n\nG.\n",
+    "about.md": "---\ntitle: About\ndate: 2026-10-01\n---\n\nH.\n",
+}
+
+
+@pytest.mark.external
+@pytest.mark.parametrize(
+    "config",
+    [
+        "",
+        '[permalinks]\nposts = "/:year/:month/:filename/"\n',
+        'uglyURLs = true\n[permalinks]\nposts = "/:slug"\n',
+        "uglyURLs = true\n",
+    ],
+)
+def test_every_address_hugo_gives_answers_and_keeps_its_feed_id(
+    tmp_path: Path, config: str
+) -> None:
+    """Hugo itself says where it publishes each page; each answers here, and the feed entry
+    ids are Hugo's permalinks, so a migrated site's subscribers see nothing twice."""
+    hugo = shutil.which("hugo")
+    require(hugo, "hugo", "apt-get install hugo")
+    base = 'baseURL = "https://hugo.example.org/"\ntitle = "T"\n'
+    site = hugo_root(tmp_path, base + config, HUGO_COMPARED)
+    listed = subprocess.run(
+        [str(hugo), "list", "all"], cwd=site.root, capture_output=True, text=True, check=True
+    ).stdout
+    permalinks = {row["title"]: row["permalink"] for row in csv.DictReader(io.StringIO(listed))}
+    assert len(permalinks) == len(HUGO_COMPARED)
+    client = make_client(site)
+    for title, permalink in permalinks.items():
+        response = client.get(urlsplit(permalink).path)
+        if response.status_code == 301:
+            response = client.get(response.headers["location"])
+        assert response.status_code == 200, permalink
+        assert parse_html(response).xpath("string(//h1)") == title
+    guids = {
+        entry.title: entry.id for entry in feedparser.parse(client.get("/rss.xml").content).entries
+    }
+    assert guids == {t: p for t, p in permalinks.items() if t != "About"}
