@@ -50,6 +50,7 @@ def render_body(
         typographer=settings.typographer,
         emoji=settings.emoji,
         params=params,
+        dollars=settings.math_dollars,
     )
     missing = Labels(lang or settings.language)["missing_alt"] if settings.preview else ""
     finished = finish_images(

@@ -371,6 +371,15 @@ class Settings:
         read=_flag,
         hugo=("enableEmoji",),
     )
+    math_dollars: bool = setting(
+        False,
+        bool,
+        "Read `$x$` in bodies as inline math, as Hugo does when a site's passthrough "
+        "delimiters include single dollars (`$5 and $6` stays text). `\\( \\)`, "
+        "`\\[ \\]` and `$$` are always math. Read from a Hugo config's "
+        "`markup.goldmark.extensions.passthrough` too.",
+        read=_flag,
+    )
     ugly_urls: bool = setting(
         False,
         bool,
@@ -649,6 +658,14 @@ def _hugo_values(raw: dict[str, Any]) -> dict[str, Any]:
         isinstance(typographer, dict) and typographer.get("disable") is True
     ):
         values["typographer"] = False
+    passthrough: Any = raw
+    for part in ("markup", "goldmark", "extensions", "passthrough"):
+        passthrough = passthrough.get(part) if isinstance(passthrough, dict) else None
+    if isinstance(passthrough, dict) and passthrough.get("enable") is True:
+        delimiters = passthrough.get("delimiters")
+        inline = delimiters.get("inline") if isinstance(delimiters, dict) else None
+        if isinstance(inline, list) and ["$", "$"] in inline:
+            values["math_dollars"] = True
     for f in SITE_SETTINGS:
         for hugo_key in f.metadata["hugo"]:
             found: Any = raw

@@ -21,6 +21,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 from mdit_py_plugins.texmath import texmath_plugin
@@ -191,6 +192,7 @@ def render_markdown(
     typographer: bool = True,
     emoji: bool = False,
     params: Mapping[str, str] | None = None,
+    dollars: bool = False,
 ) -> RenderedBody:
     """Render an article body; ``first_line`` maps body lines back to file lines.
 
@@ -198,7 +200,8 @@ def render_markdown(
     shortcode) becomes a link to that page's URL. ``typographer`` makes quotes curly and
     ``--``, ``---`` and ``...`` dashes and an ellipsis, as Hugo does by default; ``emoji``
     turns ``:smile:`` into its emoji (Hugo's ``enableEmoji``). ``params`` are what the
-    ``param`` shortcode shows, by lower-case dotted name.
+    ``param`` shortcode shows, by lower-case dotted name. ``dollars`` reads ``$x$`` as
+    inline math (a site's passthrough delimiters).
     """
     problems: list[Problem] = []
     text = _replace_shortcodes(text, path, first_line, problems, params or {})
@@ -206,7 +209,11 @@ def render_markdown(
         # A block of its own even right below a paragraph's line, as Hugo's passthrough reads it.
         text = _DISPLAY_DOLLARS.sub(lambda m: "\n\\[\n" + m.group(1) + "\n\\]\n", text)
     text = _dedent_table_rows(text) if "|" in text else text
-    parser = _parser(linkify=_BARE_LINK.search(text) is not None, typographer=typographer)
+    parser = _parser(
+        linkify=_BARE_LINK.search(text) is not None,
+        typographer=typographer,
+        dollars=dollars and "$" in text,
+    )
     tokens = parser.parse(text)
     if emoji and ":" in text:
         _emojize(tokens)
@@ -392,7 +399,7 @@ def _focusable(block: str) -> str:
 
 
 @functools.cache
-def _parser(*, linkify: bool, typographer: bool) -> MarkdownIt:
+def _parser(*, linkify: bool, typographer: bool, dollars: bool = False) -> MarkdownIt:
     # What Hugo's Goldmark renders by default: GFM tables, strikethrough, task lists and
     # bare links; footnotes and definition lists; the typographer.
     options = {"html": True, "linkify": linkify, "typographer": typographer}
@@ -406,6 +413,10 @@ def _parser(*, linkify: bool, typographer: bool) -> MarkdownIt:
         parser.linkify.set({"fuzzy_link": False}).add("//", None)
     parser.use(footnote_plugin).use(deflist_plugin).use(tasklists_plugin)
     parser.use(texmath_plugin, delimiters="brackets")
+    if dollars:
+        # Single dollars, as a site's passthrough may add them: "$x$" but not "$5 or $6".
+        parser.use(dollarmath_plugin, allow_space=False, allow_digits=False, allow_labels=False)
+        parser.add_render_rule("math_inline_double", _math_rule("block"))
     parser.add_render_rule("math_inline", _math_rule("inline"))
     parser.add_render_rule("math_block", _math_rule("block"))
     # Headings get ids, as Goldmark's autoHeadingID gives them, so "#section" links work.

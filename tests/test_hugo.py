@@ -922,3 +922,26 @@ def test_every_address_hugo_gives_answers_and_keeps_its_feed_id(
         entry.title: entry.id for entry in feedparser.parse(client.get("/rss.xml").content).entries
     }
     assert guids == {t: p for t, p in permalinks.items() if t != "About"}
+
+
+PASSTHROUGH = """[markup.goldmark.extensions.passthrough]
+enable = true
+[markup.goldmark.extensions.passthrough.delimiters]
+block = [['\\\\[', '\\\\]'], ['$$', '$$']]
+inline = [['\\\\(', '\\\\)'], ['$', '$']]
+"""
+
+
+@pytest.mark.parametrize(("config", "dollars"), [(PASSTHROUGH, True), ("", False)])
+def test_single_dollars_are_math_where_the_site_says(
+    tmp_path: Path, config: str, dollars: bool
+) -> None:
+    body = "Let $x^2$ be; `$y$` is code, and it costs $5 or $6.\n"
+    site = hugo_root(
+        tmp_path, config, {"posts/a.md": f"---\ntitle: A\ndate: 2026-11-01\n---\n\n{body}"}
+    )
+    paragraph = article_body(make_client(site), "/posts/a/").xpath(".//p")[0]
+    annotations = paragraph.xpath(".//annotation/text()")
+    assert annotations == (["x^2"] if dollars else [])
+    assert "$5 or $6" in paragraph.xpath("string(.)")
+    assert paragraph.xpath(".//code/text()") == ["$y$"]
