@@ -34,6 +34,7 @@ from reader.live import Clock, utc_now
 from reader.negotiation import Reply, is_not_modified, reply
 from reader.prefix import inner_path
 from reader.rendered import Rendered
+from reader.searchtext import warm_pinyin
 from reader.site import Site
 from reader.urls import ROUTE, Route, RouteName, resolve
 
@@ -212,6 +213,13 @@ def create_app(
         # is up, so the first requests do not wait on the thread for the interpreter lock.
         settling = site.reloader.reload if site.restored else site.reloader.save_index
         tasks.append(asyncio.create_task(_later(SETTLE_DELAY_SECONDS, settling)))
+
+        # The search index catches up with the files in the background, after that.
+        def indexing() -> None:
+            site.search.sync(site.holder.current)
+            warm_pinyin()  # the pinyin tables take most of a second to build
+
+        tasks.append(asyncio.create_task(_later(2 * SETTLE_DELAY_SECONDS, indexing)))
         if settings.watch:
             tasks.append(asyncio.create_task(site.reloader.watch_files(stop)))
         if site.notifier is not None:

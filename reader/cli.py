@@ -279,7 +279,12 @@ def _build(args: argparse.Namespace) -> int:
     if loaded is None:
         return 2
     settings, problems = loaded
-    settings = replace(settings, watch=False, cache_mb=max(settings.cache_mb, BUILD_CACHE_MB))
+    settings = replace(
+        settings,
+        watch=False,
+        exporting=True,
+        cache_mb=max(settings.cache_mb, BUILD_CACHE_MB),
+    )
     logging.basicConfig(level=logging.WARNING, format=LOG_FORMAT)
     for problem in problems:
         logging.getLogger("reader").warning("%s", problem)

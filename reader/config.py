@@ -397,10 +397,22 @@ class Settings:
         read=_day,
         shown="none",
     )
+    search_url: str = setting(
+        "",
+        str,
+        "Where the header's search form sends queries in a static export (`reader build`), "
+        "which has no server to answer `/search`: a search service's URL that takes `q=`. "
+        "Without it, exported pages have no search form; `reader serve` always answers "
+        "`/search` itself.",
+        read=_url("https://search.example.org/"),
+        shown="none",
+    )
     base_url_configured: bool = False
     """Whether ``base_url`` came from site.toml or the command line, not the default."""
     watch: bool = True
     """Reload when files change (``reader serve --no-watch`` turns it off)."""
+    exporting: bool = False
+    """Pages are written for a static host (``reader build``): nothing answers a query."""
     preview: bool = False
     """Editors' preview: visible markers for what needs fixing (never unpublished articles)."""
     preview_secret: str = field(default="", repr=False)

@@ -29,6 +29,8 @@ from reader.model import TAGS, Article
 from reader.pages import Page
 from reader.preview import verify
 from reader.rendered import Rendered, is_compressible
+from reader.search import SearchIndex, plain_text
+from reader.searchtext import marked_passage, parse_query
 from reader.store import Snapshot, tag_slug
 from reader.templating import asset_dirs
 from reader.urls import (
@@ -71,6 +73,8 @@ class Asked:
     """Every article as written, published or not: for a signed preview only."""
     now: datetime | None = None
     """The time of the request, for what expires (a preview link)."""
+    search: SearchIndex | None = None
+    """The site's search index, for ``/search``."""
 
     @property
     def params(self) -> Params:
@@ -359,6 +363,42 @@ def api_article(asked: Asked) -> Rendered:
     return Rendered(answer.body, Kind.API, status=answer.status)
 
 
+MAX_SEARCH_PAGE = 50
+"""Results beyond this page are not listed (only ``MAX_CANDIDATES`` are ranked anyway)."""
+
+
+def search(asked: Asked) -> Rendered | None:
+    """``/search?q=...``: the form, and the published articles that match, best first."""
+    if asked.search is None:
+        return None
+    fields = dict(parse_qsl(asked.query, keep_blank_values=True))
+    page_text = fields.get("page", "1")
+    page = int(page_text) if page_text.isascii() and page_text.isdigit() else 0
+    section = tuple(part for part in fields.get("section", "").split("/") if part)
+    snapshot = asked.snapshot
+    if not 1 <= page <= MAX_SEARCH_PAGE or (section and snapshot.section(section) is None):
+        return None  # a page past the end, or a section that is not (or no longer) public
+    query = parse_query(fields.get("q", ""))
+    found = None
+    if query is not None:
+        found = asked.search.search(snapshot, query)
+        if section:
+            within = set(map(id, snapshot.section_articles(section)))
+            found = replace(found, articles=tuple(a for a in found.articles if id(a) in within))
+    hits = query.hits if query is not None else frozenset()
+
+    def passage(article: Article) -> tuple[str, str, str]:
+        text = plain_text(snapshot.body_html(article))
+        for candidate in (article.summary, text):
+            before, hit, after = marked_passage(candidate, hits)
+            if hit:
+                return before, hit, after
+        return marked_passage(article.summary or text, hits)
+
+    view = views.search_page(snapshot, query, found, page, section, passage)
+    return asked.page(view)
+
+
 def oembed_(asked: Asked) -> Rendered:
     """``/oembed?url=...``: a headline card for one of our articles."""
     status, body = oembed.answer(asked.snapshot, asked.query)
@@ -551,6 +591,7 @@ ENDPOINTS: Mapping[RouteName, Endpoint] = {
     RouteName.ROBOTS: Endpoint(robots, _once),
     # Answers depend on the query: a static host cannot serve them.
     RouteName.OEMBED: Endpoint(oembed_, _none),
+    RouteName.SEARCH: Endpoint(search, _none),
     RouteName.API_ARTICLES: Endpoint(api_articles, _none),
     RouteName.API_ARTICLE: Endpoint(api_article, _none),
     RouteName.TAGS: Endpoint(tags, _taxonomies),

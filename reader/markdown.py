@@ -108,6 +108,9 @@ PAGE_IDS = frozenset(
         "section-feeds-heading",
         "tags-feeds-heading",
         "opml-heading",
+        "site-search-query",
+        "search-page-query",
+        "search-section",
     }
 )
 """The ids the theme's pages use (a test keeps this in step with the templates): a heading

@@ -113,6 +113,11 @@ class Chrome:
     """oEmbed discovery, on article pages."""
     menu: tuple[MenuLink, ...] = ()
     """The site's main menu, with this page's place in it."""
+    search_url: str | None = None
+    """Where the header's search form sends its query; None when nothing answers it (a
+    static export without ``search_url``)."""
+    query: str = ""
+    """The query the page shows results for, kept in the header's search box."""
 
 
 @dataclass(frozen=True)
@@ -180,6 +185,35 @@ class TagContext:
     teasers: tuple[Teaser, ...]
     pager: Pager
     feed_links: tuple[FeedLink, ...]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One article found, with the passage that matched (the hit marked)."""
+
+    teaser: Teaser
+    before: str
+    hit: str
+    after: str
+
+
+@dataclass(frozen=True)
+class SearchContext:
+    """The search page: the query, its results (a page of them), and how to narrow it."""
+
+    chrome: Chrome
+    heading: str
+    query: str
+    results: tuple[SearchResult, ...]
+    count: int
+    capped: bool
+    pager: Pager | None
+    section: str
+    """The section searched within (its path), or "" for the whole site."""
+    sections: tuple[SectionLink, ...]
+    """The sections a search may be narrowed to, by path."""
+    action: str
+    """Where the form sends the query."""
 
 
 @dataclass(frozen=True)
@@ -251,6 +285,7 @@ Context = (
     | FeedsContext
     | SettingsContext
     | NotFoundContext
+    | SearchContext
 )
 
 

@@ -22,6 +22,7 @@ from reader.load import changed_files, load_site, without_files
 from reader.lru import SizedLRU
 from reader.parsecache import ParseCache
 from reader.rendered import Rendered
+from reader.search import SearchIndex, search_index_path
 from reader.store import Snapshot, SnapshotHolder, build_snapshot
 from reader.templating import make_environment
 from reader.urls import ROUTE, resolve
@@ -67,6 +68,10 @@ class Site:
             snapshot, catalog, lambda _: SnapshotCaches.within(settings)
         )
         self.reloader = Reloader(settings, self.holder, clock, cache, index)
+        self.search = SearchIndex(search_index_path(index_path) if index_path else None)
+        """Full-text search; kept in step with each new snapshot, and brought up to date
+        by a search that finds it behind."""
+        self.reloader.listeners.append(self._index_for_search)
         self.notifier: Notifier | None = None
         if settings.hub:
             self.notifier = Notifier(
@@ -76,6 +81,9 @@ class Site:
         # URL -> (ETag, first served): Last-Modified moves only when a URL's bytes change.
         # Bounded: a forgotten URL restarts from its snapshot's time, later than any change.
         self._first_served: SizedLRU[tuple[str, datetime]] = SizedLRU(FIRST_SERVED_BYTES)
+
+    def _index_for_search(self, old: Snapshot, new: Snapshot) -> None:
+        self.search.sync(new)
 
     def answer(self, path: str, query: str = "") -> Rendered:
         """The response for a decoded path and raw query, from one snapshot, cached with it."""
@@ -120,7 +128,7 @@ class Site:
             answered = kept_in.get(key)
             if answered is not None:
                 return answered
-        asked = Asked(snapshot, caches, self.environment, match, query)
+        asked = Asked(snapshot, caches, self.environment, match, query, search=self.search)
         rendered = ENDPOINTS[match.route].answer(asked) or self.not_found(snapshot, caches)
         if keep and rendered.status in (200, 301) and not route.query:
             # An answer to a query carries no Last-Modified: queries are endless, and

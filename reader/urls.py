@@ -91,6 +91,7 @@ class RouteName(Enum):
     NEWS_SITEMAP = "news_sitemap"
     ROBOTS = "robots"
     OEMBED = "oembed"
+    SEARCH = "search"
     API_ARTICLES = "api_articles"
     API_ARTICLE = "api_article"
     TAGS = "tags"
@@ -256,6 +257,7 @@ ROUTES: tuple[Route, ...] = (
     Route(RouteName.NEWS_SITEMAP, "/news-sitemap.xml", Kind.SITEMAP),
     Route(RouteName.ROBOTS, "/robots.txt", Kind.TEXT),
     Route(RouteName.OEMBED, "/oembed", Kind.API, query=True),
+    Route(RouteName.SEARCH, "/search", Kind.PAGE, query=True),
     Route(RouteName.API_ARTICLES, "/api/v1/articles", Kind.API, query=True),
     Route(RouteName.API_ARTICLE, "/api/v1/articles/{id:rest}", Kind.API),
     # A taxonomy (keywords, categories, any the site declares) and its terms: a taxonomy
@@ -444,6 +446,17 @@ def oembed_path(url: str | None = None) -> str:
     """The oEmbed endpoint, optionally asked about one page's URL."""
     path = build(RouteName.OEMBED)
     return path + ("?" + urlencode({"url": url, "format": "json"}) if url else "")
+
+
+def search_path(query: str = "", page: int = 1, section: SectionKey = ()) -> str:
+    """The search page, or its results for a query (a page of them, within a section)."""
+    params = {"q": query} if query else {}
+    if section:
+        params["section"] = "/".join(section)
+    if page > 1:
+        params["page"] = str(page)
+    path = build(RouteName.SEARCH)
+    return path + ("?" + urlencode(params) if params else "")
 
 
 def settings_path(back: str | None = None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from markupsafe import Markup
@@ -30,6 +31,8 @@ from reader.pages import (
     NotFoundContext,
     Page,
     Pager,
+    SearchContext,
+    SearchResult,
     SectionContext,
     SectionLink,
     SettingsContext,
@@ -42,6 +45,8 @@ from reader.pages import (
 )
 from reader.presentation import article_url, byline, joined_title, lead_image_url
 from reader.reading import SIZES, THEMES, Preferences
+from reader.search import Found
+from reader.searchtext import Query
 from reader.store import Snapshot, tag_slug
 from reader.urls import (
     FeedFormat,
@@ -56,6 +61,7 @@ from reader.urls import (
     oembed_path,
     opml_path,
     preferences_css_path,
+    search_path,
     section_path,
     settings_path,
     tag_path,
@@ -308,6 +314,62 @@ def tags_index_page(snapshot: Snapshot, taxonomy: str = TAGS) -> Page | None:
     return Page("tags.html", TagsContext(chrome, links, heading))
 
 
+def search_page(
+    snapshot: Snapshot,
+    query: Query | None,
+    found: Found | None,
+    page: int,
+    section: SectionKey,
+    passage: Callable[[Article], tuple[str, str, str]],
+) -> Page | None:
+    """The search form and, for a query, a page of what it found; None past the last page."""
+    settings = snapshot.settings
+    labels = Labels(settings.language)
+    text = query.text if query is not None else ""
+    heading = labels.format("search_results", q=text) if text else labels["search"]
+    articles = found.articles if found is not None else ()
+    pager = None
+    if found is not None:
+        pager = _pager(
+            len(articles), page, settings.page_size, lambda n: search_path(text, n, section)
+        )
+        if pager is None:
+            return None
+    title = heading if page == 1 else joined_title(heading, labels.format("page_n", n=page))
+    path = search_path(text, page, section)
+    trail = (Link(labels["home"], home_path()), Link(labels["search"], path))
+    chrome = _chrome(snapshot, settings.language, title, path, trail, (), query=text)
+    # The page's own form is the search here: one search landmark, not two.
+    chrome = replace(chrome, search_url=None)
+    shown = _slice(articles, pager, settings.page_size) if pager is not None else ()
+    results = tuple(
+        SearchResult(teaser, *passage(article))
+        for teaser, article in zip(_teasers(snapshot, chrome, shown), shown, strict=True)
+    )
+    sections = tuple(
+        SectionLink(
+            " › ".join(s.title for s in snapshot.ancestors(key)),
+            "/".join(key),
+            len(snapshot.section_articles(key)),
+        )
+        for key in snapshot.section_tree()
+        if key
+    )
+    context = SearchContext(
+        chrome,
+        heading,
+        text,
+        results,
+        len(articles),
+        found.capped if found is not None else False,
+        pager,
+        "/".join(section),
+        sections,
+        search_path(),
+    )
+    return Page("search.html", context)
+
+
 def not_found_page(snapshot: Snapshot) -> Page:
     """The styled not-found page."""
     settings = snapshot.settings
@@ -327,6 +389,7 @@ def _chrome(
     *,
     settings_url: str | None = None,
     oembed: str | None = None,
+    query: str = "",
 ) -> Chrome:
     settings = snapshot.settings
     full_title = title if title == settings.title else joined_title(title, settings.title)
@@ -344,6 +407,8 @@ def _chrome(
         menu=tuple(
             MenuLink(item.title, item.url, _current(item.url, path)) for item in snapshot.menu
         ),
+        search_url=(settings.search_url or None) if settings.exporting else search_path(),
+        query=query,
     )
 
 

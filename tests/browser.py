@@ -108,6 +108,9 @@ DEMO_PAGES = {
     "feeds": "/feeds/",
     "settings": "/settings/",
     "page-plain": "/about/",
+    "search": "/search",
+    "search-results": "/search?q=%E6%B8%AF%E7%81%A3",
+    "search-none": "/search?q=zzzz",
     "not-found": "/no/such/page/",
 }
 """Every page type of the demo site, by a name used for screenshots and test ids."""

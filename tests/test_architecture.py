@@ -18,7 +18,7 @@ FEEDS_DOC = (ROOT / "docs/feeds.md").read_text(encoding="utf-8")
 # Lowest first. A module may import only from its own layer or a lower one.
 LAYERS: list[set[str]] = [
     {"reader.model", "reader.lru", "reader.memory", "reader.jsontext", "reader.preview"},
-    {"reader.prefix"},
+    {"reader.prefix", "reader.searchtext"},
     {"reader.encodings"},
     {"reader.config", "reader.dates", "reader.frontmatter", "reader.i18n", "reader.reading"},
     {"reader.urls"},
@@ -28,7 +28,7 @@ LAYERS: list[set[str]] = [
     {"reader.parsecache"},
     {"reader.loader"},
     {"reader.store", "reader.index"},
-    {"reader.load"},
+    {"reader.load", "reader.search"},
     {"feeds.cache", "feeds.xml"},
     {"reader.presentation"},
     {"feeds.scope"},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -43,6 +44,9 @@ def url_path(out: Path, file: Path) -> str:
     return "/" + quote(relative)
 
 
+SEARCH_FORM = re.compile(rb'<form class="site-search" role="search".*?</form>\n', re.DOTALL)
+
+
 def test_the_export_equals_what_the_server_answers(tmp_path: Path) -> None:
     out = tmp_path / "out"
     command = [sys.executable, "-m", "reader", "build", str(DEMO_SITE), str(out)]
@@ -70,11 +74,13 @@ def test_the_export_equals_what_the_server_answers(tmp_path: Path) -> None:
                 assert refresh.endswith(response.headers["location"]), page
                 continue
             assert response.status_code == 200, page
-            assert response.content == page.read_bytes(), page
+            # The one difference: no search form where no server answers /search.
+            served = SEARCH_FORM.sub(b"", response.content)
+            assert served == page.read_bytes(), page
             compared += 1
         missing = client.get("/no/such/page/")
         assert missing.status_code == 404
-        assert missing.content == (out / NOT_FOUND_FILE).read_bytes()
+        assert SEARCH_FORM.sub(b"", missing.content) == (out / NOT_FOUND_FILE).read_bytes()
     assert compared > 150
     for packed in files:
         original = packed.with_suffix("")

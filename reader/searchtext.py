@@ -1,0 +1,253 @@
+"""Search text: Chinese and Latin text as index tokens, and a reader's query as an FTS5 match.
+
+Chinese has no spaces between words, so every Han character is a token and so is every
+pair of neighbours: a one-character query matches the character, a longer one matches all
+its pairs. Both sides are written in Simplified script first (OpenCC), so 社區 finds 社区
+and the reverse. A query in pinyin (``shequ``, ``she qu``, ``shè qū``) becomes the words
+and characters read so, from pypinyin's dictionaries, rather than every body's pinyin
+being indexed. Latin words are folded to lower case and match as prefixes.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+MAX_QUERY_CHARS = 200
+"""A longer query is cut here: no search needs more, and each term costs a lookup."""
+MAX_TERMS = 12
+MAX_PINYIN_CANDIDATES = 60
+"""Readings with more spellings than this keep the most common ones (a syllable such as
+``shi`` is read by hundreds of characters)."""
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_RUN = re.compile(rf"[{_HAN}]+|[^\W_{_HAN}]+")
+_HAN_RUN = re.compile(rf"[{_HAN}]+")
+_LATIN_WORD = re.compile(r"[a-z]+")
+
+
+@functools.cache
+def _converter() -> object:
+    import opencc  # loaded when the first text is indexed or searched
+
+    return opencc.OpenCC("t2s")
+
+
+def normalized(text: str) -> str:
+    """Text as both sides are compared: NFKC, lower case, Simplified script."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if not _HAN_RUN.search(folded):
+        return folded
+    converted: str = _converter().convert(folded)  # type: ignore[attr-defined]
+    return converted
+
+
+def index_tokens(text: str) -> str:
+    """The tokens of a text for the index, separated by spaces: each Han character and
+    each pair of neighbours; each word of other scripts."""
+    return " ".join(_tokens(normalized(text)))
+
+
+def _tokens(text: str) -> Iterator[str]:
+    for run in _RUN.findall(text):
+        if _HAN_RUN.fullmatch(run):
+            yield from run
+            yield from (run[i : i + 2] for i in range(len(run) - 1))
+        else:
+            yield run
+
+
+@dataclass(frozen=True)
+class Query:
+    """A reader's query as the index is asked it: each term must match (AND); a term
+    matches any of its spellings (OR)."""
+
+    text: str
+    """The query as asked, cleaned: what the page says it searched for."""
+    terms: tuple[tuple[str, ...], ...]
+    hits: frozenset[str]
+    """What to mark in the matching passage: the Han strings and words sought."""
+
+    def match(self) -> str:
+        """The FTS5 expression: every token quoted, so no query can be FTS syntax."""
+        groups = []
+        for spellings in self.terms:
+            alternatives = [_phrase(s) for s in spellings]
+            joined = " OR ".join(alternatives)
+            groups.append(joined if len(alternatives) == 1 else f"({joined})")
+        return " AND ".join(groups)
+
+
+def _phrase(spelling: str) -> str:
+    """One spelling as FTS5 reads it: a Han string as the AND of its pairs (or the one
+    character), a word as a quoted prefix."""
+    if _HAN_RUN.fullmatch(spelling):
+        if len(spelling) == 1:
+            return f'"{spelling}"'
+        pairs = dict.fromkeys(spelling[i : i + 2] for i in range(len(spelling) - 1))
+        joined = " AND ".join(f'"{pair}"' for pair in pairs)
+        return f"({joined})" if len(pairs) > 1 else joined
+    return f'"{spelling}"*' if len(spelling) >= 4 else f'"{spelling}"'
+
+
+def parse_query(text: str) -> Query | None:
+    """The query a reader typed, or None when nothing in it can be searched for."""
+    cleaned = " ".join(text[:MAX_QUERY_CHARS].split())
+    terms: list[tuple[str, ...]] = []
+    words: list[str] = []
+    for run in _RUN.findall(normalized(cleaned)):
+        if _HAN_RUN.fullmatch(run):
+            terms.append((run,))
+        else:
+            words.append(run)
+    # Several words that read as one Chinese word in pinyin ("she qu") ask for that word;
+    # otherwise each word is itself, or the Chinese it reads as ("she": 社, 设, ...).
+    together: tuple[str, ...] = ()
+    if len(words) > 1:
+        # Tone marks, where typed, tell words apart: shè qū is 社区, not 摄取 (shè qǔ).
+        toned = _words_toned().get(" ".join(words), ()) if _has_tones(words) else ()
+        together = toned or _pinyin_spellings(" ".join(_toneless(w) for w in words))
+    if together:
+        terms.append(together)
+    else:
+        terms += [tuple(dict.fromkeys((w, *_pinyin_spellings(_toneless(w))))) for w in words]
+    terms = terms[:MAX_TERMS]
+    if not terms:
+        return None
+    return Query(cleaned, tuple(terms), frozenset(s for term in terms for s in term))
+
+
+def warm_pinyin() -> None:
+    """Build the pinyin tables now (they take most of a second), not in a first search."""
+    _reverse_characters()
+    _reverse_words()
+    _words_toned()
+
+
+def _toneless(word: str) -> str:
+    """A pinyin spelling without tone marks or numbers: ``shè`` and ``she4`` are ``she``."""
+    stripped = "".join(
+        c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)
+    )
+    return stripped.replace("ü", "v").rstrip("012345")
+
+
+def _pinyin_spellings(typed: str) -> tuple[str, ...]:
+    """The Chinese words or characters that pinyin reads as ``typed`` (one syllable or a
+    run of them, with or without spaces), most common first; none if it is not pinyin."""
+    compact = typed.replace(" ", "")
+    if not compact:
+        return ()
+    split = _syllables(compact)
+    if split is None:
+        return ()
+    if len(split) == 1:
+        return _characters_read(split[0])[:MAX_PINYIN_CANDIDATES]
+    return _words_read(" ".join(split))[:MAX_PINYIN_CANDIDATES]
+
+
+@functools.cache
+def _syllables(compact: str) -> tuple[str, ...] | None:
+    """``shequ`` as its syllables (``she``, ``qu``), preferring fewer; None if it is not
+    pinyin."""
+    valid = _syllable_set()
+    best: list[tuple[str, ...] | None] = [None] * (len(compact) + 1)
+    best[0] = ()
+    for end in range(1, len(compact) + 1):
+        for start in range(max(0, end - 6), end):
+            before = best[start]
+            piece = compact[start:end]
+            if before is not None and piece in valid:
+                candidate = (*before, piece)
+                current = best[end]
+                if current is None or len(candidate) < len(current):
+                    best[end] = candidate
+    return best[len(compact)]
+
+
+@functools.cache
+def _syllable_set() -> frozenset[str]:
+    return frozenset(_reverse_characters())
+
+
+@functools.cache
+def _reverse_characters() -> dict[str, tuple[str, ...]]:
+    """Each toneless syllable and the characters read so; common characters (those in
+    pypinyin's phrases) first."""
+    from pypinyin.phrases_dict import phrases_dict
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    common: dict[str, int] = {}
+    for phrase in phrases_dict:
+        for char in phrase:
+            common[char] = common.get(char, 0) + 1
+    found: dict[str, list[str]] = {}
+    for code, readings in pinyin_dict.items():
+        char = chr(code)
+        if char not in common or normalized(char) != char:
+            continue  # rare characters, and Traditional forms (the index is Simplified)
+        for reading in readings.split(","):
+            found.setdefault(_toneless(reading), []).append(char)
+    return {
+        syllable: tuple(sorted(chars, key=lambda c: -common[c]))
+        for syllable, chars in found.items()
+    }
+
+
+def _characters_read(syllable: str) -> tuple[str, ...]:
+    return _reverse_characters().get(syllable, ())
+
+
+@functools.cache
+def _reverse_words() -> dict[str, tuple[str, ...]]:
+    """Each toneless reading of pypinyin's words (``she qu``) and the words read so."""
+    from pypinyin.phrases_dict import phrases_dict
+
+    found: dict[str, list[str]] = {}
+    for phrase, readings in phrases_dict.items():
+        key = " ".join(_toneless(r[0]) for r in readings)
+        found.setdefault(key, []).append(normalized(phrase))
+    return {key: tuple(dict.fromkeys(words)) for key, words in found.items()}
+
+
+@functools.cache
+def _words_toned() -> dict[str, tuple[str, ...]]:
+    """Each reading of pypinyin's words with its tone marks (``shè qū``), and the words."""
+    from pypinyin.phrases_dict import phrases_dict
+
+    found: dict[str, list[str]] = {}
+    for phrase, readings in phrases_dict.items():
+        key = unicodedata.normalize("NFC", " ".join(r[0] for r in readings))
+        found.setdefault(key, []).append(normalized(phrase))
+    return {key: tuple(dict.fromkeys(words)) for key, words in found.items()}
+
+
+def _has_tones(words: list[str]) -> bool:
+    return any(_toneless(w) != w for w in words if not w.isdigit())
+
+
+def _words_read(syllables: str) -> tuple[str, ...]:
+    return _reverse_words().get(syllables, ())
+
+
+def marked_passage(text: str, hits: frozenset[str], width: int = 80) -> tuple[str, str, str]:
+    """The passage of ``text`` around its first hit, as (before, hit, after); the whole
+    start when nothing matches (the hit was in the title or keywords)."""
+    folded = normalized(text)
+    if len(folded) != len(text):
+        folded = "".join(normalized(c) if len(normalized(c)) == 1 else c for c in text)
+    first = None
+    for hit in sorted(hits, key=len, reverse=True):
+        at = folded.find(hit)
+        if at >= 0 and (first is None or at < first[0]):
+            first = (at, len(hit))
+    if first is None:
+        return text[:width], "", ""
+    at, length = first
+    start = max(0, at - width // 3)
+    before = ("…" if start else "") + text[start:at]
+    after = text[at + length : at + length + width]
+    return before, text[at : at + length], after + ("…" if at + length + width < len(text) else "")

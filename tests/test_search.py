@@ -1,0 +1,215 @@
+"""Search finds Chinese by one or two characters, across scripts and by pinyin; never the
+unpublished; and any query, however hostile, gets a page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.cli import main
+from reader.search import SearchIndex
+from reader.searchtext import index_tokens, parse_query
+from reader.site import Site
+from tests.factories import NOW, Client, MovingClock, SiteFactory, make_client, parse_html
+
+
+def titles(client: Client, query: str, extra: str = "") -> list[str]:
+    """The titles a search lists, in order."""
+    response = client.get(f"/search?q={quote(query)}{extra}")
+    assert response.status_code == 200, query
+    return [str(t) for t in parse_html(response).xpath("//main//ol//h2/a/text()")]
+
+
+@pytest.fixture
+def news(site: SiteFactory) -> SiteFactory:
+    site.article("city/a.md", title="社區中心開幕", body="新的社區中心今天開放，居民踴躍參加。")
+    site.article("city/b.md", title="施工通告", body="道路施工將持續兩週。", date="2026-11-02")
+    site.article("city/c.md", title="垃圾分类", body="社区推行垃圾分类，居民反应良好。")
+    site.article("sport/d.md", title="Harbour race", body="The harbour race drew 300 rowers.")
+    site.article("sport/e.md", title="She wins", body="She won the 社區 marathon.")
+    site.article("city/f.md", title="摄取营养", body="专家谈如何摄取足够的营养。")
+    return site
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("施", {"施工通告"}),
+        ("社區", {"社區中心開幕", "垃圾分类", "She wins"}),
+        ("社区", {"社區中心開幕", "垃圾分类", "She wins"}),  # Simplified finds Traditional
+        ("垃圾分類", {"垃圾分类"}),  # and the reverse
+        ("shequ", {"社區中心開幕", "垃圾分类", "She wins", "摄取营养"}),  # 社区, 摄取
+        ("she qu", {"社區中心開幕", "垃圾分类", "She wins", "摄取营养"}),
+        ("shè qū", {"社區中心開幕", "垃圾分类", "She wins"}),  # tones tell them apart
+        ("shè qǔ", {"摄取营养"}),
+        ("sheququ", set()),
+        ("harbour", {"Harbour race"}),
+        ("rowers 300", {"Harbour race"}),
+        ("marathon 社區", {"She wins"}),  # Chinese and English in one query
+        ("摄取", {"摄取营养"}),
+    ],
+)
+def test_finds_by_characters_scripts_pinyin_and_words(
+    news: SiteFactory, query: str, expected: set[str]
+) -> None:
+    assert set(titles(make_client(news), query)) == expected
+
+
+def test_a_word_that_is_also_pinyin_searches_both(news: SiteFactory) -> None:
+    found = set(titles(make_client(news), "she"))
+    # The English word, and the characters read "she" (社, 摄, ...).
+    assert {"She wins", "社區中心開幕", "垃圾分类", "摄取营养"} <= found
+
+
+def test_title_hits_rank_above_text_hits_and_newer_above_older(site: SiteFactory) -> None:
+    site.article("a/older.md", title="港灣新聞", body="無關。", date="2026-11-01")
+    site.article("a/newer.md", title="港灣新聞二", body="無關。", date="2026-11-05")
+    site.article("a/text.md", title="其他", body="今天港灣很熱鬧。", date="2026-11-10")
+    assert titles(make_client(site), "港灣") == ["港灣新聞二", "港灣新聞", "其他"]
+
+
+def test_the_matching_passage_is_shown_with_the_hit_marked(news: SiteFactory) -> None:
+    page = parse_html(make_client(news).get("/search?q=" + quote("居民")))
+    marks = page.xpath("//main//ol//mark/text()")
+    assert marks and set(marks) == {"居民"}
+    passage = page.xpath("//main//ol//p[mark]")[0].xpath("string(.)")
+    assert "居民踴躍參加" in passage or "居民反应良好" in passage
+
+
+def test_nothing_unpublished_is_ever_found(site: SiteFactory) -> None:
+    site.article("a/draft.md", title="秘密草稿", body="秘密。", draft=True)
+    later = (NOW + timedelta(days=1)).isoformat()
+    site.article("a/future.md", title="秘密計劃", body="秘密。", date=later)
+    site.article("a/public.md", title="公開", body="沒有秘密。")
+    clock = MovingClock()
+    client = make_client(site, clock)
+    assert titles(client, "秘密") == ["公開"]
+    clock.moment = NOW + timedelta(days=2)
+    client.app.site.reloader.republish()
+    assert set(titles(client, "秘密")) == {"公開", "秘密計劃"}, "found once it is published"
+
+
+def test_an_edit_is_searchable_after_the_reload(news: SiteFactory) -> None:
+    client = make_client(news)
+    assert titles(client, "颱風") == []
+    path = news.article("city/new.md", title="颱風警告", body="今晚颱風來襲。")
+    client.app.site.reloader.reload([str(path)])
+    assert titles(client, "台风") == ["颱風警告"]
+    path.unlink()
+    client.app.site.reloader.reload([str(path)])
+    assert titles(client, "颱風") == []
+
+
+def test_results_are_paginated_and_narrowed_to_a_section(site: SiteFactory) -> None:
+    for n in range(25):
+        site.article(f"city/n{n}.md", title=f"城市 {n}", date=f"2026-11-{n + 1:02d}")
+    site.article("sport/s.md", title="城市馬拉松")
+    client = make_client(site)
+    first = titles(client, "城市")
+    second = titles(client, "城市", "&page=2")
+    assert len(first) == 20 and len(second) == 6 and not set(first) & set(second)
+    assert titles(client, "城市", "&section=sport") == ["城市馬拉松"]
+    assert client.get("/search?q=x&section=nowhere").status_code == 404
+    assert client.get("/search?q=x&page=99").status_code == 404
+    assert client.get("/search?q=x&page=abc").status_code == 404
+
+
+HOSTILE = [
+    '"',
+    '"unbalanced',
+    "NEAR(a b",
+    "*",
+    "-",
+    "a OR",
+    "(((",
+    ")",
+    "title:x",
+    "^x",
+    "a AND NOT b",
+    "{x}",
+    "\x00\x01",
+    "　",
+    "x" * 3000,
+    "x" * 5000,
+    "社" * 400,
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
+def test_a_hostile_query_gets_a_helpful_page(news: SiteFactory, query: str) -> None:
+    response = make_client(news).get("/search", params={"q": query})
+    assert response.status_code in (200, 414), "a page, never an error"
+    if response.status_code == 200:
+        page = parse_html(response)
+        assert page.xpath("//main//form[@role='search']"), "the form, to try again"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_any_text_is_a_query_that_answers(query: str) -> None:
+    parsed = parse_query(query)
+    if parsed is not None:
+        expression = parsed.match()
+        index = _shared_index()
+        # SQLite must accept whatever the query turned into.
+        with index._lock:
+            index._db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (expression,)).fetchall()
+
+
+_INDEX: list[SearchIndex] = []
+
+
+def _shared_index() -> SearchIndex:
+    if not _INDEX:
+        _INDEX.append(SearchIndex(None))
+    return _INDEX[0]
+
+
+def test_tokens_are_characters_and_pairs_in_simplified_script() -> None:
+    assert index_tokens("社區 Harbour") == "社 区 社区 harbour"
+
+
+def test_a_warm_restart_indexes_nothing_again(news: SiteFactory, tmp_path: Path) -> None:
+    index = tmp_path / "index.sqlite"
+    first = Site(news.settings(), lambda: NOW, index)
+    assert first.search.sync(first.holder.current) == 6
+    first.search.close()
+    second = Site(news.settings(), lambda: NOW, index)
+    assert second.search.sync(second.holder.current) == 0
+    assert second.search.size() > 0
+
+
+def test_every_page_has_an_accessible_search_form(news: SiteFactory) -> None:
+    page = parse_html(make_client(news).get("/city/a/"))
+    (form,) = page.xpath("//header//form[@role='search']")
+    assert form.get("action") == "/search" and form.get("method") == "get"
+    (field,) = form.xpath(".//input[@name='q']")
+    assert form.xpath(f".//label[@for='{field.get('id')}']/text()")
+
+
+@pytest.mark.parametrize("search_url", ["", "https://search.example.org/"])
+def test_an_export_has_a_form_only_where_something_answers(
+    news: SiteFactory, tmp_path: Path, search_url: str
+) -> None:
+    if search_url:
+        toml = news.root / "site.toml"
+        toml.write_text(toml.read_text() + f'\nsearch_url = "{search_url}"\n')
+    out = tmp_path / "out"
+    assert main(["build", str(news.root), str(out), "--no-index"]) == 0
+    page: Any = parse_html_file(out / "city/a/index.html")
+    actions = page.xpath("//form[@role='search']/@action")
+    assert actions == ([search_url] if search_url else [])
+    assert not (out / "search").exists()
+
+
+def parse_html_file(path: Path) -> Any:
+    """A written page, parsed."""
+    from lxml import html
+
+    return html.fromstring(path.read_bytes())
