@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +16,8 @@ from reader.dates import parse_date
 from reader.jsontext import json_bytes
 from reader.model import Article
 from reader.presentation import article_url, byline, entry_html, lead_image_url
+from reader.search import Found
+from reader.searchtext import Query, parse_query
 from reader.store import Snapshot, tag_slug
 from reader.urls import absolute, api_article_path, api_articles_path, entry_id, tag_path
 
@@ -23,7 +25,7 @@ NINJS_VERSION = "2.2"
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json"
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
-PARAMETERS = ("section", "tag", "since", "limit", "cursor")
+PARAMETERS = ("section", "tag", "q", "since", "limit", "cursor")
 
 
 @dataclass(frozen=True)
@@ -45,11 +47,20 @@ class BadRequest(ValueError):
         self.fix = fix
 
 
-def article_list(snapshot: Snapshot, query: str, cache: FeedCache) -> Answer:
-    """``/api/v1/articles``: newest first, filtered by section, tag and ``since``, paged."""
+Matcher = Callable[[Query], Found]
+"""The site's search, for ``q=``."""
+
+
+def article_list(
+    snapshot: Snapshot, query: str, cache: FeedCache, search: Matcher | None = None
+) -> Answer:
+    """``/api/v1/articles``: newest first, filtered by section, tag, words (``q``, as the
+    site's search reads them) and ``since``, paged."""
     try:
         params = _parameters(query)
         articles = _filtered(snapshot, params)
+        if "q" in params:
+            articles = _matching(articles, params["q"], search)
         limit = _limit(params.get("limit"))
         start = _after_cursor(articles, params.get("cursor"))
     except BadRequest as error:
@@ -66,6 +77,14 @@ def article_list(snapshot: Snapshot, query: str, cache: FeedCache) -> Answer:
         document["links"]["next"] = next_url
         links = (f'<{next_url}>; rel="next"',)
     return Answer(200, json_bytes(document), links)
+
+
+def _matching(articles: Sequence[Article], words: str, search: Matcher | None) -> list[Article]:
+    parsed = parse_query(words)
+    if parsed is None or search is None:
+        raise BadRequest("q", f"nothing in q={words!r} can be searched for", "give a word")
+    found = {id(a) for a in search(parsed).articles}
+    return [a for a in articles if id(a) in found]
 
 
 def one_article(snapshot: Snapshot, article_id: str, cache: FeedCache) -> Answer:

@@ -353,7 +353,9 @@ def robots(asked: Asked) -> Rendered | None:
 
 def api_articles(asked: Asked) -> Rendered:
     """``/api/v1/articles``: the partner API's list, filtered and paged by its query."""
-    answer = api.article_list(asked.snapshot, asked.query, asked.caches.feeds)
+    index, snapshot = asked.search, asked.snapshot
+    search = (lambda query: index.search(snapshot, query)) if index is not None else None
+    answer = api.article_list(snapshot, asked.query, asked.caches.feeds, search)
     return Rendered(answer.body, Kind.API, status=answer.status, links=answer.links)
 
 

@@ -185,6 +185,8 @@ class TagContext:
     teasers: tuple[Teaser, ...]
     pager: Pager
     feed_links: tuple[FeedLink, ...]
+    search: Link | None = None
+    """A search for the term's words across the site, where something answers one."""
 
 
 @dataclass(frozen=True)

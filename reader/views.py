@@ -11,11 +11,13 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, tzinfo
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 
 from feeds import feed_title
 from feeds.scope import feed_description
+from reader.config import Settings
 from reader.i18n import Labels
 from reader.model import TAGS, Article, Section, SectionKey
 from reader.pages import (
@@ -293,7 +295,22 @@ def tag_page(snapshot: Snapshot, taxonomy: str, slug: str, page: int) -> Page | 
     path = tag_path(slug, page, taxonomy)
     chrome = _chrome(snapshot, settings.language, title, path, trail, own_feeds)
     teasers = _teasers(snapshot, chrome, _slice(tag.articles, pager, settings.page_size))
-    return Page("tag.html", TagContext(chrome, heading, teasers, pager, own_feeds))
+    url = _search_url(settings, tag.name)
+    search = Link(labels.format("search_tag", tag=tag.name), url) if url else None
+    return Page("tag.html", TagContext(chrome, heading, teasers, pager, own_feeds, search))
+
+
+def _search_url(settings: Settings, words: str) -> str | None:
+    """Where a search for ``words`` is answered: here, or a static export's search service."""
+    if not settings.exporting:
+        return search_path(words)
+    if settings.search_url:
+        return (
+            settings.search_url
+            + ("&" if "?" in settings.search_url else "?")
+            + urlencode({"q": words})
+        )
+    return None
 
 
 def tags_index_page(snapshot: Snapshot, taxonomy: str = TAGS) -> Page | None:

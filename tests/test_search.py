@@ -213,3 +213,21 @@ def parse_html_file(path: Path) -> Any:
     from lxml import html
 
     return html.fromstring(path.read_bytes())
+
+
+def test_the_partner_api_takes_q(news: SiteFactory) -> None:
+    client = make_client(news)
+    found = client.get("/api/v1/articles?q=" + quote("社区")).json()["data"]
+    headlines = {item["headlines"][0]["value"] for item in found}
+    assert headlines == {"社區中心開幕", "垃圾分类", "She wins"}
+    dated = [item["versioncreated"] for item in found]
+    assert dated == sorted(dated, reverse=True), "newest first, as the rest of the API"
+    refused = client.get("/api/v1/articles?q=" + quote("!!!"))
+    assert refused.status_code == 400 and "q" in refused.text
+
+
+def test_a_keyword_page_offers_a_search_for_its_word(site: SiteFactory) -> None:
+    site.article("city/a.md", title="A", tags=["環保"])
+    page = parse_html(make_client(site).get("/tags/" + quote("環保") + "/"))
+    (link,) = page.xpath("//main//a[starts-with(@href, '/search')]")
+    assert link.get("href") == "/search?q=" + quote("環保")
