@@ -72,6 +72,21 @@ def build_feed(
     return _document(snapshot, cache, scope, fmt, articles, links, archive=False)
 
 
+def build_search_feed(
+    snapshot: Snapshot,
+    scope: FeedScope,
+    fmt: FeedFormat,
+    found: Sequence[Article],
+    cache: FeedCache | None = None,
+) -> bytes:
+    """Serialise a search's feed (RSS or Atom): what it found, newest first, as many as a
+    subscription feed holds; a saved search as a subscription."""
+    cache = cache if cache is not None else FeedCache()
+    links = [Link("self", absolute(snapshot.settings, feed_path(scope, fmt)), fmt.media_type)]
+    newest = sorted(found, key=lambda a: a.date, reverse=True)[: snapshot.settings.feed_length]
+    return _document(snapshot, cache, scope, fmt, newest, links, archive=False)
+
+
 def build_archive(
     snapshot: Snapshot,
     scope: FeedScope,

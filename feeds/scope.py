@@ -64,6 +64,9 @@ def archives(snapshot: Snapshot, scope: FeedScope) -> Archives:
 def feed_title(snapshot: Snapshot, scope: FeedScope) -> str:
     """A feed's human title: what it holds, then the site's name."""
     settings = snapshot.settings
+    if scope.query is not None:
+        heading = Labels(settings.language).format("search_results", q=scope.query)
+        return joined_title(heading, settings.title)
     if scope.tag is not None:
         tag = snapshot.tag(scope.tag, scope.taxonomy)
         name = tag.name if tag else scope.tag

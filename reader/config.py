@@ -140,7 +140,17 @@ def _taxonomies(value: Any) -> tuple[tuple[str, str], ...]:
 
 _TAXONOMY_NAME = re.compile(r"[^\W_][\w-]{0,63}")
 ROUTE_NAMES_TAKEN = frozenset(
-    {"feeds", "api", "settings", "page", "index.xml", "sitemap.xml", "_assets", "_preview"}
+    {
+        "feeds",
+        "api",
+        "search",
+        "settings",
+        "page",
+        "index.xml",
+        "sitemap.xml",
+        "_assets",
+        "_preview",
+    }
 )
 """First URL segments the reader's own routes take: no taxonomy may be named so (checked
 against the route table by a test)."""

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl
 
 from jinja2 import Environment
 
-from feeds import build_archive, build_feed, scope_exists
+from feeds import build_archive, build_feed, build_search_feed, scope_exists
 from feeds.opml import build_opml
 from feeds.scope import archives
 from reader import api, oembed, reading, responses, sitemap, views
@@ -369,6 +369,18 @@ MAX_SEARCH_PAGE = 50
 """Results beyond this page are not listed (only ``MAX_CANDIDATES`` are ranked anyway)."""
 
 
+def search_feed(asked: Asked) -> Rendered | None:
+    """``/search/atom.xml?q=...``: what a search finds, newest first, as a feed."""
+    fmt = asked.params.format
+    query = parse_query(dict(parse_qsl(asked.query)).get("q", ""))
+    if asked.search is None or query is None or not fmt.archived:
+        return None  # RSS and Atom only: a saved search is for feed readers
+    found = asked.search.search(asked.snapshot, query).articles
+    scope = FeedScope(query=query.text)
+    body = build_search_feed(asked.snapshot, scope, fmt, found, asked.caches.feeds)
+    return Rendered(body, Kind.FEED, media_type=_feed_type(fmt))
+
+
 def search(asked: Asked) -> Rendered | None:
     """``/search?q=...``: the form, and the published articles that match, best first."""
     if asked.search is None:
@@ -594,6 +606,7 @@ ENDPOINTS: Mapping[RouteName, Endpoint] = {
     # Answers depend on the query: a static host cannot serve them.
     RouteName.OEMBED: Endpoint(oembed_, _none),
     RouteName.SEARCH: Endpoint(search, _none),
+    RouteName.SEARCH_FEED: Endpoint(search_feed, _none),
     RouteName.API_ARTICLES: Endpoint(api_articles, _none),
     RouteName.API_ARTICLE: Endpoint(api_article, _none),
     RouteName.TAGS: Endpoint(tags, _taxonomies),

@@ -111,6 +111,7 @@ PAGE_IDS = frozenset(
         "site-search-query",
         "search-page-query",
         "search-section",
+        "search-feeds-heading",
     }
 )
 """The ids the theme's pages use (a test keeps this in step with the templates): a heading

@@ -51,6 +51,18 @@ def plain_text(fragment: str) -> str:
 
 
 @dataclass(frozen=True)
+class IndexRow:
+    """One article as the index stores it: its tokens, and the version they came from."""
+
+    key: str
+    version: str
+    date: float
+    title: str
+    text: str
+    """Tokens (``searchtext.index_tokens``) of the title, and of everything else read."""
+
+
+@dataclass(frozen=True)
 class Found:
     """The articles that match a query in one snapshot, best first (at most
     ``MAX_CANDIDATES``)."""
@@ -139,41 +151,59 @@ class SearchIndex:
             replaced = sum(1 for a in changed if _key_text(a.key) in stored)
             self._set_meta("dead", str(dead + len(gone) + replaced))
         for batch in _batches(changed, BATCH):
-            rows = [
-                (a, index_tokens(a.title), index_tokens(_searchable(a, text_of))) for a in batch
-            ]
-            with self._lock, self._transaction():
-                for article, title, text in rows:
-                    key = _key_text(article.key)
-                    self._db.execute("DELETE FROM docs WHERE key = ?", (key,))
-                    cursor = self._db.execute(
-                        "INSERT INTO docs (key, version, date) VALUES (?, ?, ?)",
-                        (key, _version(article), article.date.timestamp()),
+            self.write(
+                [
+                    IndexRow(
+                        _key_text(a.key),
+                        _version(a),
+                        a.date.timestamp(),
+                        index_tokens(a.title),
+                        index_tokens(_searchable(a, text_of)),
                     )
-                    self._db.execute(
-                        "INSERT INTO fts (rowid, title, text) VALUES (?, ?, ?)",
-                        (cursor.lastrowid, title, text),
-                    )
+                    for a in batch
+                ]
+            )
         return len(changed)
 
-    def search(self, snapshot: Snapshot, query: Query) -> Found:
-        """The published articles of ``snapshot`` that match, best first: title hits above
-        text hits (BM25), newer above older when they rank alike."""
-        if self._synced is not snapshot:
-            self.sync(snapshot)
+    def write(self, rows: list[IndexRow]) -> None:
+        """Index these articles' tokens in one transaction, replacing earlier versions."""
+        with self._lock, self._transaction():
+            for row in rows:
+                self._db.execute("DELETE FROM docs WHERE key = ?", (row.key,))
+                cursor = self._db.execute(
+                    "INSERT INTO docs (key, version, date) VALUES (?, ?, ?)",
+                    (row.key, row.version, row.date),
+                )
+                self._db.execute(
+                    "INSERT INTO fts (rowid, title, text) VALUES (?, ?, ?)",
+                    (cursor.lastrowid, row.title, row.text),
+                )
+
+    def ranked(self, query: Query) -> tuple[list[str], bool]:
+        """The keys of the best matches, best first (at most ``MAX_CANDIDATES``): title hits
+        above text hits (BM25), newer above older when they rank alike; and whether there
+        were more."""
         with self._lock:
             rows = self._db.execute(
                 "SELECT docs.key, bm25(fts, ?, 1.0), docs.date FROM fts "
                 "JOIN docs ON docs.id = fts.rowid WHERE fts MATCH ? ORDER BY 2 LIMIT ?",
                 (TITLE_WEIGHT, query.match(), MAX_CANDIDATES + 1),
             ).fetchall()
+        capped = len(rows) > MAX_CANDIDATES
+        rows = rows[:MAX_CANDIDATES]
         # BM25 scores (negative: lower is better) a tenth of the best apart count as alike:
         # then the newer comes first.
         best = min((score for _, score, _ in rows), default=-1.0) or -1.0
         rows.sort(key=lambda row: (-round(row[1] / best, 1), -(row[2] or 0.0)))
-        ranked = [a for key, _, _ in rows if (a := snapshot.article(_key_of(key))) is not None]
-        published = [a for a in ranked if not a.plain]
-        return Found(tuple(published[:MAX_CANDIDATES]), len(rows) > MAX_CANDIDATES)
+        return [key for key, _, _ in rows], capped
+
+    def search(self, snapshot: Snapshot, query: Query) -> Found:
+        """The published articles of ``snapshot`` that match, best first."""
+        if self._synced is not snapshot:
+            self.sync(snapshot)
+        keys, capped = self.ranked(query)
+        found = [a for key in keys if (a := snapshot.article(_key_of(key))) is not None]
+        return Found(tuple(a for a in found if not a.plain), capped)
 
     def size(self) -> int:
         """The index's bytes on disk (0 in memory)."""

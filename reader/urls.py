@@ -92,6 +92,8 @@ class RouteName(Enum):
     ROBOTS = "robots"
     OEMBED = "oembed"
     SEARCH = "search"
+    SEARCH_FEED = "search_feed"
+    """A search's results as a feed (``?q=``): a saved search is a subscription."""
     API_ARTICLES = "api_articles"
     API_ARTICLE = "api_article"
     TAGS = "tags"
@@ -258,6 +260,7 @@ ROUTES: tuple[Route, ...] = (
     Route(RouteName.ROBOTS, "/robots.txt", Kind.TEXT),
     Route(RouteName.OEMBED, "/oembed", Kind.API, query=True),
     Route(RouteName.SEARCH, "/search", Kind.PAGE, query=True),
+    Route(RouteName.SEARCH_FEED, "/search/{format:feed}", Kind.FEED, query=True),
     Route(RouteName.API_ARTICLES, "/api/v1/articles", Kind.API, query=True),
     Route(RouteName.API_ARTICLE, "/api/v1/articles/{id:rest}", Kind.API),
     # A taxonomy (keywords, categories, any the site declares) and its terms: a taxonomy
@@ -343,6 +346,8 @@ class FeedScope:
     tag: str | None = None
     """A term's slug, of ``taxonomy``."""
     taxonomy: str = TAGS
+    query: str | None = None
+    """A search's words: the feed of what it finds."""
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -381,7 +386,10 @@ def tag_path(slug: str, page: int = 1, taxonomy: str = TAGS) -> str:
 
 
 def feed_path(scope: FeedScope, fmt: FeedFormat) -> str:
-    """A feed of the site, a section or a tag."""
+    """A feed of the site, a section, a term, or a search."""
+    if scope.query is not None:
+        path = build(RouteName.SEARCH_FEED, Params(format=fmt))
+        return path + "?" + urlencode({"q": scope.query})
     name, params = _feed_route(scope, fmt, archive=False)
     return build(name, params)
 
@@ -476,6 +484,8 @@ def preferences_css_path() -> str:
 
 def feed_page_path(scope: FeedScope) -> str:
     """The HTML page that a feed mirrors."""
+    if scope.query is not None:
+        return search_path(scope.query)
     if scope.tag is not None:
         return tag_path(scope.tag, taxonomy=scope.taxonomy)
     return section_path(scope.section or ())

@@ -355,7 +355,8 @@ def search_page(
     title = heading if page == 1 else joined_title(heading, labels.format("page_n", n=page))
     path = search_path(text, page, section)
     trail = (Link(labels["home"], home_path()), Link(labels["search"], path))
-    chrome = _chrome(snapshot, settings.language, title, path, trail, (), query=text)
+    feeds = _feeds(snapshot, FeedScope(query=text)) if text and found is not None else ()
+    chrome = _chrome(snapshot, settings.language, title, path, trail, feeds, query=text)
     # The page's own form is the search here: one search landmark, not two.
     chrome = replace(chrome, search_url=None)
     shown = _slice(articles, pager, settings.page_size) if pager is not None else ()
@@ -476,6 +477,7 @@ def _feeds(snapshot: Snapshot, scope: FeedScope) -> tuple[FeedLink, ...]:
             fmt.label,
         )
         for fmt in FeedFormat
+        if scope.query is None or fmt.archived  # a search's feed is RSS or Atom
     )
 
 

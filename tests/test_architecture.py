@@ -65,7 +65,7 @@ def test_every_caching_policy_is_documented() -> None:
 
 
 def test_top_level_words_of_our_urls_are_reserved_for_them() -> None:
-    assert {"feeds", "_assets", "settings", "api", "_preview"} == RESERVED_TOP_LEVEL
+    assert {"feeds", "_assets", "settings", "api", "_preview", "search"} == RESERVED_TOP_LEVEL
     # A taxonomy is a first segment too; the config refuses the words our routes take.
     assert RESERVED_TOP_LEVEL <= ROUTE_NAMES_TAKEN
 

@@ -231,3 +231,22 @@ def test_a_keyword_page_offers_a_search_for_its_word(site: SiteFactory) -> None:
     page = parse_html(make_client(site).get("/tags/" + quote("環保") + "/"))
     (link,) = page.xpath("//main//a[starts-with(@href, '/search')]")
     assert link.get("href") == "/search?q=" + quote("環保")
+
+
+def test_a_search_is_a_subscription(news: SiteFactory) -> None:
+    import feedparser
+
+    client = make_client(news)
+    page = parse_html(client.get("/search?q=" + quote("社區")))
+    links = page.xpath("//head/link[@rel='alternate']/@href")
+    assert links == ["/search/rss.xml?q=" + quote("社區"), "/search/atom.xml?q=" + quote("社區")]
+    for link in links:
+        feed = feedparser.parse(client.get(link).content)
+        assert not feed.bozo, feed.bozo_exception
+        titles = [entry.title for entry in feed.entries]
+        assert set(titles) == {"社區中心開幕", "垃圾分类", "She wins"}
+        dates = [entry.published_parsed for entry in feed.entries]
+        assert dates == sorted(dates, reverse=True), "newest first, as a subscription reads"
+        assert "社區" in feed.feed.title
+    assert client.get("/search/feed.json?q=x").status_code == 404
+    assert client.get("/search/rss.xml").status_code == 404

@@ -1,0 +1,232 @@
+"""Search: build time, index size, query latency and recall on a realistic Chinese corpus.
+
+The corpus follows real usage: its words are drawn by the frequencies of jieba's
+dictionary (a count of words in a large body of modern Chinese), in sentences of 8 to 30
+words, a fifth of the articles in Traditional script. Recall is measured against the
+ground truth of a substring scan, for the tokenisation the reader uses (characters and
+pairs) and two it could have used (pairs only; characters only, queried as phrases).
+
+    python bench/search.py [--articles 10000] [--out docs/search-figures.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from itertools import accumulate
+from pathlib import Path
+
+from reader.search import IndexRow, SearchIndex
+from reader.searchtext import index_tokens, normalized, parse_query, warm_pinyin
+
+SEED = 20261202
+QUERY_SAMPLES = 200
+"""Queries of each length (``--queries``)."""
+
+
+def dictionary() -> tuple[list[str], list[int]]:
+    """jieba's words and their counts (only words of Han characters)."""
+    import jieba
+
+    path = Path(jieba.__file__).parent / "dict.txt"
+    words, counts = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, count, *_ = line.split()
+        if all("\u4e00" <= c <= "\u9fff" for c in word):
+            words.append(word)
+            counts.append(int(count))
+    return words, counts
+
+
+def corpus(n: int) -> list[tuple[str, str]]:
+    """``n`` articles (title, body) of words drawn by real frequencies."""
+    rng = random.Random(SEED)
+    words, counts = dictionary()
+    cumulative = list(accumulate(counts))
+    total = cumulative[-1]
+
+    def sentence(low: int, high: int) -> str:
+        picked = (
+            words[bisect.bisect(cumulative, rng.random() * total)]
+            for _ in range(rng.randint(low, high))
+        )
+        return "".join(picked)
+
+    from opencc import OpenCC
+
+    to_traditional = OpenCC("s2t")
+    articles = []
+    for _ in range(n):
+        title = sentence(4, 8)
+        body = "。".join(sentence(8, 30) for _ in range(rng.randint(8, 25))) + "。"
+        if rng.random() < 0.2:
+            title, body = to_traditional.convert(title), to_traditional.convert(body)
+        articles.append((title, body))
+    return articles
+
+
+Tokens = Callable[[str], str]
+
+
+def pairs_only(text: str) -> str:
+    """The alternative without single characters: a one-character query finds nothing."""
+    return " ".join(t for t in index_tokens(text).split() if len(t) != 1 or t.isascii())
+
+
+def characters_only(text: str) -> str:
+    """The naive alternative: characters alone, a longer query asked as a phrase."""
+    return " ".join(t for t in index_tokens(text).split() if len(t) == 1 or t.isascii())
+
+
+def build(
+    articles: list[tuple[str, str]], tokens: Tokens, folder: Path
+) -> tuple[SearchIndex, float]:
+    """An index of the corpus on disk with this tokenisation, and the seconds it took."""
+    index = SearchIndex(folder / "search.sqlite")
+    started = time.perf_counter()
+    batch: list[IndexRow] = []
+    for n, (title, body) in enumerate(articles):
+        batch.append(IndexRow(str(n), "v", float(n), tokens(title), tokens(body)))
+        if len(batch) == 500:
+            index.write(batch)
+            batch = []
+    index.write(batch)
+    index._db.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+    index._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return index, time.perf_counter() - started
+
+
+def queries(
+    articles: list[tuple[str, str]], length: int, rng: random.Random, count: int
+) -> list[str]:
+    """``count`` strings of ``length`` Han characters from the corpus, in Simplified script."""
+    found: list[str] = []
+    while len(found) < count:
+        _, body = articles[rng.randrange(len(articles))]
+        text = normalized(body)
+        at = rng.randrange(0, max(1, len(text) - length))
+        piece = text[at : at + length]
+        if len(piece) == length and all("\u4e00" <= c <= "\u9fff" for c in piece):
+            found.append(piece)
+    return found
+
+
+def recall(index: SearchIndex, texts: list[str], asked: list[str], phrase: bool) -> float:
+    """The share of true matches found (ground truth: a substring scan), over all queries.
+
+    Only the ranked candidates count, as a reader sees them; the cap applies to all
+    tokenisations alike, so the comparison is of the first ``MAX_CANDIDATES``.
+    """
+    found_total = true_total = 0
+    for query in asked:
+        truth = {str(n) for n, text in enumerate(texts) if query in text}
+        if not truth:
+            continue
+        if phrase:
+            expression = '"' + " ".join(query) + '"'
+            with index._lock:
+                rows = index._db.execute(
+                    "SELECT docs.key FROM fts JOIN docs ON docs.id = fts.rowid "
+                    "WHERE fts MATCH ? LIMIT 1001",
+                    (expression,),
+                ).fetchall()
+            keys = {key for (key,) in rows}
+        else:
+            parsed = parse_query(query)
+            keys = set(index.ranked(parsed)[0]) if parsed else set()
+        # A reader sees at most the first 1,000 of any search, whichever way it is made.
+        found_total += min(len(truth & keys), 1000)
+        true_total += min(len(truth), 1000)
+    return found_total / true_total if true_total else 0.0
+
+
+def latency(index: SearchIndex, asked: list[str], phrase: bool = False) -> tuple[float, float]:
+    """p50 and p99 milliseconds of a search, BM25 ranking included."""
+    times = []
+    for query in asked:
+        parsed = parse_query(query)
+        if parsed is None:
+            continue
+        started = time.perf_counter()
+        if phrase:
+            with index._lock:
+                index._db.execute(
+                    "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY bm25(fts) LIMIT 1001",
+                    ('"' + " ".join(query) + '"',),
+                ).fetchall()
+        else:
+            index.ranked(parsed)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))]
+
+
+def main() -> None:
+    """Measure, print a Markdown report, and write it where asked."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--queries", type=int, default=QUERY_SAMPLES)
+    args = parser.parse_args()
+    rng = random.Random(SEED)
+    started = time.perf_counter()
+    articles = corpus(args.articles)
+    made = time.perf_counter() - started
+    texts = [normalized(t + " " + b) for t, b in articles]
+    asked = {n: queries(articles, n, rng, args.queries) for n in (1, 2, 4)}
+    warm_pinyin()
+    lines = [
+        f"Corpus: {args.articles:,} articles of words drawn by jieba's dictionary frequencies "
+        f"(mean {statistics.mean(len(b) for _, b in articles):.0f} characters; made in "
+        f"{made:.0f} s); {args.queries} queries of each length, taken from the corpus.",
+        "",
+        "| tokens | build (s) | index per article | recall, 1 char | 2 chars | 4 chars "
+        "| p99 ms, 1 char | 2 chars |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    kept: SearchIndex | None = None
+    for name, tokens, phrase in (
+        ("characters and pairs (used)", index_tokens, False),
+        ("pairs only", pairs_only, False),
+        ("characters only, phrase queries", characters_only, True),
+    ):
+        folder = Path(tempfile.mkdtemp())
+        index, seconds = build(articles, tokens, folder)
+        size = index.size() / args.articles
+        scores = [recall(index, texts, asked[n], phrase) for n in (1, 2, 4)]
+        slow = [latency(index, asked[n], phrase)[1] for n in (1, 2)]
+        lines.append(
+            f"| {name} | {seconds:.1f} | {size / 1024:.1f} KB | "
+            + " | ".join(f"{s:.3f}" for s in scores)
+            + " | "
+            + " | ".join(f"{t:.1f}" for t in slow)
+            + " |"
+        )
+        if kept is None:
+            kept = index
+    assert kept is not None
+    pinyin = ["shequ", "zhengfu", "jingji", "she", "guanli"]
+    english = ["harbour", "news", "city"]
+    lines += ["", "| query | p50 (ms) | p99 (ms) |", "| --- | --- | --- |"]
+    for label, sample in (
+        ("one character", asked[1]),
+        ("two characters", asked[2]),
+        ("four characters", asked[4]),
+        ("pinyin", pinyin * 20),
+        ("English", english * 20),
+    ):
+        p50, p99 = latency(kept, sample)
+        lines.append(f"| {label} | {p50:.1f} | {p99:.1f} |")
+    report = "\n".join(lines) + "\n"
+    print(report)
+    if args.out:
+        args.out.write_text(report, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
