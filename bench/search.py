@@ -90,6 +90,7 @@ def build(
     index = SearchIndex(folder / "search.sqlite")
     started = time.perf_counter()
     batch: list[IndexRow] = []
+    # Oldest first, as the reader writes them (the corpus is in date order, n the date).
     for n, (title, body) in enumerate(articles):
         batch.append(IndexRow(str(n), "v", float(n), tokens(title), tokens(body)))
         if len(batch) == 500:
@@ -132,7 +133,7 @@ def recall(index: SearchIndex, texts: list[str], asked: list[str], phrase: bool)
             with index._lock:
                 rows = index._db.execute(
                     "SELECT docs.key FROM fts JOIN docs ON docs.id = fts.rowid "
-                    "WHERE fts MATCH ? LIMIT 1001",
+                    "WHERE fts MATCH ? ORDER BY fts.rowid DESC LIMIT 1001",
                     (expression,),
                 ).fetchall()
             keys = {key for (key,) in rows}
@@ -156,7 +157,8 @@ def latency(index: SearchIndex, asked: list[str], phrase: bool = False) -> tuple
         if phrase:
             with index._lock:
                 index._db.execute(
-                    "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY bm25(fts) LIMIT 1001",
+                    "SELECT rowid, bm25(fts) FROM fts WHERE fts MATCH ? "
+                    "ORDER BY rowid DESC LIMIT 1001",
                     ('"' + " ".join(query) + '"',),
                 ).fetchall()
         else:

@@ -28,8 +28,8 @@ log = logging.getLogger("reader")
 FORMAT = "2"
 """What the stored tokens mean; a stored index of another format is built afresh."""
 MAX_CANDIDATES = 1000
-"""The best-ranked matches a search looks at: a one-character query in a large store
-matches most articles, and ranking them all would take a second."""
+"""The matches a search ranks, the most recent: a one-character query in a large store
+matches most articles, and ranking them all would take seconds."""
 BATCH = 200
 """Articles written per transaction: searches go on between batches."""
 TITLE_WEIGHT = 10.0
@@ -150,6 +150,7 @@ class SearchIndex:
             self._db.executemany("DELETE FROM docs WHERE key = ?", [(k,) for k in gone])
             replaced = sum(1 for a in changed if _key_text(a.key) in stored)
             self._set_meta("dead", str(dead + len(gone) + replaced))
+        changed.sort(key=lambda a: a.date)  # oldest first: rowids follow recency
         for batch in _batches(changed, BATCH):
             self.write(
                 [
@@ -180,13 +181,18 @@ class SearchIndex:
                 )
 
     def ranked(self, query: Query) -> tuple[list[str], bool]:
-        """The keys of the best matches, best first (at most ``MAX_CANDIDATES``): title hits
-        above text hits (BM25), newer above older when they rank alike; and whether there
-        were more."""
+        """The keys of the matches, best first: of the ``MAX_CANDIDATES`` most recent, title
+        hits above text hits (BM25), newer above older when they rank alike; and whether
+        there were more matches than that."""
         with self._lock:
+            # The candidates are the most recent matches (rows are written oldest first, so
+            # a higher rowid is a newer article or a fresh edit): FTS5 walks its lists from
+            # the end and stops, where ranking every match of a common character would
+            # score most of the store.
             rows = self._db.execute(
                 "SELECT docs.key, bm25(fts, ?, 1.0), docs.date FROM fts "
-                "JOIN docs ON docs.id = fts.rowid WHERE fts MATCH ? ORDER BY 2 LIMIT ?",
+                "JOIN docs ON docs.id = fts.rowid WHERE fts MATCH ? "
+                "ORDER BY fts.rowid DESC LIMIT ?",
                 (TITLE_WEIGHT, query.match(), MAX_CANDIDATES + 1),
             ).fetchall()
         capped = len(rows) > MAX_CANDIDATES
