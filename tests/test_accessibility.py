@@ -268,7 +268,7 @@ def test_reading_settings_work_without_javascript(browser: Browser, base: str) -
         page.click("a.settings-link")
         page.check("input[name=size][value=largest]")
         page.check("input[name=theme][value=dark]")
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         # A click waits for the navigation to start, not for the new page's stylesheet.
         page.wait_for_url(article, wait_until="load")
         assert page.url == article, "saving returns to the page being read"
