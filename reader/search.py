@@ -32,6 +32,8 @@ MAX_CANDIDATES = 1000
 matches most articles, and ranking them all would take seconds."""
 BATCH = 200
 """Articles written per transaction: searches go on between batches."""
+MIN_DEAD_TO_REBUILD = 1000
+"""Replaced versions kept before the index is built afresh, however small the site."""
 TITLE_WEIGHT = 10.0
 """How much more a hit in the title counts than one in the text (BM25 column weight)."""
 
@@ -143,9 +145,9 @@ class SearchIndex:
             dead = int(self._meta("dead") or 0)
         gone = [key for key, version in stored.items() if key not in wanted]
         changed = [a for key, a in wanted.items() if stored.get(key) != _version(a)]
-        if dead + len(gone) + len(changed) > max(len(wanted), 1000):
+        if dead + len(gone) + len(changed) > max(len(wanted), MIN_DEAD_TO_REBUILD):
             self._rebuild()
-            stored, gone, changed = {}, [], list(wanted.values())
+            stored, gone, changed, dead = {}, [], list(wanted.values()), 0
         with self._lock, self._transaction():
             self._db.executemany("DELETE FROM docs WHERE key = ?", [(k,) for k in gone])
             replaced = sum(1 for a in changed if _key_text(a.key) in stored)

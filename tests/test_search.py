@@ -11,7 +11,9 @@ from urllib.parse import quote
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import html as lxml_html
 
+from reader import search
 from reader.cli import main
 from reader.search import SearchIndex
 from reader.searchtext import index_tokens, parse_query
@@ -250,3 +252,25 @@ def test_a_search_is_a_subscription(news: SiteFactory) -> None:
         assert "社區" in feed.feed.title
     assert client.get("/search/feed.json?q=x").status_code == 404
     assert client.get("/search/rss.xml").status_code == 404
+
+
+def test_replaced_versions_are_compacted_away(
+    news: SiteFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A contentless index keeps a replaced version's tokens; when they outnumber the live
+    # ones it is built afresh, and the count of dead versions starts again from nothing.
+    monkeypatch.setattr(search, "MIN_DEAD_TO_REBUILD", 20)
+    site = Site(news.settings(), lambda: NOW)
+    index = site.search
+    assert index.sync(site.holder.current) == 6
+    deads = []
+    for round_ in range(1, 60):
+        path = news.article("city/a.md", title=f"社區中心開幕 {round_}")
+        site.reloader.reload([str(path)])
+        deads.append(int(index._meta("dead") or 0))
+    assert max(deads) <= 20, "never more than the bound"
+    after_first = deads[deads.index(max(deads)) + 1 :]
+    assert after_first and min(after_first) < 5, "rebuilt, and counting from nothing"
+    page = site.answer("/search", "q=" + quote("社區中心"))
+    found = lxml_html.fromstring(page.body).xpath("//main//ol//h2/a/text()")
+    assert found == ["社區中心開幕 59"]
