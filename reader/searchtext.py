@@ -238,7 +238,9 @@ def marked_passage(text: str, hits: frozenset[str], width: int = 80) -> tuple[st
     start when nothing matches (the hit was in the title or keywords)."""
     folded = normalized(text)
     if len(folded) != len(text):
-        folded = "".join(normalized(c) if len(normalized(c)) == 1 else c for c in text)
+        # Character by character, so positions match the text's (a phrase conversion may
+        # change a length); a character whose form has another length stays as written.
+        folded = "".join(f if len(f := normalized(c)) == 1 else c for c in text)
     first = None
     for hit in sorted(hits, key=len, reverse=True):
         at = folded.find(hit)

@@ -301,9 +301,12 @@ def tag_page(snapshot: Snapshot, taxonomy: str, slug: str, page: int) -> Page | 
 
 
 def _search_url(settings: Settings, words: str) -> str | None:
-    """Where a search for ``words`` is answered: here, or a static export's search service."""
+    """Where a search for ``words`` is answered (the form's address without words): here,
+    or a static export's search service; None in an export without one."""
     if not settings.exporting:
         return search_path(words)
+    if settings.search_url and not words:
+        return settings.search_url
     if settings.search_url:
         return (
             settings.search_url
@@ -425,7 +428,7 @@ def _chrome(
         menu=tuple(
             MenuLink(item.title, item.url, _current(item.url, path)) for item in snapshot.menu
         ),
-        search_url=(settings.search_url or None) if settings.exporting else search_path(),
+        search_url=_search_url(settings, ""),
         query=query,
     )
 
