@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time, get_timezone_gmt
+from babel.dates import format_date, format_time
 
 from reader.model import TAGS
 
@@ -295,11 +295,12 @@ class Labels:
         return _LABELS[interface_language(self.lang)].get(key)
 
     def date(self, day: date) -> str:
-        """A day as readers of this language write it, with no time."""
-        return format_date(day, "long", locale=_locale(self.lang))
+        """A day as readers of this language write it compactly, with no time."""
+        return format_date(day, "medium", locale=_locale(self.lang))
 
     def datetime(self, moment: datetime) -> str:
-        """A date and time as readers of this language write it, always with its zone."""
+        """A date and time as readers of this language write it compactly (2024年8月30日
+        16:27), in the moment's own zone, which pages do not name: it is the site's."""
         # Equal instants compare equal in any zone; with the offset, the key is the wall time.
         return _written(self.lang, moment, moment.utcoffset())
 
@@ -308,10 +309,9 @@ class Labels:
 def _written(lang: str, moment: datetime, offset: timedelta | None) -> str:
     # Babel takes about 80 µs, and lists show each article's date again on many pages.
     locale = _locale(lang)
-    day = format_date(moment, "long", locale=locale)
+    day = format_date(moment, "medium", locale=locale)
     clock = format_time(moment, "HH:mm", tzinfo=moment.tzinfo, locale=locale)
-    zone = get_timezone_gmt(moment, "long", locale=locale)
-    return f"{day} {clock} ({zone})"
+    return f"{day} {clock}"
 
 
 @functools.lru_cache(maxsize=64)

@@ -506,8 +506,9 @@ def _teasers(snapshot: Snapshot, chrome: Chrome, articles: Sequence[Article]) ->
 
 
 def _moment(labels: Labels, moment: datetime, zone: tzinfo, day_only: bool = False) -> Moment:
-    """A date as the page shows it; a day written alone is shown alone, with no time
-    invented for it (the date policy of ../shared/DECISIONS.md)."""
+    """A date as the page shows it, by the date policy of ../shared/DECISIONS.md: absolute,
+    in the site's zone (so not named), and a day written alone is shown alone, with no time
+    invented for it."""
     if day_only:
         day = moment.date()  # the day as written, in whatever zone it was read
         return Moment(day.isoformat(), labels.date(day))

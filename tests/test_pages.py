@@ -327,7 +327,7 @@ def test_dates_are_shown_in_the_site_zone(site: SiteFactory) -> None:
     tree = page(make_client(site), "/news/a/")
     (time,) = tree.xpath("//article//time")
     assert time.get("datetime") == "2026-11-01T09:00:00+08:00"
-    assert "09:00" in time.text and "+08:00" in time.text
+    assert time.text == "Nov 1, 2026 09:00"  # compact, and the site's zone is not named
 
 
 def test_one_instant_is_written_in_each_site_zone(site: SiteFactory) -> None:
@@ -336,8 +336,8 @@ def test_one_instant_is_written_in_each_site_zone(site: SiteFactory) -> None:
     toml = site.root / "site.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace("Asia/Shanghai", "UTC"))
     (utc,) = page(make_client(site), "/news/a/").xpath("//article//time/text()")
-    assert "09:00" in shanghai and "+08:00" in shanghai
-    assert "01:00" in utc and "+00:00" in utc
+    assert shanghai == "Nov 1, 2026 09:00"
+    assert utc == "Nov 1, 2026 01:00"
 
 
 @pytest.mark.parametrize(
