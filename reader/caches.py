@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from feeds.cache import FeedCache
 from reader.config import Settings
 from reader.lru import SizedLRU
 from reader.rendered import Rendered
+
+if TYPE_CHECKING:
+    from reader.store import Snapshot
 
 RESPONSES_SHARE = 14
 MISSING_SHARE = 1
@@ -38,6 +42,9 @@ class SnapshotCaches:
     """Feed entries and entry HTML, shared by every feed, archive and API answer."""
     not_found: Rendered | None = field(default=None)
     """The not-found page, rendered once: every unknown path shares it."""
+    in_variant: dict[str, tuple[Snapshot, Rendered | None]] = field(default_factory=dict)
+    """Per script variant (by its language): the snapshot rendered with its settings, and
+    its not-found page once made."""
 
     @classmethod
     def within(cls, settings: Settings) -> SnapshotCaches:

@@ -99,6 +99,18 @@ def _lines(value: Any) -> tuple[str, ...]:
     return tuple(str(line) for line in value)
 
 
+def _region(value: Any) -> str:
+    region = str(value).strip().lower()
+    if region in REGIONS:
+        return region
+    raise ValueError(f"{value!r} is not a region we convert for", 'write "tw", "hk" or ""')
+
+
+REGIONS = ("", "tw", "hk")
+"""The vocabularies script conversion knows: none (characters and common phrases),
+Taiwan's, Hong Kong's."""
+
+
 def _hosts(value: Any) -> tuple[str, ...]:
     return tuple(str(host).strip().lower() for host in value)
 
@@ -150,6 +162,8 @@ ROUTE_NAMES_TAKEN = frozenset(
         "sitemap.xml",
         "_assets",
         "_preview",
+        "zh-hans",
+        "zh-hant",
     }
 )
 """First URL segments the reader's own routes take: no taxonomy may be named so (checked
@@ -417,6 +431,32 @@ class Settings:
         read=_url("https://search.example.org/"),
         shown="none",
     )
+    script_variants: bool = setting(
+        True,
+        bool,
+        "A Chinese site also serves every page and feed in the other script, converted "
+        "with OpenCC, under `/zh-hans/` or `/zh-hant/` (see docs/languages.md).",
+        read=_flag,
+    )
+    region: str = setting(
+        "",
+        str,
+        "Converting between scripts, use the vocabulary of Taiwan (`tw`: 軟體, 網路) or "
+        "Hong Kong (`hk`) on the Traditional side, and of the mainland on the Simplified "
+        "side; empty converts characters and common phrases only.",
+        read=_region,
+        shown='`""`',
+    )
+    glossary: tuple[str, ...] = setting(
+        (),
+        list,
+        "Names never converted between scripts (a person's or a company's own spelling): "
+        '`glossary = ["乾隆", "台積電"]`.',
+        read=_lines,
+        shown="`[]`",
+    )
+    variant_of: str = ""
+    """The language of the original when these settings render its script variant."""
     base_url_configured: bool = False
     """Whether ``base_url`` came from site.toml or the command line, not the default."""
     watch: bool = True

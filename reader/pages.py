@@ -39,6 +39,19 @@ class FeedLink:
 
 
 @dataclass(frozen=True)
+class VersionLink:
+    """One version of the page (the original, or a script variant), for ``hreflang``
+    alternates and the switch between them."""
+
+    lang: str
+    name: str
+    """The version's own name for itself: 简体中文."""
+    url: str
+    absolute: str
+    current: bool
+
+
+@dataclass(frozen=True)
 class Moment:
     """A date as a machine reads it (ISO 8601 with zone) and as a person does."""
 
@@ -118,6 +131,8 @@ class Chrome:
     static export without ``search_url``)."""
     query: str = ""
     """The query the page shows results for, kept in the header's search box."""
+    versions: tuple[VersionLink, ...] = ()
+    """This page in each script the site is served in; empty when it has one."""
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ from reader.rendered import Rendered
 from reader.search import SearchIndex, search_index_path
 from reader.store import Snapshot, SnapshotHolder, build_snapshot
 from reader.templating import make_environment
-from reader.urls import ROUTE, resolve
+from reader.urls import ROUTE, Match, is_variant_route, resolve
+from reader.variants import Version, in_variant_response, variant_at, variant_settings
 from reader.websub import Notifier
 
 SHARED_ENTRY_BYTES = 200
@@ -119,7 +120,9 @@ class Site:
             # Names are URLs in NFC (loader.url_name): a decomposed spelling is sent there.
             composed = quote(unicodedata.normalize("NFC", path), safe="/")
             return responses.redirect(snapshot.settings, composed)
-        match = resolve(path, snapshot.settings.taxonomy_names)
+        settings = snapshot.settings
+        in_variant = variant_at(settings, path)
+        match = resolve(in_variant[1] if in_variant else path, settings.taxonomy_names)
         route = ROUTE[match.route]
         key: ResponseKey = path
         kept_in = caches.responses
@@ -128,21 +131,53 @@ class Site:
             answered = kept_in.get(key)
             if answered is not None:
                 return answered
-        asked = Asked(snapshot, caches, self.environment, match, query, search=self.search)
-        rendered = ENDPOINTS[match.route].answer(asked) or self.not_found(snapshot, caches)
+        if in_variant is not None:
+            variant, inner = in_variant
+            rendered = self._in_variant(snapshot, caches, variant, inner, match, query)
+        else:
+            asked = Asked(snapshot, caches, self.environment, match, query, search=self.search)
+            rendered = ENDPOINTS[match.route].answer(asked) or self.not_found(snapshot, caches)
         if keep and rendered.status in (200, 301) and not route.query:
             # An answer to a query carries no Last-Modified: queries are endless, and
             # remembering when each was first answered would grow with them.
             rendered = replace(rendered, modified=self._modified(key, rendered, snapshot))
         if not keep or (rendered.file is not None and not rendered.body):
             return rendered
-        if rendered is caches.not_found:
+        if _is_shared_not_found(caches, rendered):
             # Every unknown path shares one not-found page, in a cache of its own: a scanner
             # trying a million paths costs a small entry each, and pushes no page out.
             caches.missing.put(key, rendered, SHARED_ENTRY_BYTES)
         else:
             kept_in.put(key, rendered, rendered.memory)
         return rendered
+
+    def _in_variant(
+        self,
+        snapshot: Snapshot,
+        caches: SnapshotCaches,
+        variant: Version,
+        path: str,
+        match: Match,
+        query: str,
+    ) -> Rendered:
+        """An answer in a script variant: the original's, with the variant's settings,
+        converted; or the variant's not-found page (which, like the original's, is shared)."""
+        settings = snapshot.settings
+        made = caches.in_variant.get(variant.lang)
+        if made is None:
+            made = (replace(snapshot, settings=variant_settings(settings, variant)), None)
+        own, not_found = made
+        rendered = None
+        if is_variant_route(ROUTE[match.route]):
+            asked = Asked(own, caches, self.environment, match, query, search=self.search)
+            rendered = ENDPOINTS[match.route].answer(asked)
+        if rendered is not None:
+            caches.in_variant[variant.lang] = made
+            return in_variant_response(settings, variant, rendered, path)
+        if not_found is None:
+            not_found = in_variant_response(settings, variant, self._not_found_page(own), "/")
+        caches.in_variant[variant.lang] = (own, not_found)
+        return not_found
 
     def cached_query(self, path: str, query: str) -> Rendered | None:
         """The current snapshot's kept answer to a path whose query matters, if any."""
@@ -199,6 +234,13 @@ class Site:
 def is_personal(path: str) -> bool:
     """Whether a path's answer depends on the reader's cookie (and so is never shared)."""
     return ROUTE[resolve(path).route].personal
+
+
+def _is_shared_not_found(caches: SnapshotCaches, rendered: Rendered) -> bool:
+    """Whether an answer is the snapshot's one not-found page (or a variant's)."""
+    if rendered is caches.not_found:
+        return True
+    return any(rendered is not_found for _, not_found in caches.in_variant.values())
 
 
 def _normal_query(query: str) -> str:

@@ -285,7 +285,18 @@ ROUTE: Mapping[RouteName, Route] = {route.name: route for route in ROUTES}
 if len(ROUTE) != len(ROUTES) or set(ROUTE) != set(RouteName):  # pragma: no cover
     raise RuntimeError("every route name is declared once in ROUTES")
 
-RESERVED_TOP_LEVEL = frozenset(name for route in ROUTES if (name := route.top_level) is not None)
+VARIANT_SEGMENTS: Mapping[str, str] = {"zh-Hans": "zh-hans", "zh-Hant": "zh-hant"}
+"""The path prefix of each script variant, by its language: every route above answers
+under it too, in that script (../shared/DECISIONS.md: a prefix per language or variant)."""
+VARIANT_KINDS = frozenset({Kind.PAGE, Kind.FEED, Kind.ARCHIVE, Kind.REDIRECT})
+"""What a script variant is made of: pages and feeds (and redirects between them); files,
+the API and the machine-readable lists stay at their one address."""
+RESERVED_TOP_LEVEL = frozenset(
+    {
+        *(name for route in ROUTES if (name := route.top_level) is not None),
+        *VARIANT_SEGMENTS.values(),
+    }
+)
 """Folder names at the content root that would hide a route of ours: never sections (nor
 may a taxonomy of the site name one)."""
 
@@ -354,6 +365,22 @@ class FeedScope:
 def _content_path(parts: tuple[str, ...]) -> str:
     # Every teaser, breadcrumb and feed entry spells its article's path: build it once.
     return build(RouteName.CONTENT, Params(path=parts)) if parts else home_path()
+
+
+def variant_path(segment: str, path: str) -> str:
+    """A path of ours as it is in a script variant (``segment`` "" for the original)."""
+    return f"/{segment}{path}" if segment else path
+
+
+def in_variant(segment: str, path: str) -> str | None:
+    """The original's path of a path in the variant ``segment``, or None when it is not one."""
+    prefix = "/" + segment
+    return path[len(prefix) :] if path.startswith(prefix + "/") else None
+
+
+def is_variant_route(route: Route) -> bool:
+    """Whether a route has a script variant: a page or feed that no reader's cookie shapes."""
+    return route.kind in VARIANT_KINDS and not route.personal
 
 
 def home_path() -> str:

@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, tzinfo
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from markupsafe import Markup
 
@@ -44,6 +44,7 @@ from reader.pages import (
     Teaser,
     TermFeeds,
     TermLinks,
+    VersionLink,
 )
 from reader.presentation import article_url, byline, joined_title, lead_image_url
 from reader.reading import SIZES, THEMES, Preferences
@@ -51,6 +52,7 @@ from reader.search import Found
 from reader.searchtext import Query
 from reader.store import Snapshot, tag_slug
 from reader.urls import (
+    ROUTE,
     FeedFormat,
     FeedScope,
     absolute,
@@ -60,15 +62,19 @@ from reader.urls import (
     feed_path,
     feeds_index_path,
     home_path,
+    is_variant_route,
     oembed_path,
     opml_path,
     preferences_css_path,
+    resolve,
     search_path,
     section_path,
     settings_path,
     tag_path,
     tags_path,
+    variant_path,
 )
+from reader.variants import versions
 
 STYLESHEET = "style.css"
 ICON = "icon.svg"
@@ -395,7 +401,9 @@ def not_found_page(snapshot: Snapshot) -> Page:
     """The styled not-found page."""
     settings = snapshot.settings
     labels = Labels(settings.language)
-    chrome = _chrome(snapshot, settings.language, labels["not_found"], home_path(), (), ())
+    chrome = _chrome(
+        snapshot, settings.language, labels["not_found"], home_path(), (), (), versioned=False
+    )
     return Page("404.html", NotFoundContext(chrome))
 
 
@@ -411,6 +419,7 @@ def _chrome(
     settings_url: str | None = None,
     oembed: str | None = None,
     query: str = "",
+    versioned: bool = True,
 ) -> Chrome:
     settings = snapshot.settings
     full_title = title if title == settings.title else joined_title(title, settings.title)
@@ -422,7 +431,7 @@ def _chrome(
         description=description or settings.description or full_title,
         crumbs=tuple(crumbs),
         feeds=tuple(feeds),
-        settings_url=settings_url or settings_path(back=path),
+        settings_url=settings_url or settings_path(back=_own_path(settings, path)),
         site=_site_info(snapshot, lang),
         oembed_url=oembed,
         menu=tuple(
@@ -430,7 +439,33 @@ def _chrome(
         ),
         search_url=_search_url(settings, ""),
         query=query,
+        versions=_versions(settings, path) if versioned else (),
     )
+
+
+def _versions(settings: Settings, path: str) -> tuple[VersionLink, ...]:
+    """The page in the original script and in each variant (none when the site has one)."""
+    found = versions(settings)
+    if len(found) < 2 or not is_variant_route(ROUTE[resolve(urlsplit(path).path).route]):
+        return ()
+    return tuple(
+        VersionLink(
+            version.lang,
+            version.name,
+            variant_path(version.segment, path),
+            absolute(settings, variant_path(version.segment, path)),
+            version.lang == settings.language,
+        )
+        for version in found
+    )
+
+
+def _own_path(settings: Settings, path: str) -> str:
+    """A page's path in the version these settings render (a variant's has its prefix)."""
+    for version in versions(settings)[1:]:
+        if version.lang == settings.language:
+            return variant_path(version.segment, path)
+    return path
 
 
 def _current(url: str, path: str) -> str | None:

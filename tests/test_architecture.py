@@ -18,7 +18,7 @@ FEEDS_DOC = (ROOT / "docs/feeds.md").read_text(encoding="utf-8")
 # Lowest first. A module may import only from its own layer or a lower one.
 LAYERS: list[set[str]] = [
     {"reader.model", "reader.lru", "reader.memory", "reader.jsontext", "reader.preview"},
-    {"reader.prefix", "reader.searchtext"},
+    {"reader.prefix", "reader.searchtext", "reader.scripts"},
     {"reader.encodings"},
     {"reader.config", "reader.dates", "reader.frontmatter", "reader.i18n", "reader.reading"},
     {"reader.urls"},
@@ -35,6 +35,7 @@ LAYERS: list[set[str]] = [
     {"feeds.jsonfeed"},
     {"feeds", "feeds.build", "feeds.opml", "reader.sitemap", "reader.api", "reader.oembed"},
     {"reader.templating", "reader.headers", "reader.rendered", "reader.pages"},
+    {"reader.variants"},
     {"reader.limits"},
     {"reader.negotiation"},
     {"reader.caches", "reader.views"},
@@ -65,7 +66,16 @@ def test_every_caching_policy_is_documented() -> None:
 
 
 def test_top_level_words_of_our_urls_are_reserved_for_them() -> None:
-    assert {"feeds", "_assets", "settings", "api", "_preview", "search"} == RESERVED_TOP_LEVEL
+    assert {
+        "feeds",
+        "_assets",
+        "settings",
+        "api",
+        "_preview",
+        "search",
+        "zh-hans",
+        "zh-hant",
+    } == RESERVED_TOP_LEVEL
     # A taxonomy is a first segment too; the config refuses the words our routes take.
     assert RESERVED_TOP_LEVEL <= ROUTE_NAMES_TAKEN
 

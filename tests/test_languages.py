@@ -40,3 +40,175 @@ def test_a_day_written_alone_gets_no_time_in_chinese(chinese: SiteFactory) -> No
     for path in ("/news/", "/news/a/"):
         times = parse_html(client.get(path)).xpath("//main//time")
         assert [(t.get("datetime"), t.text) for t in times][:1] == [("2024-08-30", "2024年8月30日")]
+
+
+# --- script variants ---------------------------------------------------------------------
+
+BODY = """港灣渡輪將於下月起增開夜間班次。乾隆年間的碼頭軟體。
+
+![渡輪碼頭](pier.svg)
+
+`程式碼` 不轉換：
+
+```
+網路 = "不轉換"
+```
+
+另見[另一篇](../b/)。
+"""
+
+
+def _variant_site(chinese: SiteFactory) -> SiteFactory:
+    chinese.site_toml = CHINESE_SITE_TOML + 'glossary = ["乾隆"]\n'
+    (chinese.root / "site.toml").write_text(chinese.site_toml, encoding="utf-8")
+    chinese.article("news/a/index.md", BODY, title="渡輪增開夜間班次", tags=["環保"])
+    chinese.write("news/a/pier.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>')
+    chinese.article("news/b.md", title="另一篇報導", aliases=["/old/b/"])
+    return chinese
+
+
+def test_a_variant_page_is_in_the_other_script_and_stays_there(chinese: SiteFactory) -> None:
+    client = make_client(_variant_site(chinese))
+    response = client.get("/zh-hans/news/a/")
+    assert response.status_code == 200
+    tree = parse_html(response)
+    assert tree.get("lang") == "zh-Hans"
+    assert tree.xpath("string(//h1)") == "渡轮增开夜间班次"
+    body = tree.xpath("string(//main//article)")
+    assert "港湾渡轮将于下月起增开夜间班次" in body
+    assert "乾隆" in body and "乾隆" not in "".join(body.split("乾隆"))  # the glossary's name
+    assert tree.xpath("string(//p/code)") == "程式碼"  # code is left as written
+    assert '網路 = "不轉換"' in tree.xpath("string(//pre)")
+    # Every link to a page or feed of ours stays in the variant; files stay where they are.
+    links = [h for h in tree.xpath("//a/@href|//link/@href|//form/@action") if h.startswith("/")]
+    pages = [h for h in links if not h.startswith(("/_assets/", "/_reading.css", "/settings/"))]
+    outside = [h for h in pages if not h.startswith("/zh-hans/")]
+    assert outside == ["/news/a/"], "only the switch back leaves the variant"
+    assert "/zh-hans/news/b/" in links
+    (image,) = tree.xpath("//main//img/@src")
+    assert image == "/news/a/pier.svg"
+    assert client.get(image).status_code == 200
+    assert tree.xpath("//main//img/@alt") == ["渡轮码头"]
+
+
+def test_a_variant_names_the_original_as_canonical_and_both_as_alternates(
+    chinese: SiteFactory,
+) -> None:
+    client = make_client(_variant_site(chinese))
+    for path in ("/news/a/", "/zh-hans/news/a/"):
+        tree = parse_html(client.get(path))
+        assert tree.xpath("//link[@rel='canonical']/@href") == ["https://news.example.org/news/a/"]
+        alternates = {
+            link.get("hreflang"): link.get("href")
+            for link in tree.xpath("//link[@rel='alternate'][@hreflang]")
+        }
+        assert alternates == {
+            "zh-Hant": "https://news.example.org/news/a/",
+            "zh-Hans": "https://news.example.org/zh-hans/news/a/",
+        }
+    original = parse_html(client.get("/news/a/"))
+    (switch,) = original.xpath("//nav[@class='versions']//a")
+    assert (switch.get("href"), switch.get("lang"), switch.text) == (
+        "/zh-hans/news/a/",
+        "zh-Hans",
+        "简体中文",
+    )
+    variant = parse_html(client.get("/zh-hans/news/a/"))
+    (back,) = variant.xpath("//nav[@class='versions']//a")
+    assert (back.get("href"), back.text) == ("/news/a/", "繁體中文")
+
+
+def test_variant_feeds_are_in_the_variant_with_the_same_entry_ids(chinese: SiteFactory) -> None:
+    feedparser = pytest.importorskip("feedparser")
+    client = make_client(_variant_site(chinese))
+    for name in ("rss.xml", "atom.xml", "feed.json"):
+        original = client.get(f"/news/{name}")
+        variant = client.get(f"/zh-hans/news/{name}")
+        assert variant.status_code == 200
+        assert variant.headers["content-type"] == original.headers["content-type"]
+        if name == "feed.json":
+            document = variant.json()
+            assert document["language"] == "zh-Hans"
+            assert document["feed_url"] == "https://news.example.org/zh-hans/news/feed.json"
+            titles = [item["title"] for item in document["items"]]
+            ids = [item["id"] for item in document["items"]]
+            links = [item["url"] for item in document["items"]]
+            assert ids == [item["id"] for item in original.json()["items"]]
+        else:
+            parsed = feedparser.parse(variant.content)
+            assert not parsed.bozo, parsed.get("bozo_exception")
+            assert parsed.feed.get("language", "zh-Hans") == "zh-Hans"
+            titles = [entry.title for entry in parsed.entries]
+            links = [entry.link for entry in parsed.entries]
+            ids = [entry.id for entry in parsed.entries]
+            assert ids == [entry.id for entry in feedparser.parse(original.content).entries]
+            assert "港湾渡轮" in variant.text and "港灣渡輪" not in variant.text
+        assert titles == ["另一篇报导", "渡轮增开夜间班次"]
+        assert all(link.startswith("https://news.example.org/zh-hans/news/") for link in links)
+
+
+def test_a_variant_redirects_into_itself(chinese: SiteFactory) -> None:
+    client = make_client(_variant_site(chinese))
+    response = client.get("/zh-hans/old/b/", follow_redirects=False)
+    assert response.status_code == 301
+    assert response.headers["location"] == "/zh-hans/news/b/"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/zh-hans/news/a/pier.svg", "/zh-hans/_assets/style.css", "/zh-hans/nothing/", "/zh-hant/"],
+)
+def test_only_pages_and_feeds_have_a_variant(chinese: SiteFactory, path: str) -> None:
+    response = make_client(_variant_site(chinese)).get(path)
+    assert response.status_code == 404
+    # A Traditional site has no Traditional variant: its own not-found page answers that.
+    expected = "zh-Hant" if path == "/zh-hant/" else "zh-Hans"
+    assert parse_html(response).get("lang") == expected
+
+
+def test_nothing_unpublished_has_a_variant(chinese: SiteFactory) -> None:
+    chinese.article("news/draft.md", title="草稿", draft=True)
+    chinese.article("news/later.md", title="未來", date="2099-01-01T00:00:00+08:00")
+    chinese.article("news/shown.md", title="已發布")
+    client = make_client(chinese)
+    for path in ("/zh-hans/news/draft/", "/zh-hans/news/later/"):
+        assert client.get(path).status_code == 404
+    for path in ("/zh-hans/news/", "/zh-hans/rss.xml", "/zh-hans/feed.json"):
+        text = client.get(path).text
+        assert "已发布" in text and "草稿" not in text and "未来" not in text
+
+
+def test_a_simplified_site_has_a_traditional_variant_and_an_english_one_none(
+    site: SiteFactory,
+) -> None:
+    site.article("news/a.md", title="软件与网络")
+    assert make_client(site).get("/zh-hans/news/a/").status_code == 404  # English: none
+    (site.root / "site.toml").write_text(
+        CHINESE_SITE_TOML.replace("zh-Hant", "zh-Hans"), encoding="utf-8"
+    )
+    client = make_client(site)
+    assert client.get("/zh-hans/news/a/").status_code == 404
+    tree = parse_html(client.get("/zh-hant/news/a/"))
+    assert (tree.get("lang"), tree.xpath("string(//h1)")) == ("zh-Hant", "軟件與網絡")
+
+
+@pytest.mark.parametrize(("region", "expected"), [("", "软体与网路"), ("tw", "软件与网络")])
+def test_the_region_chooses_the_vocabulary(
+    chinese: SiteFactory, region: str, expected: str
+) -> None:
+    (chinese.root / "site.toml").write_text(
+        CHINESE_SITE_TOML + f'region = "{region}"\n', encoding="utf-8"
+    )
+    chinese.article("news/a.md", title="軟體與網路")
+    tree = parse_html(make_client(chinese).get("/zh-hans/news/a/"))
+    assert tree.xpath("string(//h1)") == expected
+
+
+def test_variants_can_be_turned_off(chinese: SiteFactory) -> None:
+    (chinese.root / "site.toml").write_text(
+        CHINESE_SITE_TOML + "script_variants = false\n", encoding="utf-8"
+    )
+    chinese.article("news/a.md", title="甲")
+    client = make_client(chinese)
+    assert client.get("/zh-hans/news/a/").status_code == 404
+    assert not parse_html(client.get("/news/a/")).xpath("//link[@hreflang]|//nav[@class='versions']")

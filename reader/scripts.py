@@ -1,0 +1,107 @@
+"""Chinese text from one script into the other (OpenCC), and HTML whose text alone is converted.
+
+Conversion is phrase-level (OpenCC's dictionaries), so 頭髮 and 發展 each get their own 发,
+and regional where the site says so (Taiwan's 軟體 is the mainland's 软件). Markup, URLs,
+code and the site's glossary of names are never touched.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import opencc
+
+SKIPPED_ELEMENTS = frozenset({"code", "pre", "kbd", "samp", "var", "script", "style", "textarea"})
+"""Elements whose text is left as written: code, and what is not text at all."""
+VOID_ELEMENTS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
+TEXT_ATTRIBUTES = ("alt", "title", "aria-label", "aria-description", "placeholder", "content")
+"""Attributes that hold words a person reads (``content`` on ``meta``: the description)."""
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_TOKEN = re.compile(r"<!--.*?-->|<[^<>]*>|[^<]+|<", re.DOTALL)
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+_TEXT_ATTRIBUTE = re.compile(rf'(\s(?:{"|".join(TEXT_ATTRIBUTES)})=")([^"]*)(")')
+_UNTRANSLATED = re.compile(r'\stranslate="no"')
+
+
+def _left_as_written(name: str, tag: str) -> bool:
+    if name == "script":
+        return _STRUCTURED_DATA not in tag  # JSON-LD is words for search engines: converted
+    return name in SKIPPED_ELEMENTS or _UNTRANSLATED.search(tag) is not None
+
+
+_STRUCTURED_DATA = 'type="application/ld+json"'
+
+
+@functools.lru_cache(maxsize=8)
+def _opencc(conversion: str) -> opencc.OpenCC:
+    return opencc.OpenCC(f"{conversion}.json")
+
+
+@dataclass(frozen=True)
+class ScriptConverter:
+    """One direction of conversion (an OpenCC configuration), sparing the glossary's names."""
+
+    conversion: str
+    """OpenCC's name for it: ``t2s``, ``tw2sp``, ``s2twp``..."""
+    glossary: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def _names(self) -> re.Pattern[str] | None:
+        names = sorted({name for name in self.glossary if name}, key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, names))) if names else None
+
+    def text(self, text: str) -> str:
+        """Plain text converted; names in the glossary, and anything not Han, kept."""
+        if _HAN.search(text) is None:
+            return text
+        names = self._names
+        if names is None:
+            return str(_opencc(self.conversion).convert(text))
+        kept, at = [], 0
+        for found in names.finditer(text):
+            kept += [self._convert(text[at : found.start()]), found[0]]
+            at = found.end()
+        kept.append(self._convert(text[at:]))
+        return "".join(kept)
+
+    def _convert(self, text: str) -> str:
+        return str(_opencc(self.conversion).convert(text)) if _HAN.search(text) else text
+
+    def html(self, html: str, lang: Callable[[str], str] = lambda tag: tag) -> str:
+        """HTML with its text and readable attributes converted; code, scripts and elements
+        marked ``translate="no"`` left as written. ``lang`` rewrites each start tag once
+        more (the variant's ``lang`` attributes)."""
+        out: list[str] = []
+        skipping, depth = "", 0
+        for token in _TOKEN.findall(html):
+            if not token.startswith("<") or token == "<":
+                out.append(token if skipping else self.text(token))
+                continue
+            name_match = _TAG_NAME.match(token)
+            if name_match is None:  # a comment or a declaration
+                out.append(token)
+                continue
+            name = name_match[1].lower()
+            if token.startswith("</"):
+                if skipping == name:
+                    depth -= 1
+                    if depth == 0:
+                        skipping = ""
+                out.append(token)
+                continue
+            opens = name not in VOID_ELEMENTS and not token.endswith("/>")
+            if skipping:
+                depth += name == skipping and opens
+                out.append(token)
+                continue
+            token = _TEXT_ATTRIBUTE.sub(lambda m: m[1] + self.text(m[2]) + m[3], lang(token))
+            if opens and _left_as_written(name, token):
+                skipping, depth = name, 1
+            out.append(token)
+        return "".join(out)

@@ -1,0 +1,245 @@
+"""Script variants: a Chinese site's pages and feeds also in the other script, at a prefix.
+
+A variant is the original answer, rendered with the variant's language (its interface
+words, its ``lang``), then with its text converted (``reader.scripts``) and its links to
+pages and feeds moved under the variant's prefix, so a reader who chose it stays in it
+with no cookie. Canonical links, ``hreflang`` alternates, entry ids, files and the API's
+ids keep naming the original (../shared/DECISIONS.md, "Languages").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from urllib.parse import quote, unquote, urljoin, urlsplit
+
+from lxml import etree
+
+from feeds.xml import parse, serialise
+from reader.config import Settings
+from reader.rendered import Rendered
+from reader.scripts import ScriptConverter
+from reader.urls import (
+    ROUTE,
+    VARIANT_SEGMENTS,
+    Kind,
+    in_variant,
+    is_variant_route,
+    resolve,
+    variant_path,
+)
+
+_CONVERSIONS = {
+    ("zh-Hant", "zh-Hans"): {"": "t2s", "tw": "tw2sp", "hk": "hk2s"},
+    ("zh-Hans", "zh-Hant"): {"": "s2t", "tw": "s2twp", "hk": "s2hk"},
+}
+"""OpenCC's configuration for each direction and region (see ``Settings.region``)."""
+ENDONYMS = {"zh-Hant": "繁體中文", "zh-Hans": "简体中文", "en": "English"}
+"""Each version's name as its own readers write it, for the switch between them."""
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of every page: the original (no prefix) or a script variant."""
+
+    lang: str
+    segment: str
+    """Its path prefix without slashes; "" for the original."""
+    conversion: str = ""
+    """OpenCC's configuration that makes it from the original; "" for the original."""
+
+    @property
+    def name(self) -> str:
+        """What the switch calls it: the language's own name."""
+        return ENDONYMS.get(self.lang, self.lang)
+
+
+def original_language(settings: Settings) -> str:
+    """The language the site is written in (a variant's settings name another)."""
+    return settings.variant_of or settings.language
+
+
+def versions(settings: Settings) -> tuple[Version, ...]:
+    """The original and each script variant of the site, the original first."""
+    original = original_language(settings)
+    found = [Version(original, "")]
+    if settings.script_variants:
+        for (source, target), by_region in _CONVERSIONS.items():
+            if source == original:
+                found.append(Version(target, VARIANT_SEGMENTS[target], by_region[settings.region]))
+    return tuple(found)
+
+
+def variants(settings: Settings) -> tuple[Version, ...]:
+    """The script variants alone."""
+    return versions(settings)[1:]
+
+
+def variant_at(settings: Settings, path: str) -> tuple[Version, str] | None:
+    """The variant a request path is in, and the original's path; None for the original."""
+    for variant in variants(settings):
+        inner = in_variant(variant.segment, path)
+        if inner is not None:
+            return variant, inner
+    return None
+
+
+def variant_settings(settings: Settings, variant: Version) -> Settings:
+    """The settings a variant's pages are rendered with: its language, the same site."""
+    return replace(settings, language=variant.lang, variant_of=original_language(settings))
+
+
+def converter(settings: Settings, variant: Version) -> ScriptConverter:
+    """What turns the original's text into the variant's."""
+    return ScriptConverter(variant.conversion, settings.glossary)
+
+
+# --- a response in a variant ------------------------------------------------------------
+
+
+def in_variant_response(
+    settings: Settings, variant: Version, rendered: Rendered, path: str
+) -> Rendered:
+    """An answer the variant's settings gave for the original's ``path``, converted: text
+    in its script, links in it."""
+    convert = converter(settings, variant)
+    original = original_language(settings)
+    if rendered.kind is Kind.REDIRECT:
+        location = rendered.location
+        if location is not None:
+            location = _moved_path(settings, variant, location)
+        return replace(rendered, location=location)
+    body = rendered.body.decode("utf-8")
+    if rendered.kind is Kind.PAGE or rendered.content_type.startswith("text/html"):
+        lang = _lang_rewriter(original, variant.lang)
+        page = settings.base_path + quote(path)
+        converted = convert.html(body, lambda tag: _moved_tag(settings, variant, page, lang(tag)))
+        return replace(rendered, body=converted.encode("utf-8"))
+    if "json" in rendered.content_type:
+        document = json.loads(body)
+        mapped = _Mapped(
+            convert,
+            lambda url: _moved_url(settings, variant, url),
+            lambda lang: variant.lang if lang == original else lang,
+        )
+        moved = mapped.json(document, "")
+        indent = 1 if body.startswith("{\n") else None
+        return replace(rendered, body=json.dumps(moved, ensure_ascii=False, indent=indent).encode())
+    return replace(rendered, body=_converted_feed(settings, variant, convert, rendered.body))
+
+
+def _lang_rewriter(original: str, target: str) -> Callable[[str], str]:
+    pattern = re.compile(rf'(\s(?:xml:)?lang="){re.escape(original)}(")', re.IGNORECASE)
+    return lambda tag: pattern.sub(lambda m: m[1] + target + m[2], tag)
+
+
+_LINK = re.compile(r'(\s(?:href|action|src|poster)=")([^"#][^"]*)(")')
+_KEPT_LINK = re.compile(r'\shreflang="|\srel="canonical"')
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _moved_tag(settings: Settings, variant: Version, page: str, tag: str) -> str:
+    """A tag whose links to pages and feeds name the variant's and whose relative links
+    name the original's files; the switch between versions (``hreflang``) and the
+    canonical link keep naming what they name."""
+    if "=" not in tag or _KEPT_LINK.search(tag):
+        return tag
+    return _LINK.sub(lambda m: m[1] + _moved_link(settings, variant, page, m[2]) + m[3], tag)
+
+
+def _moved_link(settings: Settings, variant: Version, page: str, link: str) -> str:
+    if link.startswith("//") or _SCHEME.match(link):
+        return link
+    # A relative link (a photo beside its article) is resolved against the original's
+    # page: the variant serves pages, and the files stay at their one address.
+    return _moved_path(settings, variant, link if link.startswith("/") else urljoin(page, link))
+
+
+def _moved_path(settings: Settings, variant: Version, link: str) -> str:
+    """A root-relative link (under the base path) moved into the variant if it names a
+    page or feed of ours; anything else (a file, the API, a fragment) as it was."""
+    base = settings.base_path
+    if link.startswith("//") or not link.startswith(base + "/"):
+        return link
+    inner = link[len(base) :]
+    path = unquote(urlsplit(inner).path)
+    if in_variant(variant.segment, path) is not None:
+        return link
+    if not is_variant_route(ROUTE[resolve(path, settings.taxonomy_names).route]):
+        return link
+    return base + variant_path(variant.segment, inner)
+
+
+def _moved_url(settings: Settings, variant: Version, url: str) -> str:
+    """An absolute URL of ours moved into the variant if it names a page or feed."""
+    origin = settings.base_url.removesuffix(settings.base_path + "/")
+    if not url.startswith(settings.base_url):
+        return url
+    return origin + _moved_path(settings, variant, url[len(origin) :])
+
+
+_URL_KEYS = frozenset({"url", "external_url", "home_page_url", "feed_url", "next_url", "href"})
+_HTML_KEYS = frozenset({"content_html", "body_html", "html"})
+_KEPT_KEYS = frozenset({"id", "uri", "guid", "version", "type", "mime_type", "rel"})
+
+
+@dataclass(frozen=True)
+class _Mapped:
+    """How a JSON document's values go into the variant."""
+
+    convert: ScriptConverter
+    move: Callable[[str], str]
+    lang: Callable[[str], str]
+
+    def json(self, value: object, key: str) -> object:
+        """The value under ``key`` in the variant: words converted, our page URLs moved,
+        languages named anew, ids kept."""
+        if isinstance(value, dict):
+            return {k: self.json(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.json(item, key) for item in value]
+        if not isinstance(value, str) or key in _KEPT_KEYS:
+            return value
+        if key in _URL_KEYS:
+            return self.move(value)
+        if key == "language":
+            return self.lang(value)
+        return self.convert.html(value) if key in _HTML_KEYS else self.convert.text(value)
+
+
+_HTML_ELEMENTS = frozenset({"description", "encoded", "content", "summary"})
+_URL_ELEMENTS = frozenset({"link", "comments"})
+_KEPT_ELEMENTS = frozenset({"guid", "id", "language", "generator", "docs"})
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _converted_feed(
+    settings: Settings, variant: Version, convert: ScriptConverter, document: bytes
+) -> bytes:
+    """An RSS or Atom document in the variant: its language, words and links."""
+    root = parse(document)
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        local = etree.QName(element).localname
+        for name in ("term", "label", "title"):
+            if name in element.attrib:
+                element.set(name, convert.text(element.attrib[name]))
+        if "href" in element.attrib:
+            element.set("href", _moved_url(settings, variant, element.attrib["href"]))
+        if _XML_LANG in element.attrib:
+            element.set(_XML_LANG, variant.lang)
+        text = element.text
+        if not text or not text.strip():
+            continue
+        if local == "language":
+            element.text = variant.lang
+        elif local in _URL_ELEMENTS and not len(element):
+            element.text = _moved_url(settings, variant, text.strip())
+        elif local in _HTML_ELEMENTS:
+            element.text = convert.html(text)
+        elif local not in _KEPT_ELEMENTS:
+            element.text = convert.text(text)
+    return serialise(root)
