@@ -12,8 +12,10 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from feeds.cache import FeedCache
+from reader.config import normalize_language
 from reader.dates import parse_date
 from reader.jsontext import json_bytes
+from reader.languages import versions
 from reader.model import Article
 from reader.presentation import article_url, byline, entry_html, lead_image_url
 from reader.search import Found
@@ -25,7 +27,7 @@ NINJS_VERSION = "2.2"
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json"
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
-PARAMETERS = ("section", "tag", "q", "since", "limit", "cursor")
+PARAMETERS = ("section", "tag", "q", "since", "limit", "cursor", "lang")
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ def article_list(
     site's search reads them) and ``since``, paged."""
     try:
         params = _parameters(query)
+        _check_language(snapshot, params)
         articles = _filtered(snapshot, params)
         if "q" in params:
             articles = _matching(articles, params["q"], search)
@@ -87,8 +90,16 @@ def _matching(articles: Sequence[Article], words: str, search: Matcher | None) -
     return [a for a in articles if id(a) in found]
 
 
-def one_article(snapshot: Snapshot, article_id: str, cache: FeedCache) -> Answer:
-    """``/api/v1/articles/<id>``: one published article by its stable id."""
+def one_article(snapshot: Snapshot, article_id: str, cache: FeedCache, query: str = "") -> Answer:
+    """``/api/v1/articles/<id>``: one published article by its stable id (``lang`` asks
+    for it in a script variant)."""
+    try:
+        params = _parameters(query)
+        if set(params) - {"lang"}:
+            raise BadRequest(min(params), "an article takes only lang", "leave the rest out")
+        _check_language(snapshot, params)
+    except BadRequest as error:
+        return _error(400, error.message, error.fix, error.parameter)
     article = snapshot.article_by_id(article_id)
     if article is None:
         return _error(
@@ -170,6 +181,22 @@ def _parameters(query: str) -> dict[str, str]:
             raise BadRequest(name, f"parameter {name!r} is given twice", "give it once")
         params[name] = values[0]
     return params
+
+
+def language_asked(query: str) -> str | None:
+    """The language ``lang`` names in a query the API accepted, as the site spells it."""
+    values = parse_qs(query).get("lang")
+    return normalize_language(values[0]) if values else None
+
+
+def _check_language(snapshot: Snapshot, params: dict[str, str]) -> None:
+    if "lang" not in params:
+        return
+    offered = [version.lang for version in versions(snapshot.settings)]
+    if normalize_language(params["lang"]) not in offered:
+        raise BadRequest(
+            "lang", f"articles are not offered in {params['lang']!r}", f"use {', '.join(offered)}"
+        )
 
 
 def _filtered(snapshot: Snapshot, params: dict[str, str]) -> Sequence[Article]:

@@ -24,6 +24,7 @@ from feeds.scope import archives
 from reader import api, oembed, reading, responses, sitemap, views
 from reader.caches import SnapshotCaches
 from reader.headers import POLICIES, preference_cookie
+from reader.languages import variants
 from reader.loader import Catalog
 from reader.model import TAGS, Article
 from reader.pages import Page
@@ -49,6 +50,7 @@ from reader.urls import (
     section_path,
     tag_path,
 )
+from reader.variants import in_variant_response
 
 MAX_CACHED_BYTES = 256 * 1024
 """Larger files (photos in page bundles) are streamed from disk, not held in memory..."""
@@ -356,13 +358,25 @@ def api_articles(asked: Asked) -> Rendered:
     index, snapshot = asked.search, asked.snapshot
     search = (lambda query: index.search(snapshot, query)) if index is not None else None
     answer = api.article_list(snapshot, asked.query, asked.caches.feeds, search)
-    return Rendered(answer.body, Kind.API, status=answer.status, links=answer.links)
+    rendered = Rendered(answer.body, Kind.API, status=answer.status, links=answer.links)
+    return _api_in_language(asked, rendered)
 
 
 def api_article(asked: Asked) -> Rendered:
     """``/api/v1/articles/ID``: one article in the partner API."""
-    answer = api.one_article(asked.snapshot, asked.params.id, asked.caches.feeds)
-    return Rendered(answer.body, Kind.API, status=answer.status)
+    answer = api.one_article(asked.snapshot, asked.params.id, asked.caches.feeds, asked.query)
+    return _api_in_language(asked, Rendered(answer.body, Kind.API, status=answer.status))
+
+
+def _api_in_language(asked: Asked, rendered: Rendered) -> Rendered:
+    """The API's answer in the script variant its ``lang`` asks for (partners republish
+    Simplified or Traditional text); the original's otherwise."""
+    lang = api.language_asked(asked.query)
+    settings = asked.snapshot.settings
+    for variant in variants(settings):
+        if rendered.status == 200 and variant.lang == lang:
+            return in_variant_response(settings, variant, rendered, "/")
+    return rendered
 
 
 MAX_SEARCH_PAGE = 50

@@ -23,12 +23,23 @@ from urllib.parse import quote, unquote
 from feeds import prepare_entries
 from reader.caches import SnapshotCaches
 from reader.endpoints import ENDPOINTS, hugo_feeds, merged_terms
+from reader.languages import variants
 from reader.lru import SizedLRU
 from reader.rendered import Rendered
 from reader.responses import redirect_page
 from reader.site import Site, is_personal
 from reader.store import Snapshot
-from reader.urls import ROUTES, Kind, Route, RouteName, absolute, article_path, section_path
+from reader.urls import (
+    ROUTES,
+    Kind,
+    Route,
+    RouteName,
+    absolute,
+    article_path,
+    is_variant_route,
+    section_path,
+    variant_path,
+)
 
 MANIFEST = ".reader-build"
 """Lists the files the last build wrote, so the next one removes only its own leftovers."""
@@ -58,9 +69,11 @@ def site_paths(snapshot: Snapshot) -> list[str]:
     Each route of the table lists its own instances (``reader.endpoints``); a path two
     routes both claim (a static file shadowed by a bundle's) is written once.
     """
+    segments = ("", *(variant.segment for variant in variants(snapshot.settings)))
     paths = (
-        route.build(params)
+        variant_path(segment, route.build(params))
         for route in sorted(ROUTES, key=_export_order)
+        for segment in (segments if is_variant_route(route) else ("",))
         for params in ENDPOINTS[route.name].instances(snapshot)
     )
     # Decoded, as a server hands them to the app.
@@ -92,10 +105,16 @@ def alias_paths(snapshot: Snapshot) -> dict[str, str]:
         for alias in section.aliases
     }
     moved |= {unquote(old): new for old, new in merged_terms(snapshot).items() if old.endswith("/")}
-    return moved | {
+    moved |= {
         unquote(alias.rstrip("/") + "/"): article_path(article)
         for article in (*snapshot.articles, *snapshot.pages)
         for alias in article.aliases
+    }
+    # Each script variant has the same old addresses, moved within it.
+    return moved | {
+        variant_path(variant.segment, old): variant_path(variant.segment, new)
+        for variant in variants(snapshot.settings)
+        for old, new in moved.items()
     }
 
 

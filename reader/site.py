@@ -17,6 +17,7 @@ from reader.caches import ResponseKey, SnapshotCaches
 from reader.config import Settings
 from reader.endpoints import ENDPOINTS, Asked
 from reader.index import DiskIndex
+from reader.languages import Version, variant_at, variant_settings
 from reader.live import Clock, Reloader, log_problems, utc_now
 from reader.load import changed_files, load_site, without_files
 from reader.lru import SizedLRU
@@ -26,7 +27,7 @@ from reader.search import SearchIndex, search_index_path
 from reader.store import Snapshot, SnapshotHolder, build_snapshot
 from reader.templating import make_environment
 from reader.urls import ROUTE, Match, is_variant_route, resolve
-from reader.variants import Version, in_variant_response, variant_at, variant_settings
+from reader.variants import in_variant_response
 from reader.websub import Notifier
 
 SHARED_ENTRY_BYTES = 200

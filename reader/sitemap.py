@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from feeds.xml import xml_escaped
+from reader.languages import versions
 from reader.store import Snapshot
 from reader.urls import (
     absolute,
@@ -20,6 +21,7 @@ from reader.urls import (
     sitemap_path,
     tag_path,
     tags_path,
+    variant_path,
 )
 
 MAX_URLS = 50_000
@@ -31,32 +33,52 @@ _NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 # Google News wants ISO 639 codes, except zh-cn and zh-tw for the two Chinese scripts.
 _NEWS_LANGUAGES = {"zh-hans": "zh-cn", "zh-hant": "zh-tw"}
 
+_XHTML_NS = "http://www.w3.org/1999/xhtml"
+
 Entry = tuple[str, datetime | None]
+Alternates = tuple[tuple[str, str], ...]
+"""A page's versions: each language and its URL (empty for a site with one)."""
 
 
-def sitemap_entries(snapshot: Snapshot) -> list[Entry]:
-    """Every public page worth crawling, with when it last changed."""
+def sitemap_entries(snapshot: Snapshot) -> list[tuple[str, datetime | None, Alternates]]:
+    """Every public page worth crawling in each version of the site (the original and its
+    script variants), with when it last changed and its versions as alternates."""
+    settings = snapshot.settings
+    found = versions(settings)
+    if len(found) < 2:
+        return [(url, changed, ()) for url, changed in _page_entries(snapshot)]
+    entries = []
+    for path, changed in _page_entries(snapshot, absolute_urls=False):
+        alternates = tuple(
+            (v.lang, absolute(settings, variant_path(v.segment, path))) for v in found
+        )
+        entries += [(url, changed, alternates) for _, url in alternates]
+    return entries
+
+
+def _page_entries(snapshot: Snapshot, *, absolute_urls: bool = True) -> list[Entry]:
+    """Every public page worth crawling, with when it last changed: absolute URLs, or
+    the site's paths."""
     settings = snapshot.settings
     newest = snapshot.articles[0].last_modified if snapshot.articles else None
-    entries: list[Entry] = [(absolute(settings, home_path()), newest)]
+    entries: list[Entry] = [(home_path(), newest)]
     for key in sorted(snapshot.sections):
         if key:
             listed = snapshot.section_articles(key)
             changed = max((a.last_modified for a in listed), default=None)
-            entries.append((absolute(settings, section_path(key)), changed))
-    entries += [
-        (absolute(settings, article_path(a)), a.last_modified)
-        for a in (*snapshot.articles, *snapshot.pages)
-    ]
+            entries.append((section_path(key), changed))
+    entries += [(article_path(a), a.last_modified) for a in (*snapshot.articles, *snapshot.pages)]
     for taxonomy in snapshot.taxonomies():
-        entries.append((absolute(settings, tags_path(taxonomy)), newest))
+        entries.append((tags_path(taxonomy), newest))
         entries += [
             (
-                absolute(settings, tag_path(tag.slug, taxonomy=taxonomy)),
+                tag_path(tag.slug, taxonomy=taxonomy),
                 max(a.last_modified for a in tag.articles),
             )
             for tag in snapshot.tags(taxonomy)
         ]
+    if absolute_urls:
+        return [(absolute(settings, path), changed) for path, changed in entries]
     return entries
 
 
@@ -73,20 +95,32 @@ def build_sitemap(snapshot: Snapshot, part: int | None, limit: int = MAX_URLS) -
     return _urlset(entries[(part - 1) * limit : part * limit])
 
 
-def _urlset(entries: Sequence[Entry]) -> bytes:
-    lines = [f'<urlset xmlns="{_SITEMAP_NS}">']
-    for url, changed in entries:
+def _urlset(entries: Sequence[tuple[str, datetime | None, Alternates]]) -> bytes:
+    alternated = any(alternates for _, _, alternates in entries)
+    lines = [
+        f'<urlset xmlns="{_SITEMAP_NS}"' + (f' xmlns:xhtml="{_XHTML_NS}">' if alternated else ">")
+    ]
+    for url, changed, alternates in entries:
         lastmod = f"<lastmod>{changed.isoformat()}</lastmod>" if changed else ""
-        lines.append(f"<url><loc>{xml_escaped(url)}</loc>{lastmod}</url>")
+        links = "".join(
+            f'<xhtml:link rel="alternate" hreflang="{lang}" href="{xml_escaped(href)}"/>'
+            for lang, href in alternates
+        )
+        lines.append(f"<url><loc>{xml_escaped(url)}</loc>{lastmod}{links}</url>")
     lines.append("</urlset>")
     return _xml(lines)
 
 
-def _index(snapshot: Snapshot, entries: Sequence[Entry], parts: int, limit: int) -> bytes:
+def _index(
+    snapshot: Snapshot,
+    entries: Sequence[tuple[str, datetime | None, Alternates]],
+    parts: int,
+    limit: int,
+) -> bytes:
     lines = [f'<sitemapindex xmlns="{_SITEMAP_NS}">']
     for number in range(1, parts + 1):
         chunk = entries[(number - 1) * limit : number * limit]
-        changed = max((c for _, c in chunk if c is not None), default=None)
+        changed = max((c for _, c, _ in chunk if c is not None), default=None)
         lastmod = f"<lastmod>{changed.isoformat()}</lastmod>" if changed else ""
         url = absolute(snapshot.settings, sitemap_path(number))
         lines.append(f"<sitemap><loc>{xml_escaped(url)}</loc>{lastmod}</sitemap>")

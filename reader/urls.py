@@ -262,7 +262,7 @@ ROUTES: tuple[Route, ...] = (
     Route(RouteName.SEARCH, "/search", Kind.PAGE, query=True),
     Route(RouteName.SEARCH_FEED, "/search/{format:feed}", Kind.FEED, query=True),
     Route(RouteName.API_ARTICLES, "/api/v1/articles", Kind.API, query=True),
-    Route(RouteName.API_ARTICLE, "/api/v1/articles/{id:rest}", Kind.API),
+    Route(RouteName.API_ARTICLE, "/api/v1/articles/{id:rest}", Kind.API, query=True),
     # A taxonomy (keywords, categories, any the site declares) and its terms: a taxonomy
     # placeholder matches only the site's taxonomies, so other paths go on to content.
     Route(RouteName.TAGS, "/{taxonomy}/", Kind.PAGE),

@@ -19,76 +19,10 @@ from lxml import etree
 
 from feeds.xml import parse, serialise
 from reader.config import Settings
+from reader.languages import Version, original_language
 from reader.rendered import Rendered
 from reader.scripts import ScriptConverter
-from reader.urls import (
-    ROUTE,
-    VARIANT_SEGMENTS,
-    Kind,
-    in_variant,
-    is_variant_route,
-    resolve,
-    variant_path,
-)
-
-_CONVERSIONS = {
-    ("zh-Hant", "zh-Hans"): {"": "t2s", "tw": "tw2sp", "hk": "hk2s"},
-    ("zh-Hans", "zh-Hant"): {"": "s2t", "tw": "s2twp", "hk": "s2hk"},
-}
-"""OpenCC's configuration for each direction and region (see ``Settings.region``)."""
-ENDONYMS = {"zh-Hant": "繁體中文", "zh-Hans": "简体中文", "en": "English"}
-"""Each version's name as its own readers write it, for the switch between them."""
-
-
-@dataclass(frozen=True)
-class Version:
-    """One version of every page: the original (no prefix) or a script variant."""
-
-    lang: str
-    segment: str
-    """Its path prefix without slashes; "" for the original."""
-    conversion: str = ""
-    """OpenCC's configuration that makes it from the original; "" for the original."""
-
-    @property
-    def name(self) -> str:
-        """What the switch calls it: the language's own name."""
-        return ENDONYMS.get(self.lang, self.lang)
-
-
-def original_language(settings: Settings) -> str:
-    """The language the site is written in (a variant's settings name another)."""
-    return settings.variant_of or settings.language
-
-
-def versions(settings: Settings) -> tuple[Version, ...]:
-    """The original and each script variant of the site, the original first."""
-    original = original_language(settings)
-    found = [Version(original, "")]
-    if settings.script_variants:
-        for (source, target), by_region in _CONVERSIONS.items():
-            if source == original:
-                found.append(Version(target, VARIANT_SEGMENTS[target], by_region[settings.region]))
-    return tuple(found)
-
-
-def variants(settings: Settings) -> tuple[Version, ...]:
-    """The script variants alone."""
-    return versions(settings)[1:]
-
-
-def variant_at(settings: Settings, path: str) -> tuple[Version, str] | None:
-    """The variant a request path is in, and the original's path; None for the original."""
-    for variant in variants(settings):
-        inner = in_variant(variant.segment, path)
-        if inner is not None:
-            return variant, inner
-    return None
-
-
-def variant_settings(settings: Settings, variant: Version) -> Settings:
-    """The settings a variant's pages are rendered with: its language, the same site."""
-    return replace(settings, language=variant.lang, variant_of=original_language(settings))
+from reader.urls import ROUTE, Kind, in_variant, is_variant_route, resolve, variant_path
 
 
 def converter(settings: Settings, variant: Version) -> ScriptConverter:
@@ -197,6 +131,8 @@ class _Mapped:
         """The value under ``key`` in the variant: words converted, our page URLs moved,
         languages named anew, ids kept."""
         if isinstance(value, dict):
+            if value.get("contenttype") == "text/html":  # a ninjs body
+                return {k: self.json(v, "html" if k == "value" else k) for k, v in value.items()}
             return {k: self.json(v, k) for k, v in value.items()}
         if isinstance(value, list):
             return [self.json(item, key) for item in value]

@@ -19,6 +19,7 @@ from feeds import feed_title
 from feeds.scope import feed_description
 from reader.config import Settings
 from reader.i18n import Labels
+from reader.languages import versions
 from reader.model import TAGS, Article, Section, SectionKey
 from reader.pages import (
     ArticleContext,
@@ -74,7 +75,6 @@ from reader.urls import (
     tags_path,
     variant_path,
 )
-from reader.variants import versions
 
 STYLESHEET = "style.css"
 ICON = "icon.svg"

@@ -22,6 +22,7 @@ LAYERS: list[set[str]] = [
     {"reader.encodings"},
     {"reader.config", "reader.dates", "reader.frontmatter", "reader.i18n", "reader.reading"},
     {"reader.urls"},
+    {"reader.languages"},
     {"reader.markdown", "reader.images"},
     {"reader.parsing", "reader.article"},
     {"reader.bodies"},

@@ -3,7 +3,14 @@ across scripts, the pinyin reading aid."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from jsonschema import Draft202012Validator
+from lxml import etree
 
 from tests.factories import SiteFactory, make_client, parse_html
 
@@ -212,3 +219,61 @@ def test_variants_can_be_turned_off(chinese: SiteFactory) -> None:
     client = make_client(chinese)
     assert client.get("/zh-hans/news/a/").status_code == 404
     assert not parse_html(client.get("/news/a/")).xpath("//link[@hreflang]|//nav[@class='versions']")
+
+
+def test_the_sitemap_lists_every_version_with_its_alternates(chinese: SiteFactory) -> None:
+    client = make_client(_variant_site(chinese))
+    tree = etree.fromstring(client.get("/sitemap.xml").content)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    by_url = {
+        url.findtext("s:loc", namespaces=ns): {
+            link.get("hreflang"): link.get("href") for link in url.findall("x:link", ns)
+        }
+        for url in tree.findall("s:url", ns)
+    }
+    original, variant = (f"https://news.example.org{p}/news/a/" for p in ("", "/zh-hans"))
+    assert by_url[original] == by_url[variant] == {"zh-Hant": original, "zh-Hans": variant}
+    assert all(len(alternates) == 2 for alternates in by_url.values())
+    for url in by_url:
+        assert client.get(url.removeprefix("https://news.example.org")).status_code == 200, url
+
+
+def test_a_partner_asks_the_api_for_either_script(chinese: SiteFactory) -> None:
+    validator = Draft202012Validator(
+        json.loads((Path(__file__).parent / "schemas/ninjs-schema_2.2.json").read_text())
+    )
+    client = make_client(_variant_site(chinese))
+    original = client.get("/api/v1/articles/news/a").json()
+    for query in ("lang=zh-Hans", "lang=zh-CN"):
+        response = client.get(f"/api/v1/articles/news/a?{query}")
+        assert response.status_code == 200
+        item = response.json()
+        validator.validate(item)
+        assert item["language"] == "zh-Hans"
+        assert item["headlines"][0]["value"] == "渡轮增开夜间班次"
+        assert item["uri"] == original["uri"]  # the same article, the same id
+        (body,) = item["bodies"]
+        assert "港湾渡轮" in body["value"] and "<code>程式碼</code>" in body["value"]
+        assert item["renditions"][0]["href"] == "https://news.example.org/zh-hans/news/a/"
+    listed = client.get("/api/v1/articles?lang=zh-Hans").json()
+    assert [i["headlines"][0]["value"] for i in listed["data"]] == ["另一篇报导", "渡轮增开夜间班次"]
+    assert client.get("/api/v1/articles/news/a?lang=zh-Hant").json() == original
+    refused = client.get("/api/v1/articles?lang=fr")
+    assert refused.status_code == 400 and refused.json()["error"]["parameter"] == "lang"
+
+
+def test_the_export_writes_every_version(chinese: SiteFactory, tmp_path: Path) -> None:
+    _variant_site(chinese)
+    out = tmp_path / "out"
+    finished = subprocess.run(
+        [sys.executable, "-m", "reader", "build", str(chinese.root), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert finished.returncode == 0, finished.stderr
+    page = (out / "zh-hans/news/a/index.html").read_text(encoding="utf-8")
+    assert "渡轮增开夜间班次" in page and 'lang="zh-Hans"' in page
+    assert (out / "zh-hans/news/rss.xml").is_file()
+    assert not (out / "zh-hans/news/a/pier.svg").exists()  # files stay at their one address
+    assert "/zh-hans/old/b/ /zh-hans/news/b/ 301" in (out / "_redirects").read_text()
