@@ -22,6 +22,7 @@ from reader.config import Settings, normalize_language
 from reader.dates import is_date_only, parse_date
 from reader.frontmatter import Document
 from reader.model import Article, MenuEntry, Problem, SectionKey, Severity
+from reader.scripts import term_in_script
 
 SUMMARY_LENGTH = 160
 _CLEARLY_FALSE = frozenset({"false", "no", "off", "0"})
@@ -418,7 +419,8 @@ class _Builder:
         )
 
     def terms_under(self, keys: tuple[str, ...]) -> tuple[str, ...]:
-        """The terms listed under these front matter keys, merged, case ignored."""
+        """The terms listed under these front matter keys, merged, case and script ignored
+        (each in the site's script)."""
         seen: dict[str, str] = {}
         for key in keys:  # all spellings are merged, not the first one only
             value = self.meta.get(key)
@@ -441,7 +443,8 @@ class _Builder:
                 )
                 continue
             for item in items:
-                term = " ".join(str(item).split())
+                written = " ".join(str(item).split())
+                term = term_in_script(written, self.settings.language, self.settings.region)
                 if term and term.casefold() not in seen:
                     seen[term.casefold()] = term
         return tuple(seen.values())

@@ -24,12 +24,13 @@ from feeds.scope import archives
 from reader import api, oembed, reading, responses, sitemap, views
 from reader.caches import SnapshotCaches
 from reader.headers import POLICIES, preference_cookie
-from reader.languages import variants
+from reader.languages import original_language, variants
 from reader.loader import Catalog
 from reader.model import TAGS, Article
 from reader.pages import Page
 from reader.preview import verify
 from reader.rendered import Rendered, is_compressible
+from reader.scripts import term_in_other_script, term_in_script
 from reader.search import SearchIndex, plain_text
 from reader.searchtext import marked_passage, parse_query
 from reader.store import Snapshot, tag_slug
@@ -193,13 +194,18 @@ def tag(asked: Asked) -> Rendered | None:
 
 
 def _merged_term(asked: Asked) -> Rendered | None:
-    """A keyword address that named a category (or another taxonomy's term) while those
-    were merged into keywords: a redirect to the same page or feed of that term now."""
-    params = asked.params
+    """A term address that names a merged term: a keyword spelled in the other script
+    (环保 for 環保), or a category (or another taxonomy's term) while those were merged into
+    keywords. A redirect to the same page or feed of that term now."""
+    params, snapshot = asked.params, asked.snapshot
+    settings = snapshot.settings
+    same = tag_slug(term_in_script(params.tag, original_language(settings), settings.region))
+    if same != params.tag and snapshot.tag(same, params.taxonomy) is not None:
+        return asked.redirect(build(asked.match.route, replace(params, tag=same)))
     if params.taxonomy != TAGS:
         return None
-    for taxonomy in asked.snapshot.taxonomies():
-        if asked.snapshot.tag(params.tag, taxonomy) is not None:
+    for taxonomy in snapshot.taxonomies():
+        if snapshot.tag(params.tag, taxonomy) is not None:
             return asked.redirect(build(asked.match.route, replace(params, taxonomy=taxonomy)))
     return None
 
@@ -259,18 +265,30 @@ def hugo_feeds(snapshot: Snapshot) -> dict[str, str]:
 
 
 def merged_terms(snapshot: Snapshot) -> dict[str, str]:
-    """Keyword addresses that named another taxonomy's term while those were merged into
-    keywords, and where each now is: its page and feeds (for the export)."""
-    moved = {}
+    """Term addresses that name a merged term, and where each now is: its page and feeds
+    (for the export). A keyword in the other script; a category's at /tags/ while
+    categories were merged into keywords."""
+    moved: dict[str, str] = {}
+    language = original_language(snapshot.settings)
+    for taxonomy in snapshot.taxonomies():
+        for term in snapshot.tags(taxonomy):
+            other = tag_slug(term_in_other_script(term.name, language))
+            if other != term.slug and snapshot.tag(other, taxonomy) is None:
+                _move_term(moved, (other, taxonomy), (term.slug, taxonomy))
     for taxonomy in snapshot.taxonomies()[1:]:
         for term in snapshot.tags(taxonomy):
             if snapshot.tag(term.slug) is not None or tag_path(term.slug) in moved:
                 continue
-            moved[tag_path(term.slug)] = tag_path(term.slug, taxonomy=taxonomy)
-            for fmt in FeedFormat:
-                old, new = (FeedScope(tag=term.slug, taxonomy=t) for t in (TAGS, taxonomy))
-                moved[feed_path(old, fmt)] = feed_path(new, fmt)
+            _move_term(moved, (term.slug, TAGS), (term.slug, taxonomy))
     return moved
+
+
+def _move_term(moved: dict[str, str], old: tuple[str, str], new: tuple[str, str]) -> None:
+    """Record a term's page and feeds moving from ``old`` to ``new`` (slug, taxonomy)."""
+    moved[tag_path(old[0], taxonomy=old[1])] = tag_path(new[0], taxonomy=new[1])
+    for fmt in FeedFormat:
+        before, after = (FeedScope(tag=slug, taxonomy=t) for slug, t in (old, new))
+        moved[feed_path(before, fmt)] = feed_path(after, fmt)
 
 
 def archive(asked: Asked) -> Rendered | None:

@@ -105,3 +105,41 @@ class ScriptConverter:
                 skipping, depth = name, 1
             out.append(token)
         return "".join(out)
+
+
+_TERM_CONVERSIONS = {
+    ("zh-Hant", ""): "s2t",
+    ("zh-Hant", "tw"): "s2tw",
+    ("zh-Hant", "hk"): "s2hk",
+    ("zh-Hans", ""): "t2s",
+    ("zh-Hans", "tw"): "t2s",
+    ("zh-Hans", "hk"): "t2s",
+}
+"""Characters only (no regional vocabulary): a keyword keeps its words."""
+
+
+def term_in_script(term: str, language: str, region: str = "") -> str:
+    """A keyword written in the site's script, so 环保 and 環保 are one keyword.
+
+    On a Traditional site, a term already holding Traditional characters is kept as the
+    editor wrote it (台灣 stays, though converting would give 臺灣); one written wholly in
+    Simplified is converted. On a Simplified site every term is. Other sites keep theirs.
+    """
+    conversion = _TERM_CONVERSIONS.get((language, region))
+    if conversion is None or _HAN.search(term) is None:
+        return term
+    if conversion.startswith("s2") and _convert(term, "t2s") != term:
+        return term
+    return _convert(term, conversion)
+
+
+def term_in_other_script(term: str, language: str) -> str:
+    """A keyword as the other script writes it (環保 on a Traditional site: 环保), which
+    old addresses may name; the term itself on a site that is not Chinese."""
+    conversion = {"zh-Hant": "t2s", "zh-Hans": "s2t"}.get(language)
+    return _convert(term, conversion) if conversion and _HAN.search(term) else term
+
+
+@functools.lru_cache(maxsize=65536)
+def _convert(text: str, conversion: str) -> str:
+    return str(_opencc(conversion).convert(text))

@@ -112,5 +112,7 @@ DEMO_PAGES = {
     "search-results": "/search?q=%E6%B8%AF%E7%81%A3",
     "search-none": "/search?q=zzzz",
     "not-found": "/no/such/page/",
+    "variant-home": "/zh-hans/",
+    "variant-article": "/zh-hans/topics/harbour-district/news/lighthouse-island-volunteers/",
 }
 """Every page type of the demo site, by a name used for screenshots and test ids."""

@@ -218,7 +218,9 @@ def test_variants_can_be_turned_off(chinese: SiteFactory) -> None:
     chinese.article("news/a.md", title="甲")
     client = make_client(chinese)
     assert client.get("/zh-hans/news/a/").status_code == 404
-    assert not parse_html(client.get("/news/a/")).xpath("//link[@hreflang]|//nav[@class='versions']")
+    assert not parse_html(client.get("/news/a/")).xpath(
+        "//link[@hreflang]|//nav[@class='versions']"
+    )
 
 
 def test_the_sitemap_lists_every_version_with_its_alternates(chinese: SiteFactory) -> None:
@@ -235,7 +237,7 @@ def test_the_sitemap_lists_every_version_with_its_alternates(chinese: SiteFactor
     assert by_url[original] == by_url[variant] == {"zh-Hant": original, "zh-Hans": variant}
     assert all(len(alternates) == 2 for alternates in by_url.values())
     for url in by_url:
-        assert client.get(url.removeprefix("https://news.example.org")).status_code == 200, url
+        assert client.get(str(url).removeprefix("https://news.example.org")).status_code == 200
 
 
 def test_a_partner_asks_the_api_for_either_script(chinese: SiteFactory) -> None:
@@ -256,7 +258,10 @@ def test_a_partner_asks_the_api_for_either_script(chinese: SiteFactory) -> None:
         assert "港湾渡轮" in body["value"] and "<code>程式碼</code>" in body["value"]
         assert item["renditions"][0]["href"] == "https://news.example.org/zh-hans/news/a/"
     listed = client.get("/api/v1/articles?lang=zh-Hans").json()
-    assert [i["headlines"][0]["value"] for i in listed["data"]] == ["另一篇报导", "渡轮增开夜间班次"]
+    assert [i["headlines"][0]["value"] for i in listed["data"]] == [
+        "另一篇报导",
+        "渡轮增开夜间班次",
+    ]
     assert client.get("/api/v1/articles/news/a?lang=zh-Hant").json() == original
     refused = client.get("/api/v1/articles?lang=fr")
     assert refused.status_code == 400 and refused.json()["error"]["parameter"] == "lang"
@@ -277,3 +282,54 @@ def test_the_export_writes_every_version(chinese: SiteFactory, tmp_path: Path) -
     assert (out / "zh-hans/news/rss.xml").is_file()
     assert not (out / "zh-hans/news/a/pier.svg").exists()  # files stay at their one address
     assert "/zh-hans/old/b/ /zh-hans/news/b/ 301" in (out / "_redirects").read_text()
+
+
+# --- one keyword across scripts ------------------------------------------------------------
+
+
+def test_one_keyword_across_scripts(chinese: SiteFactory) -> None:
+    chinese.article("news/a.md", title="甲", tags=["環保"], date="2026-11-01T09:00:00+08:00")
+    chinese.article("news/b.md", title="乙", tags=["环保"], date="2026-11-02T09:00:00+08:00")
+    client = make_client(chinese)
+    tree = parse_html(client.get("/tags/環保/"))
+    assert tree.xpath("string(//h1)") == "關鍵詞：環保"  # shown in the site's script
+    assert [t.strip() for t in tree.xpath("//main//h3/a/text()")] == ["乙", "甲"]
+    index = parse_html(client.get("/tags/"))
+    assert "环保" not in client.get("/tags/").text
+    assert any("(2)" in "".join(li.itertext()) for li in index.xpath("//main//li"))
+    for path in ("/news/a/", "/news/b/"):
+        assert parse_html(client.get(path)).xpath("//a[text()='環保']/@href") == [
+            "/tags/%E7%92%B0%E4%BF%9D/"
+        ]
+    variant = parse_html(client.get("/zh-hans/tags/環保/"))
+    assert variant.xpath("string(//h1)") == "关键词：环保"  # and in the variant's
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/tags/环保/", "/tags/%E7%92%B0%E4%BF%9D/"),
+        ("/tags/环保/rss.xml", "/tags/%E7%92%B0%E4%BF%9D/rss.xml"),
+        ("/tags/环保/feed.json", "/tags/%E7%92%B0%E4%BF%9D/feed.json"),
+        ("/tags/环保/page/2/", "/tags/%E7%92%B0%E4%BF%9D/page/2/"),
+    ],
+)
+def test_the_other_scripts_keyword_addresses_redirect(
+    chinese: SiteFactory, old: str, new: str
+) -> None:
+    for n in range(12):
+        chinese.article(f"news/a{n}.md", title=f"甲{n}", tags=["環保"])
+    response = make_client(chinese).get(old, follow_redirects=False)
+    assert (response.status_code, response.headers.get("location")) == (301, new)
+
+
+def test_the_export_maps_the_other_scripts_keyword(chinese: SiteFactory, tmp_path: Path) -> None:
+    chinese.article("news/a.md", title="甲", tags=["環保"])
+    out = tmp_path / "out"
+    subprocess.run(
+        [sys.executable, "-m", "reader", "build", str(chinese.root), str(out)], check=True
+    )
+    assert (
+        "/tags/%E7%8E%AF%E4%BF%9D/ /tags/%E7%92%B0%E4%BF%9D/ 301"
+        in (out / "_redirects").read_text()
+    )
