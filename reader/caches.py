@@ -43,7 +43,7 @@ class SnapshotCaches:
     not_found: Rendered | None = field(default=None)
     """The not-found page, rendered once: every unknown path shares it."""
     in_variant: dict[str, tuple[Snapshot, Rendered | None]] = field(default_factory=dict)
-    """Per script variant (by its language): the snapshot rendered with its settings, and
+    """Per version (by its path prefix): the snapshot rendered with its settings, and
     its not-found page once made."""
 
     @classmethod

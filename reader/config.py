@@ -164,6 +164,7 @@ ROUTE_NAMES_TAKEN = frozenset(
         "_preview",
         "zh-hans",
         "zh-hant",
+        "pinyin",
     }
 )
 """First URL segments the reader's own routes take: no taxonomy may be named so (checked
@@ -457,6 +458,8 @@ class Settings:
     )
     variant_of: str = ""
     """The language of the original when these settings render its script variant."""
+    ruby: bool = False
+    """These settings render the pinyin reading aid."""
     base_url_configured: bool = False
     """Whether ``base_url`` came from site.toml or the command line, not the default."""
     watch: bool = True

@@ -23,7 +23,7 @@ from urllib.parse import quote, unquote
 from feeds import prepare_entries
 from reader.caches import SnapshotCaches
 from reader.endpoints import ENDPOINTS, hugo_feeds, merged_terms
-from reader.languages import variants
+from reader.languages import reading_aids, variants
 from reader.lru import SizedLRU
 from reader.rendered import Rendered
 from reader.responses import redirect_page
@@ -36,7 +36,6 @@ from reader.urls import (
     RouteName,
     absolute,
     article_path,
-    is_variant_route,
     section_path,
     variant_path,
 )
@@ -69,11 +68,12 @@ def site_paths(snapshot: Snapshot) -> list[str]:
     Each route of the table lists its own instances (``reader.endpoints``); a path two
     routes both claim (a static file shadowed by a bundle's) is written once.
     """
-    segments = ("", *(variant.segment for variant in variants(snapshot.settings)))
+    settings = snapshot.settings
+    others = (*variants(settings), *reading_aids(settings))
     paths = (
         variant_path(segment, route.build(params))
         for route in sorted(ROUTES, key=_export_order)
-        for segment in (segments if is_variant_route(route) else ("",))
+        for segment in ("", *(v.segment for v in others if v.serves(route)))
         for params in ENDPOINTS[route.name].instances(snapshot)
     )
     # Decoded, as a server hands them to the app.

@@ -6,7 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from reader.config import Settings
-from reader.urls import VARIANT_SEGMENTS, in_variant
+from reader.urls import (
+    PINYIN_SEGMENT,
+    VARIANT_SEGMENTS,
+    Kind,
+    Route,
+    in_variant,
+    is_variant_route,
+)
 
 _CONVERSIONS = {
     ("zh-Hant", "zh-Hans"): {"": "t2s", "tw": "tw2sp", "hk": "hk2s"},
@@ -19,18 +26,28 @@ ENDONYMS = {"zh-Hant": "繁體中文", "zh-Hans": "简体中文", "en": "English
 
 @dataclass(frozen=True)
 class Version:
-    """One version of every page: the original (no prefix) or a script variant."""
+    """One version of every page: the original (no prefix), a script variant, or either
+    with the pinyin reading aid."""
 
     lang: str
     segment: str
-    """Its path prefix without slashes; "" for the original."""
+    """Its path prefix without its outer slashes (``zh-hans/pinyin``); "" for the original."""
     conversion: str = ""
-    """OpenCC's configuration that makes it from the original; "" for the original."""
+    """OpenCC's configuration that makes it from the original; "" for the original's script."""
+    ruby: bool = False
+    """Pinyin over the characters of the page's content (the reading aid)."""
 
     @property
     def name(self) -> str:
         """What the switch calls it: the language's own name."""
         return ENDONYMS.get(self.lang, self.lang)
+
+    def serves(self, route: Route) -> bool:
+        """Whether this version has a route: every page and feed; with the reading aid,
+        pages only (a feed reader shows no ruby)."""
+        if not is_variant_route(route):
+            return False
+        return not self.ruby or route.kind in (Kind.PAGE, Kind.REDIRECT)
 
 
 def original_language(settings: Settings) -> str:
@@ -54,9 +71,37 @@ def variants(settings: Settings) -> tuple[Version, ...]:
     return versions(settings)[1:]
 
 
+def reading_aids(settings: Settings) -> tuple[Version, ...]:
+    """Each script version with the pinyin reading aid (a Chinese site's)."""
+    if original_language(settings) not in VARIANT_SEGMENTS:
+        return ()
+    return tuple(
+        replace(version, segment=_joined(version.segment, PINYIN_SEGMENT), ruby=True)
+        for version in versions(settings)
+    )
+
+
+def reading_aid_of(settings: Settings, version: Version) -> Version | None:
+    """A script version's counterpart with the reading aid (or without, for one with it)."""
+    if version.ruby:
+        return next((v for v in versions(settings) if v.lang == version.lang), None)
+    return next((v for v in reading_aids(settings) if v.lang == version.lang), None)
+
+
+def current_version(settings: Settings) -> Version:
+    """The version these settings render (see ``variant_settings``)."""
+    found = reading_aids(settings) if settings.ruby else versions(settings)
+    return next((v for v in found if v.lang == settings.language), versions(settings)[0])
+
+
+def _joined(*segments: str) -> str:
+    return "/".join(segment for segment in segments if segment)
+
+
 def variant_at(settings: Settings, path: str) -> tuple[Version, str] | None:
     """The variant a request path is in, and the original's path; None for the original."""
-    for variant in variants(settings):
+    found = (*variants(settings), *reading_aids(settings))
+    for variant in sorted(found, key=lambda v: len(v.segment), reverse=True):
         inner = in_variant(variant.segment, path)
         if inner is not None:
             return variant, inner
@@ -65,4 +110,9 @@ def variant_at(settings: Settings, path: str) -> tuple[Version, str] | None:
 
 def variant_settings(settings: Settings, variant: Version) -> Settings:
     """The settings a variant's pages are rendered with: its language, the same site."""
-    return replace(settings, language=variant.lang, variant_of=original_language(settings))
+    return replace(
+        settings,
+        language=variant.lang,
+        variant_of=original_language(settings),
+        ruby=variant.ruby,
+    )

@@ -133,6 +133,8 @@ class Chrome:
     """The query the page shows results for, kept in the header's search box."""
     versions: tuple[VersionLink, ...] = ()
     """This page in each script the site is served in; empty when it has one."""
+    reading_aid: VersionLink | None = None
+    """The link that shows this page with pinyin over its characters (or without)."""
 
 
 @dataclass(frozen=True)

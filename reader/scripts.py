@@ -58,7 +58,7 @@ class ScriptConverter:
 
     def text(self, text: str) -> str:
         """Plain text converted; names in the glossary, and anything not Han, kept."""
-        if _HAN.search(text) is None:
+        if not self.conversion or _HAN.search(text) is None:
             return text
         names = self._names
         if names is None:
@@ -77,34 +77,54 @@ class ScriptConverter:
         """HTML with its text and readable attributes converted; code, scripts and elements
         marked ``translate="no"`` left as written. ``lang`` rewrites each start tag once
         more (the variant's ``lang`` attributes)."""
-        out: list[str] = []
-        skipping, depth = "", 0
-        for token in _TOKEN.findall(html):
-            if not token.startswith("<") or token == "<":
-                out.append(token if skipping else self.text(token))
-                continue
-            name_match = _TAG_NAME.match(token)
-            if name_match is None:  # a comment or a declaration
-                out.append(token)
-                continue
-            name = name_match[1].lower()
-            if token.startswith("</"):
-                if skipping == name:
-                    depth -= 1
-                    if depth == 0:
-                        skipping = ""
-                out.append(token)
-                continue
-            opens = name not in VOID_ELEMENTS and not token.endswith("/>")
-            if skipping:
-                depth += name == skipping and opens
-                out.append(token)
-                continue
-            token = _TEXT_ATTRIBUTE.sub(lambda m: m[1] + self.text(m[2]) + m[3], lang(token))
-            if opens and _left_as_written(name, token):
-                skipping, depth = name, 1
+
+        def tag(token: str) -> str:
+            return _TEXT_ATTRIBUTE.sub(lambda m: m[1] + self.text(m[2]) + m[3], lang(token))
+
+        return html_text_mapped(html, self.text, tag)
+
+
+def html_text_mapped(
+    html: str,
+    text: Callable[[str], str],
+    tag: Callable[[str], str] = lambda token: token,
+    *,
+    within: str = "",
+) -> str:
+    """HTML with ``text`` applied to its text and ``tag`` to its start tags, except in code,
+    scripts and elements marked ``translate="no"``; only inside the element ``within``
+    (``main``) when one is named."""
+    out: list[str] = []
+    skipping, depth = "", 0
+    inside = not within
+    for token in _TOKEN.findall(html):
+        if not token.startswith("<") or token == "<":
+            out.append(text(token) if inside and not skipping else token)
+            continue
+        name_match = _TAG_NAME.match(token)
+        if name_match is None:  # a comment or a declaration
             out.append(token)
-        return "".join(out)
+            continue
+        name = name_match[1].lower()
+        if token.startswith("</"):
+            if skipping == name:
+                depth -= 1
+                if depth == 0:
+                    skipping = ""
+            inside = inside and name != within
+            out.append(token)
+            continue
+        opens = name not in VOID_ELEMENTS and not token.endswith("/>")
+        if skipping:
+            depth += name == skipping and opens
+            out.append(token)
+            continue
+        inside = inside or name == within
+        token = tag(token) if inside else token
+        if opens and _left_as_written(name, token):
+            skipping, depth = name, 1
+        out.append(token)
+    return "".join(out)
 
 
 _TERM_CONVERSIONS = {
@@ -131,6 +151,11 @@ def term_in_script(term: str, language: str, region: str = "") -> str:
     if conversion.startswith("s2") and _convert(term, "t2s") != term:
         return term
     return _convert(term, conversion)
+
+
+def simplified(text: str) -> str:
+    """Text in Simplified characters, phrase by phrase (for looking up readings)."""
+    return _convert(text, "t2s") if _HAN.search(text) else text
 
 
 def term_in_other_script(term: str, language: str) -> str:

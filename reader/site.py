@@ -26,7 +26,7 @@ from reader.rendered import Rendered
 from reader.search import SearchIndex, search_index_path
 from reader.store import Snapshot, SnapshotHolder, build_snapshot
 from reader.templating import make_environment
-from reader.urls import ROUTE, Match, is_variant_route, resolve
+from reader.urls import ROUTE, Match, resolve
 from reader.variants import in_variant_response
 from reader.websub import Notifier
 
@@ -164,20 +164,20 @@ class Site:
         """An answer in a script variant: the original's, with the variant's settings,
         converted; or the variant's not-found page (which, like the original's, is shared)."""
         settings = snapshot.settings
-        made = caches.in_variant.get(variant.lang)
+        made = caches.in_variant.get(variant.segment)
         if made is None:
             made = (replace(snapshot, settings=variant_settings(settings, variant)), None)
         own, not_found = made
         rendered = None
-        if is_variant_route(ROUTE[match.route]):
+        if variant.serves(ROUTE[match.route]):
             asked = Asked(own, caches, self.environment, match, query, search=self.search)
             rendered = ENDPOINTS[match.route].answer(asked)
         if rendered is not None:
-            caches.in_variant[variant.lang] = made
+            caches.in_variant[variant.segment] = made
             return in_variant_response(settings, variant, rendered, path)
         if not_found is None:
             not_found = in_variant_response(settings, variant, self._not_found_page(own), "/")
-        caches.in_variant[variant.lang] = (own, not_found)
+        caches.in_variant[variant.segment] = (own, not_found)
         return not_found
 
     def cached_query(self, path: str, query: str) -> Rendered | None:

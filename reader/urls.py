@@ -288,6 +288,8 @@ if len(ROUTE) != len(ROUTES) or set(ROUTE) != set(RouteName):  # pragma: no cove
 VARIANT_SEGMENTS: Mapping[str, str] = {"zh-Hans": "zh-hans", "zh-Hant": "zh-hant"}
 """The path prefix of each script variant, by its language: every route above answers
 under it too, in that script (../shared/DECISIONS.md: a prefix per language or variant)."""
+PINYIN_SEGMENT = "pinyin"
+"""The path prefix of the pinyin reading aid, after a script variant's (``/zh-hans/pinyin/``)."""
 VARIANT_KINDS = frozenset({Kind.PAGE, Kind.FEED, Kind.ARCHIVE, Kind.REDIRECT})
 """What a script variant is made of: pages and feeds (and redirects between them); files,
 the API and the machine-readable lists stay at their one address."""
@@ -295,6 +297,7 @@ RESERVED_TOP_LEVEL = frozenset(
     {
         *(name for route in ROUTES if (name := route.top_level) is not None),
         *VARIANT_SEGMENTS.values(),
+        PINYIN_SEGMENT,
     }
 )
 """Folder names at the content root that would hide a route of ours: never sections (nor

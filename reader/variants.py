@@ -21,12 +21,13 @@ from feeds.xml import parse, serialise
 from reader.config import Settings
 from reader.languages import Version, original_language
 from reader.rendered import Rendered
-from reader.scripts import ScriptConverter
-from reader.urls import ROUTE, Kind, in_variant, is_variant_route, resolve, variant_path
+from reader.ruby import ruby_text
+from reader.scripts import ScriptConverter, html_text_mapped
+from reader.urls import ROUTE, Kind, in_variant, resolve, variant_path
 
 
 def converter(settings: Settings, variant: Version) -> ScriptConverter:
-    """What turns the original's text into the variant's."""
+    """What turns the original's text into the variant's (nothing, in the same script)."""
     return ScriptConverter(variant.conversion, settings.glossary)
 
 
@@ -40,6 +41,7 @@ def in_variant_response(
     in its script, links in it."""
     convert = converter(settings, variant)
     original = original_language(settings)
+    aid = ruby_text if variant.ruby else None
     if rendered.kind is Kind.REDIRECT:
         location = rendered.location
         if location is not None:
@@ -50,6 +52,8 @@ def in_variant_response(
         lang = _lang_rewriter(original, variant.lang)
         page = settings.base_path + quote(path)
         converted = convert.html(body, lambda tag: _moved_tag(settings, variant, page, lang(tag)))
+        if aid is not None:
+            converted = html_text_mapped(converted, aid, within="main")
         return replace(rendered, body=converted.encode("utf-8"))
     if "json" in rendered.content_type:
         document = json.loads(body)
@@ -70,7 +74,7 @@ def _lang_rewriter(original: str, target: str) -> Callable[[str], str]:
 
 
 _LINK = re.compile(r'(\s(?:href|action|src|poster)=")([^"#][^"]*)(")')
-_KEPT_LINK = re.compile(r'\shreflang="|\srel="canonical"')
+_KEPT_LINK = re.compile(r'\sdata-version="|\shreflang="|\srel="canonical"')
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -101,7 +105,7 @@ def _moved_path(settings: Settings, variant: Version, link: str) -> str:
     path = unquote(urlsplit(inner).path)
     if in_variant(variant.segment, path) is not None:
         return link
-    if not is_variant_route(ROUTE[resolve(path, settings.taxonomy_names).route]):
+    if not variant.serves(ROUTE[resolve(path, settings.taxonomy_names).route]):
         return link
     return base + variant_path(variant.segment, inner)
 

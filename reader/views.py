@@ -19,7 +19,7 @@ from feeds import feed_title
 from feeds.scope import feed_description
 from reader.config import Settings
 from reader.i18n import Labels
-from reader.languages import versions
+from reader.languages import current_version, reading_aid_of, versions
 from reader.model import TAGS, Article, Section, SectionKey
 from reader.pages import (
     ArticleContext,
@@ -440,32 +440,48 @@ def _chrome(
         search_url=_search_url(settings, ""),
         query=query,
         versions=_versions(settings, path) if versioned else (),
+        reading_aid=_reading_aid(settings, path, Labels(lang)) if versioned else None,
     )
 
 
 def _versions(settings: Settings, path: str) -> tuple[VersionLink, ...]:
-    """The page in the original script and in each variant (none when the site has one)."""
+    """The page in the original script and in each variant (none when the site has one):
+    their canonical addresses, and the switch's, which keeps the reading aid if it is on."""
     found = versions(settings)
-    if len(found) < 2 or not is_variant_route(ROUTE[resolve(urlsplit(path).path).route]):
+    if len(found) < 2 or not _has_versions(path):
         return ()
-    return tuple(
-        VersionLink(
-            version.lang,
-            version.name,
-            variant_path(version.segment, path),
-            absolute(settings, variant_path(version.segment, path)),
-            version.lang == settings.language,
+    links = []
+    for version in found:
+        aid = reading_aid_of(settings, version) if settings.ruby else None
+        links.append(
+            VersionLink(
+                version.lang,
+                version.name,
+                variant_path((aid or version).segment, path),
+                absolute(settings, variant_path(version.segment, path)),
+                version.lang == settings.language,
+            )
         )
-        for version in found
-    )
+    return tuple(links)
+
+
+def _reading_aid(settings: Settings, path: str, labels: Labels) -> VersionLink | None:
+    """The link that turns the pinyin reading aid on (or off, where it is on)."""
+    other = reading_aid_of(settings, current_version(settings))
+    if other is None or not _has_versions(path):
+        return None
+    url = variant_path(other.segment, path)
+    label = labels["pinyin_on"] if other.ruby else labels["pinyin_off"]
+    return VersionLink(other.lang, label, url, absolute(settings, url), False)
+
+
+def _has_versions(path: str) -> bool:
+    return is_variant_route(ROUTE[resolve(urlsplit(path).path).route])
 
 
 def _own_path(settings: Settings, path: str) -> str:
     """A page's path in the version these settings render (a variant's has its prefix)."""
-    for version in versions(settings)[1:]:
-        if version.lang == settings.language:
-            return variant_path(version.segment, path)
-    return path
+    return variant_path(current_version(settings).segment, path)
 
 
 def _current(url: str, path: str) -> str | None:

@@ -114,5 +114,6 @@ DEMO_PAGES = {
     "not-found": "/no/such/page/",
     "variant-home": "/zh-hans/",
     "variant-article": "/zh-hans/topics/harbour-district/news/lighthouse-island-volunteers/",
+    "pinyin-article": "/pinyin/topics/harbour-district/news/ferry-night-service/",
 }
 """Every page type of the demo site, by a name used for screenshots and test ids."""

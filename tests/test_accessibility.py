@@ -288,3 +288,19 @@ def test_reading_settings_work_without_javascript(browser: Browser, base: str) -
         page.reload()
         assert page.is_checked("input[name=size][value=largest]")
         assert axe_violations(page) == []
+
+
+def test_screen_readers_read_the_characters_once_not_their_pinyin(
+    browser: Browser, base: str
+) -> None:
+    """The reading aid's ruby is for the eyes: what Chromium gives assistive technology
+    (its accessibility tree, as Playwright's ARIA snapshot shows it) has the characters."""
+    with opened(browser, base + DEMO_PAGES["pinyin-article"]) as page:
+        heading = page.locator("main h1")
+        assert heading.locator("rt").count() > 5, "the heading has its readings"
+        assert "gǎng" in heading.evaluate("h => h.innerText")  # shown on screen
+        spoken = heading.aria_snapshot()
+        assert "港" in spoken and "gǎng" not in spoken
+        body = page.locator("main .body").aria_snapshot()
+        assert "渡輪" in body.replace(" ", "") and not any(t in body for t in ("dù", "lún"))
+        assert axe_violations(page) == []

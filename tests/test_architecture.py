@@ -19,6 +19,7 @@ FEEDS_DOC = (ROOT / "docs/feeds.md").read_text(encoding="utf-8")
 LAYERS: list[set[str]] = [
     {"reader.model", "reader.lru", "reader.memory", "reader.jsontext", "reader.preview"},
     {"reader.prefix", "reader.searchtext", "reader.scripts"},
+    {"reader.ruby"},
     {"reader.encodings"},
     {"reader.config", "reader.dates", "reader.frontmatter", "reader.i18n", "reader.reading"},
     {"reader.urls"},
@@ -76,6 +77,7 @@ def test_top_level_words_of_our_urls_are_reserved_for_them() -> None:
         "search",
         "zh-hans",
         "zh-hant",
+        "pinyin",
     } == RESERVED_TOP_LEVEL
     # A taxonomy is a first segment too; the config refuses the words our routes take.
     assert RESERVED_TOP_LEVEL <= ROUTE_NAMES_TAKEN

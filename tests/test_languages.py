@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -114,14 +115,14 @@ def test_a_variant_names_the_original_as_canonical_and_both_as_alternates(
             "zh-Hans": "https://news.example.org/zh-hans/news/a/",
         }
     original = parse_html(client.get("/news/a/"))
-    (switch,) = original.xpath("//nav[@class='versions']//a")
+    (switch,) = original.xpath("//nav[@class='versions']//a[@hreflang]")
     assert (switch.get("href"), switch.get("lang"), switch.text) == (
         "/zh-hans/news/a/",
         "zh-Hans",
         "简体中文",
     )
     variant = parse_html(client.get("/zh-hans/news/a/"))
-    (back,) = variant.xpath("//nav[@class='versions']//a")
+    (back,) = variant.xpath("//nav[@class='versions']//a[@hreflang]")
     assert (back.get("href"), back.text) == ("/news/a/", "繁體中文")
 
 
@@ -218,9 +219,9 @@ def test_variants_can_be_turned_off(chinese: SiteFactory) -> None:
     chinese.article("news/a.md", title="甲")
     client = make_client(chinese)
     assert client.get("/zh-hans/news/a/").status_code == 404
-    assert not parse_html(client.get("/news/a/")).xpath(
-        "//link[@hreflang]|//nav[@class='versions']"
-    )
+    # No other script, and so no alternates; the reading aid stays.
+    assert not parse_html(client.get("/news/a/")).xpath("//link[@hreflang]|//a[@hreflang]")
+    assert client.get("/pinyin/news/a/").status_code == 200
 
 
 def test_the_sitemap_lists_every_version_with_its_alternates(chinese: SiteFactory) -> None:
@@ -333,3 +334,77 @@ def test_the_export_maps_the_other_scripts_keyword(chinese: SiteFactory, tmp_pat
         "/tags/%E7%8E%AF%E4%BF%9D/ /tags/%E7%92%B0%E4%BF%9D/ 301"
         in (out / "_redirects").read_text()
     )
+
+
+# --- the pinyin reading aid -----------------------------------------------------------------
+
+
+def _readings(element: Any) -> list[tuple[str, str]]:
+    """Each character of a ruby element with the reading over it."""
+    pairs = []
+    for ruby in element.iter("ruby"):
+        base = ruby.text or ""
+        for rt in ruby.iter("rt"):
+            pairs.append((base[-1], rt.text))
+            base = rt.tail or ""
+    return pairs
+
+
+def test_the_reading_aid_puts_pinyin_over_each_character(chinese: SiteFactory) -> None:
+    chinese.article("news/a.md", "他在銀行工作，每天行走上班。\n\n`程式` 不注音。\n", title="銀行")
+    client = make_client(chinese)
+    original = parse_html(client.get("/news/a/"))
+    (link,) = original.xpath("//a[@data-version='pinyin']")
+    assert (link.get("href"), link.text) == ("/pinyin/news/a/", "加注拼音")
+    response = client.get("/pinyin/news/a/")
+    assert response.status_code == 200
+    tree = parse_html(response)
+    body = tree.xpath("//main//div[contains(@class, 'body')]")[0]
+    readings = _readings(body)
+    # The polyphone is read by its word: 銀行 háng, 行走 xíng.
+    assert ("行", "háng") in readings and ("行", "xíng") in readings
+    assert readings[:2] == [("他", "tā"), ("在", "zài")]
+    assert tree.xpath("//main//code/text()") == ["程式"]  # code is not annotated
+    assert not tree.xpath("//header[@class='site-header']//ruby|//footer//ruby|//title//ruby")
+    assert all(rt.get("aria-hidden") == "true" for rt in tree.iter("rt"))
+    (back,) = tree.xpath("//a[@data-version='pinyin']")
+    assert (back.get("href"), back.text) == ("/news/a/", "取消拼音")
+    assert tree.xpath("//link[@rel='canonical']/@href") == ["https://news.example.org/news/a/"]
+    assert tree.xpath("//p[@class='site-title']/a/@href") == ["/pinyin/"]
+
+
+def test_the_reading_aid_follows_the_reader_and_the_script(chinese: SiteFactory) -> None:
+    chinese.article("news/a.md", title="銀行", tags=["環保"])
+    chinese.article("news/b.md", title="行走", date="2026-11-02T09:00:00+08:00")
+    client = make_client(chinese)
+    tree = parse_html(client.get("/zh-hans/pinyin/news/a/"))
+    assert tree.get("lang") == "zh-Hans"
+    assert _readings(tree.xpath("//h1")[0]) == [("银", "yín"), ("行", "háng")]
+    links = tree.xpath("//a/@href")
+    assert "/zh-hans/pinyin/news/b/" in links
+    assert "/zh-hans/pinyin/tags/%E7%92%B0%E4%BF%9D/" in links
+    switch = tree.xpath("//a[@hreflang='zh-Hant']/@href")
+    assert switch == ["/pinyin/news/a/"]  # the other script, still with pinyin
+    assert client.get("/pinyin/rss.xml").status_code == 404  # feeds have no ruby
+    sitemap = client.get("/sitemap.xml").text
+    assert "/pinyin/" not in sitemap
+
+
+def test_the_reading_aid_is_for_chinese_sites(site: SiteFactory) -> None:
+    site.article("news/a.md", title="Harbour")
+    client = make_client(site)
+    assert client.get("/pinyin/news/a/").status_code == 404
+    assert not parse_html(client.get("/news/a/")).xpath("//a[@data-version]")
+
+
+def test_each_version_renders_with_its_own_settings_whatever_came_first(
+    chinese: SiteFactory,
+) -> None:
+    chinese.article("news/a.md", title="銀行")
+    chinese.article("news/b.md", title="行走")
+    client = make_client(chinese)
+    # The script variant and its reading aid share a language, not their settings.
+    plain = parse_html(client.get("/zh-hans/news/a/"))
+    aided = parse_html(client.get("/zh-hans/pinyin/news/b/"))
+    assert not plain.xpath("//ruby") and aided.xpath("//h1/ruby")
+    assert aided.xpath("//a[@data-version='pinyin']/text()") == ["取消拼音"]
