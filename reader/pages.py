@@ -183,6 +183,8 @@ class ArticleContext:
     structured_data: Markup
     terms: tuple[TermLinks, ...] = ()
     """The article's terms of the site's other taxonomies (categories, series)."""
+    minutes: int = 1
+    """About how long the article takes to read."""
 
 
 @dataclass(frozen=True)

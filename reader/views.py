@@ -47,9 +47,15 @@ from reader.pages import (
     TermLinks,
     VersionLink,
 )
-from reader.presentation import article_url, byline, joined_title, lead_image_url
+from reader.presentation import (
+    article_url,
+    byline,
+    joined_title,
+    lead_image_url,
+    reading_minutes,
+)
 from reader.reading import SIZES, THEMES, Preferences
-from reader.search import Found
+from reader.search import Found, plain_text
 from reader.searchtext import Query
 from reader.store import Snapshot, tag_slug
 from reader.urls import (
@@ -142,10 +148,11 @@ def article_page(snapshot: Snapshot, article: Article) -> Page:
         oembed=oembed_url(snapshot, article),
     )
     neighbours = snapshot.neighbours(article)
+    body = snapshot.body_html(article)
     context = ArticleContext(
         chrome,
         article,
-        snapshot.body_html(article),
+        body,
         _moment(labels, article.date, settings.timezone, article.date_only),
         _moment(labels, article.updated, settings.timezone, article.updated_date_only)
         if article.updated
@@ -155,6 +162,7 @@ def article_page(snapshot: Snapshot, article: Article) -> Page:
         tuple(Link(name, tag_path(tag_slug(name))) for name in article.tags),
         _structured_data(snapshot, article),
         _terms(snapshot, article, labels),
+        reading_minutes(plain_text(body)),
     )
     return Page("article.html", context)
 

@@ -13,6 +13,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from lxml import etree
 
+from reader.presentation import reading_minutes
 from tests.factories import SiteFactory, make_client, parse_html
 
 CHINESE_SITE_TOML = """
@@ -408,3 +409,28 @@ def test_each_version_renders_with_its_own_settings_whatever_came_first(
     aided = parse_html(client.get("/zh-hans/pinyin/news/b/"))
     assert not plain.xpath("//ruby") and aided.xpath("//h1/ruby")
     assert aided.xpath("//a[@data-version='pinyin']/text()") == ["取消拼音"]
+
+
+# --- reading time ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("港" * 1200, 3),  # Chinese by its characters: about 400 a minute
+        ("harbour " * 440, 2),  # Latin script by its words: about 220 a minute
+        ("港" * 400 + " ferry" * 220, 2),
+        ("", 1),
+        ("短文。", 1),
+    ],
+)
+def test_reading_time_counts_characters_for_chinese_and_words_for_latin(
+    text: str, minutes: int
+) -> None:
+    assert reading_minutes(text) == minutes
+
+
+def test_an_article_says_how_long_it_takes_to_read(chinese: SiteFactory) -> None:
+    chinese.article("news/a.md", "港灣渡輪。" * 300, title="甲")  # 1,200 characters
+    tree = parse_html(make_client(chinese).get("/news/a/"))
+    assert tree.xpath("string(//*[@class='reading-time'])") == "閱讀約 3 分鐘"
