@@ -6,7 +6,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test check lint check-python test-tools bench soak clean
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard reader/locale/*/LC_MESSAGES/*.po))
+
+.PHONY: run test check lint check-python test-tools catalogues bench soak clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -17,7 +19,13 @@ $(STAMP): pyproject.toml | check-python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# The interface's gettext catalogues, compiled again whenever a .po changes.
+catalogues: $(CATALOGUES)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel --quiet compile --input-file $< --output-file $@
+
+run: $(STAMP) catalogues
 	$(BIN)/reader serve
 
 lint: $(STAMP)
@@ -28,10 +36,10 @@ lint: $(STAMP)
 test-tools:
 	@sh scripts/install-test-tools
 
-test: lint test-tools
+test: lint test-tools catalogues
 	$(BIN)/pytest
 
-check: lint
+check: lint catalogues
 	$(BIN)/pytest -q -m "not browser and not external and not slow"
 
 # A minute of load on `reader serve --workers 2` while files change; see docs/reliability.md.

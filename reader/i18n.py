@@ -1,4 +1,4 @@
-"""Interface labels and date formats in the page's language (zh-Hant, zh-Hans, en)."""
+"""Interface text from the gettext catalogues (reader/locale) and dates, in the page's language."""
 
 from __future__ import annotations
 

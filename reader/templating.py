@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.runtime import Context
 
 from reader.config import Settings
 from reader.prefix import prefixed_html
@@ -35,9 +43,27 @@ def make_environment(settings: Settings) -> Environment:
         # A site that is not watched does not follow its files: each template is read once,
         # which keeps every page of a run on one theme and spares a stat per page.
         auto_reload=settings.watch,
+        extensions=["jinja2.ext.i18n"],
+    )
+    # Interface words come from the gettext catalogues of the page's language (its
+    # ``chrome.labels``), through Jinja's i18n extension: ``{{ _("skip") }}``.
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_page_gettext, ngettext=_page_ngettext, newstyle=True
     )
     environment.globals[BASE_PATH] = settings.base_path
     return environment
+
+
+@pass_context
+def _page_gettext(context: Context, message: str) -> str:
+    """A message in the language of the page being rendered."""
+    return str(context["chrome"].labels[message])
+
+
+@pass_context
+def _page_ngettext(context: Context, singular: str, plural: str, count: int) -> str:
+    """Our messages have no plural forms (Chinese has none; the English reads either way)."""
+    return _page_gettext(context, singular if count == 1 else plural)
 
 
 BASE_PATH = "base_path"
