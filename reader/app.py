@@ -29,13 +29,14 @@ from starlette.types import Receive, Scope, Send
 from reader import responses
 from reader.config import Settings
 from reader.headers import file_headers
+from reader.languages import language_settings
 from reader.limits import MAX_QUERY_BYTES, QueryLimiter, method_allowed, oversize, plain_error
 from reader.live import Clock, utc_now
 from reader.negotiation import Reply, is_not_modified, reply
 from reader.prefix import inner_path
 from reader.rendered import Rendered
 from reader.searchtext import warm_pinyin
-from reader.site import Site
+from reader.site import Site, link_translations
 from reader.urls import ROUTE, Route, RouteName, resolve
 
 log = logging.getLogger("reader")
@@ -69,12 +70,19 @@ class ReaderApp:
         self.queries = QueryLimiter()
         self.prefix = unquote(site.settings.base_path)
         """The path the site is served under, as requests spell it decoded ("" for none)."""
+        self.languages: tuple[ReaderApp, ...] = ()
+        """A multilingual site's other languages, each answering under its own prefix."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer one HTTP request from the current snapshot, or run the lifespan."""
         if scope["type"] != "http":
             await self._lifespan(scope, receive, send)
             return
+        for language in self.languages:
+            path = scope["path"]
+            if path == language.prefix or inner_path(language.prefix, path) is not None:
+                await language(scope, receive, send)
+                return
         request = {}
         for name, value in scope["headers"]:
             wanted = _REQUEST_HEADERS.get(name)
@@ -200,30 +208,21 @@ def create_app(
 ) -> ReaderApp:
     """Build the ASGI app for one site; the watchers run for the app's lifetime.
 
-    With ``index_path``, the parse cache is kept on disk there, for fast restarts.
+    With ``index_path``, the parse cache is kept on disk there, for fast restarts. A
+    multilingual site is one site per language, each under its prefix (``/en/``), the
+    root language's app answering for all of them.
     """
-    site = Site(settings, clock, index_path)
+    sites = [
+        Site(own, clock, _language_index(index_path, own, first=n == 0))
+        for n, own in enumerate(language_settings(settings))
+    ]
+    if len(sites) > 1:
+        link_translations(sites)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
-        tasks = [asyncio.create_task(site.reloader.publish_when_due(stop))]
-        # Started from the index: check every file, as a reload does. From scratch: write
-        # the index for the next start. Both off the event loop, a moment after the server
-        # is up, so the first requests do not wait on the thread for the interpreter lock.
-        settling = site.reloader.reload if site.restored else site.reloader.save_index
-        tasks.append(asyncio.create_task(_later(SETTLE_DELAY_SECONDS, settling)))
-
-        # The search index catches up with the files in the background, after that.
-        def indexing() -> None:
-            site.search.sync(site.holder.current)
-            warm_pinyin()  # the pinyin tables take most of a second to build
-
-        tasks.append(asyncio.create_task(_later(2 * SETTLE_DELAY_SECONDS, indexing)))
-        if settings.watch:
-            tasks.append(asyncio.create_task(site.reloader.watch_files(stop)))
-        if site.notifier is not None:
-            tasks.append(asyncio.create_task(site.notifier.run()))
+        tasks = [task for site in sites for task in _site_tasks(site, stop)]
         try:
             yield
         finally:
@@ -232,7 +231,39 @@ def create_app(
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    return ReaderApp(site, Starlette(lifespan=lifespan))
+    starlette = Starlette(lifespan=lifespan)
+    apps = [ReaderApp(site, starlette) for site in sites]
+    apps[0].languages = tuple(sorted(apps[1:], key=lambda app: len(app.prefix), reverse=True))
+    return apps[0]
+
+
+def _site_tasks(site: Site, stop: asyncio.Event) -> list[asyncio.Task[None]]:
+    """The background work of one site: publishing, file checks, search, watching, WebSub."""
+    tasks = [asyncio.create_task(site.reloader.publish_when_due(stop))]
+    # Started from the index: check every file, as a reload does. From scratch: write
+    # the index for the next start. Both off the event loop, a moment after the server
+    # is up, so the first requests do not wait on the thread for the interpreter lock.
+    settling = site.reloader.reload if site.restored else site.reloader.save_index
+    tasks.append(asyncio.create_task(_later(SETTLE_DELAY_SECONDS, settling)))
+
+    # The search index catches up with the files in the background, after that.
+    def indexing() -> None:
+        site.search.sync(site.holder.current)
+        warm_pinyin()  # the pinyin tables take most of a second to build
+
+    tasks.append(asyncio.create_task(_later(2 * SETTLE_DELAY_SECONDS, indexing)))
+    if site.settings.watch:
+        tasks.append(asyncio.create_task(site.reloader.watch_files(stop)))
+    if site.notifier is not None:
+        tasks.append(asyncio.create_task(site.notifier.run()))
+    return tasks
+
+
+def _language_index(index_path: Path | None, settings: Settings, *, first: bool) -> Path | None:
+    """Each language of a multilingual site keeps its own index beside the root one's."""
+    if index_path is None or first:
+        return index_path
+    return index_path.with_name(f"{index_path.stem}-{settings.language_key}{index_path.suffix}")
 
 
 async def _later(delay: float, work: Callable[[], None]) -> None:

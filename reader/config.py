@@ -194,6 +194,57 @@ def _menu(value: Any) -> tuple[MenuLink, ...]:
     return tuple(entries)
 
 
+@dataclass(frozen=True)
+class SiteLanguage:
+    """One language of a multilingual site (Hugo's ``[languages.en]``)."""
+
+    key: str
+    """Its name in the config and in file names (``about.en.md``) and its URL prefix."""
+    code: str
+    """Its BCP 47 tag, as pages and feeds say it (``languageCode``, else the key)."""
+    name: str = ""
+    """Its own name for itself, for the switch between languages (``languageName``)."""
+    title: str = ""
+    """The site's title in it, if it has its own."""
+    weight: int = 0
+    content_dir: str = ""
+    """Its own content folder, relative to the site's (``contentDir``); "" to share
+    ``content/``, telling its files apart by their suffix."""
+
+
+_LANGUAGE_KEY = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
+
+
+def _languages(value: Any) -> tuple[SiteLanguage, ...]:
+    # Hugo's [languages] table: key -> its settings; sorted by weight, then key.
+    if not isinstance(value, dict):
+        raise ValueError("must be a table of languages", "write [languages.en] and so on")
+    found = []
+    for key, raw in value.items():
+        item = _lower_keys(raw) if isinstance(raw, dict) else {}
+        name = str(key).strip().lower()
+        if not _LANGUAGE_KEY.fullmatch(name) or item.get("disabled") is True:
+            continue
+        weight = item.get("weight", 0)
+        content_dir = str(item.get("contentdir") or "").strip().strip("/")
+        if content_dir and (Path(content_dir).is_absolute() or ".." in Path(content_dir).parts):
+            raise ValueError(
+                f"of {name!r} names a folder outside the site: {content_dir!r}",
+                "give a folder inside the site, such as content/en",
+            )
+        found.append(
+            SiteLanguage(
+                name,
+                normalize_language(str(item.get("languagecode") or name)),
+                str(item.get("languagename") or "").strip(),
+                str(item.get("title") or "").strip(),
+                weight if isinstance(weight, int) and not isinstance(weight, bool) else 0,
+                content_dir,
+            )
+        )
+    return tuple(sorted(found, key=lambda language: (language.weight, language.key)))
+
+
 def _at_least_one(value: Any) -> int:
     if value < 1:
         raise ValueError("must be at least 1", "set {key} = 20 or more")
@@ -456,6 +507,28 @@ class Settings:
         read=_lines,
         shown="`[]`",
     )
+    languages: tuple[SiteLanguage, ...] = setting(
+        (),
+        dict,
+        "A multilingual site's languages, as Hugo's `[languages]` table: `[languages.en]` with "
+        "`languageCode`, `languageName`, `title`, `weight` and `contentDir`. Each language is "
+        "served under `/KEY/` (the default one at the root), from its own `contentDir` or from "
+        "the files named for it (`about.en.md`); see docs/languages.md.",
+        read=_languages,
+        hugo=("languages",),
+        shown="none",
+    )
+    default_language: str = setting(
+        "",
+        str,
+        "The key of the language served at the site's root (Hugo's "
+        "`defaultContentLanguage`); the first of `languages` by weight when not given.",
+        read=lambda value: str(value).strip().lower(),
+        hugo=("defaultContentLanguage",),
+        shown="the first language",
+    )
+    language_key: str = ""
+    """The language of a multilingual site these settings render ("" for a site with one)."""
     variant_of: str = ""
     """The language of the original when these settings render its script variant."""
     ruby: bool = False
@@ -473,8 +546,22 @@ class Settings:
 
     @property
     def content_dir(self) -> Path:
-        """The folder of sections and articles."""
-        return self.site_dir / "content"
+        """The folder of sections and articles (a language's own, if it has one)."""
+        own = self.site_language
+        return self.site_dir / (own.content_dir if own and own.content_dir else "content")
+
+    @property
+    def site_language(self) -> SiteLanguage | None:
+        """The language of a multilingual site these settings render, if they render one."""
+        return next((lang for lang in self.languages if lang.key == self.language_key), None)
+
+    @property
+    def root_language(self) -> str:
+        """The key of the language served at the site's root ("" for a site with one)."""
+        keys = [language.key for language in self.languages]
+        if len(keys) < 2:
+            return ""
+        return self.default_language if self.default_language in keys else keys[0]
 
     @property
     def static_dir(self) -> Path:

@@ -27,7 +27,7 @@ from reader.headers import POLICIES, preference_cookie
 from reader.languages import original_language, variants
 from reader.loader import Catalog
 from reader.model import TAGS, Article
-from reader.pages import Page
+from reader.pages import Page, Translation
 from reader.preview import verify
 from reader.rendered import Rendered, is_compressible
 from reader.scripts import term_in_other_script, term_in_script
@@ -60,6 +60,10 @@ MAX_CACHED_TEXT_BYTES = 4 * 1024 * 1024
 page, rather than sent uncompressed on every request."""
 
 
+Translations = Callable[[str], tuple[Translation, ...]]
+"""A page's path to its versions in each language of a multilingual site."""
+
+
 @dataclass(frozen=True)
 class Asked:
     """One request as an endpoint sees it: the snapshot to answer from, and what was asked."""
@@ -78,6 +82,8 @@ class Asked:
     """The time of the request, for what expires (a preview link)."""
     search: SearchIndex | None = None
     """The site's search index, for ``/search``."""
+    translations: Translations | None = None
+    """A multilingual site's: a page's versions in each of its languages."""
 
     @property
     def params(self) -> Params:
@@ -118,7 +124,7 @@ def _none(snapshot: Snapshot) -> Iterable[Params]:
 
 def home(asked: Asked) -> Rendered | None:
     """``/``: the top-level sections and the latest articles."""
-    return asked.page(views.home_page(asked.snapshot))
+    return asked.page(_translated(asked, views.home_page(asked.snapshot), "/"))
 
 
 def content(asked: Asked) -> Rendered | None:
@@ -128,10 +134,23 @@ def content(asked: Asked) -> Rendered | None:
     if asked.match.canonical is not None and (article or section):
         return asked.redirect(asked.match.canonical)
     if article is not None:
-        return asked.page(views.article_page(snapshot, article))
+        shown = views.article_page(snapshot, article)
+        return asked.page(_translated(asked, shown, article_path(article)))
     if section is not None:
-        return asked.page(views.section_page(snapshot, section, 1))
+        listed = views.section_page(snapshot, section, 1)
+        return asked.page(_translated(asked, listed, section_path(section.key)))
     return _alias(asked)
+
+
+def _translated(asked: Asked, page: Page | None, path: str) -> Page | None:
+    """A page of a multilingual site naming its versions in the site's other languages."""
+    if page is None or asked.translations is None:
+        return page
+    found = asked.translations(path)
+    if not found:
+        return page
+    chrome = replace(page.context.chrome, languages=found)
+    return replace(page, context=replace(page.context, chrome=chrome))
 
 
 def section_page(asked: Asked) -> Rendered | None:

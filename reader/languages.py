@@ -4,6 +4,7 @@ served in, each at its path prefix (../shared/DECISIONS.md, "Languages")."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from urllib.parse import quote
 
 from reader.config import Settings
 from reader.urls import (
@@ -116,3 +117,30 @@ def variant_settings(settings: Settings, variant: Version) -> Settings:
         variant_of=original_language(settings),
         ruby=variant.ruby,
     )
+
+
+def language_settings(settings: Settings) -> tuple[Settings, ...]:
+    """A multilingual site as one set of settings per language, the root language's first:
+    each with its language, its title and its base URL (``/en/`` below the site's); the
+    site's own settings alone when it has one language."""
+    root = settings.root_language
+    if not root:
+        return (settings,)
+    ordered = sorted(settings.languages, key=lambda language: language.key != root)
+    return tuple(
+        replace(
+            settings,
+            language=language.code,
+            title=language.title or settings.title,
+            base_url=settings.base_url
+            + ("" if language.key == root else quote(language.key) + "/"),
+            language_key=language.key,
+        )
+        for language in ordered
+    )
+
+
+def language_name(settings: Settings) -> str:
+    """A language's own name for itself, for the switch (``languageName``, else its tag's)."""
+    own = settings.site_language
+    return (own.name if own else "") or ENDONYMS.get(settings.language, settings.language)

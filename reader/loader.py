@@ -119,6 +119,7 @@ class _Walker:
         self.read: set[str] = set()
         self.listed: set[str] = set()
         self.root = os.path.realpath(settings.content_dir)
+        self.languages = FileLanguages(settings)
         self._chain: list[str] = []
         """The real paths of the folders being walked, outermost first (for link loops)."""
         self.walked: set[str] = set()
@@ -155,16 +156,15 @@ class _Walker:
             section = self._section(folder, key)
             inside = [*self._chain, os.path.realpath(folder)]
             entries = [e for e in _visible_entries(folder) if self._confined(e, inside)]
-            bundles = {
-                e.name
-                for e in entries
-                if _is_dir(e) and os.path.isfile(os.path.join(e.path, BUNDLE_INDEX))
-            }
+            languages = self.languages
+            bundles = {e.name for e in entries if _is_dir(e) and languages.is_bundle(e.path)}
             taken: dict[str, Path] = {}
             subfolders = []
             for entry in entries:
                 if _is_dir(entry) and entry.name not in bundles:
                     path = Path(entry.path)
+                    if languages.is_other_language(path):
+                        continue
                     if not key and entry.name in self.settings.taxonomy_names:
                         self._taxonomy_folder(path)
                         continue
@@ -176,11 +176,13 @@ class _Walker:
             for entry in entries:
                 if entry.name in bundles:
                     bundle = Path(entry.path)
-                    slug = url_name(entry.name)
-                    self._add_article(bundle / BUNDLE_INDEX, key, slug, bundle, taken)
+                    index = languages.index_file(bundle, BUNDLE_INDEX)
+                    if index is not None:  # a bundle with no page in this language is not here
+                        self._add_article(index, key, url_name(entry.name), bundle, taken)
                 elif _is_article_file(entry):
-                    slug = url_name(entry.name.rsplit(".", 1)[0])
-                    self._add_article(Path(entry.path), key, slug, None, taken)
+                    stem, language = languages.split(entry.name)
+                    if languages.mine(language) and stem not in _INDEX_STEMS:
+                        self._add_article(Path(entry.path), key, url_name(stem), None, taken)
             return Folder(
                 section,
                 tuple(subfolders),
@@ -227,7 +229,7 @@ class _Walker:
         stray = [
             p
             for p in folder.rglob("*")
-            if p.name.lower().endswith(MARKDOWN_SUFFIXES) and p.stem != "_index"
+            if p.name.lower().endswith(MARKDOWN_SUFFIXES) and p.stem.split(".")[0] != "_index"
         ]
         if stray:
             self.problems.append(
@@ -242,8 +244,8 @@ class _Walker:
 
     def _section(self, folder: Path, key: SectionKey) -> Section:
         title = folder.name if key else self.settings.title
-        index = folder / SECTION_INDEX
-        if not index.is_file():
+        index = self.languages.index_file(folder, SECTION_INDEX)
+        if index is None:
             return Section(key, title, aliases=self._ugly_address(key))
         entry = self._read(index)
         if entry is None or entry.parsed.document is None:
@@ -455,6 +457,62 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return entry.is_dir()
     except OSError:  # a link into a loop of links: not a folder we can walk
         return False
+
+
+_INDEX_STEMS = frozenset(name.rsplit(".", 1)[0] for name in (SECTION_INDEX, BUNDLE_INDEX))
+
+
+class FileLanguages:
+    """Which content files are in the language being loaded, on a multilingual site.
+
+    Hugo's two ways: a language with a ``contentDir`` of its own has every file there
+    (``about.md``); languages sharing ``content/`` tell theirs by a suffix (``about.en.md``),
+    a file without one being the root language's. On a site with one language every file
+    is its own.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.key = settings.language_key
+        self.keys = frozenset(language.key for language in settings.languages) if self.key else ()
+        own = settings.site_language
+        self.unsuffixed = bool(own and own.content_dir) or self.key == settings.root_language
+        self.others = frozenset(
+            os.path.realpath(settings.site_dir / language.content_dir)
+            for language in settings.languages
+            if language.content_dir and language.key != self.key
+        )
+        """Other languages' own content folders, which may sit inside this one's."""
+
+    def split(self, name: str) -> tuple[str, str | None]:
+        """A file's name without its Markdown suffix, and the language its suffix names."""
+        stem = name.rsplit(".", 1)[0]
+        base, dot, suffix = stem.rpartition(".")
+        if dot and suffix.lower() in self.keys:
+            return base, suffix.lower()
+        return stem, None
+
+    def mine(self, language: str | None) -> bool:
+        """Whether a file of this language (None: no suffix) is in the language loaded."""
+        return language == self.key if language is not None else self.unsuffixed
+
+    def index_file(self, folder: Path, name: str) -> Path | None:
+        """A section's or bundle's index in this language (``_index.en.md``), if it has one."""
+        if self.key:
+            own = folder / name.replace(".md", f".{self.key}.md")
+            if own.is_file():
+                return own
+        plain = folder / name
+        return plain if self.unsuffixed and plain.is_file() else None
+
+    def is_other_language(self, folder: Path) -> bool:
+        """Whether a folder is another language's content (``content/en`` inside
+        ``content``): that language's, never a section of this one."""
+        return bool(self.others) and os.path.realpath(folder) in self.others
+
+    def is_bundle(self, folder: str) -> bool:
+        """Whether a folder is a page bundle, in any language (then it is never a section)."""
+        names = [BUNDLE_INDEX, *(f"index.{key}.md" for key in self.keys)]
+        return any(os.path.isfile(os.path.join(folder, name)) for name in names)
 
 
 def _is_article_file(entry: os.DirEntry[str]) -> bool:

@@ -52,6 +52,17 @@ class VersionLink:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """A page's version in another language of a multilingual site (or its own)."""
+
+    lang: str
+    name: str
+    """The language's own name for itself: English, 中文."""
+    url: str
+    """Absolute: each language is served under its own base URL."""
+
+
+@dataclass(frozen=True)
 class Moment:
     """A date as a machine reads it (ISO 8601 with zone) and as a person does."""
 
@@ -135,6 +146,8 @@ class Chrome:
     """This page in each script the site is served in; empty when it has one."""
     reading_aid: VersionLink | None = None
     """The link that shows this page with pinyin over its characters (or without)."""
+    languages: tuple[Translation, ...] = ()
+    """A multilingual site's: this page in each language that has it (this one too)."""
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,7 @@ def parse_file(path: Path, thorough: bool, content_root: Path | None = None) -> 
     except FrontMatterError as error:
         problem = Problem(path, error.line, error.message, error.fix)
         return Parsed(None, (*read, problem), lenient=lenient_fields(text))
-    if path.name == SECTION_INDEX:
+    if path.name.split(".")[0] == SECTION_INDEX.split(".")[0]:  # _index.md, _index.en.md
         return Parsed(replace(document, body=""), read)
     body_problems: tuple[Problem, ...] = ()
     # A full render costs about a millisecond a file, so only a body that could hold a

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -15,18 +16,19 @@ from jinja2 import Environment
 from reader import responses, views
 from reader.caches import ResponseKey, SnapshotCaches
 from reader.config import Settings
-from reader.endpoints import ENDPOINTS, Asked
+from reader.endpoints import ENDPOINTS, Asked, Translations
 from reader.index import DiskIndex
-from reader.languages import Version, variant_at, variant_settings
+from reader.languages import Version, language_name, variant_at, variant_settings
 from reader.live import Clock, Reloader, log_problems, utc_now
 from reader.load import changed_files, load_site, without_files
 from reader.lru import SizedLRU
+from reader.pages import Translation
 from reader.parsecache import ParseCache
 from reader.rendered import Rendered
 from reader.search import SearchIndex, search_index_path
 from reader.store import Snapshot, SnapshotHolder, build_snapshot
 from reader.templating import make_environment
-from reader.urls import ROUTE, Match, resolve
+from reader.urls import ROUTE, Match, RouteName, absolute, resolve
 from reader.variants import in_variant_response
 from reader.websub import Notifier
 
@@ -80,6 +82,8 @@ class Site:
                 settings.hub, lambda snap, path: self.answer_from(snap, path).etag
             )
             self.reloader.listeners.append(self.notifier.snapshot_changed)
+        self.translations: Translations | None = None
+        """A multilingual site's: this page's path in every language that has it."""
         # URL -> (ETag, first served): Last-Modified moves only when a URL's bytes change.
         # Bounded: a forgotten URL restarts from its snapshot's time, later than any change.
         self._first_served: SizedLRU[tuple[str, datetime]] = SizedLRU(FIRST_SERVED_BYTES)
@@ -136,7 +140,15 @@ class Site:
             variant, inner = in_variant
             rendered = self._in_variant(snapshot, caches, variant, inner, match, query)
         else:
-            asked = Asked(snapshot, caches, self.environment, match, query, search=self.search)
+            asked = Asked(
+                snapshot,
+                caches,
+                self.environment,
+                match,
+                query,
+                search=self.search,
+                translations=self.translations,
+            )
             rendered = ENDPOINTS[match.route].answer(asked) or self.not_found(snapshot, caches)
         if keep and rendered.status in (200, 301) and not route.query:
             # An answer to a query carries no Last-Modified: queries are endless, and
@@ -170,7 +182,15 @@ class Site:
         own, not_found = made
         rendered = None
         if variant.serves(ROUTE[match.route]):
-            asked = Asked(own, caches, self.environment, match, query, search=self.search)
+            asked = Asked(
+                own,
+                caches,
+                self.environment,
+                match,
+                query,
+                search=self.search,
+                translations=self.translations,
+            )
             rendered = ENDPOINTS[match.route].answer(asked)
         if rendered is not None:
             caches.in_variant[variant.segment] = made
@@ -230,6 +250,43 @@ class Site:
             since = known[1] + timedelta(seconds=1)
         self._first_served.put(key, (rendered.etag, since), FIRST_SERVED_ENTRY_BYTES)
         return since
+
+
+def link_translations(sites: Sequence[Site]) -> None:
+    """Let each language of a multilingual site name the others' versions of its pages,
+    and start each one's caches afresh when another's content changes, since its pages
+    name those versions."""
+    for site in sites:
+        site.translations = functools.partial(_translations, sites)
+
+        def refresh(old: Snapshot, new: Snapshot, changed: Site = site) -> None:
+            for other in sites:
+                if other is not changed:
+                    other.holder.swap(other.holder.current, other.holder.catalog)
+
+        site.reloader.listeners.append(refresh)
+
+
+def _translations(sites: Sequence[Site], path: str) -> tuple[Translation, ...]:
+    """A page's versions in each language that has it published (its own included)."""
+    found = []
+    for site in sites:
+        settings = site.settings
+        if has_page(site.holder.current, path):
+            url = absolute(settings, path)
+            found.append(Translation(settings.language, language_name(settings), url))
+    return tuple(found) if len(found) > 1 else ()
+
+
+def has_page(snapshot: Snapshot, path: str) -> bool:
+    """Whether a home, section or article page is published at this path of a snapshot."""
+    match = resolve(path, snapshot.settings.taxonomy_names)
+    if match.route is RouteName.HOME:
+        return True
+    if match.route is not RouteName.CONTENT:
+        return False
+    key = match.params.path
+    return snapshot.article(key) is not None or snapshot.section(key) is not None
 
 
 def is_personal(path: str) -> bool:

@@ -434,3 +434,89 @@ def test_an_article_says_how_long_it_takes_to_read(chinese: SiteFactory) -> None
     chinese.article("news/a.md", "港灣渡輪。" * 300, title="甲")  # 1,200 characters
     tree = parse_html(make_client(chinese).get("/news/a/"))
     assert tree.xpath("string(//*[@class='reading-time'])") == "閱讀約 3 分鐘"
+
+
+# --- multilingual Hugo sites ----------------------------------------------------------------
+
+HUGO_MULTILINGUAL = """
+baseURL = "https://news.example.org/"
+defaultContentLanguage = "zh"
+timeZone = "Asia/Shanghai"
+[languages.zh]
+languageCode = "zh-TW"
+languageName = "中文"
+title = "市民日報"
+weight = 1
+[languages.en]
+languageCode = "en"
+languageName = "English"
+title = "Citizen Daily"
+weight = 2
+"""
+
+
+def _bilingual(site: SiteFactory, *, own_folders: bool = False) -> SiteFactory:
+    (site.root / "site.toml").unlink()
+    config = HUGO_MULTILINGUAL
+    if own_folders:
+        config = config.replace("weight = 1", 'weight = 1\ncontentDir = "content/zh"')
+        config = config.replace("weight = 2", 'weight = 2\ncontentDir = "content/en"')
+    (site.root / "hugo.toml").write_text(config, encoding="utf-8")
+    zh, en = ("zh/", "en/") if own_folders else ("", "")
+    en_suffix = "" if own_folders else ".en"
+    site.section(f"{zh}news", title="新聞")
+    site.write(f"{en}news/_index{en_suffix}.md", "---\ntitle: News\n---\n")
+    site.article(f"{zh}news/ferry.md", "渡輪增開夜間班次。", title="渡輪增開夜間班次")
+    site.article(f"{en}news/ferry{en_suffix}.md", "Ferries run later.", title="Ferries run later")
+    site.article(f"{zh}news/market.md", "魚市場。", title="魚市場")  # no English
+    site.article(f"{en}news/draft{en_suffix}.md", "Not yet.", title="Draft", draft=True)
+    site.article(f"{zh}news/draft.md", "草稿已發布。", title="已發布的")
+    return site
+
+
+@pytest.mark.parametrize("own_folders", [False, True], ids=["suffixes", "content-dirs"])
+def test_each_language_is_served_under_its_prefix(site: SiteFactory, own_folders: bool) -> None:
+    client = make_client(_bilingual(site, own_folders=own_folders))
+    zh = parse_html(client.get("/news/ferry/"))
+    en = parse_html(client.get("/en/news/ferry/"))
+    assert (zh.get("lang"), zh.xpath("string(//h1)")) == ("zh-Hant", "渡輪增開夜間班次")
+    assert (en.get("lang"), en.xpath("string(//h1)")) == ("en", "Ferries run later")
+    assert en.xpath("string(//a[@class='skip-link'])") == "Skip to main content"
+    assert en.xpath("string(//p[@class='site-title'])").strip() == "Citizen Daily"
+    # Each language has its own sections, lists and feeds.
+    home = client.get("/en/").text
+    assert "Ferries run later" in home and "渡輪" not in home and "魚市場" not in home
+    assert client.get("/en/news/market/").status_code == 404  # no English version
+    assert client.get("/en/news/draft/").status_code == 404  # unpublished in English
+    assert client.get("/news/draft/").status_code == 200
+    feed = client.get("/en/news/rss.xml")
+    assert "<language>en</language>" in feed.text and "渡輪" not in feed.text
+    assert "https://news.example.org/en/news/ferry/" in feed.text
+    sitemap = client.get("/en/sitemap.xml").text
+    assert "https://news.example.org/en/news/ferry/" in sitemap and "/market/" not in sitemap
+    moved = client.get("/en", follow_redirects=False)
+    assert (moved.status_code, moved.headers["location"]) == (301, "/en/")
+
+
+def test_translations_name_each_other(site: SiteFactory) -> None:
+    client = make_client(_bilingual(site))
+    zh = parse_html(client.get("/news/ferry/"))
+    en = parse_html(client.get("/en/news/ferry/"))
+    for tree in (zh, en):
+        alternates = {
+            link.get("hreflang"): link.get("href")
+            for link in tree.xpath("//link[@rel='alternate'][@hreflang]")
+        }
+        assert alternates["zh-Hant"] == "https://news.example.org/news/ferry/"
+        assert alternates["en"] == "https://news.example.org/en/news/ferry/"
+    (to_english,) = zh.xpath("//a[@hreflang='en']")
+    assert (to_english.get("href"), to_english.text) == (
+        "https://news.example.org/en/news/ferry/",
+        "English",
+    )
+    assert en.xpath("//a[@hreflang='zh-Hant']/text()") == ["中文"]
+    # A page with no published translation names none.
+    market = parse_html(client.get("/news/market/"))
+    assert not market.xpath("//*[@hreflang='en']")
+    draft = parse_html(client.get("/news/draft/"))
+    assert not draft.xpath("//*[@hreflang='en']")
