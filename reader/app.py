@@ -29,6 +29,7 @@ from starlette.types import Receive, Scope, Send
 from reader import responses
 from reader.config import Settings
 from reader.headers import file_headers
+from reader.index import language_index_path
 from reader.languages import language_settings
 from reader.limits import MAX_QUERY_BYTES, QueryLimiter, method_allowed, oversize, plain_error
 from reader.live import Clock, utc_now
@@ -213,8 +214,8 @@ def create_app(
     root language's app answering for all of them.
     """
     sites = [
-        Site(own, clock, _language_index(index_path, own, first=n == 0))
-        for n, own in enumerate(language_settings(settings))
+        Site(own, clock, language_index_path(index_path, own))
+        for own in language_settings(settings)
     ]
     if len(sites) > 1:
         link_translations(sites)
@@ -257,13 +258,6 @@ def _site_tasks(site: Site, stop: asyncio.Event) -> list[asyncio.Task[None]]:
     if site.notifier is not None:
         tasks.append(asyncio.create_task(site.notifier.run()))
     return tasks
-
-
-def _language_index(index_path: Path | None, settings: Settings, *, first: bool) -> Path | None:
-    """Each language of a multilingual site keeps its own index beside the root one's."""
-    if index_path is None or first:
-        return index_path
-    return index_path.with_name(f"{index_path.stem}-{settings.language_key}{index_path.suffix}")
 
 
 async def _later(delay: float, work: Callable[[], None]) -> None:

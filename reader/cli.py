@@ -133,6 +133,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from reader.app import create_app
     from reader.index import default_index_path
+    from reader.languages import language_settings
 
     site: Path = args.site or DEMO_SITE
     loaded = _site_settings(site, args.base_url)
@@ -166,6 +167,8 @@ def _serve(args: argparse.Namespace) -> int:
         settings.base_url if settings.base_url == here else f"{settings.base_url} (here: {here})"
     )
     print(f"Serving {settings.site_dir} at {where}", file=sys.stderr)
+    for language in language_settings(settings)[1:]:
+        print(f"  in {language.language}: {language.base_url}", file=sys.stderr)
     if args.workers == 1:
         app = create_app(settings, index_path=index)
         uvicorn.run(
@@ -203,20 +206,27 @@ def _checked_site(settings: Settings, index: Path | None) -> Site:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from reader.languages import language_settings
+
     loaded = _site_settings(args.site, None)
     if loaded is None:
         return 2
     settings, problems = loaded
-    catalog = load_catalog(settings, thorough=True)
-    problems = problems + list(catalog.problems)
     now = datetime.now(UTC)
-    for article in catalog.articles:
-        reason = unpublished_reason(article, now)
-        if reason is not None:
-            fix = "nothing, if that is meant; it is in no page, feed, sitemap or export"
-            problems.append(
-                Problem(Path(article.file), None, f"not published: {reason}", fix, Severity.NOTE)
-            )
+    # Each language of a multilingual site is read as it is served; a file two languages
+    # share (a section's index) is reported once.
+    for own in language_settings(settings):
+        catalog = load_catalog(own, thorough=True)
+        problems += [p for p in catalog.problems if p not in problems]
+        for article in catalog.articles:
+            reason = unpublished_reason(article, now)
+            if reason is not None:
+                fix = "nothing, if that is meant; it is in no page, feed, sitemap or export"
+                problems.append(
+                    Problem(
+                        Path(article.file), None, f"not published: {reason}", fix, Severity.NOTE
+                    )
+                )
     for problem in problems:
         print(problem)
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
@@ -273,7 +283,9 @@ def _preview_link(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from reader.export import BUILD_CACHE_MB, build
-    from reader.index import default_index_path
+    from reader.index import default_index_path, language_index_path
+    from reader.languages import language_settings
+    from reader.site import link_translations
 
     loaded = _site_settings(args.site, args.base_url)
     if loaded is None:
@@ -294,23 +306,35 @@ def _build(args: argparse.Namespace) -> int:
             f"{settings.base_url} (pass --base-url)",
             file=sys.stderr,
         )
-    site = _checked_site(settings, None if args.no_index else default_index_path(settings))
-    report = build(
-        site,
-        args.out,
-        workers=args.workers,
-        progress=sys.stderr.isatty(),
-        precompress=not args.no_precompress,
-    )
-    for failure in report.failures:
-        print(f"reader: {failure}", file=sys.stderr)
-    print(
-        f"{report.files} files in {args.out}: {report.written} written, "
-        f"{report.files - report.written} unchanged, {report.removed} removed, "
-        f"in {report.seconds:.1f} s; {report.read} content file{'s' * (report.read != 1)} read",
-        file=sys.stderr,
-    )
-    return 1 if report.failures else 0
+    index = None if args.no_index else default_index_path(settings)
+    # A multilingual site: each language into its own folder (the root language's is out).
+    sites = [
+        _checked_site(own, language_index_path(index, own)) for own in language_settings(settings)
+    ]
+    if len(sites) > 1:
+        link_translations(sites)
+    failed = False
+    for site in sites:
+        key = site.settings.language_key
+        out = args.out / key if key and key != settings.root_language else args.out
+        report = build(
+            site,
+            out,
+            workers=args.workers,
+            progress=sys.stderr.isatty(),
+            precompress=not args.no_precompress,
+        )
+        for failure in report.failures:
+            print(f"reader: {failure}", file=sys.stderr)
+        read = f"{report.read} content file{'s' * (report.read != 1)} read"
+        print(
+            f"{report.files} files in {out}: {report.written} written, "
+            f"{report.files - report.written} unchanged, {report.removed} removed, "
+            f"in {report.seconds:.1f} s; {read}",
+            file=sys.stderr,
+        )
+        failed = failed or bool(report.failures)
+    return 1 if failed else 0
 
 
 @dataclass(frozen=True)

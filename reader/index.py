@@ -56,6 +56,14 @@ def default_index_path(settings: Settings) -> Path:
     return root / "accessible-reader" / f"{settings.site_dir.name}-{digest}.sqlite"
 
 
+def language_index_path(index_path: Path | None, settings: Settings) -> Path | None:
+    """Where one language of a multilingual site keeps its index: beside the root
+    language's (which keeps ``index_path``), named for the language."""
+    if index_path is None or settings.language_key == settings.root_language:
+        return index_path
+    return index_path.with_name(f"{index_path.stem}-{settings.language_key}{index_path.suffix}")
+
+
 class DiskIndex:
     """Saves and restores a ParseCache, folder by folder."""
 

@@ -126,14 +126,16 @@ def language_settings(settings: Settings) -> tuple[Settings, ...]:
     root = settings.root_language
     if not root:
         return (settings,)
+    site_url = settings.base_url  # the root language's, also from another language's settings
+    if settings.language_key and settings.language_key != root:
+        site_url = site_url.removesuffix(quote(settings.language_key) + "/")
     ordered = sorted(settings.languages, key=lambda language: language.key != root)
     return tuple(
         replace(
             settings,
             language=language.code,
             title=language.title or settings.title,
-            base_url=settings.base_url
-            + ("" if language.key == root else quote(language.key) + "/"),
+            base_url=site_url + ("" if language.key == root else quote(language.key) + "/"),
             language_key=language.key,
         )
         for language in ordered

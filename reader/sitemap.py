@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from feeds.xml import xml_escaped
-from reader.languages import versions
+from reader.languages import language_settings, versions
 from reader.store import Snapshot
 from reader.urls import (
     absolute,
@@ -162,9 +162,11 @@ def build_robots(snapshot: Snapshot) -> bytes:
         f"Disallow: {api_articles_path()}",
         f"Disallow: {oembed_path()}",
         "",
-        f"Sitemap: {absolute(settings, sitemap_path())}",
-        f"Sitemap: {absolute(settings, news_sitemap_path())}",
     ]
+    # A multilingual site's languages each have theirs (/en/sitemap.xml).
+    for language in language_settings(settings):
+        lines.append(f"Sitemap: {absolute(language, sitemap_path())}")
+        lines.append(f"Sitemap: {absolute(language, news_sitemap_path())}")
     return ("\n".join(lines) + "\n").encode()
 
 

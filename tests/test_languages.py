@@ -520,3 +520,24 @@ def test_translations_name_each_other(site: SiteFactory) -> None:
     assert not market.xpath("//*[@hreflang='en']")
     draft = parse_html(client.get("/news/draft/"))
     assert not draft.xpath("//*[@hreflang='en']")
+
+
+def test_a_bilingual_site_is_exported_and_checked_language_by_language(
+    site: SiteFactory, tmp_path: Path
+) -> None:
+    _bilingual(site)
+    out = tmp_path / "out"
+    reader = [sys.executable, "-m", "reader"]
+    subprocess.run([*reader, "build", str(site.root), str(out)], check=True, capture_output=True)
+    english = (out / "en/news/ferry/index.html").read_text(encoding="utf-8")
+    assert "Ferries run later" in english and 'hreflang="zh-Hant"' in english
+    assert "渡輪增開夜間班次" in (out / "news/ferry/index.html").read_text(encoding="utf-8")
+    assert not (out / "en/news/market").exists() and not (out / "en/news/draft").exists()
+    assert "<language>en</language>" in (out / "en/rss.xml").read_text(encoding="utf-8")
+    robots = (out / "robots.txt").read_text(encoding="utf-8")
+    assert "Sitemap: https://news.example.org/en/sitemap.xml" in robots
+    checked = subprocess.run(
+        [*reader, "check", str(site.root)], capture_output=True, text=True, check=False
+    )
+    assert checked.returncode == 0, checked.stdout
+    assert checked.stdout.count("note: not published") == 1  # the English draft, once
