@@ -60,9 +60,11 @@ def versions(settings: Settings) -> tuple[Version, ...]:
     """The original and each script variant of the site, the original first."""
     original = original_language(settings)
     found = [Version(original, "")]
+    # A multilingual site that has the other script as a language of its own publishes it.
+    published = {language.code for language in settings.languages}
     if settings.script_variants:
         for (source, target), by_region in _CONVERSIONS.items():
-            if source == original:
+            if source == original and target not in published:
                 found.append(Version(target, VARIANT_SEGMENTS[target], by_region[settings.region]))
     return tuple(found)
 

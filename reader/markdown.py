@@ -506,6 +506,7 @@ def _link_content_files(
 ) -> None:
     """Point links to other content files (``[part 1](part-1.md)``) at those pages' URLs,
     as Hugo's ``ref`` does; a link to a file that is not there is a warning."""
+    lang = _language_suffix(path.name)
     for token in tokens:
         for child in token.children or []:
             if child.type != "link_open":
@@ -516,17 +517,16 @@ def _link_content_files(
                 continue
             relative = unquote(parts.path)
             start = root if relative.startswith("/") else path.parent
-            target = Path(os.path.normpath(start / relative.lstrip("/")))
-            if not target.is_relative_to(root):
+            named = Path(os.path.normpath(start / relative.lstrip("/")))
+            if not named.is_relative_to(root):
                 continue
-            if not target.is_file() and not relative.startswith(("/", ".")):
-                target = Path(os.path.normpath(root / relative))  # Hugo tries the root too
-            if not target.is_file():  # a bundle or a section named without its index file
-                folder = target.with_suffix("")
-                target = next(
-                    (folder / n for n in ("index.md", "_index.md") if (folder / n).is_file()),
-                    target,
-                )
+            bases = [named]
+            if not relative.startswith(("/", ".")):
+                bases.append(Path(os.path.normpath(root / relative)))  # Hugo tries the root too
+            target = next(
+                (c for base in bases for c in _content_candidates(base, lang) if c.is_file()),
+                named,
+            )
             if not target.is_file():
                 line = first_line + (token.map[0] if token.map else 0)
                 problems.append(
@@ -541,15 +541,40 @@ def _link_content_files(
                 continue
             child.attrSet(
                 "href",
-                _page_url(target.relative_to(root))
+                _page_url(target.relative_to(root), lang)
                 + ("#" + parts.fragment if parts.fragment else ""),
             )
 
 
-def _page_url(relative: Path) -> str:
-    """The URL of a content file, from its place below content/."""
+def _content_candidates(named: Path, lang: str) -> list[Path]:
+    """The files a link to ``named`` may mean: itself; on a multilingual site, its page in
+    the linking file's language (``header.en.md``); a bundle or section named without its
+    index file (``header/index.md``, ``header/_index.en.md``)."""
+    folder = named.with_suffix("")
+    own = (f".{lang}", "") if lang else ("",)
+    return [
+        named,
+        *([folder.parent / f"{folder.name}.{lang}.md"] if lang else []),
+        *(folder / f"{index}{suffix}.md" for suffix in own for index in _SECTION_FILES),
+    ]
+
+
+_LANGUAGE_SUFFIX = re.compile(r"\.([a-z]{2,3}(?:-[a-z0-9]{2,8})*)\.(?:md|markdown)$")
+
+
+def _language_suffix(name: str) -> str:
+    """The language a file's name gives it on a multilingual site (``a.en.md``), if any."""
+    found = _LANGUAGE_SUFFIX.search(name)
+    return found[1] if found else ""
+
+
+def _page_url(relative: Path, lang: str = "") -> str:
+    """The URL of a content file, from its place below content/ (a translation's suffix,
+    ``.en``, is not part of it)."""
     names = [unicodedata.normalize("NFC", name) for name in relative.parts]
     stem = names[-1].rsplit(".", 1)[0]
+    if lang:
+        stem = stem.removesuffix(f".{lang}")
     names = names[:-1] if stem in _SECTION_FILES else [*names[:-1], stem]
     return "/" + "".join(quote(name, safe="") + "/" for name in names)
 

@@ -541,3 +541,13 @@ def test_a_bilingual_site_is_exported_and_checked_language_by_language(
     )
     assert checked.returncode == 0, checked.stdout
     assert checked.stdout.count("note: not published") == 1  # the English draft, once
+
+
+def test_a_translation_links_to_pages_in_its_own_language(site: SiteFactory) -> None:
+    _bilingual(site)
+    site.article("news/english-only.en.md", "Only in English.", title="English only")
+    site.article("news/links.en.md", "See [that page](english-only.md).", title="Links")
+    client = make_client(site)
+    tree = parse_html(client.get("/en/news/links/"))
+    assert tree.xpath("//main//a[text()='that page']/@href") == ["/en/news/english-only/"]
+    assert client.get("/en/news/english-only/").status_code == 200
