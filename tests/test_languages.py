@@ -3,17 +3,22 @@ across scripts, the pinyin reading aid."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from jsonschema import Draft202012Validator
 from lxml import etree
 
 from reader.presentation import reading_minutes
+from tests.browser import require
 from tests.factories import SiteFactory, make_client, parse_html
 
 CHINESE_SITE_TOML = """
@@ -551,3 +556,43 @@ def test_a_translation_links_to_pages_in_its_own_language(site: SiteFactory) -> 
     tree = parse_html(client.get("/en/news/links/"))
     assert tree.xpath("//main//a[text()='that page']/@href") == ["/en/news/english-only/"]
     assert client.get("/en/news/english-only/").status_code == 200
+
+
+@pytest.mark.external
+@pytest.mark.parametrize("own_folders", [False, True], ids=["suffixes", "content-dirs"])
+def test_every_page_hugo_publishes_in_each_language_answers_here(
+    site: SiteFactory, own_folders: bool
+) -> None:
+    """Hugo itself says where each language's pages are; each answers here, in its language."""
+    hugo = shutil.which("hugo")
+    require(hugo, "hugo", "apt-get install hugo")
+    _bilingual(site, own_folders=own_folders)
+    listed = subprocess.run(
+        [str(hugo), "list", "all"], cwd=site.root, capture_output=True, text=True, check=True
+    ).stdout
+    published = [row for row in csv.DictReader(io.StringIO(listed)) if row["draft"] != "true"]
+    assert len(published) == 4  # two stories in Chinese, one in English, and the Chinese "draft"
+    client = make_client(site)
+    for row in published:
+        response = client.get(urlsplit(row["permalink"]).path)
+        assert response.status_code == 200, row["permalink"]
+        tree = parse_html(response)
+        assert tree.xpath("string(//h1)") == row["title"]
+        english = "/en/" in row["permalink"]
+        assert tree.get("lang") == ("en" if english else "zh-Hant")
+
+
+def test_a_site_publishing_both_scripts_as_languages_has_no_converted_variant(
+    site: SiteFactory,
+) -> None:
+    (site.root / "site.toml").unlink()
+    config = HUGO_MULTILINGUAL.replace('[languages.en]\nlanguageCode = "en"', "[languages.cn]")
+    config = config.replace('languageName = "English"', 'languageCode = "zh-CN"')
+    (site.root / "hugo.toml").write_text(config, encoding="utf-8")
+    site.article("news/a.md", title="渡輪")
+    site.article("news/a.cn.md", title="渡轮（编辑所写）")
+    client = make_client(site)
+    assert client.get("/zh-hans/news/a/").status_code == 404  # no conversion: it has its own
+    tree = parse_html(client.get("/news/a/"))
+    assert tree.xpath("//a[@hreflang='zh-Hans']/@href") == ["https://news.example.org/cn/news/a/"]
+    assert parse_html(client.get("/cn/news/a/")).xpath("string(//h1)") == "渡轮（编辑所写）"
