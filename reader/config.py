@@ -552,8 +552,10 @@ class Settings:
 
     @property
     def site_language(self) -> SiteLanguage | None:
-        """The language of a multilingual site these settings render, if they render one."""
-        return next((lang for lang in self.languages if lang.key == self.language_key), None)
+        """The language of a multilingual site these settings render (its root language's
+        unless they name another), if the site has several."""
+        key = self.language_key or self.root_language
+        return next((lang for lang in self.languages if lang.key == key), None)
 
     @property
     def root_language(self) -> str:

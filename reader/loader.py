@@ -472,7 +472,7 @@ class FileLanguages:
     """
 
     def __init__(self, settings: Settings) -> None:
-        self.key = settings.language_key
+        self.key = settings.language_key or settings.root_language
         self.keys = frozenset(language.key for language in settings.languages) if self.key else ()
         own = settings.site_language
         self.unsuffixed = bool(own and own.content_dir) or self.key == settings.root_language

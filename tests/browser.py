@@ -115,5 +115,7 @@ DEMO_PAGES = {
     "variant-home": "/zh-hans/",
     "variant-article": "/zh-hans/topics/harbour-district/news/lighthouse-island-volunteers/",
     "pinyin-article": "/pinyin/topics/harbour-district/news/ferry-night-service/",
+    "english-edition-section": "/en/city/",
+    "english-edition-article": "/en/city/new-bridge/",
 }
 """Every page type of the demo site, by a name used for screenshots and test ids."""

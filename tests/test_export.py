@@ -46,7 +46,7 @@ def url_path(out: Path, file: Path) -> str:
 
 SEARCH_FORM = re.compile(
     rb'<form class="site-search" role="search".*?</form>\n'
-    rb'|<p><a href="(?:/zh-hans)?(?:/pinyin)?/search\?q=[^"]*">.*?</a></p>\n',
+    rb'|<p><a href="[^"]*/search\?q=[^"]*">.*?</a></p>\n',
     re.DOTALL,
 )
 """What only a server that answers /search shows: the header's form, a keyword's search."""
