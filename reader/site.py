@@ -22,13 +22,14 @@ from reader.languages import Version, language_name, variant_at, variant_setting
 from reader.live import Clock, Reloader, log_problems, utc_now
 from reader.load import changed_files, load_site, without_files
 from reader.lru import SizedLRU
+from reader.model import Article
 from reader.pages import Translation
 from reader.parsecache import ParseCache
 from reader.rendered import Rendered
 from reader.search import SearchIndex, search_index_path
-from reader.store import Snapshot, SnapshotHolder, build_snapshot
+from reader.store import Snapshot, SnapshotHolder, build_snapshot, translation_key
 from reader.templating import make_environment
-from reader.urls import ROUTE, Match, RouteName, absolute, resolve
+from reader.urls import ROUTE, Match, RouteName, absolute, article_path, resolve
 from reader.variants import in_variant_response
 from reader.websub import Notifier
 
@@ -268,12 +269,28 @@ def link_translations(sites: Sequence[Site]) -> None:
 
 
 def _translations(sites: Sequence[Site], path: str) -> tuple[Translation, ...]:
-    """A page's versions in each language that has it published (its own included)."""
+    """A page's versions in each language that has it published (its own included).
+
+    An article's translations are the files named alike in each language (``news/a.md``,
+    ``news/a.en.md``, or ``content/en/news/a.md``), as Hugo pairs them, whatever slug
+    each has; a section's and the home page's are at the same path in each language.
+    """
     found = []
+    wanted: str | None = None
     for site in sites:
-        settings = site.settings
-        if has_page(site.holder.current, path):
-            url = absolute(settings, path)
+        snapshot = site.holder.current
+        article = _article_at(snapshot, path)
+        if article is not None:
+            wanted = translation_key(snapshot.settings, article)
+            break
+    for site in sites:
+        settings, snapshot = site.settings, site.holder.current
+        if wanted is not None:
+            own = snapshot.translated.get(wanted)
+            url = absolute(settings, article_path(own)) if own is not None else None
+        else:
+            url = absolute(settings, path) if has_page(snapshot, path) else None
+        if url is not None:
             found.append(Translation(settings.language, language_name(settings), url))
     return tuple(found) if len(found) > 1 else ()
 
@@ -287,6 +304,11 @@ def has_page(snapshot: Snapshot, path: str) -> bool:
         return False
     key = match.params.path
     return snapshot.article(key) is not None or snapshot.section(key) is not None
+
+
+def _article_at(snapshot: Snapshot, path: str) -> Article | None:
+    match = resolve(path, snapshot.settings.taxonomy_names)
+    return snapshot.article(match.params.path) if match.route is RouteName.CONTENT else None
 
 
 def is_personal(path: str) -> bool:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 import operator
+import os
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Generic, NamedTuple, TypeVar
 from urllib.parse import urlsplit
@@ -105,6 +107,15 @@ class Snapshot:
         for article in self.articles:
             named.setdefault(article.id, article)
         return MappingProxyType(named)
+
+    @functools.cached_property
+    def translated(self) -> Mapping[str, Article]:
+        """Each published article (and plain page) by its translation key: made when a
+        multilingual site first asks, not with every snapshot."""
+        settings = self.settings
+        return MappingProxyType(
+            {translation_key(settings, a): a for a in (*self.articles, *self.pages)}
+        )
 
     def section(self, key: SectionKey) -> Section | None:
         """The section at these path segments, if any."""
@@ -223,6 +234,19 @@ RECENT_WINDOW = timedelta(days=2)
 
 
 @functools.lru_cache(maxsize=65536)
+def translation_key(settings: Settings, article: Article) -> str:
+    """What pairs an article with its translations, as Hugo pairs them: its file's place
+    in its language's content folder, without the language's suffix (``news/a`` for
+    ``news/a.en.md``, ``news/a/index.md`` and ``content/en/news/a.md``)."""
+    relative = Path(os.path.relpath(article.file, settings.content_dir)).with_suffix("")
+    own = settings.site_language
+    if own is not None and relative.suffix == f".{own.key}":
+        relative = relative.with_suffix("")
+    if relative.name == "index":
+        relative = relative.parent
+    return relative.as_posix()
+
+
 def tag_slug(name: str) -> str:
     """The URL segment of a tag: case-folded, spaces and slashes as hyphens; Chinese kept.
 

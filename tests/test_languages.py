@@ -596,3 +596,25 @@ def test_a_site_publishing_both_scripts_as_languages_has_no_converted_variant(
     tree = parse_html(client.get("/news/a/"))
     assert tree.xpath("//a[@hreflang='zh-Hans']/@href") == ["https://news.example.org/cn/news/a/"]
     assert parse_html(client.get("/cn/news/a/")).xpath("string(//h1)") == "渡轮（编辑所写）"
+
+
+def test_translations_are_paired_by_file_whatever_their_slugs(site: SiteFactory) -> None:
+    _bilingual(site)
+    site.article("news/market.en.md", "Fish.", title="Fish market", slug="fish-market")
+    client = make_client(site)
+    zh = parse_html(client.get("/news/market/"))
+    assert zh.xpath("//a[@hreflang='en']/@href") == [
+        "https://news.example.org/en/news/fish-market/"
+    ]
+    en = parse_html(client.get("/en/news/fish-market/"))
+    assert en.xpath("//a[@hreflang='zh-Hant']/@href") == ["https://news.example.org/news/market/"]
+
+
+def test_a_change_in_one_language_shows_in_the_others_pages(site: SiteFactory) -> None:
+    _bilingual(site)
+    client = make_client(site)
+    assert parse_html(client.get("/news/ferry/")).xpath("//a[@hreflang='en']")
+    site.article("news/ferry.en.md", "Withdrawn.", title="Ferries run later", draft=True)
+    (english,) = client.app.languages
+    english.site.reloader.reload()
+    assert not parse_html(client.get("/news/ferry/")).xpath("//*[@hreflang='en']")
