@@ -250,6 +250,7 @@ def _preview_secret() -> str:
 
 
 def _preview_link(args: argparse.Namespace) -> int:
+    from reader.languages import language_settings
     from reader.urls import absolute, preview_path
 
     loaded = _site_settings(args.site, args.base_url)
@@ -267,16 +268,23 @@ def _preview_link(args: argparse.Namespace) -> int:
     if args.hours <= 0:
         print("reader: --hours must be more than 0", file=sys.stderr)
         return 2
-    catalog = load_catalog(settings)
     wanted = Path(args.article)
     by_file = os.fspath(wanted.resolve()) if wanted.is_file() else None
     by_path = tuple(part for part in args.article.split("/") if part)
-    article = next((a for a in catalog.articles if a.file == by_file or a.key == by_path), None)
-    if article is None:
+    # On a multilingual site the file says its language, and the link is that language's.
+    found = (
+        (own, article)
+        for own in language_settings(settings)
+        for article in load_catalog(own).articles
+        if article.file == by_file or article.key == by_path
+    )
+    chosen = next(found, None)
+    if chosen is None:
         print(f"reader: no article at {args.article} in {settings.site_dir}", file=sys.stderr)
         return 2
+    own, article = chosen
     expires = datetime.now(UTC) + timedelta(hours=args.hours)
-    print(absolute(settings, preview_path(sign(secret, article.key, expires))))
+    print(absolute(own, preview_path(sign(secret, article.key, expires))))
     print(f"valid until {expires.isoformat(timespec='minutes')}", file=sys.stderr)
     return 0
 

@@ -141,15 +141,7 @@ class Site:
             variant, inner = in_variant
             rendered = self._in_variant(snapshot, caches, variant, inner, match, query)
         else:
-            asked = Asked(
-                snapshot,
-                caches,
-                self.environment,
-                match,
-                query,
-                search=self.search,
-                translations=self.translations,
-            )
+            asked = self._asked(snapshot, caches, match, query)
             rendered = ENDPOINTS[match.route].answer(asked) or self.not_found(snapshot, caches)
         if keep and rendered.status in (200, 301) and not route.query:
             # An answer to a query carries no Last-Modified: queries are endless, and
@@ -164,6 +156,19 @@ class Site:
         else:
             kept_in.put(key, rendered, rendered.memory)
         return rendered
+
+    def _asked(self, snapshot: Snapshot, caches: SnapshotCaches, match: Match, query: str) -> Asked:
+        """A request as the endpoints see it, with what this site lends them."""
+        search, translations = self.search, self.translations
+        return Asked(
+            snapshot,
+            caches,
+            self.environment,
+            match,
+            query,
+            search=search,
+            translations=translations,
+        )
 
     def _in_variant(
         self,
@@ -183,16 +188,7 @@ class Site:
         own, not_found = made
         rendered = None
         if variant.serves(ROUTE[match.route]):
-            asked = Asked(
-                own,
-                caches,
-                self.environment,
-                match,
-                query,
-                search=self.search,
-                translations=self.translations,
-            )
-            rendered = ENDPOINTS[match.route].answer(asked)
+            rendered = ENDPOINTS[match.route].answer(self._asked(own, caches, match, query))
         if rendered is not None:
             caches.in_variant[variant.segment] = made
             return in_variant_response(settings, variant, rendered, path)

@@ -1,10 +1,12 @@
-"""Script variants: a Chinese site's pages and feeds also in the other script, at a prefix.
+"""Variants of an answer: a Chinese site's pages and feeds in the other script, and its
+pages with the pinyin reading aid, each at its prefix (``/zh-hans/``, ``/pinyin/``).
 
-A variant is the original answer, rendered with the variant's language (its interface
-words, its ``lang``), then with its text converted (``reader.scripts``) and its links to
-pages and feeds moved under the variant's prefix, so a reader who chose it stays in it
-with no cookie. Canonical links, ``hreflang`` alternates, entry ids, files and the API's
-ids keep naming the original (../shared/DECISIONS.md, "Languages").
+A variant is the original answer, rendered with the variant's settings (its interface
+words, its ``lang``), then with its text converted (``reader.scripts``) or annotated
+(``reader.ruby``) and its links to pages and feeds moved under the variant's prefix, so a
+reader who chose it stays in it with no cookie. Canonical links, ``hreflang`` alternates,
+entry ids, files and the API's ids keep naming the original (../shared/DECISIONS.md,
+"Languages").
 """
 
 from __future__ import annotations

@@ -17,7 +17,9 @@ import pytest
 from jsonschema import Draft202012Validator
 from lxml import etree
 
+from reader.cli import main
 from reader.presentation import reading_minutes
+from reader.preview import SECRET_VARIABLE
 from tests.browser import require
 from tests.factories import SiteFactory, make_client, parse_html
 
@@ -618,3 +620,18 @@ def test_a_change_in_one_language_shows_in_the_others_pages(site: SiteFactory) -
     (english,) = client.app.languages
     english.site.reloader.reload()
     assert not parse_html(client.get("/news/ferry/")).xpath("//*[@hreflang='en']")
+
+
+def test_a_translations_draft_has_a_preview_link_in_its_language(
+    site: SiteFactory, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = "s3cret-for-tests-only-0123456789abcdef"
+    monkeypatch.setenv(SECRET_VARIABLE, secret)
+    _bilingual(site)
+    draft = str(site.root / "content/news/draft.en.md")
+    assert main(["preview-link", str(site.root), draft]) == 0
+    url = capsys.readouterr().out.strip()
+    assert url.startswith("https://news.example.org/en/_preview/")
+    shown = make_client(site, preview_secret=secret).get(urlsplit(url).path)
+    assert shown.status_code == 200
+    assert parse_html(shown).xpath("string(//h1)") == "Draft"
