@@ -380,7 +380,8 @@ class Settings:
         int,
         "Memory, in MB, for rendered pages, feeds and article bodies, kept per snapshot. The "
         "least recently used go first when it is full, so a store of any size fits; a page "
-        "that was let go is rendered again when next asked for.",
+        "that was let go is rendered again when next asked for. A multilingual site shares "
+        "it out equally among its languages.",
         read=_at_least_one,
     )
     id_authority: str = setting(

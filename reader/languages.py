@@ -123,8 +123,8 @@ def variant_settings(settings: Settings, variant: Version) -> Settings:
 
 def language_settings(settings: Settings) -> tuple[Settings, ...]:
     """A multilingual site as one set of settings per language, the root language's first:
-    each with its language, its title and its base URL (``/en/`` below the site's); the
-    site's own settings alone when it has one language."""
+    each with its language, its title, its base URL (``/en/`` below the site's) and its
+    share of the cache memory; the site's own settings alone when it has one language."""
     root = settings.root_language
     if not root:
         return (settings,)
@@ -139,6 +139,8 @@ def language_settings(settings: Settings) -> tuple[Settings, ...]:
             title=language.title or settings.title,
             base_url=site_url + ("" if language.key == root else quote(language.key) + "/"),
             language_key=language.key,
+            # The site's memory for caches is the site's, whatever its languages.
+            cache_mb=max(1, settings.cache_mb // len(ordered)),
         )
         for language in ordered
     )

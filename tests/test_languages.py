@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator
 from lxml import etree
 
 from reader.cli import main
+from reader.languages import language_settings
 from reader.presentation import reading_minutes
 from reader.preview import SECRET_VARIABLE
 from tests.browser import require
@@ -635,3 +636,12 @@ def test_a_translations_draft_has_a_preview_link_in_its_language(
     shown = make_client(site, preview_secret=secret).get(urlsplit(url).path)
     assert shown.status_code == 200
     assert parse_html(shown).xpath("string(//h1)") == "Draft"
+
+
+def test_a_multilingual_sites_cache_memory_is_shared_out_not_multiplied(
+    site: SiteFactory,
+) -> None:
+    _bilingual(site)
+    settings = site.settings()
+    shares = [own.cache_mb for own in language_settings(settings)]
+    assert shares == [settings.cache_mb // 2] * 2
