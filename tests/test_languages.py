@@ -376,6 +376,7 @@ def test_the_reading_aid_puts_pinyin_over_each_character(chinese: SiteFactory) -
     assert tree.xpath("//main//code/text()") == ["程式"]  # code is not annotated
     assert not tree.xpath("//header[@class='site-header']//ruby|//footer//ruby|//title//ruby")
     assert all(rt.get("aria-hidden") == "true" for rt in tree.iter("rt"))
+    assert {rt.get("lang") for rt in tree.iter("rt")} == {"zh-Latn-pinyin"}
     (back,) = tree.xpath("//a[@data-version='pinyin']")
     assert (back.get("href"), back.text) == ("/news/a/", "取消拼音")
     assert tree.xpath("//link[@rel='canonical']/@href") == ["https://news.example.org/news/a/"]
