@@ -90,7 +90,10 @@ def app() -> ReaderApp:
 
 
 QUERY_ROUTES = {
-    "/api/v1/articles": ["limit", "cursor", "section", "tag", "since"],
+    "/api/v1/articles": ["limit", "cursor", "section", "tag", "since", "lang"],
+    "/api/v1/articles/city/new-bridge": ["lang"],
+    "/en/api/v1/articles": ["limit", "lang", "q"],
+    "/zh-hans/search": ["q", "page", "section"],
     "/oembed": ["url", "maxwidth", "maxheight", "format"],
     "/settings/": ["back"],
     "/_preview/a.b/": [],
@@ -103,7 +106,13 @@ QUERY_ROUTES = {
 def known_paths(app: ReaderApp) -> list[str]:
     snapshot = app.site.holder.current
     api = [api_article_path(article) for article in snapshot.articles[:5]]
-    return sorted(site_paths(snapshot)) + api + list(QUERY_ROUTES)
+    # The other languages of the (bilingual) demo, each under its prefix.
+    others = [
+        language.site.settings.base_path + path
+        for language in app.languages
+        for path in site_paths(language.site.holder.current)
+    ]
+    return sorted(site_paths(snapshot)) + others + api + list(QUERY_ROUTES)
 
 
 def assert_answered_safely(answer: Answer, oembed_format: bool = False) -> None:

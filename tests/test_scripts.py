@@ -1,0 +1,122 @@
+"""Conversion between scripts and the reading aid, over classes of input (hypothesis):
+markup, code and URLs are never touched, and nothing is lost."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from pathlib import Path
+from urllib.parse import urljoin
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reader.config import Settings
+from reader.languages import variants
+from reader.rendered import Rendered
+from reader.ruby import readings, ruby_text
+from reader.scripts import TEXT_ATTRIBUTES, ScriptConverter, term_in_script
+from reader.urls import Kind
+from reader.variants import in_variant_response
+
+HAN = st.sampled_from("漢字轉換頭髮發展乾隆軟體網路環保區銀行行走臺灣台湾发展头发后來著")
+TEXT = st.text(alphabet=st.one_of(HAN, st.sampled_from("ab <>&\"'é ,。：\n")), max_size=40)
+CONVERT = ScriptConverter("tw2sp", ("乾隆",))
+_TAG = re.compile(r"<[^>]*>")
+_READABLE = re.compile(rf'(\s(?:{"|".join(TEXT_ATTRIBUTES)})=")[^"]*(")')
+
+
+@st.composite
+def html_documents(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """HTML as our templates and Markdown write it (text escaped), and its code's text."""
+    parts, code = [], []
+    for _ in range(draw(st.integers(1, 6))):
+        text = escape(draw(TEXT))
+        kind = draw(st.sampled_from(["text", "p", "code", "pre", "a", "img", "untranslated"]))
+        if kind == "text":
+            parts.append(text)
+        elif kind == "p":
+            parts.append(f'<p title="{text}">{text}</p>')
+        elif kind == "code":
+            parts.append(f"<p>x<code>{text}</code>y</p>")
+            code.append(text)
+        elif kind == "pre":
+            parts.append(f'<pre><code class="language-go">{text}</code></pre>')
+            code.append(text)
+        elif kind == "a":
+            parts.append(f'<a href="/新聞/{text}">{text}</a>')
+        elif kind == "img":
+            parts.append(f'<img src="/a/{text}.png" alt="{text}">')
+        else:
+            parts.append(f'<span translate="no" lang="zh-Hant">{text}</span>')
+            code.append(text)
+    return "".join(parts), code
+
+
+@given(html_documents())
+def test_conversion_changes_text_never_markup_code_or_urls(document: tuple[str, list[str]]) -> None:
+    html, code = document
+    converted = CONVERT.html(html)
+    assert [_blank(t) for t in _TAG.findall(converted)] == [_blank(t) for t in _TAG.findall(html)]
+    for text in code:
+        assert text in converted
+    # Between the same tags, each run of text is left as written or converted whole.
+    for before, after in zip(_TAG.split(html), _TAG.split(converted), strict=True):
+        assert after in (before, CONVERT.text(before))
+
+
+def _blank(tag: str) -> str:
+    """A tag with the values of its readable attributes (which are converted) left out."""
+    return _READABLE.sub(r"\1\2", tag)
+
+
+@given(TEXT)
+def test_the_glossary_is_never_converted(text: str) -> None:
+    assert CONVERT.text(f"{text}乾隆{text}").count("乾隆") >= 1
+
+
+@given(TEXT)
+def test_the_reading_aid_loses_and_adds_no_text(text: str) -> None:
+    escaped = escape(text)
+    annotated = ruby_text(escaped)
+    without = re.sub(r"<rt[^>]*>[^<]*</rt>|</?ruby>", "", annotated)
+    assert without == escaped
+    # One reading over each character that has one, in order.
+    shown = re.findall(r"<rt[^>]*>([^<]*)</rt>", annotated)
+    expected = [r for run in re.findall(r"[\u4e00-\u9fff]+", text) for r in readings(run) if r]
+    assert shown == expected
+
+
+@given(st.text(alphabet=st.one_of(HAN, st.sampled_from("ab 1")), min_size=1, max_size=8))
+def test_a_term_in_the_sites_script_stays_there(term: str) -> None:
+    for language in ("zh-Hant", "zh-Hans"):
+        once = term_in_script(term, language)
+        assert term_in_script(once, language) == once
+    assert term_in_script(term, "en") == term
+
+
+LINK_TEXT = st.text(
+    alphabet=st.characters(codec="utf-8", blacklist_characters='"<>&#'),
+    max_size=30,
+)
+
+
+@given(
+    st.one_of(
+        LINK_TEXT,
+        st.builds(lambda s: "/" + s, LINK_TEXT),
+        st.sampled_from(["//evil.example/x/", "https://evil.example/", "mailto:a@b.example"]),
+    )
+)
+def test_a_variant_moves_only_links_to_our_own_pages(link: str) -> None:
+    """Whatever a page links to, its variant links to the same place or to its variant."""
+    settings = Settings(Path("/nonexistent"), language="zh-Hant")
+    (variant,) = variants(settings)
+    page = Rendered(f'<p><a href="{link}">x</a></p>'.encode(), Kind.PAGE)
+    moved = in_variant_response(settings, variant, page, "/news/a/").body.decode()
+    (href,) = re.findall(r'href="([^"]*)"', moved)
+    if not link or link.startswith("//") or re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", link):
+        assert href == link  # another site's, a scheme's, or this very page
+    else:
+        resolved = link if link.startswith("/") else urljoin("/news/a/", link)
+        assert href in (resolved, "/zh-hans" + resolved)
