@@ -23,7 +23,7 @@ from urllib.parse import quote, unquote
 from feeds import prepare_entries
 from reader.caches import SnapshotCaches
 from reader.endpoints import ENDPOINTS, hugo_feeds, merged_terms
-from reader.languages import reading_aids, variants
+from reader.languages import variants
 from reader.lru import SizedLRU
 from reader.rendered import Rendered
 from reader.responses import redirect_page
@@ -68,8 +68,9 @@ def site_paths(snapshot: Snapshot) -> list[str]:
     Each route of the table lists its own instances (``reader.endpoints``); a path two
     routes both claim (a static file shadowed by a bundle's) is written once.
     """
-    settings = snapshot.settings
-    others = (*variants(settings), *reading_aids(settings))
+    # Script variants are written; the reading aid is the server's alone (as search is),
+    # since it would double every page of the export again.
+    others = variants(snapshot.settings)
     paths = (
         variant_path(segment, route.build(params))
         for route in sorted(ROUTES, key=_export_order)

@@ -11,6 +11,7 @@ entry ids, files and the API's ids keep naming the original (../shared/DECISIONS
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -72,7 +73,7 @@ def in_variant_response(
 
 def _lang_rewriter(original: str, target: str) -> Callable[[str], str]:
     pattern = re.compile(rf'(\s(?:xml:)?lang="){re.escape(original)}(")', re.IGNORECASE)
-    return lambda tag: pattern.sub(lambda m: m[1] + target + m[2], tag)
+    return lambda tag: pattern.sub(lambda m: m[1] + target + m[2], tag) if "lang=" in tag else tag
 
 
 _LINK = re.compile(r'(\s(?:href|action|src|poster)=")([^"#][^"]*)(")')
@@ -107,9 +108,15 @@ def _moved_path(settings: Settings, variant: Version, link: str) -> str:
     path = unquote(urlsplit(inner).path)
     if in_variant(variant.segment, path) is not None:
         return link
-    if not variant.serves(ROUTE[resolve(path, settings.taxonomy_names).route]):
+    if not _serves(variant, path, settings.taxonomy_names):
         return link
     return base + variant_path(variant.segment, inner)
+
+
+@functools.lru_cache(maxsize=65536)
+def _serves(variant: Version, path: str, taxonomies: tuple[str, ...]) -> bool:
+    # Every page links to the same menus, sections and feeds: resolve each path once.
+    return variant.serves(ROUTE[resolve(path, taxonomies).route])
 
 
 def _moved_url(settings: Settings, variant: Version, url: str) -> str:

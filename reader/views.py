@@ -474,9 +474,10 @@ def _versions(settings: Settings, path: str) -> tuple[VersionLink, ...]:
 
 
 def _reading_aid(settings: Settings, path: str, labels: Labels) -> VersionLink | None:
-    """The link that turns the pinyin reading aid on (or off, where it is on)."""
+    """The link that turns the pinyin reading aid on (or off, where it is on); none in a
+    static export, which has no reading aid."""
     other = reading_aid_of(settings, current_version(settings))
-    if other is None or not _has_versions(path):
+    if other is None or settings.exporting or not _has_versions(path):
         return None
     url = variant_path(other.segment, path)
     label = labels["pinyin_on"] if other.ruby else labels["pinyin_off"]

@@ -290,6 +290,8 @@ def test_the_export_writes_every_version(chinese: SiteFactory, tmp_path: Path) -
     page = (out / "zh-hans/news/a/index.html").read_text(encoding="utf-8")
     assert "渡轮增开夜间班次" in page and 'lang="zh-Hans"' in page
     assert (out / "zh-hans/news/rss.xml").is_file()
+    # The reading aid is the server's: not written, and not linked from what is.
+    assert not (out / "pinyin").exists() and 'data-version="pinyin"' not in page
     assert not (out / "zh-hans/news/a/pier.svg").exists()  # files stay at their one address
     assert "/zh-hans/old/b/ /zh-hans/news/b/ 301" in (out / "_redirects").read_text()
 
