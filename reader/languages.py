@@ -132,6 +132,10 @@ def language_settings(settings: Settings) -> tuple[Settings, ...]:
     if settings.language_key and settings.language_key != root:
         site_url = site_url.removesuffix(quote(settings.language_key) + "/")
     ordered = sorted(settings.languages, key=lambda language: language.key != root)
+    # The site's memory for caches is the site's, whatever its languages (shared out once).
+    share = (
+        settings.cache_mb if settings.language_key else max(1, settings.cache_mb // len(ordered))
+    )
     return tuple(
         replace(
             settings,
@@ -139,8 +143,7 @@ def language_settings(settings: Settings) -> tuple[Settings, ...]:
             title=language.title or settings.title,
             base_url=site_url + ("" if language.key == root else quote(language.key) + "/"),
             language_key=language.key,
-            # The site's memory for caches is the site's, whatever its languages.
-            cache_mb=max(1, settings.cache_mb // len(ordered)),
+            cache_mb=share,
         )
         for language in ordered
     )

@@ -648,3 +648,10 @@ def test_a_multilingual_sites_cache_memory_is_shared_out_not_multiplied(
     settings = site.settings()
     shares = [own.cache_mb for own in language_settings(settings)]
     assert shares == [settings.cache_mb // 2] * 2
+    # Asked again from a language's settings (robots.txt names every language's sitemap).
+    again = language_settings(language_settings(settings)[1])
+    assert [own.cache_mb for own in again] == shares
+    assert [own.base_url for own in again] == [
+        "https://news.example.org/",
+        "https://news.example.org/en/",
+    ]
