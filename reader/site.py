@@ -76,6 +76,7 @@ class Site:
         self.search = SearchIndex(search_index_path(index_path) if index_path else None)
         """Full-text search; kept in step with each new snapshot, and brought up to date
         by a search that finds it behind."""
+        self._searching = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search")
         self.reloader.listeners.append(self._index_for_search)
         self.notifier: Notifier | None = None
         if settings.hub:
@@ -90,7 +91,10 @@ class Site:
         self._first_served: SizedLRU[tuple[str, datetime]] = SizedLRU(FIRST_SERVED_BYTES)
 
     def _index_for_search(self, old: Snapshot, new: Snapshot) -> None:
-        self.search.sync(new)
+        # Beside the reload, never in it: a sync can take minutes (the first one on a large
+        # site), and the watcher waits for each reload before it sees the next edit. Each
+        # sync brings the index to the snapshot current then, so queued ones cost nothing.
+        self._searching.submit(lambda: self.search.sync(self.holder.current))
 
     def answer(self, path: str, query: str = "") -> Rendered:
         """The response for a decoded path and raw query, from one snapshot, cached with it."""

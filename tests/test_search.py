@@ -3,6 +3,7 @@ unpublished; and any query, however hostile, gets a page."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from reader.cli import main
 from reader.search import SearchIndex
 from reader.searchtext import index_tokens, parse_query
 from reader.site import Site
+from reader.store import Snapshot
 from tests.factories import NOW, Client, MovingClock, SiteFactory, make_client, parse_html
 
 
@@ -106,6 +108,33 @@ def test_an_edit_is_searchable_after_the_reload(news: SiteFactory) -> None:
     path.unlink()
     client.app.site.reloader.reload([str(path)])
     assert titles(client, "颱風") == []
+
+
+def test_a_slow_search_index_never_holds_up_the_next_reload(news: SiteFactory) -> None:
+    """The watcher waits for each reload before it sees the next edit: indexing for search
+    (minutes, the first time on a large site) must not happen inside one."""
+    client = make_client(news)
+    site = client.app.site
+    released, finished = threading.Event(), threading.Event()
+    syncing = site.search.sync
+
+    def slow_sync(snapshot: Snapshot, body_text: Any = None) -> int:
+        released.wait(30)  # held until the test lets go (a bound, not a measurement)
+        try:
+            return syncing(snapshot, body_text)
+        finally:
+            finished.set()
+
+    site.search.sync = slow_sync  # type: ignore[method-assign]
+    try:
+        for n in range(3):
+            path = news.article(f"city/edit{n}.md", title=f"編輯 {n}")
+            site.reloader.reload([str(path)])
+            assert not finished.is_set(), "a reload waited for the search index"
+            assert client.get(f"/city/edit{n}/").status_code == 200
+    finally:
+        released.set()
+    assert titles(client, "編輯 2") == ["編輯 2"]  # a search catches the index up
 
 
 def test_results_are_paginated_and_narrowed_to_a_section(site: SiteFactory) -> None:
