@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from jsonschema import Draft202012Validator
 from lxml import etree
+from lxml import html as lxml_html
 
 from reader.cli import main
 from reader.languages import language_settings
@@ -500,9 +501,10 @@ def test_each_language_is_served_under_its_prefix(site: SiteFactory, own_folders
     assert client.get("/en/news/market/").status_code == 404  # no English version
     assert client.get("/en/news/draft/").status_code == 404  # unpublished in English
     assert client.get("/news/draft/").status_code == 200
-    feed = client.get("/en/news/rss.xml")
-    assert "<language>en</language>" in feed.text and "渡輪" not in feed.text
-    assert "https://news.example.org/en/news/ferry/" in feed.text
+    feed = etree.fromstring(client.get("/en/news/rss.xml").content)
+    assert feed.findtext("channel/language") == "en"
+    assert [item.findtext("title") for item in feed.iter("item")] == ["Ferries run later"]
+    assert feed.findtext("channel/item/link") == "https://news.example.org/en/news/ferry/"
     sitemap = client.get("/en/sitemap.xml").text
     assert "https://news.example.org/en/news/ferry/" in sitemap and "/market/" not in sitemap
     moved = client.get("/en", follow_redirects=False)
@@ -540,11 +542,15 @@ def test_a_bilingual_site_is_exported_and_checked_language_by_language(
     out = tmp_path / "out"
     reader = [sys.executable, "-m", "reader"]
     subprocess.run([*reader, "build", str(site.root), str(out)], check=True, capture_output=True)
-    english = (out / "en/news/ferry/index.html").read_text(encoding="utf-8")
-    assert "Ferries run later" in english and 'hreflang="zh-Hant"' in english
-    assert "渡輪增開夜間班次" in (out / "news/ferry/index.html").read_text(encoding="utf-8")
+    english = lxml_html.fromstring((out / "en/news/ferry/index.html").read_bytes())
+    assert english.xpath("string(//h1)") == "Ferries run later"
+    assert english.xpath("//link[@hreflang='zh-Hant']/@href") == [
+        "https://news.example.org/news/ferry/"
+    ]
+    chinese = lxml_html.fromstring((out / "news/ferry/index.html").read_bytes())
+    assert chinese.xpath("string(//h1)") == "渡輪增開夜間班次"
     assert not (out / "en/news/market").exists() and not (out / "en/news/draft").exists()
-    assert "<language>en</language>" in (out / "en/rss.xml").read_text(encoding="utf-8")
+    assert etree.parse(out / "en/rss.xml").findtext("channel/language") == "en"
     robots = (out / "robots.txt").read_text(encoding="utf-8")
     assert "Sitemap: https://news.example.org/en/sitemap.xml" in robots
     checked = subprocess.run(
