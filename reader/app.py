@@ -239,7 +239,8 @@ def create_app(
 
 
 def _site_tasks(site: Site, stop: asyncio.Event) -> list[asyncio.Task[None]]:
-    """The background work of one site: publishing, file checks, search, watching, WebSub."""
+    """The background work of one site: publishing, file checks, search, images, watching,
+    WebSub."""
     tasks = [asyncio.create_task(site.reloader.publish_when_due(stop))]
     # Started from the index: check every file, as a reload does. From scratch: write
     # the index for the next start. Both off the event loop, a moment after the server
@@ -247,8 +248,10 @@ def _site_tasks(site: Site, stop: asyncio.Event) -> list[asyncio.Task[None]]:
     settling = site.reloader.reload if site.restored else site.reloader.save_index
     tasks.append(asyncio.create_task(_later(SETTLE_DELAY_SECONDS, settling)))
 
-    # The search index catches up with the files in the background, after that.
+    # The search index and the resized lead images catch up with the files in the
+    # background, after that.
     def indexing() -> None:
+        site.make_renditions()
         site.search.sync(site.holder.current)
         warm_pinyin()  # the pinyin tables take most of a second to build
 

@@ -126,6 +126,16 @@ EXPIRY_DATE = Field(
     "Hugo's: the article is withdrawn from every output from then on, by itself.",
 )
 KICKER = Field(("kicker",), "A series label shown above the headline.")
+FEATURED = Field(
+    ("featured",),
+    "`true` pins the article as the front page's lead story (the newest pinned one leads), "
+    "for the site's `featured_days` after its date unless `featured_until` is given.",
+)
+FEATURED_UNTIL = Field(
+    ("featured_until",),
+    "When the pin ends (a date, as `date`); the lead story then goes back to the newest "
+    "article with a lead image, by itself.",
+)
 IMAGE = Field(
     ("image", "images"),
     "A lead image (relative to the article, or an absolute path or URL). Hugo's `images` "
@@ -176,6 +186,8 @@ FIELDS = (
     PUBLISH_DATE,
     EXPIRY_DATE,
     KICKER,
+    FEATURED,
+    FEATURED_UNTIL,
     IMAGE,
     IMAGE_ALT,
     ALIASES,
@@ -358,6 +370,10 @@ class _Builder:
             publish_date=publish_date,
             expiry_date=expiry_date,
             kicker=KICKER.text(meta),
+            featured=self.featured(),
+            featured_until=self.date(FEATURED_UNTIL)
+            if FEATURED_UNTIL.raw(meta) is not None
+            else None,
             image=image,
             image_alt=image_alt,
             image_type=(mimetypes.guess_type(urlsplit(image).path)[0] or "") if image else "",
@@ -389,6 +405,21 @@ class _Builder:
                 "write 'draft: true' or 'draft: false'",
             )
         return True
+
+    def featured(self) -> bool:
+        """Whether an editor pinned the article: only when clearly so, as a flag that
+        promotes must not be read from a typing mistake."""
+        value = FEATURED.raw(self.meta)
+        if value is None or _clearly_false(value):
+            return False
+        if value is True or (isinstance(value, str) and value.strip().lower() in _CLEARLY_TRUE):
+            return True
+        self.warn(
+            FEATURED,
+            f"featured: {value!r} is neither true nor false; the article is not pinned",
+            "write 'featured: true' or 'featured: false'",
+        )
+        return False
 
     def date(self, field: Field) -> datetime | None:
         try:

@@ -161,6 +161,7 @@ ROUTE_NAMES_TAKEN = frozenset(
         "index.xml",
         "sitemap.xml",
         "_assets",
+        "_img",
         "_preview",
         "zh-hans",
         "zh-hant",
@@ -374,6 +375,13 @@ class Settings:
         "How many articles a section or tag page lists before paginating.",
         read=_at_least_one,
         hugo=("pagination.pagerSize", "paginate"),
+    )
+    featured_days: int = setting(
+        2,
+        int,
+        "How many days an article marked `featured: true` leads the front page, unless its "
+        "`featured_until` says otherwise.",
+        read=_at_least_one,
     )
     cache_mb: int = setting(
         256,

@@ -30,6 +30,7 @@ from reader.model import TAGS, Article
 from reader.pages import Page, Translation
 from reader.preview import verify
 from reader.rendered import Rendered, is_compressible
+from reader.renditions import Renditions, plan
 from reader.scripts import term_in_other_script, term_in_script
 from reader.search import SearchIndex, plain_text
 from reader.searchtext import marked_passage, parse_query
@@ -84,6 +85,8 @@ class Asked:
     """The site's search index, for ``/search``."""
     translations: Translations | None = None
     """A multilingual site's: a page's versions in each of its languages."""
+    renditions: Renditions | None = None
+    """The site's resized lead images, for ``/_img/``."""
 
     @property
     def params(self) -> Params:
@@ -123,8 +126,15 @@ def _none(snapshot: Snapshot) -> Iterable[Params]:
 
 
 def home(asked: Asked) -> Rendered | None:
-    """``/``: the top-level sections and the latest articles."""
-    return asked.page(_translated(asked, views.home_page(asked.snapshot), "/"))
+    """``/``: the lead story, each top section's newest, and the latest articles."""
+    if asked.match.canonical is not None:
+        return asked.redirect(asked.match.canonical)  # /page/1/
+    return asked.page(_translated(asked, views.home_page(asked.snapshot, 1), "/"))
+
+
+def home_page(asked: Asked) -> Rendered | None:
+    """``/page/2/``: a later page of the latest articles."""
+    return asked.page(views.home_page(asked.snapshot, asked.params.page))
 
 
 def content(asked: Asked) -> Rendered | None:
@@ -546,6 +556,29 @@ def asset(asked: Asked) -> Rendered | None:
     return None
 
 
+def image(asked: Asked) -> Rendered | None:
+    """``/_img/KEY/640.webp``: a lead image resized, or its original until that is made."""
+    if len(asked.params.path) != 2:
+        return None
+    key, name = asked.params.path
+    article = asked.snapshot.imaged(key)
+    planned = plan(article) if article is not None else None
+    rendition = planned.named(name) if planned is not None else None
+    if article is None or rendition is None:
+        return None
+    made = asked.renditions.made(key, rendition) if asked.renditions is not None else None
+    # Until it is made, the original stands in, sent as what it is (a browser that chose
+    # the AVIF source reads the JPEG it gets): the page offering it never has to change.
+    return file_response(made or Path(article.image_file))
+
+
+def _images(snapshot: Snapshot) -> Iterator[Params]:
+    for article in snapshot.articles:
+        planned = plan(article) if article.image_file else None
+        if planned is not None and snapshot.imaged(planned.key) is article:
+            yield from (Params(path=(planned.key, r.name)) for r in planned.renditions)
+
+
 def _assets(snapshot: Snapshot) -> Iterator[Params]:
     seen: set[tuple[str, ...]] = set()
     for root in asset_dirs(snapshot.settings):
@@ -641,7 +674,9 @@ def _pages(snapshot: Snapshot) -> Iterator[Params]:
 
 ENDPOINTS: Mapping[RouteName, Endpoint] = {
     RouteName.HOME: Endpoint(home, _once),
+    RouteName.HOME_PAGE: Endpoint(home_page, _lists(lambda s: ((Params(), len(s.articles)),))),
     RouteName.ASSET: Endpoint(asset, _assets),
+    RouteName.IMAGE: Endpoint(image, _images),
     RouteName.PREFERENCES_CSS: Endpoint(preferences_css, _once),
     RouteName.SETTINGS: Endpoint(settings, _once),
     RouteName.PREVIEW: Endpoint(preview, _none),

@@ -170,6 +170,8 @@ def build(
     compress as they serve; copies an earlier build wrote are removed like any leftover.
     """
     started = time.perf_counter()
+    # A static host has no server to make them later: the lead images are resized first.
+    site.renditions.make(site.holder.current.articles)
     snapshot, caches = site.holder.state.snapshot, site.holder.state.caches
     out.mkdir(parents=True, exist_ok=True)
     paths = site_paths(snapshot)

@@ -31,7 +31,7 @@ from reader.parsecache import ParseCache
 
 log = logging.getLogger("reader")
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 """Raised whenever what a stored record holds changes shape (2: the parse cache's records
 moved to reader.parsecache, and the article's fields to reader.article)."""
 _SHAPING_MODULES = (

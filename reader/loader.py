@@ -114,7 +114,7 @@ class _Walker:
         self.thorough = thorough
         self.dirty = dirty
         self._located: dict[tuple[str, Path | None], Path | None] = {}
-        self._measured: dict[Path, tuple[int, int, int]] = {}
+        self._measured: dict[Path, tuple[int, int, int, str, int]] = {}
         self.seen: set[str] = set()
         self.read: set[str] = set()
         self.listed: set[str] = set()
@@ -363,10 +363,22 @@ class _Walker:
         if article.image:
             # The lead image may be replaced without its article changing: look every time.
             facts = self._lead_image_facts(self._locate(article.image, bundle))
-            if facts != (article.image_length, article.image_width, article.image_height):
-                length, width, height = facts
+            known = (
+                article.image_length,
+                article.image_width,
+                article.image_height,
+                article.image_file,
+                article.image_mtime,
+            )
+            if facts != known:
+                length, width, height, file, mtime = facts
                 article = replace(
-                    article, image_length=length, image_width=width, image_height=height
+                    article,
+                    image_length=length,
+                    image_width=width,
+                    image_height=height,
+                    image_file=file,
+                    image_mtime=mtime,
                 )
         if article is not entry.built[0]:
             entry.built = (article, entry.built[1])
@@ -403,24 +415,26 @@ class _Walker:
             self._located[key] = local_file(src, bundle, self.settings.static_dir)
         return self._located[key]
 
-    def _lead_image_facts(self, path: Path | None) -> tuple[int, int, int]:
-        """Size in bytes, width and height of a lead image we serve; zeros when unknown."""
+    def _lead_image_facts(self, path: Path | None) -> tuple[int, int, int, str, int]:
+        """Size in bytes, width, height, file and its modification time of a lead image we
+        serve; zeros when unknown."""
         if path is None:
-            return 0, 0, 0
+            return 0, 0, 0, "", 0
         if path in self._measured:  # many articles share an image; look once per walk
             return self._measured[path]
         try:
             status = path.stat()
         except OSError:
-            return 0, 0, 0
+            return 0, 0, 0, "", 0
         stamp = (status.st_mtime_ns, status.st_size)
         known = self.cache.images.get(path)
         if known is not None and known[0] == stamp:
-            facts = known[1]
+            size = known[1]
         else:
             width, height = intrinsic_size(path) or (0, 0)
-            facts = (status.st_size, width, height)
-            self.cache.images[path] = (stamp, facts)
+            size = (status.st_size, width, height)
+            self.cache.images[path] = (stamp, size)
+        facts = (*size, os.fspath(path), status.st_mtime_ns)
         self._measured[path] = facts
         return facts
 

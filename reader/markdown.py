@@ -100,6 +100,10 @@ PAGE_IDS = frozenset(
     {
         "main",
         "latest-heading",
+        "related-heading",
+        "share-heading",
+        "share-link",
+        "subscribe-heading",
         "sections-heading",
         "subsections-heading",
         "articles-heading",

@@ -122,6 +122,14 @@ class Article:
     image_width: int = 0
     image_height: int = 0
     """The lead image's intrinsic size when it is served from the site; 0 if unknown."""
+    image_file: str = ""
+    """The lead image's file when the site serves it (a bundle's or static/'s); "" if not."""
+    image_mtime: int = 0
+    """That file's modification time in ns: it names the image's resized renditions."""
+    featured: bool = False
+    """Pinned by an editor as the front page's lead story (``featured: true``)."""
+    featured_until: datetime | None = None
+    """Until when it is pinned; without it, ``featured_days`` after its date."""
     aliases: tuple[str, ...] = ()
     hugo_address: str = ""
     """Where a Hugo site published it (its ``url``, its ``permalinks`` pattern's address, or

@@ -71,6 +71,30 @@ class Moment:
 
 
 @dataclass(frozen=True)
+class PictureSource:
+    """One format of a picture: its media type and the widths it is offered at."""
+
+    media_type: str
+    srcset: str
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A lead image as a teaser shows it: the sizes and formats made of it, and its alt."""
+
+    src: str
+    alt: str
+    width: int
+    """Its intrinsic size, reserving its box before it loads; 0 when unknown (another
+    host's image), and then the stylesheet gives the box its shape."""
+    height: int
+    srcset: str = ""
+    """Its own format at each width made; "" when it is served only as it is."""
+    sources: tuple[PictureSource, ...] = ()
+    """Better formats (AVIF, WebP), best first, for browsers that read them."""
+
+
+@dataclass(frozen=True)
 class Teaser:
     """An article as listed on home, section and tag pages."""
 
@@ -80,6 +104,7 @@ class Teaser:
     summary: str
     kicker: str
     lang: str | None
+    picture: Picture | None = None
 
 
 @dataclass(frozen=True)
@@ -135,8 +160,6 @@ class Chrome:
     site: SiteInfo
     oembed_url: str | None = None
     """oEmbed discovery, on article pages."""
-    menu: tuple[MenuLink, ...] = ()
-    """The site's main menu, with this page's place in it."""
     search_url: str | None = None
     """Where the header's search form sends its query; None when nothing answers it (a
     static export without ``search_url``)."""
@@ -148,6 +171,31 @@ class Chrome:
     """The link that shows this page with pinyin over its characters (or without)."""
     languages: tuple[Translation, ...] = ()
     """A multilingual site's: this page in each language that has it (this one too)."""
+    navigation: tuple[MenuLink, ...] = ()
+    """The header's links: the top sections, then the menu's other entries."""
+    is_home: bool = False
+    """The front page's first page, whose heading is the site's name in the header."""
+    social: Social | None = None
+    """Open Graph and Twitter card fields, for shares and partner sites."""
+
+
+@dataclass(frozen=True)
+class Social:
+    """What a link preview shows (Open Graph, Twitter cards): all absolute and plain text."""
+
+    type: str
+    """``article`` or ``website``."""
+    title: str
+    description: str
+    url: str
+    locale: str
+    """As Open Graph spells it: ``zh_TW``, ``en_US``."""
+    image: str = ""
+    """A raster image (Open Graph readers do not show SVG); "" for none."""
+    image_width: int = 0
+    image_height: int = 0
+    image_type: str = ""
+    image_alt: str = ""
 
 
 @dataclass(frozen=True)
@@ -161,12 +209,27 @@ class MenuLink:
 
 
 @dataclass(frozen=True)
+class SectionBlock:
+    """A top section on the front page: its newest headlines and a link to the rest."""
+
+    title: str
+    url: str
+    teasers: tuple[Teaser, ...]
+
+
+@dataclass(frozen=True)
 class HomeContext:
-    """The home page: the top-level sections and the latest articles."""
+    """The front page: the lead story, each top section's newest, then the latest articles
+    (a later page has only those)."""
 
     chrome: Chrome
-    sections: tuple[SectionLink, ...]
+    heading: str
+    """The page's heading: "" on the first page, whose heading is the site's name."""
+    lead: Teaser | None
+    blocks: tuple[SectionBlock, ...]
     teasers: tuple[Teaser, ...]
+    pager: Pager
+    feed_links: tuple[FeedLink, ...]
 
 
 @dataclass(frozen=True)
@@ -179,6 +242,9 @@ class SectionContext:
     teasers: tuple[Teaser, ...]
     pager: Pager
     feed_links: tuple[FeedLink, ...]
+    lead: Teaser | None = None
+    """The first page's lead item: a pinned or the newest illustrated article, listed
+    apart from the rest."""
 
 
 @dataclass(frozen=True)
@@ -198,6 +264,20 @@ class ArticleContext:
     """The article's terms of the site's other taxonomies (categories, series)."""
     minutes: int = 1
     """About how long the article takes to read."""
+    related: tuple[Teaser, ...] = ()
+    """Other articles sharing its keywords, newest first."""
+    section_feeds: tuple[FeedLink, ...] = ()
+    """Its section's feeds, to subscribe to more like it."""
+    share: Share | None = None
+
+
+@dataclass(frozen=True)
+class Share:
+    """Ways to pass an article on with no script and no third party: its address to copy,
+    and an e-mail."""
+
+    url: str
+    mailto: str
 
 
 @dataclass(frozen=True)

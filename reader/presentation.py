@@ -52,6 +52,12 @@ def article_url(snapshot: Snapshot, article: Article) -> str:
     return absolute(snapshot.settings, article_path(article))
 
 
+def lead_image_path(article: Article) -> str:
+    """The lead image's address as our pages link it: a path of the site, or another
+    host's URL."""
+    return urljoin(article_path(article), article.image) if article.image else ""
+
+
 def lead_image_url(snapshot: Snapshot, article: Article) -> str:
     """The lead image's absolute URL, or "" when the article has none."""
     if not article.image:

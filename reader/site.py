@@ -26,6 +26,7 @@ from reader.model import Article
 from reader.pages import Translation
 from reader.parsecache import ParseCache
 from reader.rendered import Rendered
+from reader.renditions import Renditions
 from reader.search import SearchIndex, search_index_path
 from reader.store import Snapshot, SnapshotHolder, build_snapshot, translation_key
 from reader.templating import make_environment
@@ -78,6 +79,10 @@ class Site:
         by a search that finds it behind."""
         self._searching = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search")
         self.reloader.listeners.append(self._index_for_search)
+        self.renditions = Renditions(renditions_path(index_path) if index_path else None)
+        """Resized lead images, made beside the server after each load."""
+        self._resizing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="images")
+        self.reloader.listeners.append(lambda old, new: self.make_renditions())
         self.notifier: Notifier | None = None
         if settings.hub:
             self.notifier = Notifier(
@@ -95,6 +100,18 @@ class Site:
         # site), and the watcher waits for each reload before it sees the next edit. Each
         # sync brings the index to the snapshot current then, so queued ones cost nothing.
         self._searching.submit(lambda: self.search.sync(self.holder.current))
+
+    def make_renditions(self) -> None:
+        """Resize the current snapshot's lead images beside the server, never in a request;
+        once some are made, the snapshot's caches start afresh, so the images' addresses
+        answer with them rather than the originals kept so far."""
+
+        def make() -> None:
+            snapshot = self.holder.current
+            if self.renditions.make(snapshot.articles):
+                self.holder.fresh_caches(snapshot)
+
+        self._resizing.submit(make)
 
     def answer(self, path: str, query: str = "") -> Rendered:
         """The response for a decoded path and raw query, from one snapshot, cached with it."""
@@ -163,15 +180,15 @@ class Site:
 
     def _asked(self, snapshot: Snapshot, caches: SnapshotCaches, match: Match, query: str) -> Asked:
         """A request as the endpoints see it, with what this site lends them."""
-        search, translations = self.search, self.translations
         return Asked(
             snapshot,
             caches,
             self.environment,
             match,
             query,
-            search=search,
-            translations=translations,
+            search=self.search,
+            translations=self.translations,
+            renditions=self.renditions,
         )
 
     def _in_variant(
@@ -263,7 +280,7 @@ def link_translations(sites: Sequence[Site]) -> None:
         def refresh(old: Snapshot, new: Snapshot, changed: Site = site) -> None:
             for other in sites:
                 if other is not changed:
-                    other.holder.swap(other.holder.current, other.holder.catalog)
+                    other.holder.fresh_caches(other.holder.current)
 
         site.reloader.listeners.append(refresh)
 
@@ -309,6 +326,11 @@ def has_page(snapshot: Snapshot, path: str) -> bool:
 def _article_at(snapshot: Snapshot, path: str) -> Article | None:
     match = resolve(path, snapshot.settings.taxonomy_names)
     return snapshot.article(match.params.path) if match.route is RouteName.CONTENT else None
+
+
+def renditions_path(parse_index: Path) -> Path:
+    """Where a site's resized lead images are kept: beside its parse index."""
+    return parse_index.with_name(parse_index.stem + "-images")
 
 
 def is_personal(path: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import operator
 import os
+import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,6 +19,7 @@ from reader.config import Settings
 from reader.loader import Catalog, url_name
 from reader.memory import collector_paused
 from reader.model import TAGS, Article, ArticleKey, Problem, Section, SectionKey
+from reader.renditions import plan
 from reader.urls import api_key, article_path, section_path
 
 
@@ -75,6 +77,9 @@ class Snapshot:
     """Articles published within ``RECENT_WINDOW`` before ``built_at``, newest first."""
     pages: tuple[Article, ...]
     """Published plain pages (``Article.plain``): at their URL and in the sitemap only."""
+    pinned: tuple[Article, ...]
+    """Published articles an editor pins as the lead story (``featured``) whose pin has
+    not run out, newest first; the snapshot goes stale when the first runs out."""
     _by_key: Mapping[tuple[str, ...], Article]
     _children: Mapping[SectionKey, tuple[Section, ...]]
     _in_section: Mapping[SectionKey, tuple[Article, ...]]
@@ -107,6 +112,20 @@ class Snapshot:
         for article in self.articles:
             named.setdefault(article.id, article)
         return MappingProxyType(named)
+
+    def imaged(self, key: str) -> Article | None:
+        """The published article whose lead image's renditions are named by ``key``."""
+        return self._by_image.get(key)
+
+    @functools.cached_property
+    def _by_image(self) -> Mapping[str, Article]:
+        # Made when an image is first asked for: most reloads are never followed by one.
+        found: dict[str, Article] = {}
+        for article in self.articles:
+            planned = plan(article) if article.image_file else None
+            if planned is not None:
+                found.setdefault(planned.key, article)
+        return MappingProxyType(found)
 
     @functools.cached_property
     def translated(self) -> Mapping[str, Article]:
@@ -462,8 +481,10 @@ def _patched(
     for before, after in zip(old_catalog.articles, catalog.articles, strict=True):
         if before is after or before == after:
             continue
-        if not _placed_alike(before, after) or after.plain:
-            return None  # a plain page is in no list to swap it in: built afresh
+        if not _placed_alike(before, after) or after.plain or after.featured:
+            # A plain page is in no list to swap it in, and a pinned one is held apart
+            # from the lists: either is built afresh.
+            return None
         if is_visible(before, now):
             edits.append((before, after))
     articles = _ALL.swap({(): old.articles}, edits)
@@ -482,6 +503,7 @@ def _patched(
         refresh_at=old.refresh_at,
         recent=published[: len(old.recent)],
         pages=old.pages,
+        pinned=old.pinned,
         _by_key=BY_KEY.swap(old._by_key, edits),
         _children=old._children,
         _in_section=in_section,
@@ -503,6 +525,8 @@ def _placed_alike(before: Article, after: Article) -> bool:
         and before.tags == after.tags
         and before.terms == after.terms
         and before.aliases == after.aliases
+        and before.featured == after.featured
+        and before.featured_until == after.featured_until
     )
 
 
@@ -524,6 +548,8 @@ def _build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snap
     recent = tuple(a for a in published if a.date > now - RECENT_WINDOW)
     if recent:
         upcoming.append(recent[-1].date + RECENT_WINDOW)
+    pinned = tuple(a for a in published if a.featured and now < pinned_until(settings, a))
+    upcoming += [pinned_until(settings, a) for a in pinned]
     in_tree = IN_TREE.build(published)
     # A section exists publicly only while something in its tree is published.
     sections = {key: s for key, s in catalog.sections.items() if not key or key in in_tree}
@@ -540,6 +566,7 @@ def _build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snap
         refresh_at=min(upcoming) if upcoming else None,
         recent=recent,
         pages=pages,
+        pinned=pinned,
         _by_key=BY_KEY.build(visible),
         _children=MappingProxyType(
             {k: tuple(sorted(v, key=lambda s: (s.weight, s.title))) for k, v in children.items()}
@@ -550,6 +577,12 @@ def _build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snap
         _aliases=ALIASES.build(visible),
         bodies=catalog.bodies,
     )
+
+
+def pinned_until(settings: Settings, article: Article) -> datetime:
+    """When an article's pin as the lead story runs out: its ``featured_until``, else the
+    site's ``featured_days`` after its date."""
+    return article.featured_until or article.date + timedelta(days=settings.featured_days)
 
 
 def _tags(lists: Mapping[TermKey, tuple[Article, ...]]) -> Mapping[TermKey, Tag]:
@@ -588,6 +621,7 @@ class SnapshotHolder(Generic[Caches]):
         self, snapshot: Snapshot, catalog: Catalog, make_caches: Callable[[Snapshot], Caches]
     ) -> None:
         self._make_caches = make_caches
+        self._swapping = threading.Lock()
         # One tuple, so a reader never sees a snapshot paired with another's caches.
         self.state = State(snapshot, catalog, make_caches(snapshot))
 
@@ -603,4 +637,13 @@ class SnapshotHolder(Generic[Caches]):
 
     def swap(self, snapshot: Snapshot, catalog: Catalog) -> None:
         """Replace the snapshot, its catalog and its caches in one assignment."""
-        self.state = State(snapshot, catalog, self._make_caches(snapshot))
+        with self._swapping:
+            self.state = State(snapshot, catalog, self._make_caches(snapshot))
+
+    def fresh_caches(self, snapshot: Snapshot) -> None:
+        """Start the caches afresh if ``snapshot`` is still current (something its answers
+        name changed: a translation, an image made); never puts back an older snapshot."""
+        with self._swapping:
+            state = self.state
+            if state.snapshot is snapshot:
+                self.state = State(snapshot, state.catalog, self._make_caches(snapshot))

@@ -78,7 +78,11 @@ class RouteName(Enum):
     """Every route; each is answered by the endpoint of the same name."""
 
     HOME = "home"
+    HOME_PAGE = "home_page"
+    """A later page of the front page's latest articles."""
     ASSET = "asset"
+    IMAGE = "image"
+    """A lead image resized (``/_img/KEY/640.webp``); the original until it is made."""
     PREFERENCES_CSS = "preferences_css"
     SETTINGS = "settings"
     PREVIEW = "preview"
@@ -247,7 +251,9 @@ _ARCHIVE_FILE = "{format:archived}-archive-{number:int}.xml"
 """An RFC 5005 archive document of a feed: ``rss-archive-3.xml``."""
 ROUTES: tuple[Route, ...] = (
     Route(RouteName.HOME, "/", Kind.PAGE),
+    Route(RouteName.HOME_PAGE, "/page/{page:int}/", Kind.PAGE),
     Route(RouteName.ASSET, "/_assets/{path:path}", Kind.FILE),
+    Route(RouteName.IMAGE, "/_img/{path:path}", Kind.FILE),
     Route(RouteName.PREFERENCES_CSS, "/_reading.css", Kind.PERSONAL, personal=True),
     Route(RouteName.SETTINGS, "/settings/", Kind.PERSONAL, query=True, personal=True),
     Route(RouteName.PREVIEW, "/_preview/{id}/", Kind.PREVIEW, personal=True),
@@ -341,7 +347,11 @@ def _canonical(route: Route, params: Params, canonical: str | None) -> Match:
     return Match(route.name, params, canonical)
 
 
-_FIRST_PAGES = {RouteName.TAG_PAGE: RouteName.TAG, RouteName.SECTION_PAGE: RouteName.CONTENT}
+_FIRST_PAGES = {
+    RouteName.TAG_PAGE: RouteName.TAG,
+    RouteName.SECTION_PAGE: RouteName.CONTENT,
+    RouteName.HOME_PAGE: RouteName.HOME,
+}
 
 
 def build(name: RouteName, params: Params = Params()) -> str:
@@ -392,10 +402,17 @@ def home_path() -> str:
 
 
 def section_path(key: SectionKey, page: int = 1) -> str:
-    """A section's page (the first, or a later one)."""
+    """A section's page (the first, or a later one); the home page's for the root."""
     if page > 1 and key:
         return build(RouteName.SECTION_PAGE, Params(path=key, page=page))
+    if page > 1:
+        return build(RouteName.HOME_PAGE, Params(page=page))
     return _content_path(key)
+
+
+def rendition_path(key: str, name: str) -> str:
+    """A resized lead image (``name`` as ``640.webp``), by its image's version key."""
+    return build(RouteName.IMAGE, Params(path=(key, name)))
 
 
 def article_path(article: Article) -> str:

@@ -6,13 +6,15 @@ headers are the endpoint's and ``reader.headers``'s.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, tzinfo
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
+from babel.core import Locale, get_global
 from markupsafe import Markup
 
 from feeds import feed_title
@@ -34,12 +36,17 @@ from reader.pages import (
     NotFoundContext,
     Page,
     Pager,
+    Picture,
+    PictureSource,
     SearchContext,
     SearchResult,
+    SectionBlock,
     SectionContext,
     SectionLink,
     SettingsContext,
+    Share,
     SiteInfo,
+    Social,
     TagContext,
     TagsContext,
     Teaser,
@@ -51,10 +58,12 @@ from reader.presentation import (
     article_url,
     byline,
     joined_title,
+    lead_image_path,
     lead_image_url,
     reading_minutes,
 )
 from reader.reading import SIZES, THEMES, Preferences
+from reader.renditions import MEDIA_TYPES, plan
 from reader.search import Found, plain_text
 from reader.searchtext import Query
 from reader.store import Snapshot, tag_slug
@@ -73,6 +82,7 @@ from reader.urls import (
     oembed_path,
     opml_path,
     preferences_css_path,
+    rendition_path,
     resolve,
     search_path,
     section_path,
@@ -86,22 +96,98 @@ STYLESHEET = "style.css"
 ICON = "icon.svg"
 
 
-def home_page(snapshot: Snapshot) -> Page:
-    """The home page: the top-level sections and the latest articles."""
+BLOCK_HEADLINES = 3
+"""How many of a top section's newest headlines its block on the front page shows."""
+RELATED = 5
+"""How many related articles an article page lists at most."""
+
+
+def home_page(snapshot: Snapshot, page: int) -> Page | None:
+    """The front page: a lead story, each top section's newest headlines, then the latest
+    articles, paginated (later pages have only those); None past the last page."""
     settings = snapshot.settings
+    labels = Labels(settings.language)
+    lead = lead_article(snapshot, ())
+    listed = _ListedApart(snapshot.articles, lead)
+    pager = _pager(len(listed), page, settings.page_size, lambda n: section_path((), n))
+    if pager is None:
+        return None
+    heading = "" if page == 1 else joined_title(labels["latest"], labels.format("page_n", n=page))
+    own_feeds = _feeds(snapshot, FeedScope())
     chrome = _chrome(
-        snapshot, settings.language, settings.title, home_path(), (), _feeds(snapshot, FeedScope())
+        snapshot,
+        settings.language,
+        heading or settings.title,
+        section_path((), page),
+        (),
+        own_feeds,
+        is_home=page == 1,
     )
-    sections = _section_links(snapshot, snapshot.subsections(()))
-    latest = _teasers(snapshot, chrome, snapshot.articles[: settings.page_size])
-    return Page("home.html", HomeContext(chrome, sections, latest))
+    teasers = _teasers(snapshot, chrome, listed.page(pager, settings.page_size), pictures=True)
+    blocks: tuple[SectionBlock, ...] = ()
+    shown_lead = None
+    if page == 1:
+        shown_lead = _teasers(snapshot, chrome, (lead,), pictures=True)[0] if lead else None
+        blocks = tuple(
+            SectionBlock(
+                section.title,
+                section_path(section.key),
+                _teasers(snapshot, chrome, newest, pictures=True),
+            )
+            for section in snapshot.subsections(())
+            if (newest := _newest_apart(snapshot.section_articles(section.key), lead))
+        )
+    context = HomeContext(chrome, heading, shown_lead, blocks, teasers, pager, own_feeds)
+    return Page("home.html", context)
+
+
+def lead_article(snapshot: Snapshot, key: SectionKey) -> Article | None:
+    """A list's lead story: the newest pinned article in it (``featured``), else the newest
+    illustrated one of its first page; on the front page, else simply the newest."""
+    for article in snapshot.pinned:
+        if article.section[: len(key)] == key:
+            return article
+    listed = snapshot.section_articles(key) if key else snapshot.articles
+    first_page = listed[: snapshot.settings.page_size]
+    found = next((article for article in first_page if article.image), None)
+    if found is None and not key and listed:
+        return listed[0]
+    return found
+
+
+class _ListedApart:
+    """A newest-first list without its lead story, paged without copying the list (the
+    front page of a large store pages through every article)."""
+
+    def __init__(self, articles: Sequence[Article], lead: Article | None) -> None:
+        self.articles = articles
+        self.lead_at = articles.index(lead) if lead is not None else len(articles)
+
+    def __len__(self) -> int:
+        return len(self.articles) - (1 if self.lead_at < len(self.articles) else 0)
+
+    def page(self, pager: Pager, size: int) -> Sequence[Article]:
+        """The articles of one page of the list."""
+        start = (pager.page - 1) * size
+        if self.lead_at < start + size:
+            shift = 1 if self.lead_at < start else 0
+            window = self.articles[start + shift : start + size + 1]
+            return tuple(a for i, a in enumerate(window, start + shift) if i != self.lead_at)[:size]
+        return self.articles[start : start + size]
+
+
+def _newest_apart(articles: Sequence[Article], lead: Article | None) -> tuple[Article, ...]:
+    """A section's newest headlines for its front-page block, the lead story left out."""
+    return tuple(a for a in articles[: BLOCK_HEADLINES + 1] if a is not lead)[:BLOCK_HEADLINES]
 
 
 def section_page(snapshot: Snapshot, section: Section, page: int) -> Page | None:
-    """A section: its subsections and its tree's articles, newest first; None past the end."""
-    articles = snapshot.section_articles(section.key)
+    """A section: its subsections, its lead item, and its tree's other articles, newest
+    first; None past the end."""
+    lead = lead_article(snapshot, section.key)
+    listed = _ListedApart(snapshot.section_articles(section.key), lead)
     size = snapshot.settings.page_size
-    pager = _pager(len(articles), page, size, lambda n: section_path(section.key, n))
+    pager = _pager(len(listed), page, size, lambda n: section_path(section.key, n))
     if pager is None:
         return None
     lang = snapshot.settings.language
@@ -118,13 +204,17 @@ def section_page(snapshot: Snapshot, section: Section, page: int) -> Page | None
         own_feeds + _feeds(snapshot, FeedScope()),
         feed_description(snapshot, FeedScope(section=section.key)),
     )
+    shown_lead = None
+    if lead is not None and page == 1:
+        shown_lead = _teasers(snapshot, chrome, (lead,), pictures=True)[0]
     context = SectionContext(
         chrome,
         section,
         _section_links(snapshot, snapshot.subsections(section.key)),
-        _teasers(snapshot, chrome, _slice(articles, pager, size)),
+        _teasers(snapshot, chrome, listed.page(pager, size), pictures=True),
         pager,
         own_feeds,
+        shown_lead,
     )
     return Page("section.html", context)
 
@@ -149,6 +239,9 @@ def article_page(snapshot: Snapshot, article: Article) -> Page:
     )
     neighbours = snapshot.neighbours(article)
     body = snapshot.body_html(article)
+    chrome = replace(chrome, social=_social(snapshot, article, chrome))
+    canonical = chrome.canonical
+    mailto = "mailto:?" + urlencode({"subject": article.title, "body": canonical}, quote_via=quote)
     context = ArticleContext(
         chrome,
         article,
@@ -163,8 +256,82 @@ def article_page(snapshot: Snapshot, article: Article) -> Page:
         _structured_data(snapshot, article),
         _terms(snapshot, article, labels),
         reading_minutes(plain_text(body)),
+        () if article.plain else _teasers(snapshot, chrome, related(snapshot, article)),
+        () if article.plain else _feeds(snapshot, FeedScope(section=article.section)),
+        Share(canonical, mailto),
     )
     return Page("article.html", context)
+
+
+def related(snapshot: Snapshot, article: Article) -> tuple[Article, ...]:
+    """Other articles sharing a keyword with this one, newest first: the newest few of each
+    keyword's list, so a keyword on half the store costs no more than a rare one."""
+    found: dict[tuple[str, ...], Article] = {}
+    for name in article.tags:
+        tag = snapshot.tag(tag_slug(name))
+        if tag is None:
+            continue
+        for other in tag.articles[: RELATED + 1]:
+            if other is not article:
+                found.setdefault(other.key, other)
+    return tuple(sorted(found.values(), key=lambda a: a.date, reverse=True)[:RELATED])
+
+
+def _social(snapshot: Snapshot, article: Article | None, chrome: Chrome) -> Social:
+    """A page's link preview: an article's own, with its raster lead image; else the site's."""
+    lang = chrome.lang
+    social = Social(
+        "article" if article is not None and not article.plain else "website",
+        chrome.title if article is None else article.title,
+        chrome.description,
+        chrome.canonical,
+        open_graph_locale(lang),
+    )
+    if article is None or not article.image or article.image_type == "image/svg+xml":
+        return social
+    planned = plan(article)
+    image, width, height = (
+        lead_image_url(snapshot, article),
+        article.image_width,
+        article.image_height,
+    )
+    if planned is not None:
+        # The widest of the image's own format up to 1280 px: big enough for any card,
+        # and a JPEG or PNG, which every link preview reads.
+        fitting = [r for r in planned.of(planned.formats[-1]) if r.width <= SOCIAL_WIDTH]
+        if fitting:
+            best = fitting[-1]
+            image = absolute(snapshot.settings, rendition_path(planned.key, best.name))
+            width, height = best.width, best.height
+    return replace(
+        social,
+        image=image,
+        image_width=width,
+        image_height=height,
+        image_type=article.image_type,
+        image_alt=article.image_alt,
+    )
+
+
+SOCIAL_WIDTH = 1280
+"""The widest lead image a link preview is offered."""
+
+
+@functools.cache
+def open_graph_locale(lang: str) -> str:
+    """A language tag as Open Graph spells locales: ``zh-Hant`` is ``zh_TW``."""
+    try:
+        given = Locale.parse(lang, sep="-")
+        likely = get_global("likely_subtags")
+        full = Locale.parse(
+            likely.get(str(given))
+            or (given.script and likely.get(f"und_{given.script}"))
+            or likely.get(given.language)
+            or str(given)
+        )
+    except (ValueError, TypeError, LookupError):
+        return lang.replace("-", "_")
+    return f"{full.language}_{full.territory}" if full.territory else full.language
 
 
 def _terms(snapshot: Snapshot, article: Article, labels: Labels) -> tuple[TermLinks, ...]:
@@ -308,7 +475,9 @@ def tag_page(snapshot: Snapshot, taxonomy: str, slug: str, page: int) -> Page | 
     own_feeds = _feeds(snapshot, FeedScope(tag=slug, taxonomy=taxonomy))
     path = tag_path(slug, page, taxonomy)
     chrome = _chrome(snapshot, settings.language, title, path, trail, own_feeds)
-    teasers = _teasers(snapshot, chrome, _slice(tag.articles, pager, settings.page_size))
+    teasers = _teasers(
+        snapshot, chrome, _slice(tag.articles, pager, settings.page_size), pictures=True
+    )
     url = _search_url(settings, tag.name)
     search = Link(labels.format("search_tag", tag=tag.name), url) if url else None
     return Page("tag.html", TagContext(chrome, heading, teasers, pager, own_feeds, search))
@@ -428,10 +597,11 @@ def _chrome(
     oembed: str | None = None,
     query: str = "",
     versioned: bool = True,
+    is_home: bool = False,
 ) -> Chrome:
     settings = snapshot.settings
     full_title = title if title == settings.title else joined_title(title, settings.title)
-    return Chrome(
+    chrome = Chrome(
         lang=lang,
         labels=Labels(lang),
         title=full_title,
@@ -442,14 +612,30 @@ def _chrome(
         settings_url=settings_url or settings_path(back=_own_path(settings, path)),
         site=_site_info(snapshot, lang),
         oembed_url=oembed,
-        menu=tuple(
-            MenuLink(item.title, item.url, _current(item.url, path)) for item in snapshot.menu
-        ),
         search_url=_search_url(settings, ""),
         query=query,
         versions=_versions(settings, path) if versioned else (),
         reading_aid=_reading_aid(settings, path, Labels(lang)) if versioned else None,
+        navigation=_navigation(snapshot, path),
+        is_home=is_home,
     )
+    return replace(chrome, social=_social(snapshot, None, chrome))
+
+
+def _navigation(snapshot: Snapshot, path: str) -> tuple[MenuLink, ...]:
+    """The header's links: each top section, then the menu's entries not among them."""
+    links = [
+        MenuLink(s.title, url, _current(url, path))
+        for s in snapshot.subsections(())
+        if (url := section_path(s.key))
+    ]
+    shown = {link.url for link in links}
+    links += [
+        MenuLink(item.title, item.url, _current(item.url, path))
+        for item in snapshot.menu
+        if item.url not in shown
+    ]
+    return tuple(links)
 
 
 def _versions(settings: Settings, path: str) -> tuple[VersionLink, ...]:
@@ -551,7 +737,9 @@ def _section_links(snapshot: Snapshot, sections: Sequence[Section]) -> tuple[Sec
     )
 
 
-def _teasers(snapshot: Snapshot, chrome: Chrome, articles: Sequence[Article]) -> tuple[Teaser, ...]:
+def _teasers(
+    snapshot: Snapshot, chrome: Chrome, articles: Sequence[Article], *, pictures: bool = False
+) -> tuple[Teaser, ...]:
     return tuple(
         Teaser(
             a.title,
@@ -560,9 +748,30 @@ def _teasers(snapshot: Snapshot, chrome: Chrome, articles: Sequence[Article]) ->
             a.summary,
             a.kicker,
             a.lang if a.lang and a.lang != chrome.lang else None,
+            picture(a) if pictures else None,
         )
         for a in articles
     )
+
+
+def picture(article: Article) -> Picture | None:
+    """An article's lead image as a teaser offers it: each format made of it at each
+    width, its own last; as it is when we do not resize it (SVG, another host's)."""
+    if not article.image:
+        return None
+    src = lead_image_path(article)
+    width, height = article.image_width, article.image_height
+    planned = plan(article)
+    if planned is None:
+        return Picture(src, article.image_alt, width, height)
+
+    def srcset(fmt: str) -> str:
+        return ", ".join(
+            f"{rendition_path(planned.key, r.name)} {r.width}w" for r in planned.of(fmt)
+        )
+
+    sources = tuple(PictureSource(MEDIA_TYPES[f], srcset(f)) for f in planned.formats[:-1])
+    return Picture(src, article.image_alt, width, height, srcset(planned.formats[-1]), sources)
 
 
 def _moment(labels: Labels, moment: datetime, zone: tzinfo, day_only: bool = False) -> Moment:

@@ -24,7 +24,7 @@ LAYERS: list[set[str]] = [
     {"reader.config", "reader.dates", "reader.frontmatter", "reader.i18n", "reader.reading"},
     {"reader.urls"},
     {"reader.languages"},
-    {"reader.markdown", "reader.images"},
+    {"reader.markdown", "reader.images", "reader.renditions"},
     {"reader.parsing", "reader.article"},
     {"reader.bodies"},
     {"reader.parsecache"},
@@ -71,6 +71,8 @@ def test_top_level_words_of_our_urls_are_reserved_for_them() -> None:
     assert {
         "feeds",
         "_assets",
+        "_img",
+        "page",
         "settings",
         "api",
         "_preview",

@@ -683,15 +683,17 @@ def test_menus_from_config_and_front_matter_are_shown_on_every_page(tmp_path: Pa
     }
     site = hugo_root(tmp_path, MENU_CONFIG, files)
     client = make_client(site)
+    # The top sections first, then the menu's other entries in the menu's order (by
+    # weight, unweighted last): a section the menu names too is shown once.
     expected = [
-        ("Write to us", "/contact/"),
         ("Posts", "/posts/"),
+        ("Sport", "/sport/"),
+        ("Write to us", "/contact/"),
         ("Elsewhere <b>", "https://gohugo.io/"),
         ("About", "/about/"),
-        ("Sport", "/sport/"),
     ]
     for path in ("/", "/posts/a/", "/sport/run/", "/tags/", "/feeds/", "/nowhere/"):
-        menu = parse_html(client.get(path)).xpath("//header//nav[@aria-label='Menu']//a")
+        menu = parse_html(client.get(path)).xpath("//header//nav[@class='site-nav']//a")
         assert [(a.text, a.get("href")) for a in menu] == expected, path
     posts = parse_html(client.get("/posts/")).xpath("//header//nav//a[@aria-current]")
     assert [(a.text, a.get("aria-current")) for a in posts] == [("Posts", "page")]
@@ -699,9 +701,13 @@ def test_menus_from_config_and_front_matter_are_shown_on_every_page(tmp_path: Pa
     assert [(a.text, a.get("aria-current")) for a in below] == [("Posts", "true")]
 
 
-def test_without_a_menu_the_header_has_none(site: SiteFactory) -> None:
+def test_without_a_menu_the_header_lists_the_top_sections(site: SiteFactory) -> None:
     site.article("posts/a.md")
-    assert not parse_html(make_client(site).get("/")).xpath("//header//nav")
+    site.article("news/deep/b.md")
+    site.article("drafts/c.md", draft=True)
+    page = parse_html(make_client(site).get("/"))
+    links = page.xpath("//header//nav[@class='site-nav']//a/@href")
+    assert links == ["/news/", "/posts/"], "top sections with something published, by title"
 
 
 def test_a_plain_page_needs_no_date_and_shows_none(tmp_path: Path) -> None:

@@ -102,6 +102,7 @@ def test_a_section_with_nothing_published_does_not_exist(site: SiteFactory) -> N
     site.section("news/plans", title="Plans")
     hidden(site, "news/plans/soon.md", "draft: true")
     site.article("news/live.md", title="Live")
+    site.article("news/older.md", title="Older", date="2026-10-01T09:00:00+08:00")
     client = make_client(site)
     for path in ("/empty/", "/empty/rss.xml", "/news/plans/", "/news/plans/atom.xml"):
         assert client.get(path).status_code == 404, path
@@ -109,7 +110,8 @@ def test_a_section_with_nothing_published_does_not_exist(site: SiteFactory) -> N
     titles = {o.get("text") for o in opml.iter("outline")}
     assert "Empty section" not in titles and "Plans" not in titles
     home = parse_html(client.get("/"))
-    assert home.xpath("//ul[@class='sections']//a/@href") == ["/news/"]
+    assert home.xpath("//nav[@class='site-nav']//a/@href") == ["/news/"]
+    assert [h.text for h in home.xpath("//section[@class='block']/h2")] == ["news"]
     assert "Empty section" not in home.text_content()
 
 
@@ -138,8 +140,8 @@ def test_no_output_of_any_route_or_the_export_holds_an_unpublished_article(
         answer = built.answer(*path.split("?", 1))
         assert MARKER.encode() not in answer.body, path
         assert MARKER not in (answer.location or ""), path
-    counts = parse_html(make_client(site).get("/")).xpath("//span[@class='count']/text()")
-    assert counts == ["(1)"], "a section counts only what is published"
+    counts = parse_html(make_client(site).get("/tags/")).xpath("//span[@class='count']/text()")
+    assert counts == ["(1)"], "a keyword counts only what is published"
     out = tmp_path / "out"
     assert main(["build", str(site.root), str(out), "--no-index", "--no-precompress"]) == 0
     for file in out.rglob("*"):

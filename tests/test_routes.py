@@ -100,5 +100,8 @@ def test_page_one_and_a_missing_slash_name_the_canonical_spelling() -> None:
 def test_pages_that_crashed_the_old_resolver_answer_404(site: SiteFactory) -> None:
     site.article("news/a.md")
     client = make_client(site)
-    for path in ("/page/2/", "/page/1/", "/news/page/%C2%B2/", "/news/page/0/", "/%00"):
+    for path in ("/page/2/", "/news/page/%C2%B2/", "/news/page/0/", "/page/0/", "/%00"):
         assert client.get(path).status_code == 404, path
+    # Page 1 of the front page's list is the front page.
+    first = client.get("/page/1/")
+    assert (first.status_code, first.headers["location"]) == (301, "/")
