@@ -24,7 +24,14 @@ from tests.server import running_server
 
 LIGHTHOUSE = "lighthouse@12.2.3"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-PAGES = ("article-last-kicker-source", "article-english-figure", "section", "section-page-2")
+PAGES = (
+    "home",
+    "section-with-lead",
+    "article-last-kicker-source",
+    "article-english-figure",
+    "section",
+    "section-page-2",
+)
 
 
 def scores(url: str, chromium: str) -> dict[str, float]:

@@ -100,9 +100,9 @@ PAGE_IDS = frozenset(
     {
         "main",
         "latest-heading",
+        "page-heading",
         "related-heading",
         "share-heading",
-        "share-link",
         "subscribe-heading",
         "sections-heading",
         "subsections-heading",

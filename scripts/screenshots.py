@@ -11,10 +11,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.browser import DEMO_PAGES, SCHEMES, WIDTHS, launched, opened
+from tests.browser import DEMO_PAGES, SCHEMES, SCREENSHOT_WIDTHS, launched, opened
 from tests.server import running_server
 
-HEIGHT = {320: 720, 1280: 900}
+HEIGHT = {320: 720, 1280: 900, 1920: 1080}
 
 
 def main() -> int:
@@ -23,7 +23,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     with running_server("--no-watch") as base, launched() as browser:
         for name, path in DEMO_PAGES.items():
-            for width in WIDTHS:
+            for width in SCREENSHOT_WIDTHS:
                 for scheme in SCHEMES:
                     with opened(browser, base + path, width=width, scheme=scheme) as page:
                         page.set_viewport_size({"width": width, "height": HEIGHT[width]})

@@ -18,6 +18,7 @@ AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 WIDTHS = (320, 1280)
+SCREENSHOT_WIDTHS = (320, 1280, 1920)
 SCHEMES = ("light", "dark")
 
 
@@ -92,7 +93,9 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
 
 DEMO_PAGES = {
     "home": "/",
+    "home-page-2": "/page/2/",
     "section": "/topics/",
+    "section-with-lead": "/sports/",
     "section-page-2": "/topics/page/2/",
     "article-first-with-image": "/topics/harbour-district/news/lighthouse-island-volunteers/",
     "article-middle-plain": "/topics/harbour-district/news/fish-market-lights/",

@@ -64,7 +64,11 @@ def overflow(page: Page) -> dict[str, Any]:
         const clipped = [];
         for (const el of document.querySelectorAll('body *')) {
             const style = getComputedStyle(el);
-            if (el.closest('.visually-hidden, table') || style.display === 'none') continue;
+            // Hidden from the eyes on purpose (for screen readers): the visually-hidden
+            // pattern, as a class or as a phone's collapsed breadcrumbs.
+            const forScreenReaders = el.closest('.visually-hidden, table')
+                || (style.clipPath === 'inset(50%)' && el.getBoundingClientRect().width <= 1);
+            if (forScreenReaders || style.display === 'none') continue;
             const hides = [style.overflowX, style.overflowY]
                 .some(v => v === 'hidden' || v === 'clip');
             const spills = el.scrollWidth > el.clientWidth + 1
@@ -111,7 +115,9 @@ FOCUS_STATE = """() => {
 }"""
 
 
-@pytest.mark.parametrize("name", ["home", "article-last-kicker-source", "settings", "feeds"])
+@pytest.mark.parametrize(
+    "name", ["home", "home-page-2", "article-last-kicker-source", "settings", "feeds"]
+)
 @pytest.mark.parametrize("width", WIDTHS)
 def test_keyboard_skip_link_focus_and_order(
     browser: Browser, base: str, name: str, width: int
@@ -304,3 +310,63 @@ def test_screen_readers_read_the_characters_once_not_their_pinyin(
         body = page.locator("main .body").aria_snapshot()
         assert "渡輪" in body.replace(" ", "") and not any(t in body for t in ("dù", "lún"))
         assert axe_violations(page) == []
+
+
+def test_a_phones_first_screen_shows_the_name_the_sections_and_the_lead_story(
+    browser: Browser, base: str
+) -> None:
+    with opened(browser, base + DEMO_PAGES["home"], width=360) as page:
+        page.set_viewport_size({"width": 360, "height": 740})
+        bottoms = page.evaluate(
+            """() => ['.site-title', '.site-nav li', '.lead-story h2']
+                .map(s => document.querySelector(s).getBoundingClientRect().bottom)"""
+        )
+        assert all(0 < bottom <= 740 for bottom in bottoms), bottoms
+        height = page.evaluate(
+            "document.querySelector('.site-nav ul').getBoundingClientRect().height"
+        )
+        assert height < 60, "the sections take one row, scrolling inside it"
+
+
+def test_a_phones_breadcrumb_trail_is_one_line_and_screen_readers_get_all_of_it(
+    browser: Browser, base: str
+) -> None:
+    with opened(browser, base + DEMO_PAGES["article-first-with-image"], width=360) as page:
+        trail = page.locator("nav.breadcrumbs")
+        line = page.evaluate(
+            "parseFloat(getComputedStyle(document.querySelector('.breadcrumbs li')).lineHeight)"
+        )
+        assert trail.locator("ol").bounding_box()["height"] <= 2 * line  # type: ignore[index]
+        spoken = trail.aria_snapshot()
+        for crumb in ("首頁", "專題", "港灣區", "新聞", "燈塔島清灘活動"):
+            assert crumb in spoken, (crumb, spoken)
+    with opened(browser, base + DEMO_PAGES["article-first-with-image"], width=1280) as page:
+        shown = page.locator("nav.breadcrumbs").inner_text()
+        assert all(c in shown for c in ("專題", "港灣區", "燈塔島清灘活動")), "all shown when wide"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_keyboard_reaches_a_section_and_the_next_page(
+    browser: Browser, base: str, width: int
+) -> None:
+    """Real key presses: Tab to the header's sections (a row that scrolls inside itself on
+    a phone) and to the pager's "older" link, and Enter follows each."""
+
+    def tab_to(page: Page, selector: str) -> dict[str, Any]:
+        for _ in range(150):
+            page.keyboard.press("Tab")
+            if page.evaluate(f"document.activeElement.matches({selector!r})"):
+                return settled_focus(page)
+        raise AssertionError(f"Tab never reached {selector}")
+
+    with opened(browser, base + DEMO_PAGES["home"], width=width) as page:
+        last = tab_to(page, ".site-nav li:last-child a")
+        assert last["visible"] and not last["covered"] and last["outline"], last
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/about/")
+    with opened(browser, base + DEMO_PAGES["home"], width=width) as page:
+        older = tab_to(page, ".pager a[rel=next]")
+        assert older["visible"] and not older["covered"] and older["outline"], older
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/page/2/")
+        assert page.locator("main h1").inner_text().startswith("最新文章")

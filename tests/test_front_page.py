@@ -227,11 +227,9 @@ def test_an_article_names_its_section_feeds_related_articles_and_a_way_to_share(
     assert feeds == ["/news/rss.xml", "/news/atom.xml", "/news/feed.json"]
     related = page.xpath("//section[@class='related']//h3/a/text()")
     assert related == ["R0", "R1", "R2", "R3", "R4"], "sharing a keyword, newest first, five"
-    link = page.xpath("//input[@id='share-link']")[0]
-    assert (
-        link.get("value") == "https://news.example.org/news/a/" and link.get("readonly") is not None
-    )
-    mail = urlsplit(page.xpath("//section[@class='share']//a/@href")[0])
+    link = page.xpath("//a[@class='share-link']")[0]
+    assert link.text == link.get("href") == "https://news.example.org/news/a/", "to copy"
+    mail = urlsplit(page.xpath("//section[@class='share']//a/@href")[1])
     assert mail.scheme == "mailto"
     assert parse_qs(mail.query) == {"subject": ["A"], "body": ["https://news.example.org/news/a/"]}
     assert not page.xpath("//script[not(@type='application/ld+json')]"), "no script"
