@@ -80,6 +80,8 @@ class DiskIndex:
         The files' entries, a quarter of the reading, wait for ``restore_entries``: the
         first snapshot is made from the folders alone.
         """
+        if not self.path.exists():
+            return False  # a first start: nothing to restore, and nothing wrong
         threading.Thread(target=_read_through, args=(self.path,), daemon=True).start()
         try:
             with contextlib.closing(self._connect()) as db:

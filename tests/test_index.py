@@ -42,6 +42,17 @@ def test_a_restart_from_the_index_reads_no_file(site: SiteFactory, tmp_path: Pat
     assert lxml_html.fromstring(page.body).xpath("//main//p/em/text()") == ["text"]
 
 
+def test_a_first_start_without_an_index_folder_warns_of_nothing(
+    site: SiteFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    site.article("news/a.md")
+    index = tmp_path / "no" / "folder" / "yet" / "index.sqlite"
+    first = start(site, index)
+    assert not first.restored and "cannot be read" not in caplog.text
+    first.reloader.save_index()
+    assert start(site, index).restored
+
+
 def test_the_check_after_a_restart_finds_what_changed_while_down(
     site: SiteFactory, tmp_path: Path
 ) -> None:
