@@ -61,7 +61,9 @@ def test_the_lead_is_the_newest_illustrated_article_and_is_not_listed_again(
     for number in (1, 2, 3):
         path = "/" if number == 1 else f"/page/{number}/"
         shown = parse_html(client.get(path))
-        listed += shown.xpath("//section[@class='latest']//h3/a/text()")
+        listed += shown.xpath(
+            "//section[@class='latest']//article/*/*[self::h2 or self::h3]/a/text()"
+        )
         if number > 1:
             assert not shown.xpath("//article[@class='lead-story']"), "the lead is page 1's"
             assert shown.xpath("//main/h1/text()") == [f"Latest articles - Page {number}"]
@@ -302,3 +304,17 @@ def test_a_plan_is_made_only_for_what_we_can_resize() -> None:
     assert plan(article(image_width=0)) is None
     assert plan(article(image_width=100_000, image_height=100_000)) is None, "too large"
     assert plan(article(image_mtime=1)).key != big.key, "a new file, new addresses"  # type: ignore[union-attr]
+
+
+def test_a_withdrawn_articles_pictures_are_withdrawn_with_it(site: SiteFactory) -> None:
+    news_site(site)
+    before = Site(site.settings(), fixed_clock())
+    article = next(a for a in before.holder.current.articles if a.image)
+    planned = plan(article)
+    assert planned is not None
+    path = f"/_img/{planned.key}/{planned.renditions[0].name}"
+    assert before.answer(path).status == 200
+    source = Path(article.file)
+    source.write_text(source.read_text().replace("---\n", "---\ndraft: true\n", 1))
+    after = Site(site.settings(), fixed_clock())
+    assert after.answer(path).status == 404
