@@ -21,6 +21,7 @@ from urllib.parse import quote, urlsplit
 from reader.config import Settings, normalize_language
 from reader.dates import is_date_only, parse_date
 from reader.frontmatter import Document
+from reader.hygiene import glued_kicker, script_of, script_of_language
 from reader.model import Article, MenuEntry, Problem, SectionKey, Severity
 from reader.scripts import term_in_script
 
@@ -344,6 +345,7 @@ class _Builder:
                 "add 'image_alt: ...' describing what the image shows",
             )
         lang = LANG.text(meta)
+        self.check_hygiene(title, lang)
         hugo_permalink = self.hugo_permalink(section, slug, title, date)
         hugo_url = self.hugo_url()
         return Article(
@@ -405,6 +407,33 @@ class _Builder:
                 "write 'draft: true' or 'draft: false'",
             )
         return True
+
+    def check_hygiene(self, title: str, lang: str) -> None:
+        """Warn of what an old CMS or a careless copy leaves: text in the other script than
+        the article's language, an empty source label, a series name glued to the title."""
+        expected = script_of_language(lang or self.settings.language)
+        found = script_of(title + self.source.lead) if expected else None
+        if expected and found and found != expected:
+            written = "Simplified" if found == "zh-Hans" else "Traditional"
+            self.warn(
+                LANG,
+                f"the text is in {written} characters, but the article's language is "
+                f"{lang or self.settings.language}",
+                f"add 'lang: {found}' to the front matter (or convert the text)",
+            )
+        if SOURCE.spelling(self.meta) is not None and not SOURCE.text(self.meta):
+            self.warn(
+                SOURCE,
+                "the source is empty, so none is shown",
+                "name the source ('source: 海灣市交通局') or delete the line",
+            )
+        glued = glued_kicker(title) if not KICKER.text(self.meta) else None
+        if glued is not None:
+            self.warn(
+                TITLE,
+                f"the title starts with a series name glued to it: {title!r}",
+                f"write 'kicker: {glued[0]}' and 'title: {glued[1]}'",
+            )
 
     def featured(self) -> bool:
         """Whether an editor pinned the article: only when clearly so, as a flag that

@@ -51,6 +51,7 @@ def render_body(
         emoji=settings.emoji,
         params=params,
         dollars=settings.math_dollars,
+        allowed_hosts=settings.trusted_hosts,
     )
     missing = Labels(lang or settings.language)["missing_alt"] if settings.preview else ""
     finished = finish_images(

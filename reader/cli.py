@@ -107,6 +107,19 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("site", type=Path, help="the site folder")
     check.set_defaults(run=_check)
 
+    fix = commands.add_parser(
+        "fix", help="clean what an old CMS left in the site's files, showing each change first"
+    )
+    fix.add_argument("site", type=Path, help="the site folder")
+    fix.add_argument(
+        "--pinyin",
+        action="store_true",
+        required=True,
+        help="remove pinyin glued into the text, such as 區(qū) (see docs/import.md)",
+    )
+    fix.add_argument("--yes", action="store_true", help="write the changes without asking")
+    fix.set_defaults(run=_fix)
+
     link = commands.add_parser(
         "preview-link",
         help=f"print a link that shows one unpublished article (signed with ${SECRET_VARIABLE})",
@@ -235,6 +248,37 @@ def _check(args: argparse.Namespace) -> int:
     counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
     print(counts + (f"; {held} article{'s' * (held != 1)} not published" if held else ""))
     return 1 if errors else 0
+
+
+def _fix(args: argparse.Namespace) -> int:
+    from reader.tidy import Change, pinyin_changes, write
+
+    loaded = _site_settings(args.site, None)
+    if loaded is None:
+        return 2
+    settings, _ = loaded
+    changes: list[Change] = []
+    for found in pinyin_changes(settings.site_dir / "content"):
+        if isinstance(found, Path):
+            print(f"{found}: not UTF-8; save it as UTF-8 first, then run this again")
+            continue
+        print(found.diff(), end="")
+        changes.append(found)
+    total = sum(c.count for c in changes)
+    print(f"{total} pinyin annotation{'s' * (total != 1)} in {len(changes)} files")
+    if not changes:
+        return 0
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("nothing written: run again with --yes to write these changes")
+            return 1
+        if input("Write these changes? [y/N] ").strip().lower() not in ("y", "yes"):
+            print("nothing written")
+            return 1
+    for change in changes:
+        write(change)
+    print(f"{len(changes)} files written")
+    return 0
 
 
 def _preview_secret() -> str:

@@ -71,7 +71,8 @@ def load_catalog(
     ahead: set[str] = set()
     if not len(cache) and not cache.folders:
         # A cold start: parse every file on all cores first; the walk finds them cached.
-        for name, stamp, parsed in parse_ahead(settings.content_dir, thorough):
+        parsed_ahead = parse_ahead(settings.content_dir, thorough, settings.trusted_hosts)
+        for name, stamp, parsed in parsed_ahead:
             cache.store(name, Entry(stamp, parsed))
             ahead.add(name)
     walker = _Walker(settings, cache, thorough, dirty)
@@ -281,7 +282,10 @@ class _Walker:
             before = self.cache.entry(name)
             if before is not None:
                 self.replaced[name] = before
-            entry = Entry(stamp, parsing.parse_file(path, self.thorough, self.settings.content_dir))
+            parsed = parsing.parse_file(
+                path, self.thorough, self.settings.content_dir, self.settings.trusted_hosts
+            )
+            entry = Entry(stamp, parsed)
             self.read.add(name)
             self.cache.store(name, entry)
         self.problems.extend(entry.parsed.problems)

@@ -26,6 +26,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 from mdit_py_plugins.texmath import texmath_plugin
 
+from reader.hygiene import MIN_FARM_LINKS, LinkFarm, without_link_farms
 from reader.model import Problem, Severity
 
 _SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w/.-]+)(.*?)\s*[>%]\}\}", re.DOTALL)
@@ -201,6 +202,7 @@ def render_markdown(
     emoji: bool = False,
     params: Mapping[str, str] | None = None,
     dollars: bool = False,
+    allowed_hosts: frozenset[str] = frozenset(),
 ) -> RenderedBody:
     """Render an article body; ``first_line`` maps body lines back to file lines.
 
@@ -209,7 +211,9 @@ def render_markdown(
     ``--``, ``---`` and ``...`` dashes and an ellipsis, as Hugo does by default; ``emoji``
     turns ``:smile:`` into its emoji (Hugo's ``enableEmoji``). ``params`` are what the
     ``param`` shortcode shows, by lower-case dotted name. ``dollars`` reads ``$x$`` as
-    inline math (a site's passthrough delimiters).
+    inline math (a site's passthrough delimiters). Injected link farms are taken out
+    before sanitising (which would show hidden ones), unless they link only to
+    ``allowed_hosts`` (the site's own and its ``link_allowlist``).
     """
     problems: list[Problem] = []
     text = _replace_shortcodes(text, path, first_line, problems, params or {})
@@ -232,7 +236,30 @@ def render_markdown(
     if content_root is not None:
         _link_content_files(tokens, path, content_root, first_line, problems)
     raw = parser.renderer.render(tokens, parser.options, {})
+    raw, farms = without_link_farms(raw, allowed_hosts)
+    for farm in farms:
+        problems.append(_farm_problem(farm, text, path, first_line))
     return RenderedBody(sanitize(raw), tuple(problems))
+
+
+def _farm_problem(farm: LinkFarm, text: str, path: Path, first_line: int) -> Problem:
+    """A link farm as ``reader check`` reports it, at the line of its first link."""
+    at = text.find(farm.first_href)
+    line = first_line + text.count("\n", 0, at) if at >= 0 else None
+    how = "hidden from view" if farm.reason == "hidden" else "with gambling or spam words"
+    hosts = ", ".join(farm.hosts[:5]) + (", ..." if len(farm.hosts) > 5 else "")
+    return Problem(
+        path,
+        line,
+        f"a block of {farm.links} links to other sites ({hosts}), {how}, looks injected; "
+        "it is not served",
+        "delete the block; if the links are wanted, add their hosts to link_allowlist in site.toml",
+    )
+
+
+def may_hold_pollution(text: str) -> bool:
+    """Whether a body could hold a link farm (cheap, may say yes needlessly)."""
+    return text.count("http") >= MIN_FARM_LINKS or "style=" in text or "hidden" in text
 
 
 def first_paragraph_text(text: str) -> str:
@@ -281,7 +308,9 @@ PARAM_SHORTCODE = re.compile(r"\{\{[<%]\s*param\b")
 
 def may_have_problems(text: str) -> bool:
     """Whether rendering ``text`` could report a problem (cheap, may say yes needlessly)."""
-    return bool(_BLANK_ALT.search(text) or _RAW_IMG.search(text) or _SHORTCODE.search(text))
+    if _BLANK_ALT.search(text) or _RAW_IMG.search(text) or _SHORTCODE.search(text):
+        return True
+    return may_hold_pollution(text)
 
 
 _LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:.*\n?", re.MULTILINE)

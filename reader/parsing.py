@@ -11,6 +11,7 @@ from pathlib import Path
 
 from reader.encodings import Decoded, UnknownEncodingError, decode_text
 from reader.frontmatter import Document, FrontMatterError, lenient_fields, parse_document
+from reader.hygiene import glued_pinyin
 from reader.markdown import (
     first_paragraph_text,
     may_have_problems,
@@ -76,9 +77,15 @@ def read_source(path: Path) -> Decoded:
         raise SourceError(f"{error} (is it a binary file?)", "save it as UTF-8 text") from None
 
 
-def parse_file(path: Path, thorough: bool, content_root: Path | None = None) -> Parsed:
+def parse_file(
+    path: Path,
+    thorough: bool,
+    content_root: Path | None = None,
+    allowed_hosts: frozenset[str] = frozenset(),
+) -> Parsed:
     """Read and parse one file; ``thorough`` renders every body to find its problems
-    (links to other content files resolved below ``content_root``)."""
+    (links to other content files resolved below ``content_root``; links to
+    ``allowed_hosts`` never make a link farm)."""
     try:
         decoded = read_source(path)
     except SourceError as error:
@@ -111,8 +118,25 @@ def parse_file(path: Path, thorough: bool, content_root: Path | None = None) -> 
     # problem pays it here (every body under `reader check`); the rest render when served.
     if thorough or may_have_problems(document.body):
         body_problems = render_markdown(
-            document.body, path=path, first_line=document.body_line, content_root=content_root
+            document.body,
+            path=path,
+            first_line=document.body_line,
+            content_root=content_root,
+            allowed_hosts=allowed_hosts,
         ).problems
+    glued = glued_pinyin(document.body)
+    if glued:
+        line = document.body_line + document.body.count("\n", 0, glued[0].start())
+        body_problems += (
+            Problem(
+                path,
+                line,
+                f"{len(glued)} pinyin annotations are glued into the text (such as "
+                f"{glued[0][0]}), as a broken converter leaves them",
+                "run 'reader fix --pinyin SITE' to remove them (it shows the change first)",
+                Severity.WARNING,
+            ),
+        )
     manual = summary_before_more(document.body)
     lead = manual if manual is not None else first_paragraph_text(document.body)
     return Parsed(
@@ -139,7 +163,9 @@ Stamped = tuple[str, tuple[int, int], Parsed]
 """A file's path, its version (modification time and size) when read, and its parse."""
 
 
-def parse_ahead(root: Path, thorough: bool) -> Iterator[Stamped]:
+def parse_ahead(
+    root: Path, thorough: bool, allowed_hosts: frozenset[str] = frozenset()
+) -> Iterator[Stamped]:
     """Every Markdown file below ``root``, parsed by one forked worker per core.
 
     One more process asks the kernel to read the files ahead of the workers.
@@ -152,7 +178,7 @@ def parse_ahead(root: Path, thorough: bool) -> Iterator[Stamped]:
     if processes < 2 or len(files) < PARSE_AHEAD_MIN_FILES:
         return
     chunks = [
-        (files[i : i + _PARSE_AHEAD_CHUNK], thorough, root)
+        (files[i : i + _PARSE_AHEAD_CHUNK], thorough, root, allowed_hosts)
         for i in range(0, len(files), _PARSE_AHEAD_CHUNK)
     ]
     context = multiprocessing.get_context("fork")
@@ -201,8 +227,8 @@ def _markdown_files(root: Path) -> list[str]:
     return found
 
 
-def _parse_chunk(job: tuple[list[str], bool, Path]) -> list[Stamped]:
-    names, thorough, root = job
+def _parse_chunk(job: tuple[list[str], bool, Path, frozenset[str]]) -> list[Stamped]:
+    names, thorough, root, allowed = job
     parsed = []
     for name in names:
         try:
@@ -210,5 +236,5 @@ def _parse_chunk(job: tuple[list[str], bool, Path]) -> list[Stamped]:
         except OSError:
             continue  # gone already: the walk reports it, if it is still listed
         stamp = (status.st_mtime_ns, status.st_size)
-        parsed.append((name, stamp, parse_file(Path(name), thorough, root)))
+        parsed.append((name, stamp, parse_file(Path(name), thorough, root, allowed)))
     return parsed

@@ -165,6 +165,11 @@ def term_in_other_script(term: str, language: str) -> str:
     return _convert(term, conversion) if conversion and _HAN.search(term) else term
 
 
+def converted(text: str, conversion: str) -> str:
+    """Any length of text converted (``t2s``, ``s2t``), not kept: for judging a script."""
+    return str(_opencc(conversion).convert(text))
+
+
 @functools.lru_cache(maxsize=65536)
 def _convert(text: str, conversion: str) -> str:
     return str(_opencc(conversion).convert(text))
