@@ -16,7 +16,7 @@ check-python:
 $(STAMP): pyproject.toml | check-python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,import]'
 	touch $(STAMP)
 
 # The interface's gettext catalogues, compiled again whenever a .po changes.
@@ -48,7 +48,7 @@ soak: $(STAMP)
 
 # Measures throughput, start, memory, edits and the static export; writes docs/performance.md.
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,import,bench]'
 	@command -v wrk >/dev/null || echo "note: wrk is not installed (apt-get install wrk); using the slower in-repo load generator"
 	@command -v hugo >/dev/null || echo "note: hugo is not installed (apt-get install hugo); the export is compared with Pelican only"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

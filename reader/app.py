@@ -106,6 +106,7 @@ class ReaderApp:
             and (cached.file is None or "range" not in request)
             and "content-length" not in request  # a body: the limits decide
             and len(scope["query_string"]) <= MAX_QUERY_BYTES
+            and not (path == "/" and scope["query_string"])  # maybe WordPress's /?p=123
         ):
             await _send(send, reply(cached, scope["method"], request))
         else:

@@ -107,6 +107,27 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("site", type=Path, help="the site folder")
     check.set_defaults(run=_check)
 
+    imports = commands.add_parser(
+        "import",
+        help="bring articles in from saved pages, a WordPress export or a feed file",
+    )
+    imports.add_argument(
+        "source", type=Path, help="a saved page, a folder of them (wget --mirror), a WXR or feed"
+    )
+    imports.add_argument("site", type=Path, help="the site folder to write into")
+    imports.add_argument("--section", default="", help="a section path to put everything under")
+    imports.add_argument(
+        "--dry-run", action="store_true", help="print what would be written; write nothing"
+    )
+    imports.add_argument(
+        "--profile", type=Path, help="a TOML file of CSS selectors for pages the rules misread"
+    )
+    imports.add_argument(
+        "--map", type=Path, help='a TOML file naming section folders: 新聞資訊 = "news"'
+    )
+    imports.add_argument("--no-download", action="store_true", help="keep images' remote addresses")
+    imports.set_defaults(run=_import)
+
     fix = commands.add_parser(
         "fix", help="clean what an old CMS left in the site's files, showing each change first"
     )
@@ -248,6 +269,58 @@ def _check(args: argparse.Namespace) -> int:
     counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
     print(counts + (f"; {held} article{'s' * (held != 1)} not published" if held else ""))
     return 1 if errors else 0
+
+
+IMPORT_EXTRA = "pip install 'accessible-reader[import]'"
+
+
+def _import(args: argparse.Namespace) -> int:
+    try:
+        import feedparser  # noqa: F401
+        import markdownify  # noqa: F401
+        import trafilatura  # noqa: F401
+    except ImportError as error:
+        print(
+            f"reader import needs the import extra ({error.name} is missing): {IMPORT_EXTRA}",
+            file=sys.stderr,
+        )
+        return 2
+    import tomllib
+
+    from reader.importing.run import load_profile, progress_stream, run_import
+    from reader.importing.writer import Writer
+
+    if not args.source.exists():
+        print(f"reader: {args.source} does not exist", file=sys.stderr)
+        return 2
+    loaded = _site_settings(args.site, None)
+    if loaded is None:
+        return 2
+    settings, _ = loaded
+    try:
+        profile = load_profile(args.profile)
+        mapping = tomllib.loads(args.map.read_text(encoding="utf-8")) if args.map else {}
+    except (OSError, ValueError) as error:
+        print(f"reader: {error}", file=sys.stderr)
+        return 2
+    section = tuple(part for part in args.section.split("/") if part)
+    writer = Writer(
+        args.site,
+        section=section,
+        mapping={str(k): str(v) for k, v in mapping.items()},
+        dry_run=args.dry_run,
+        download=not args.no_download,
+        language=settings.language,
+    )
+    summary = run_import(
+        args.source, writer, settings.timezone, profile, progress=progress_stream()
+    )
+    if args.dry_run:
+        for path in summary.written:
+            print(f"would write {path}")
+    for line in summary.lines():
+        print(line)
+    return 1 if summary.counts["failed"] else 0
 
 
 def _fix(args: argparse.Namespace) -> int:

@@ -122,6 +122,8 @@ def alias_paths(snapshot: Snapshot) -> dict[str, str]:
 REDIRECTS_FILE = "_redirects"
 """Old addresses and where they moved, for hosts that read Netlify's format (Netlify,
 Cloudflare Pages): ``/old/ /new/ 301`` a line."""
+NGINX_QUERY_REDIRECTS_FILE = "redirects-query.map"
+"""Old addresses with a query (WordPress's ``/?p=123``), for ``map $request_uri``."""
 NGINX_REDIRECTS_FILE = "redirects.map"
 """The same for nginx, to include in a ``map $uri $moved { ... }`` block (docs/deploy.md)."""
 
@@ -132,11 +134,23 @@ def _write_redirect_maps(out: Path, moved: dict[str, str], prefix: str) -> list[
     if not moved:
         return []
     pairs = sorted((prefix + old, quote(prefix, safe="/") + new) for old, new in moved.items())
-    netlify = "".join(f"{quote(old, safe='/')} {new} 301\n" for old, new in pairs)
+    paths = [(old, new) for old, new in pairs if "?" not in old]
+    queries = [(old, new) for old, new in pairs if "?" in old]
+    netlify = "".join(f"{quote(old, safe='/')} {new} 301\n" for old, new in paths)
+    # Netlify matches a query by its parameters: "/ p=123 /new/ 301".
+    netlify += "".join(
+        f"{quote(old.partition('?')[0] or '/', safe='/')} {old.partition('?')[2]} {new} 301\n"
+        for old, new in queries
+    )
     # nginx compares with the decoded $uri: the old path as written, in quotes.
-    nginx = "".join(f'"{_nginx_escaped(old)}" {new};\n' for old, new in pairs)
+    nginx = "".join(f'"{_nginx_escaped(old)}" {new};\n' for old, new in paths)
+    # ... and a query with $request_uri, as it was sent.
+    nginx_queries = "".join(f'"{_nginx_escaped(old)}" {new};\n' for old, new in queries)
     written = []
-    for name, text in ((REDIRECTS_FILE, netlify), (NGINX_REDIRECTS_FILE, nginx)):
+    maps = [(REDIRECTS_FILE, netlify), (NGINX_REDIRECTS_FILE, nginx)]
+    if queries:
+        maps.append((NGINX_QUERY_REDIRECTS_FILE, nginx_queries))
+    for name, text in maps:
         file = out / name
         if not _same(file, text.encode()):
             file.write_text(text, encoding="utf-8")
@@ -178,8 +192,12 @@ def build(
     jobs: list[tuple[str, str | None]] = [(path, None) for path in paths]
     # As the server does, a page at an alias's address wins: its redirect is not written.
     taken = {file_for(out, path) for path in paths}
+    aliases = alias_paths(snapshot)
+    # An old address with a query (WordPress's /?p=123) is no file: it goes in the maps only.
     jobs += [
-        (old, new) for old, new in alias_paths(snapshot).items() if file_for(out, old) not in taken
+        (old, new)
+        for old, new in aliases.items()
+        if "?" not in old and file_for(out, old) not in taken
     ]
     jobs.append(("", None))  # the not-found page
     processes = workers or os.cpu_count() or 1
@@ -203,6 +221,7 @@ def build(
     if progress:
         print(file=sys.stderr)
     moved = {old: new for old, new in jobs if new is not None}
+    moved |= {old.rstrip("/"): new for old, new in aliases.items() if "?" in old}
     # Hugo's feed addresses go in the maps only: a page there would be HTML where a feed
     # reader wants a feed, so a static host answers them only if it reads the maps.
     # The maps take old paths decoded, as aliases are written (a Chinese section's too).

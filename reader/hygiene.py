@@ -150,12 +150,26 @@ def without_link_farms(fragment: str, allowed: frozenset[str]) -> tuple[str, lis
     if outside == 0 or (outside < MIN_FARM_LINKS and not hiding):
         return fragment, []  # most bodies: no parsing at all
     from lxml import etree
-    from lxml.html import HtmlElement, fragment_fromstring, tostring
+    from lxml.html import fragment_fromstring, tostring
 
     try:
         root = fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
         return fragment, []
+    farms = drop_link_farms(root, allowed)
+    if not farms:
+        return fragment, []
+    inner = (root.text or "") + "".join(
+        tostring(child, encoding="unicode") for child in root if isinstance(child.tag, str)
+    )
+    return inner, farms
+
+
+def drop_link_farms(root: object, allowed: frozenset[str]) -> list[LinkFarm]:
+    """Take the link farms out of a parsed HTML tree, in place; the farms."""
+    from lxml.html import HtmlElement
+
+    assert isinstance(root, HtmlElement)
     farms: list[LinkFarm] = []
 
     def visit(element: HtmlElement) -> None:
@@ -176,12 +190,7 @@ def without_link_farms(fragment: str, allowed: frozenset[str]) -> tuple[str, lis
             element.remove(child)
 
     visit(root)
-    if not farms:
-        return fragment, []
-    inner = (root.text or "") + "".join(
-        tostring(child, encoding="unicode") for child in root if isinstance(child.tag, str)
-    )
-    return inner, farms
+    return farms
 
 
 # --- Text in the other script -------------------------------------------------------------

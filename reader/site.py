@@ -116,6 +116,10 @@ class Site:
     def answer(self, path: str, query: str = "") -> Rendered:
         """The response for a decoded path and raw query, from one snapshot, cached with it."""
         state = self.holder.state
+        if query and path == "/":
+            moved = old_query_address(state.snapshot, query)
+            if moved is not None:
+                return moved
         return self.answer_from(state.snapshot, path, query, caches=state.caches)
 
     def answer_from(
@@ -326,6 +330,21 @@ def has_page(snapshot: Snapshot, path: str) -> bool:
 def _article_at(snapshot: Snapshot, path: str) -> Article | None:
     match = resolve(path, snapshot.settings.taxonomy_names)
     return snapshot.article(match.params.path) if match.route is RouteName.CONTENT else None
+
+
+QUERY_ADDRESSES = ("p", "page_id")
+"""WordPress's addresses of a post and a page (``/?p=123``), which an import keeps as
+aliases: the one kind of old address with a query."""
+
+
+def old_query_address(snapshot: Snapshot, query: str) -> Rendered | None:
+    """The redirect from a WordPress address (``/?p=123``) to the article now there."""
+    for key, value in parse_qsl(query):
+        if key in QUERY_ADDRESSES and value.isdigit():
+            article = snapshot.alias_target(f"/?{key}={value}")
+            if article is not None:
+                return responses.redirect(snapshot.settings, article_path(article))
+    return None
 
 
 def renditions_path(parse_index: Path) -> Path:

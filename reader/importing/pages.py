@@ -1,0 +1,317 @@
+"""Saved news pages: the article's text by trafilatura, and what extraction drops as
+boilerplate (the breadcrumb trail, source, author, hot words, neighbours) by heuristics that
+fit the pages of Chinese portals, or by an import profile's CSS selectors."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+from reader.encodings import UnknownEncodingError, decode_text
+from reader.hygiene import drop_link_farms, glued_kicker, without_glued_pinyin
+from reader.importing.record import ImageRef, Imported, NotArticle
+
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+NOT_SECTIONS = frozenset(
+    {"首頁", "首页", "主頁", "主页", "網站首頁", "网站首页", "home", "正文", "正文內容",
+     "正文内容", "內容", "内容", "詳情", "详情", "文章", "article"}
+)  # fmt: skip
+"""Crumbs that name no section: the home page, and the page itself."""
+_SEPARATORS = re.compile(r"\s*(?:>|›|»|＞|→|/)\s*")
+_LABEL = r"\s*[:：]\s*"
+_SOURCE = re.compile(rf"(?:來源|来源|出處|出处|Source){_LABEL}([^\s　|｜]*)")
+_AUTHOR = re.compile(rf"(?:作者|記者|记者|撰文|文|Author|By){_LABEL}([^\s　|｜]+)")
+_DATE = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:\s*(\d{1,2})\s*[:：時时]\s*(\d{2})(?:\s*[:：分]\s*(\d{2}))?)?"
+)
+_HOT_WORDS = re.compile(r"(熱詞|热词|關鍵詞|关键词|關鍵字|关键字|標籤|标签|Tags|Keywords)")
+_PREVIOUS = re.compile(r"(上一篇|上一條|上一条|Previous)")
+_NEXT = re.compile(r"(下一篇|下一條|下一条|Next)")
+_TITLE_SUFFIX = re.compile(r"\s*(?:[_|｜-]|--)\s*[^_|｜-]{2,30}$")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """CSS selectors for a site whose pages the heuristics misread (``--profile FILE``)."""
+
+    title: str = ""
+    breadcrumb: str = ""
+    source: str = ""
+    author: str = ""
+    date: str = ""
+    tags: str = ""
+    body: str = ""
+    drop: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, table: dict[str, Any]) -> Profile:
+        """A profile from its TOML table; an unknown key is an error the user sees."""
+        known = {f for f in cls.__dataclass_fields__}
+        unknown = set(table) - known
+        if unknown:
+            raise ValueError(f"unknown profile keys: {', '.join(sorted(unknown))}")
+        values: dict[str, Any] = {
+            k: (tuple(str(s) for s in v) if k == "drop" else str(v)) for k, v in table.items()
+        }
+        return cls(**values)
+
+
+def read_page(path: Path, root: Path, zone: tzinfo, profile: Profile) -> Imported | str:
+    """One saved page as an article; or why it is none (a line of the summary)."""
+    import trafilatura
+    from lxml import html as lxml_html
+
+    try:
+        text = decode_text(path.read_bytes()).text
+    except UnknownEncodingError as error:
+        return f"{path}: {error}"
+    except OSError as error:
+        return f"{path}: cannot be read ({error.strerror})"
+    try:
+        tree = lxml_html.fromstring(text)
+    except Exception:  # lxml refuses empty or binary documents in several ways
+        return f"{path}: not an HTML page"
+    canonical = _canonical(tree) or _mirrored_url(path, root)
+    host = urlsplit(canonical).hostname or ""
+    for selector in profile.drop:
+        for element in tree.cssselect(selector):
+            element.drop_tree()
+    notes: list[str] = []
+    farms = drop_link_farms(tree, frozenset({host}))
+    if farms:
+        notes.append(f"{len(farms)} link farm(s) dropped ({', '.join(farms[0].hosts[:3])})")
+    raw = lxml_html.tostring(tree, encoding="unicode")
+    title = _selected(tree, profile.title) or _title(tree)
+    if not title:
+        return NotArticle(f"{path}: no headline found (give a title selector in an import profile)")
+    body_html = _selected_html(tree, profile.body)
+    body = trafilatura.extract(
+        body_html or raw,
+        output_format="markdown",
+        include_images=True,
+        include_links=True,
+        include_tables=True,
+        include_formatting=True,
+        url=canonical or None,
+    )
+    body = _without_datelines(body or "")
+    if len(_plain(body)) < MIN_ARTICLE_CHARACTERS:
+        return NotArticle(f"{path}: no article text found (an index or a navigation page?)")
+    body, glued = without_glued_pinyin(body.strip())
+    title, glued_in_title = without_glued_pinyin(title)
+    if glued + glued_in_title:
+        notes.append(f"{glued + glued_in_title} glued pinyin annotations removed")
+    kicker = ""
+    split = glued_kicker(title)
+    if split is not None:
+        kicker, title = split
+    page_text = tree.text_content()
+    images = tuple(_image_refs(body, path, root, canonical))
+    return Imported(
+        origin=str(path),
+        title=title,
+        date=_date(tree, profile, page_text, zone),
+        body=body,
+        canonical=canonical,
+        kicker=kicker,
+        source=_labelled(tree, profile.source, _SOURCE, page_text),
+        author=_labelled(tree, profile.author, _AUTHOR, page_text),
+        crumbs=_crumbs(tree, profile),
+        tags=_tags(tree, profile),
+        images=images,
+        lead=images[0] if images else None,
+        previous=_neighbour(tree, _PREVIOUS),
+        next=_neighbour(tree, _NEXT),
+        notes=tuple(notes),
+        slug=_slug_of(canonical),
+    )
+
+
+MIN_ARTICLE_CHARACTERS = 40
+"""Less text than this (links and images aside) is no article: an index or a menu."""
+
+
+def _plain(markdown: str) -> str:
+    """The words of Markdown, without its links' addresses, images and markup."""
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", markdown)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return re.sub(r"[\s#*|_>`-]+", "", text)
+
+
+def _without_datelines(body: str) -> str:
+    """The body without the page's byline (date, 來源, 作者) that extraction kept as text:
+    those go into the front matter."""
+    blocks = body.strip().split("\n\n")
+    kept = [
+        b
+        for i, b in enumerate(blocks)
+        if not (i < 3 and _DATE.search(b) and (_SOURCE.search(b) or _AUTHOR.search(b)))
+    ]
+    return "\n\n".join(kept)
+
+
+def _selected(tree: Any, selector: str) -> str:
+    if not selector:
+        return ""
+    found = tree.cssselect(selector)
+    return " ".join(found[0].text_content().split()) if found else ""
+
+
+def _selected_html(tree: Any, selector: str) -> str:
+    if not selector:
+        return ""
+    from lxml import html as lxml_html
+
+    found = tree.cssselect(selector)
+    return "".join(lxml_html.tostring(e, encoding="unicode") for e in found)
+
+
+def _canonical(tree: Any) -> str:
+    for xpath in ("//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content"):
+        found = tree.xpath(xpath)
+        if found and found[0].strip().startswith(("http://", "https://")):
+            return str(found[0].strip())
+    return ""
+
+
+def _mirrored_url(path: Path, root: Path) -> str:
+    """A page of a ``wget --mirror`` copy (``root/host/a/b.html``) at its old address."""
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return ""
+    if len(parts) > 1 and "." in parts[0]:
+        return "https://" + "/".join(parts)
+    return ""
+
+
+def _title(tree: Any) -> str:
+    for xpath in ("//h1", "//meta[@property='og:title']/@content", "//title"):
+        found = tree.xpath(xpath)
+        if found:
+            value = found[0] if isinstance(found[0], str) else found[0].text_content()
+            text = " ".join(str(value).split())
+            if text:
+                return _TITLE_SUFFIX.sub("", text) if xpath == "//title" else text
+    return ""
+
+
+def _date(tree: Any, profile: Profile, text: str, zone: tzinfo) -> datetime | None:
+    """The publication time: the profile's, else the first date and time written near the
+    top of the page, else htmldate's reading of the page; in the site's zone."""
+    written = _selected(tree, profile.date) or text
+    found = _DATE.search(written)
+    if found:
+        year, month, day, hour, minute, second = (int(v) if v else 0 for v in found.groups())
+        try:
+            return datetime(year, month, day, hour, minute, second, tzinfo=zone)
+        except ValueError:
+            pass
+    from htmldate import find_date
+
+    day_found = find_date(tree, extensive_search=False, original_date=True)
+    if day_found:
+        return datetime.fromisoformat(day_found).replace(tzinfo=zone)
+    return None
+
+
+def _labelled(tree: Any, selector: str, label: re.Pattern[str], text: str) -> str:
+    """A value written after its label (來源：...); "" for a label with nothing after it."""
+    if selector:
+        value = _selected(tree, selector)
+        return label.sub(lambda m: m[1], value).strip() if value else ""
+    found = label.search(text)
+    value = found[1].strip() if found else ""
+    # An empty label runs into the next one (來源：　作者：...): that is no value.
+    return "" if re.match(r"^(作者|記者|记者|瀏覽|浏览|點擊|点击|時間|时间)", value) else value
+
+
+def _crumbs(tree: Any, profile: Profile) -> tuple[str, ...]:
+    """The section trail: a short run of links joined by > or ›, the first on the page."""
+    if profile.breadcrumb:
+        found = tree.cssselect(profile.breadcrumb)
+        candidates = found[:1]
+    else:
+        candidates = [
+            e
+            for e in tree.iter("div", "p", "nav", "span", "ol", "ul", "td")
+            if len(e.findall(".//a")) >= 2
+            and len(e.text_content()) < 200
+            and re.search(r"[>›»＞→]", e.text_content())
+        ]
+    for element in candidates:
+        texts = [t for t in _SEPARATORS.split(element.text_content()) if t.strip()]
+        texts = [re.sub(r"^.*[:：]", "", t).strip() for t in texts]  # 當前位置：首頁
+        crumbs = tuple(t for t in texts if t and t.lower() not in NOT_SECTIONS)
+        if crumbs:
+            return crumbs
+    return ()
+
+
+def _tags(tree: Any, profile: Profile) -> tuple[str, ...]:
+    """Hot words (a labelled list of links) and ``meta keywords``, in that order, once each."""
+    words: list[str] = []
+    if profile.tags:
+        for element in tree.cssselect(profile.tags):
+            words += [a.text_content().strip() for a in element.iter("a")]
+    else:
+        for element in tree.iter("div", "p", "span", "ul", "dl"):
+            own = (element.text or "").strip()
+            if _HOT_WORDS.search(own) and element.findall(".//a"):
+                words += [a.text_content().strip() for a in element.iter("a")]
+                break
+    for content in tree.xpath("//meta[@name='keywords']/@content"):
+        words += re.split(r"[,，、;；\s]+", str(content))
+    return tuple(dict.fromkeys(w for w in words if w and len(w) <= 30))
+
+
+def _neighbour(tree: Any, label: re.Pattern[str]) -> str:
+    for anchor in tree.iter("a"):
+        before = (anchor.getprevious().tail if anchor.getprevious() is not None else None) or (
+            anchor.getparent().text or ""
+        )
+        if label.search(before or "") or label.search(anchor.text_content()[:4]):
+            text = label.sub("", anchor.text_content()).strip(" ：:")
+            if text:
+                return text
+    return ""
+
+
+_MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
+
+
+def _image_refs(body: str, path: Path, root: Path, canonical: str) -> list[ImageRef]:
+    """The body's images, each with the file of the saved copy that holds it, if any."""
+    refs = []
+    for alt, src in _MARKDOWN_IMAGE.findall(body):
+        refs.append(ImageRef(src, alt.strip(), _local_copy(src, path, root, canonical)))
+    return refs
+
+
+def _local_copy(src: str, page: Path, root: Path, canonical: str) -> Path | None:
+    """The saved file of an image: beside the page, under the copy's root, or under the
+    host's folder of a mirror; never outside ``root``."""
+    parts = urlsplit(urljoin(canonical or "", src))
+    relative = unquote(parts.path).lstrip("/")
+    candidates = [page.parent / unquote(src)] if not urlsplit(src).scheme else []
+    candidates += [root / relative, root / (parts.hostname or "") / relative]
+    base = root.resolve()
+    for candidate in candidates:
+        try:
+            resolved = candidate.resolve()
+        except (OSError, ValueError):
+            continue
+        if resolved.is_relative_to(base) and resolved.is_file():
+            return resolved
+    return None
+
+
+def _slug_of(canonical: str) -> str:
+    """A slug from the old address, when its last segment is a readable word."""
+    stem = Path(unquote(urlsplit(canonical).path)).stem.lower()
+    return stem if re.fullmatch(r"[a-z][a-z0-9-]{2,60}", stem) else ""

@@ -1,0 +1,253 @@
+"""``reader import``: saved portal pages (UTF-8 and GBK), a WordPress export and a feed file,
+written for this project, imported into a site that the server then serves clean."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.cli import main
+from reader.importing.record import Imported
+from reader.importing.writer import MANIFEST, Writer, slug
+from tests.factories import SiteFactory, make_client, parse_html
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
+PORTAL = FIXTURES / "portal"
+ZONE = ZoneInfo("Asia/Shanghai")
+FERRY = "content/zhuanti/x-qu/xinwen-zixun/gangwan-dulun-xiayue-qizeng-kaiye"
+
+
+def front(path: Path) -> tuple[dict[str, object], str]:
+    """A written file's front matter and body."""
+    _, meta, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    return yaml.safe_load(meta), body
+
+
+@pytest.fixture
+def portal(site: SiteFactory, capsys: pytest.CaptureFixture[str]) -> SiteFactory:
+    site.site_toml = site.site_toml.replace('language = "en"', 'language = "zh-Hant"')
+    site.__post_init__()
+    assert main(["import", str(PORTAL), str(site.root), "--no-download"]) == 0
+    capsys.readouterr()
+    return site
+
+
+def test_a_portal_page_becomes_a_clean_article_in_its_sections(portal: SiteFactory) -> None:
+    meta, body = front(portal.root / FERRY / "index.md")
+    assert meta["title"] == "港灣渡輪下月起增開夜間班次" and meta["kicker"] == "交通新動向"
+    assert meta["date"] == "2026-11-20T08:30:15+08:00", "its time, in the site's zone"
+    assert "source" not in meta, "an empty 來源 gives no source, never an empty label"
+    assert meta["author"] == "林曉雯"
+    assert meta["tags"] == ["渡輪", "夜間班次", "燈塔島", "交通", "港灣區"], "hot words, then meta"
+    assert meta["id"] == "https://old.example.org/zhuanti/xqu/xinwen/20261120/1234.html"
+    assert meta["aliases"] == ["/zhuanti/xqu/xinwen/20261120/1234.html"]
+    assert meta["image"] == "image-1.jpg" and "image_alt" not in meta, "no alt is invented"
+    assert "區(qū)" not in body and "港灣區居民" in body, "glued pinyin removed"
+    for dropped in ("娛樂城", "百家樂", "許可證", "上一篇", "熱詞", "登錄", "tracker"):
+        assert dropped not in body, dropped
+    assert "## 票價不變" in body and "| 東碼頭—燈塔島 | 23:30 |" in body
+    assert "![東碼頭的候船區](image-2.png)" in body, "alt kept, image in the bundle"
+    assert (portal.root / FERRY / "image-1.jpg").read_bytes() == (
+        PORTAL / "uploads/2026/11/ferry.jpg"
+    ).read_bytes()
+    titles = [
+        front(portal.root / "content" / p / "_index.md")[0]["title"]
+        for p in ("zhuanti", "zhuanti/x-qu", "zhuanti/x-qu/xinwen-zixun")
+    ]
+    assert titles == ["專題", "X區", "新聞資訊"], "首頁 and 正文 are not sections"
+
+
+def test_a_gbk_page_is_read_without_mojibake_and_marked_simplified(portal: SiteFactory) -> None:
+    meta, body = front(portal.root / "content/shancheng-qu/xinwen/library/index.md")
+    assert meta["title"] == "山城区图书馆翻新后重开 新设长者阅读角"
+    assert meta["source"] == "山城区文化局" and meta["author"] == "陈志明"
+    assert meta["lang"] == "zh-Hans", "the site is Traditional; this text is not"
+    assert meta["date"] == "2026-11-15T09:30:00+08:00"
+    assert "2026年11月15日" not in body, "the byline went to the front matter"
+    assert "体育投注" not in body and "bet.example.com" not in body
+
+
+def test_the_imported_site_is_served_clean_and_old_links_redirect(portal: SiteFactory) -> None:
+    assert main(["check", str(portal.root)]) == 0
+    client = make_client(portal)
+    url = "/zhuanti/x-qu/xinwen-zixun/gangwan-dulun-xiayue-qizeng-kaiye/"
+    page = client.get(url)
+    assert page.status_code == 200
+    tree = parse_html(page)
+    assert tree.xpath("//p[@class='kicker']/text()") == ["交通新動向"]
+    assert not tree.xpath("//*[@class='source']")
+    assert [c.text for c in tree.xpath("//nav[@class='breadcrumbs']//span")][:4] == [
+        "首頁",
+        "專題",
+        "X區",
+        "新聞資訊",
+    ]
+    old = client.get("/zhuanti/xqu/xinwen/20261120/1234.html")
+    assert (old.status_code, old.headers["location"]) == (301, url)
+    for path in (url, "/rss.xml", "/api/v1/articles"):
+        text = client.get(path).text
+        assert "(qū)" not in text and "example.net" not in text and "casino" not in text, path
+
+
+def test_importing_again_updates_in_place_and_never_overwrites_an_editors_change(
+    portal: SiteFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = sorted(p for p in (portal.root / "content").rglob("*") if p.is_file())
+    assert main(["import", str(PORTAL), str(portal.root), "--no-download"]) == 0
+    assert "2 unchanged" in capsys.readouterr().out
+    assert sorted(p for p in (portal.root / "content").rglob("*") if p.is_file()) == files
+    edited = portal.root / FERRY / "index.md"
+    edited.write_text(edited.read_text().replace("港灣渡輪公司", "渡輪公司"), encoding="utf-8")
+    assert main(["import", str(PORTAL), str(portal.root), "--no-download"]) == 0
+    out = capsys.readouterr().out
+    assert "changed since it was imported; left as it is" in out and "1 skipped" in out
+    assert "港灣渡輪公司" not in edited.read_text()
+
+
+def test_a_dry_run_writes_nothing(site: SiteFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    before = sorted(site.root.rglob("*"))
+    assert main(["import", str(PORTAL), str(site.root), "--dry-run", "--no-download"]) == 0
+    out = capsys.readouterr().out
+    assert f"would write {site.root / FERRY / 'index.md'}" in out
+    assert "index.html: no article text found" in out and "1 not articles" in out
+    assert sorted(site.root.rglob("*")) == before
+
+
+def test_a_wordpress_export_keeps_sections_drafts_pages_and_old_addresses(
+    site: SiteFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", str(FIXTURES / "wordpress.xml"), str(site.root), "--no-download"]) == 0
+    assert "5 imported" in capsys.readouterr().out
+    content = site.root / "content"
+    meta, body = front(content / "harbour-news/ferry-pier-reopens/index.md")
+    assert meta["date"] == "2026-11-24T09:00:00+08:00" and meta["author"] == "Mei Chan"
+    assert meta["tags"] == ["ferries", "accessibility"]
+    assert meta["aliases"] == ["/2026/11/ferry-pier-reopens/", "/?p=10"]
+    assert '"The pier\'s new railings")' in body and "[gallery" not in body
+    assert front(content / "harbour-news/_index.md")[0] == {"title": "Harbour News"}
+    for held in (
+        "harbour-news/budget-plans-not-yet-approved",
+        "posts/council-notes",
+        "posts/private-memo",
+    ):
+        assert front(content / held / "index.md")[0]["draft"] is True, held
+    about, _ = front(content / "about/index.md")
+    assert "date" not in about, "a page is a plain page"
+    client = make_client(site)
+    moved = client.get("/?p=10")
+    assert (moved.status_code, moved.headers["location"]) == (
+        301,
+        "/harbour-news/ferry-pier-reopens/",
+    )
+    assert client.get("/?p=20").status_code == 200, "a draft's old address leads nowhere"
+    for path in ("/", "/rss.xml", "/sitemap.xml", "/posts/private-memo/"):
+        text = client.get(path).text
+        assert "Private memo" not in text and "Members-only" not in text, path
+
+
+def test_the_export_maps_wordpress_addresses(site: SiteFactory, tmp_path: Path) -> None:
+    assert main(["import", str(FIXTURES / "wordpress.xml"), str(site.root), "--no-download"]) == 0
+    out = tmp_path / "out"
+    assert main(["build", str(site.root), str(out), "--no-index", "--no-precompress"]) == 0
+    assert (
+        '"/?p=10" /harbour-news/ferry-pier-reopens/;' in (out / "redirects-query.map").read_text()
+    )
+    assert "/ p=10 /harbour-news/ferry-pier-reopens/ 301" in (out / "_redirects").read_text()
+    assert not list(out.glob("?p=*")), "no file named after a query"
+
+
+def test_a_broken_export_says_so_and_writes_nothing(
+    site: SiteFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = FIXTURES / "broken-wordpress.xml"
+    assert main(["import", str(source), str(site.root)]) == 1
+    assert "not a readable WordPress export" in capsys.readouterr().out
+    assert not list((site.root / "content").rglob("*.md"))
+
+
+def test_a_feed_file_is_imported_entry_by_entry(
+    site: SiteFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["import", str(FIXTURES / "feed.xml"), str(site.root), "--section", "community"]
+    assert main(args) == 0
+    meta, body = front(
+        site.root / "content/community/dongqu-shequ-zhongxin-zhoumo-kaifang/index.md"
+    )
+    assert meta["title"] == "東區社區中心週末開放日" and meta["author"] == "陳小明"
+    assert meta["date"] == "2026-11-21T10:00:00+08:00" and meta["tags"] == ["社區"]
+    assert "手工藝工作坊" in body
+
+
+def test_an_unreachable_image_keeps_its_address_and_is_tried_again(
+    site: SiteFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "pages" / "a.html"
+    page.parent.mkdir()
+    page.write_text(
+        "<html><head><title>T</title></head><body><h1>港灣新聞一則</h1><p>2026-11-01 10:00</p>"
+        "<div><p>" + "港灣渡輪增開班次，居民歡迎。" * 6 + "</p>"
+        '<p><img src="http://127.0.0.1:9/photo.jpg" alt="渡輪"></p></div></body></html>',
+        encoding="utf-8",
+    )
+    for _ in range(2):
+        assert main(["import", str(page.parent), str(site.root)]) == 0
+        out = capsys.readouterr().out
+        assert "http://127.0.0.1:9/photo.jpg could not be fetched" in out, "said each time"
+    written = next((site.root / "content").rglob("index.md")).read_text()
+    assert "](http://127.0.0.1:9/photo.jpg)" in written
+
+
+def test_nothing_is_written_outside_content(site: SiteFactory, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (site.root / "content" / "zhuanti").symlink_to(outside)
+    hostile = Imported(
+        origin="hostile",
+        title="../../../etc/passwd",
+        date=datetime(2026, 11, 1, tzinfo=ZONE),
+        body="Text " * 20,
+        crumbs=("..", "../..", "/etc", "新聞"),
+        slug="../..",
+    )
+    writer = Writer(site.root)
+    written = writer.write(hostile)
+    assert written.path.resolve().is_relative_to((site.root / "content").resolve())
+    assert ".." not in written.path.relative_to(site.root / "content").parts
+    linked = Imported(origin="linked", title="專題新聞", date=None, body="x", crumbs=("專題",))
+    with pytest.raises(ValueError, match="outside"):
+        writer.write(linked)
+    assert list(outside.iterdir()) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_a_slug_is_only_letters_digits_and_hyphens(text: str) -> None:
+    made = slug(text)
+    assert all(c.isascii() and (c.isalnum() or c == "-") for c in made), made
+    assert made == made.lower() and ".." not in made
+
+
+def test_without_the_import_extra_the_command_says_what_to_install(
+    site: SiteFactory, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "trafilatura", None)
+    assert main(["import", str(PORTAL), str(site.root)]) == 2
+    assert "pip install 'accessible-reader[import]'" in capsys.readouterr().err
+
+
+def test_the_manifest_records_what_was_written(portal: SiteFactory) -> None:
+    import json
+
+    manifest = json.loads((portal.root / MANIFEST).read_text())
+    key = "https://old.example.org/zhuanti/xqu/xinwen/20261120/1234.html"
+    assert manifest[key]["path"] == FERRY.removeprefix("content/")
+    assert len(manifest[key]["sha256"]) == 64
+    assert not os.path.exists(portal.root / "content" / MANIFEST), "beside content/, not in it"
