@@ -251,3 +251,28 @@ def test_the_manifest_records_what_was_written(portal: SiteFactory) -> None:
     assert manifest[key]["path"] == FERRY.removeprefix("content/")
     assert len(manifest[key]["sha256"]) == 64
     assert not os.path.exists(portal.root / "content" / MANIFEST), "beside content/, not in it"
+
+
+def test_a_profile_reads_what_the_rules_miss_and_a_map_names_folders(
+    site: SiteFactory, tmp_path: Path
+) -> None:
+    source = FIXTURES / "profiled"
+    mapping = tmp_path / "sections.toml"
+    mapping.write_text('"城市" = "city"\n"交通" = "traffic"\n', encoding="utf-8")
+    args = ["import", str(source), str(site.root), "--profile", str(source / "profile.toml")]
+    assert main([*args, "--map", str(mapping)]) == 0
+    (written,) = (site.root / "content/city/traffic").glob("*/index.md")
+    meta, body = front(written)
+    assert meta["title"] == "海濱長廊週末封閉 進行照明更新工程"
+    assert meta["source"] == "海灣市工務局" and meta["date"] == "2026-11-27T18:05:00+08:00"
+    assert "廣告" not in body and "工務局表示" in body
+    assert front(site.root / "content/city/_index.md")[0] == {"title": "城市"}
+
+
+def test_a_profile_with_an_unknown_key_is_refused(
+    site: SiteFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    profile = tmp_path / "p.toml"
+    profile.write_text('[selectors]\nheadline = "h1"\n', encoding="utf-8")
+    assert main(["import", str(PORTAL), str(site.root), "--profile", str(profile)]) == 2
+    assert "unknown profile keys: headline" in capsys.readouterr().err

@@ -223,8 +223,8 @@ def _date(tree: Any, profile: Profile, text: str, zone: tzinfo) -> datetime | No
 def _labelled(tree: Any, selector: str, label: re.Pattern[str], text: str) -> str:
     """A value written after its label (來源：...); "" for a label with nothing after it."""
     if selector:
-        value = _selected(tree, selector)
-        return label.sub(lambda m: m[1], value).strip() if value else ""
+        # The selected element's text, without its label, whatever the label says.
+        return re.sub(r"^[^:：]{0,8}[:：]\s*", "", _selected(tree, selector)).strip()
     found = label.search(text)
     value = found[1].strip() if found else ""
     # An empty label runs into the next one (來源：　作者：...): that is no value.
@@ -235,7 +235,9 @@ def _crumbs(tree: Any, profile: Profile) -> tuple[str, ...]:
     """The section trail: a short run of links joined by > or ›, the first on the page."""
     if profile.breadcrumb:
         found = tree.cssselect(profile.breadcrumb)
-        candidates = found[:1]
+        # The profile's trail is its links, whatever separates them.
+        links = [" ".join(a.text_content().split()) for e in found[:1] for a in e.iter("a")]
+        return tuple(t for t in links if t and t.lower() not in NOT_SECTIONS)
     else:
         candidates = [
             e

@@ -9,6 +9,7 @@ editor has changed since.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -59,6 +60,7 @@ class Written:
     problems: list[str] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=4096)
 def slug(text: str, limit: int = 5) -> str:
     """A URL-safe name of at most ``limit`` words: Latin words as they are (lower case),
     Chinese as pinyin, two syllables a word as most Chinese words are (新聞資訊 is
@@ -182,7 +184,7 @@ class Writer:
             self._inside(index)
             if not index.exists():
                 current.mkdir(parents=True, exist_ok=True)
-                front = yaml.safe_dump({"title": title}, allow_unicode=True, sort_keys=False)
+                front = _yaml({"title": title})
                 _write_atomically(index, f"---\n{front}---\n".encode())
         folder.mkdir(parents=True, exist_ok=True)
 
@@ -288,8 +290,14 @@ def _document(
         meta["lang"] = written
     if article.draft:
         meta["draft"] = True
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+    front = _yaml(meta)
     return f"---\n{front}---\n\n{body.strip()}\n"
+
+
+def _yaml(meta: dict[str, Any]) -> str:
+    """Front matter as YAML, with libyaml's emitter where PyYAML has it (five times faster)."""
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(meta, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1000)
 
 
 def _safe_name(name: str) -> str:
