@@ -276,3 +276,40 @@ def test_a_profile_with_an_unknown_key_is_refused(
     profile.write_text('[selectors]\nheadline = "h1"\n', encoding="utf-8")
     assert main(["import", str(PORTAL), str(site.root), "--profile", str(profile)]) == 2
     assert "unknown profile keys: headline" in capsys.readouterr().err
+
+
+def test_big5_pages_and_atom_feeds_are_read_too(site: SiteFactory, tmp_path: Path) -> None:
+    pages = tmp_path / "big5"
+    pages.mkdir()
+    text = (
+        "<html><head><title>港灣新聞</title></head><body><h1>燈塔島清灘活動 三百名義工撿走兩噸垃圾</h1>"
+        "<p>2026年11月05日 09:00　來源：港灣區環保署</p><div><p>"
+        + "上週日早上，約三百名市民和學生乘早班渡輪前往燈塔島，參加一年一度的清灘活動。" * 2
+        + "</p></div></body></html>"
+    )
+    (pages / "a.html").write_bytes(text.encode("big5"))
+    assert main(["import", str(pages), str(site.root), "--section", "news"]) == 0
+    (written,) = (site.root / "content/news").glob("*/index.md")
+    meta, _ = front(written)
+    assert meta["title"] == "燈塔島清灘活動 三百名義工撿走兩噸垃圾"
+    assert meta["source"] == "港灣區環保署"
+    atom = tmp_path / "atom.xml"
+    atom.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>T</title><id>urn:x</id><updated>2026-11-02T00:00:00Z</updated>"
+        '<entry><title>Pier news</title><link href="https://x.example.org/pier"/>'
+        "<id>urn:y</id><updated>2026-11-02T00:00:00Z</updated>"
+        '<content type="html">&lt;p&gt;The pier is open.&lt;/p&gt;</content></entry></feed>',
+        encoding="utf-8",
+    )
+    assert main(["import", str(atom), str(site.root), "--section", "feed"]) == 0
+    meta, body = front(next((site.root / "content/feed").glob("*/index.md")))
+    assert meta["title"] == "Pier news" and meta["date"] == "2026-11-02T08:00:00+08:00"
+    assert body.strip() == "The pier is open."
+
+
+def test_progress_shows_a_bar_counts_rate_and_time_left() -> None:
+    from reader.importing.run import progress_line
+
+    assert progress_line(30, 120, 10.0) == "[#####...............] 30/120 3.0/s ETA 0:30"
+    assert progress_line(0, 0, 0.0).startswith("[....................] 0/0")

@@ -110,7 +110,7 @@ def read_page(path: Path, root: Path, zone: tzinfo, profile: Profile) -> Importe
     split = glued_kicker(title)
     if split is not None:
         kicker, title = split
-    page_text = tree.text_content()
+    page_text = _block_text(tree)
     images = tuple(_image_refs(body, path, root, canonical))
     return Imported(
         origin=str(path),
@@ -153,6 +153,20 @@ def _without_datelines(body: str) -> str:
         if not (i < 3 and _DATE.search(b) and (_SOURCE.search(b) or _AUTHOR.search(b)))
     ]
     return "\n\n".join(kept)
+
+
+_BLOCK_TAGS = (
+    *("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"),
+    *("section", "article", "header", "footer", "dd", "dt", "table", "ul", "ol"),
+)
+
+
+def _block_text(tree: Any) -> str:
+    """The page's text with a line between blocks, so a label's value never runs into the
+    next paragraph (the tree's text is joined with no space)."""
+    for element in tree.iter(*_BLOCK_TAGS):
+        element.tail = "\n" + (element.tail or "")
+    return str(tree.text_content())
 
 
 def _selected(tree: Any, selector: str) -> str:
