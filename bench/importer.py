@@ -50,7 +50,8 @@ def page(number: int, rng: random.Random) -> str:
 <div class="nav"><a href="/">首頁</a><a href="/a/">專題</a><a href="/b/">市政</a></div>
 <div class="pos"><a href="/">首頁</a> &gt; {crumbs} &gt; 正文</div>
 <h1>專題報道丨港灣新聞第{number}號 區(qū)議會討論</h1>
-<div class="info">2026-11-{rng.randint(1, 28):02d} 08:{rng.randint(0, 59):02d}　來源：海灣市交通局　作者：林曉雯</div>
+<div class="info">2026-11-{rng.randint(1, 28):02d} 08:{rng.randint(0, 59):02d}
+　來源：海灣市交通局　作者：林曉雯</div>
 <div class="content">{paragraphs}<p>經(jīng)濟發(fā)展</p></div>
 <p>友情鏈接：<a href="http://a.casino.example.com/">百家樂</a> <a href="http://b.example.com/">時時彩</a>
 <a href="http://c.example.com/">蜘蛛池</a></p>

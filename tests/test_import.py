@@ -282,7 +282,8 @@ def test_big5_pages_and_atom_feeds_are_read_too(site: SiteFactory, tmp_path: Pat
     pages = tmp_path / "big5"
     pages.mkdir()
     text = (
-        "<html><head><title>港灣新聞</title></head><body><h1>燈塔島清灘活動 三百名義工撿走兩噸垃圾</h1>"
+        "<html><head><title>港灣新聞</title></head><body>"
+        "<h1>燈塔島清灘活動 三百名義工撿走兩噸垃圾</h1>"
         "<p>2026年11月05日 09:00　來源：港灣區環保署</p><div><p>"
         + "上週日早上，約三百名市民和學生乘早班渡輪前往燈塔島，參加一年一度的清灘活動。" * 2
         + "</p></div></body></html>"
