@@ -62,11 +62,17 @@ def pinyin_changes(content: Path) -> Iterator[Change | Path]:
 
 def write(change: Change) -> None:
     """Write a change's text in place of the file, whole or not at all."""
-    handle, temporary = tempfile.mkstemp(dir=change.path.parent, prefix=".", suffix=".md")
+    write_atomically(change.path, change.after.encode("utf-8"))
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` as ``path`` through a temporary file renamed into place, so a reader
+    (the server's watcher, an editor) never sees half a file."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(change.after)
-        os.replace(temporary, change.path)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

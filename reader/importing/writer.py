@@ -12,9 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
@@ -26,6 +24,7 @@ import yaml
 
 from reader.hygiene import script_of, script_of_language
 from reader.importing.record import ImageRef, Imported
+from reader.tidy import write_atomically
 
 MANIFEST = ".reader-import.json"
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
@@ -127,7 +126,7 @@ class Writer:
         if self.dry_run or outcome is Outcome.UNCHANGED:
             return Written(outcome, index, problems)
         self._sections(article, folder)
-        _write_atomically(index, text.encode())
+        write_atomically(index, text.encode())
         self.manifest[key] = {
             "path": folder.relative_to(self.content).as_posix(),
             "sha256": _digest(text.encode()),
@@ -138,7 +137,7 @@ class Writer:
         """Record what was written, for the next import."""
         if not self.dry_run:
             data = json.dumps(self.manifest, ensure_ascii=False, indent=1, sort_keys=True)
-            _write_atomically(self.manifest_path, data.encode())
+            write_atomically(self.manifest_path, data.encode())
 
     def _section_names(self, article: Imported) -> list[tuple[str, str]]:
         """(folder name, title) of each section of the article, outermost first."""
@@ -185,7 +184,7 @@ class Writer:
             if not index.exists():
                 current.mkdir(parents=True, exist_ok=True)
                 front = _yaml({"title": title})
-                _write_atomically(index, f"---\n{front}---\n".encode())
+                write_atomically(index, f"---\n{front}---\n".encode())
         folder.mkdir(parents=True, exist_ok=True)
 
     def _images(self, article: Imported, folder: Path, problems: list[str]) -> dict[str, str]:
@@ -214,7 +213,7 @@ class Writer:
             if not self.dry_run:
                 folder.mkdir(parents=True, exist_ok=True)
                 self._inside(folder / name)
-                _write_atomically(folder / name, data)
+                write_atomically(folder / name, data)
         return names
 
     def _fetch(self, image: ImageRef, problems: list[str], origin: str) -> tuple[bytes | None, str]:
@@ -313,14 +312,3 @@ def _guess(name: str) -> str:
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
