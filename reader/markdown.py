@@ -101,7 +101,6 @@ PAGE_IDS = frozenset(
     {
         "main",
         "latest-heading",
-        "page-heading",
         "related-heading",
         "share-heading",
         "subscribe-heading",
