@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import time
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -27,6 +28,7 @@ from starlette.responses import FileResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from reader import responses
+from reader.accesslog import AccessLog
 from reader.config import Settings
 from reader.headers import file_headers
 from reader.index import language_index_path
@@ -73,17 +75,33 @@ class ReaderApp:
         """The path the site is served under, as requests spell it decoded ("" for none)."""
         self.languages: tuple[ReaderApp, ...] = ()
         """A multilingual site's other languages, each answering under its own prefix."""
+        self.access_log: AccessLog | None = None
+        """Where each request leaves its line, when the access log is on."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer one HTTP request from the current snapshot, or run the lifespan."""
         if scope["type"] != "http":
+            if scope["type"] == "lifespan" and self.access_log is not None:
+                send = self.access_log.closing(send)
             await self._lifespan(scope, receive, send)
             return
+        access_log = self.access_log
+        if access_log is None:
+            await self._serve(scope, receive, send)
+            return
+        started = time.monotonic()
+        answered = await self._serve(scope, receive, send)
+        if answered is not None:
+            access_log.record(scope, answered[0], answered[1], started)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> tuple[int, int] | None:
+        """Answer a request: the status and body size sent, or None when the request went
+        to another language's app (which logs it)."""
         for language in self.languages:
             path = scope["path"]
             if path == language.prefix or inner_path(language.prefix, path) is not None:
                 await language(scope, receive, send)
-                return
+                return None
         request = {}
         for name, value in scope["headers"]:
             wanted = _REQUEST_HEADERS.get(name)
@@ -96,8 +114,7 @@ class ReaderApp:
         if self.prefix:
             inner = inner_path(self.prefix, path)
             if inner is None:
-                await self._outside(scope, send, request)
-                return
+                return await self._outside(scope, send, request)
             scope = {**scope, "path": inner, "root_path": scope.get("root_path", "") + self.prefix}
             path = inner
         cached = caches.responses.get(path) or caches.missing.get(path)
@@ -108,34 +125,33 @@ class ReaderApp:
             and len(scope["query_string"]) <= MAX_QUERY_BYTES
             and not (path == "/" and scope["query_string"])  # maybe WordPress's /?p=123
         ):
-            await _send(send, reply(cached, scope["method"], request))
-        else:
-            await self._render(scope, receive, send, request)
+            return await _send(send, reply(cached, scope["method"], request))
+        return await self._render(scope, receive, send, request)
 
-    async def _outside(self, scope: Scope, send: Send, headers: dict[str, str]) -> None:
+    async def _outside(self, scope: Scope, send: Send, headers: dict[str, str]) -> tuple[int, int]:
         """A path outside the base path: the site's root sends readers in; the rest is 404."""
         method = "HEAD" if scope["method"] == "HEAD" else "GET"
         if scope["path"] in ("/", self.prefix):
             answer = responses.redirect(self.site.settings, "/")
         else:
             answer = plain_error(HTTPStatus.NOT_FOUND)
-        await _send(send, reply(answer, method, headers))
+        return await _send(send, reply(answer, method, headers))
 
     async def _render(
         self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]
-    ) -> None:
+    ) -> tuple[int, int]:
         path, method = scope["path"], scope["method"]
         raw_query: bytes = scope["query_string"]
         raw_path: bytes = scope.get("raw_path") or path.encode("utf-8", "surrogateescape")
         refused = oversize(len(raw_path), len(raw_query), headers.get("content-length"))
         if refused is not None:
-            await _send(send, reply(refused, "HEAD" if method == "HEAD" else "GET", headers))
-            return
+            return await _send(send, reply(refused, "HEAD" if method == "HEAD" else "GET", headers))
         route = ROUTE[resolve(path).route]
         if not method_allowed(method, route.name is RouteName.SETTINGS):
             # Refused before any work; the reply to a method it does not take is a 405.
-            await _send(send, reply(plain_error(HTTPStatus.METHOD_NOT_ALLOWED), method, headers))
-            return
+            return await _send(
+                send, reply(plain_error(HTTPStatus.METHOD_NOT_ALLOWED), method, headers)
+            )
         try:
             rendered = await self._answer(Request(scope, receive), route, headers)
         except Exception:  # a defect: logged in full, answered in a line
@@ -144,8 +160,8 @@ class ReaderApp:
         streamed = rendered.file is not None and (not rendered.body or "range" in headers)
         if streamed and rendered.file is not None and method in ("GET", "HEAD"):
             await _file(rendered, rendered.file, headers)(scope, receive, send)
-            return
-        await _send(send, reply(rendered, method, headers))
+            return rendered.status, -1  # streamed: its size is the file's, or a range's
+        return await _send(send, reply(rendered, method, headers))
 
     async def _answer(self, request: Request, route: Route, headers: dict[str, str]) -> Rendered:
         path, query = request.scope["path"], request.scope["query_string"].decode("latin-1")
@@ -166,11 +182,13 @@ class ReaderApp:
         return self.site.personal(path, query, headers.get("cookie"), form)
 
 
-async def _send(send: Send, answer: Reply) -> None:
+async def _send(send: Send, answer: Reply) -> tuple[int, int]:
+    """Send a whole answer; its status and body size, for the access log."""
     await send(
         {"type": "http.response.start", "status": answer.status, "headers": answer.raw_headers}
     )
     await send({"type": "http.response.body", "body": answer.body})
+    return answer.status, len(answer.body)
 
 
 async def _form(request: Request) -> dict[str, str] | None:

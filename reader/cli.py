@@ -10,10 +10,10 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reader import __version__
 from reader.config import Settings, load_settings
@@ -74,6 +74,23 @@ def _parser() -> argparse.ArgumentParser:
         "--no-access-log",
         action="store_true",
         help="do not log each request (a proxy in front usually does)",
+    )
+    serve.add_argument(
+        "--access-log",
+        type=Path,
+        metavar="FILE",
+        help="write the access log to FILE (reopened on SIGUSR1) rather than standard error",
+    )
+    serve.add_argument(
+        "--access-log-format",
+        choices=("combined", "json"),
+        default="combined",
+        help="Combined Log Format (default) or JSON lines",
+    )
+    serve.add_argument(
+        "--access-log-anonymize",
+        action="store_true",
+        help="log client addresses without their last byte (IPv4) or below their /48 (IPv6)",
     )
     serve.add_argument(
         "--no-index",
@@ -203,18 +220,14 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"Serving {settings.site_dir} at {where}", file=sys.stderr)
     for language in language_settings(settings)[1:]:
         print(f"  in {language.language}: {language.base_url}", file=sys.stderr)
+    logging_options = AccessLogOptions.of(args)
     if args.workers == 1:
-        app = create_app(settings, index_path=index)
-        uvicorn.run(
-            app,
-            host=args.host,
-            port=args.port,
-            proxy_headers=False,
-            access_log=not args.no_access_log,
-        )
+        app = logging_options.applied(create_app(settings, index_path=index))
+        # Our own access log, off the request path (uvicorn's writes on it).
+        uvicorn.run(app, host=args.host, port=args.port, proxy_headers=False, access_log=False)
         return 0
     # Each worker process builds its own app from the same settings, passed by environment.
-    os.environ[SERVE_OPTIONS] = ServeOptions.of(settings, index).to_json()
+    os.environ[SERVE_OPTIONS] = ServeOptions.of(settings, index, logging_options).to_json()
     uvicorn.run(
         "reader.cli:app_from_environment",
         factory=True,
@@ -222,7 +235,7 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         proxy_headers=False,
-        access_log=not args.no_access_log,
+        access_log=False,
     )
     return 0
 
@@ -462,7 +475,37 @@ def _build(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
+class AccessLogOptions:
+    """How ``reader serve`` logs requests: where, in which format, with whole addresses."""
+
+    enabled: bool = True
+    path: str | None = None
+    format: str = "combined"
+    anonymize: bool = False
+
+    @classmethod
+    def of(cls, args: argparse.Namespace) -> AccessLogOptions:
+        """The options the command line gives."""
+        path = os.fspath(args.access_log) if args.access_log else None
+        return cls(not args.no_access_log, path, args.access_log_format, args.access_log_anonymize)
+
+    def applied(self, app: ReaderApp) -> ReaderApp:
+        """The app, logging each request (in each language) when the log is on."""
+        if not self.enabled:
+            return app
+        from reader.accesslog import AccessLog
+
+        path = Path(self.path) if self.path else None
+        access_log = AccessLog(path, fmt=self.format, anonymize=self.anonymize)
+        access_log.start()
+        access_log.reopen_on_signal()
+        for own in (app, *app.languages):
+            own.access_log = access_log
+        return app
+
+
+@dataclasses.dataclass(frozen=True)
 class ServeOptions:
     """What a worker process needs to build the same app as every other worker."""
 
@@ -471,13 +514,19 @@ class ServeOptions:
     watch: bool
     preview: bool
     index_path: str | None
+    access_log: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @classmethod
-    def of(cls, settings: Settings, index_path: Path | None) -> ServeOptions:
-        """The options that rebuild ``settings`` in another process."""
+    def of(
+        cls, settings: Settings, index_path: Path | None, access_log: AccessLogOptions
+    ) -> ServeOptions:
+        """The options that rebuild ``settings`` and its access log in another process."""
         index = os.fspath(index_path) if index_path is not None else None
         site = os.fspath(settings.site_dir)
-        return cls(site, settings.base_url, settings.watch, settings.preview, index)
+        logging_options = dataclasses.asdict(access_log)
+        return cls(
+            site, settings.base_url, settings.watch, settings.preview, index, logging_options
+        )
 
     def to_json(self) -> str:
         """The options as one environment variable's value."""
@@ -499,4 +548,5 @@ def app_from_environment() -> ReaderApp:
         preview_secret=secret_from_environment(),
     )
     index = Path(options.index_path) if options.index_path else None
-    return create_app(settings, index_path=index)
+    logging_options = AccessLogOptions(**options.access_log)
+    return logging_options.applied(create_app(settings, index_path=index))

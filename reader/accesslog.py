@@ -1,0 +1,251 @@
+"""The access log: a line a request, written by a thread of its own, never on the request path.
+
+A request hands its facts to a bounded buffer and goes on; the writer thread formats and
+writes them. When the disk cannot keep up, the buffer fills and further lines are dropped
+and counted (the count is logged), so memory stays bounded whatever the load. The file is
+reopened on ``SIGUSR1`` (as nginx does, for logrotate) and the buffer written out at
+shutdown.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import json
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from starlette.types import Message, Scope, Send
+
+FORMATS = ("combined", "json")
+CAPACITY = 65_536
+"""Lines the buffer holds before it drops: about 20 MB at worst, seconds of full load."""
+FLUSH_SECONDS = 0.5
+"""How often the writer wakes to write what has come in."""
+
+
+Recorded = tuple[float, Scope, int, int, float]
+"""What a request leaves: when, its scope, status, body size, seconds taken."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What a request leaves for its log line; formatted later, by the writer."""
+
+    when: float
+    client: str
+    method: str
+    path: str
+    query: str
+    protocol: str
+    status: int
+    size: int
+    referer: str
+    agent: str
+    seconds: float
+
+
+def escaped(text: str) -> str:
+    """A field as a log line may carry it: control characters, quotes and backslashes as
+    ``\\xHH``, as nginx writes them, so no request can forge or split a line."""
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return text
+    return "".join(
+        c if c.isprintable() and c not in '"\\' else "".join(f"\\x{b:02X}" for b in c.encode())
+        for c in text
+    )
+
+
+def anonymized(address: str) -> str:
+    """A client address without what identifies one machine: an IPv4 address's last byte,
+    an IPv6 address's last 80 bits (its /48 kept)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "-"
+    if ip.version == 4:
+        return str(ipaddress.ip_network(f"{ip}/24", strict=False).network_address)
+    return str(ipaddress.ip_network(f"{ip}/48", strict=False).network_address)
+
+
+def combined(entry: Entry, anonymize: bool) -> str:
+    """Combined Log Format, as Apache and nginx write it."""
+    client = anonymized(entry.client) if anonymize else entry.client or "-"
+    stamp = time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(entry.when))
+    target = entry.path + ("?" + entry.query if entry.query else "")
+    request = escaped(f"{entry.method} {target} HTTP/{entry.protocol}")
+    return (
+        f'{escaped(client)} - - [{stamp}] "{request}" {entry.status} {entry.size} '
+        f'"{escaped(entry.referer) or "-"}" "{escaped(entry.agent) or "-"}"'
+    )
+
+
+def json_line(entry: Entry, anonymize: bool) -> str:
+    """One JSON object a line; JSON escapes what would split it."""
+    return json.dumps(
+        {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(entry.when)),
+            "client": anonymized(entry.client) if anonymize else entry.client,
+            "method": entry.method,
+            "path": entry.path,
+            "query": entry.query,
+            "protocol": entry.protocol,
+            "status": entry.status,
+            "bytes": entry.size,
+            "referer": entry.referer,
+            "user_agent": entry.agent,
+            "duration_ms": round(entry.seconds * 1000, 3),
+        },
+        ensure_ascii=True,
+    )
+
+
+class AccessLog:
+    """The buffer requests leave their entries in, and the thread that writes them."""
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        fmt: str = "combined",
+        anonymize: bool = False,
+        capacity: int = CAPACITY,
+        stream: TextIO | None = None,
+    ) -> None:
+        self.path = path
+        self.format = combined if fmt == "combined" else json_line
+        self.anonymize = anonymize
+        self.capacity = capacity
+        self.dropped = 0
+        """Lines lost because the buffer was full: said in the log when it drains."""
+        self._stream = stream
+        self._buffer: deque[Entry | Recorded] = deque()
+        self._wake = threading.Event()
+        self._reopen = False
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+        self._out: TextIO | None = None
+
+    def record(self, scope: Scope, status: int, size: int, started: float) -> None:
+        """Leave a request's facts (its ASGI scope, answered status and body size, and when
+        it began by ``time.monotonic``); never waits: a full buffer drops them and counts.
+        The line is made later, by the writer, so the request pays for an append alone."""
+        if len(self._buffer) >= self.capacity:
+            self.dropped += 1
+            return
+        self._buffer.append((time.time(), scope, status, size, time.monotonic() - started))
+
+    def record_entry(self, entry: Entry) -> None:
+        """Leave a ready entry (for tests and tools)."""
+        if len(self._buffer) >= self.capacity:
+            self.dropped += 1
+            return
+        self._buffer.append(entry)
+
+    def closing(self, send: Send) -> Send:
+        """A lifespan's send that writes the log out before the shutdown completes."""
+
+        async def closing(message: Message) -> None:
+            if message["type"] == "lifespan.shutdown.complete":
+                self.close()
+            await send(message)
+
+        return closing
+
+    def reopen_on_signal(self) -> None:
+        """Reopen the file on ``SIGUSR1``, where this process can take the signal."""
+        # Not in the main thread, or without SIGUSR1 (Windows): no reopening by signal.
+        with contextlib.suppress(ValueError, AttributeError):
+            signal.signal(signal.SIGUSR1, lambda number, frame: self.reopen())
+
+    def start(self) -> None:
+        """Open the log and start the writer thread."""
+        self._out = self._open()
+        self._thread = threading.Thread(target=self._run, name="access-log", daemon=True)
+        self._thread.start()
+
+    def reopen(self) -> None:
+        """Open the file again at its path (after logrotate moved it): on SIGUSR1."""
+        self._reopen = True
+        self._wake.set()
+
+    def close(self) -> None:
+        """Write out what is buffered, then stop."""
+        self._stopping = True
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._drain()
+        if self._out is not None and self.path is not None:
+            self._out.close()
+
+    def _open(self) -> TextIO:
+        if self.path is None:
+            return self._stream or sys.stderr
+        # Appending, so several worker processes share the file a whole line at a time.
+        return open(self.path, "a", encoding="utf-8", buffering=1 << 16)
+
+    def _run(self) -> None:
+        while not self._stopping:
+            self._wake.wait(FLUSH_SECONDS)
+            self._wake.clear()
+            if self._reopen and self.path is not None:
+                self._reopen = False
+                self._drain()
+                if self._out is not None:
+                    self._out.close()
+                self._out = self._open()
+            self._drain()
+
+    def _drain(self) -> None:
+        out = self._out
+        if out is None:
+            return
+        lines = []
+        buffer = self._buffer
+        while buffer:
+            item = buffer.popleft()
+            entry = item if isinstance(item, Entry) else _entry(*item)
+            lines.append(self.format(entry, self.anonymize))
+        dropped, self.dropped = self.dropped, 0
+        if dropped:
+            lines.append(f"# {dropped} access log lines dropped: the log could not keep up")
+        if not lines:
+            return
+        try:
+            out.write("\n".join(lines) + "\n")
+            out.flush()
+        except (OSError, ValueError):
+            self.dropped += len(lines)  # a full disk: counted, not kept
+
+
+def _entry(when: float, scope: Scope, status: int, size: int, seconds: float) -> Entry:
+    """A request's entry, from its scope and what it was answered."""
+    referer = agent = ""
+    for name, value in scope["headers"]:
+        if name == b"referer":
+            referer = value.decode("latin-1")
+        elif name == b"user-agent":
+            agent = value.decode("latin-1")
+    client = scope.get("client")
+    raw_path = scope.get("raw_path")
+    path = raw_path.decode("latin-1") if raw_path else scope["path"]
+    return Entry(
+        when,
+        client[0] if client else "",
+        scope["method"],
+        path,
+        scope["query_string"].decode("latin-1"),
+        scope.get("http_version", "1.1"),
+        status,
+        size,
+        referer,
+        agent,
+        seconds,
+    )

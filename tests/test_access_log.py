@@ -1,0 +1,169 @@
+"""The access log: a line a request in Combined Log Format or JSON, fields escaped, addresses
+optionally truncated, written off the request path through a bounded buffer, reopened on
+SIGUSR1 and written out at shutdown, by a real ``reader serve``."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reader.accesslog import AccessLog, Entry, anonymized, combined, escaped, json_line
+from tests.server import free_port, wait_for
+
+WHEN = 1_795_000_000.0
+
+
+def entry(**fields: object) -> Entry:
+    values: dict[str, object] = {
+        "when": WHEN,
+        "client": "203.0.113.7",
+        "method": "GET",
+        "path": "/news/",
+        "query": "",
+        "protocol": "1.1",
+        "status": 200,
+        "size": 512,
+        "referer": "",
+        "agent": "curl/8",
+        "seconds": 0.001,
+    }
+    return Entry(**(values | fields))  # type: ignore[arg-type]
+
+
+def test_a_combined_line_is_what_log_tools_read() -> None:
+    line = combined(entry(query="q=1", referer="https://a.example/"), anonymize=False)
+    stamp = time.strftime("%d/%b/%Y:%H:%M:%S", time.gmtime(WHEN))
+    assert line == (
+        f'203.0.113.7 - - [{stamp} +0000] "GET /news/?q=1 HTTP/1.1" 200 512 '
+        '"https://a.example/" "curl/8"'
+    )
+
+
+@given(
+    path=st.text(max_size=40),
+    agent=st.text(max_size=40),
+    referer=st.text(max_size=40),
+)
+def test_no_request_can_split_or_forge_a_line(path: str, agent: str, referer: str) -> None:
+    line = combined(entry(path=path, agent=agent, referer=referer), anonymize=False)
+    assert "\n" not in line and "\r" not in line and line.isprintable()
+    # Exactly the six quotes of the request, referer and agent fields.
+    assert line.count('"') == 6
+    parsed = json.loads(json_line(entry(path=path, agent=agent), anonymize=False))
+    assert parsed["path"] == path and parsed["user_agent"] == agent
+
+
+def test_fields_are_escaped_as_nginx_escapes_them() -> None:
+    assert escaped('a"b\\c\r\nd\x00') == "a\\x22b\\x5Cc\\x0D\\x0Ad\\x00"
+    assert escaped("港灣") == "港灣"
+
+
+def test_addresses_are_truncated_when_asked() -> None:
+    assert anonymized("203.0.113.7") == "203.0.113.0"
+    assert anonymized("2001:db8:1234:5678::1") == "2001:db8:1234::"
+    assert anonymized("not an address") == "-"
+    assert combined(entry(), anonymize=True).startswith("203.0.113.0 - - ")
+
+
+class StuckDisk(io.StringIO):
+    """A log target whose writes wait until released: a disk that cannot keep up."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    def write(self, text: str) -> int:
+        self.release.wait()
+        return super().write(text)
+
+
+def test_when_the_disk_cannot_keep_up_lines_are_dropped_and_counted() -> None:
+    disk = StuckDisk()
+    log = AccessLog(capacity=100, stream=disk)
+    log.start()
+    log.record_entry(entry())
+    time.sleep(0.7)  # the writer has taken the first line and waits on the disk
+    for _ in range(10_000):
+        log.record_entry(entry())
+    assert len(log._buffer) == 100, "the buffer never grows past its capacity"
+    assert log.dropped == 9_900
+    disk.release.set()
+    log.close()
+    written = disk.getvalue().splitlines()
+    assert written[-1] == "# 9900 access log lines dropped: the log could not keep up"
+    assert len(written) == 1 + 100 + 1
+
+
+@contextmanager
+def serving(*args: str) -> Iterator[tuple[subprocess.Popen[bytes], str, Path]]:
+    """``reader serve`` on the demo with these options; its process, URL and stderr file."""
+    port = free_port()
+    with tempfile.TemporaryDirectory() as folder:
+        stderr = Path(folder) / "stderr.log"
+        env = {**os.environ, "XDG_CACHE_HOME": folder}
+        command = [sys.executable, "-m", "reader", "serve", "--no-watch", "--port", str(port)]
+        with stderr.open("w") as err:
+            process = subprocess.Popen([*command, *args], env=env, stderr=err)
+        base = f"http://127.0.0.1:{port}"
+
+        def up() -> bool:
+            try:
+                return httpx.get(base + "/robots.txt").status_code == 200
+            except httpx.TransportError:
+                return False
+
+        try:
+            assert wait_for(up, 30), stderr.read_text()
+            yield process, base, stderr
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
+
+
+def test_by_default_requests_are_logged_to_standard_error_in_combined_format() -> None:
+    with serving() as (_, base, stderr):
+        httpx.get(base + "/feeds/", headers={"User-Agent": 'bad"\tagent'})
+        assert wait_for(lambda: "GET /feeds/ HTTP/1.1" in stderr.read_text(), 5)
+        line = next(x for x in stderr.read_text().splitlines() if "GET /feeds/" in x)
+    assert line.startswith("127.0.0.1 - - [") and line.endswith('"bad\\x22\\x09agent"')
+
+
+def test_a_log_file_is_reopened_on_sigusr1_and_written_out_at_shutdown(tmp_path: Path) -> None:
+    log = tmp_path / "access.log"
+    options = ["--access-log", str(log), "--access-log-format", "json", "--access-log-anonymize"]
+    with serving(*options) as (process, base, _):
+        httpx.get(base + "/rss.xml")
+        assert wait_for(lambda: log.is_file() and "/rss.xml" in log.read_text(), 5)
+        rotated = log.rename(tmp_path / "access.log.1")
+        process.send_signal(signal.SIGUSR1)
+        assert wait_for(log.is_file, 5), "a new file at the same path"
+        httpx.get(base + "/atom.xml")
+        process.terminate()
+        process.wait(timeout=15)
+    first = [json.loads(x) for x in rotated.read_text().splitlines()]
+    assert [e["path"] for e in first if e["path"] != "/robots.txt"] == ["/rss.xml"]
+    assert first[-1]["client"] == "127.0.0.0" and first[-1]["status"] == 200
+    last = [json.loads(x) for x in log.read_text().splitlines()]
+    assert [e["path"] for e in last] == ["/atom.xml"], "written out at shutdown"
+    assert last[0]["bytes"] > 0 and last[0]["duration_ms"] >= 0
+
+
+def test_no_access_log_logs_nothing() -> None:
+    with serving("--no-access-log") as (_, base, stderr):
+        httpx.get(base + "/feeds/")
+        time.sleep(1)
+        assert "GET /feeds/" not in stderr.read_text()
