@@ -167,3 +167,29 @@ def test_no_access_log_logs_nothing() -> None:
         httpx.get(base + "/feeds/")
         time.sleep(1)
         assert "GET /feeds/" not in stderr.read_text()
+
+
+@given(
+    path=st.text(alphabet=st.characters(max_codepoint=255), max_size=30),
+    agent=st.text(alphabet=st.characters(max_codepoint=255), max_size=30),
+    query=st.text(alphabet=st.characters(max_codepoint=255), max_size=10),
+    size=st.integers(-1, 10**6),
+)
+def test_the_servers_fast_lines_are_the_same_lines(
+    path: str, agent: str, query: str, size: int
+) -> None:
+    from reader.accesslog import _combined_recorded, _entry
+
+    scope = {
+        "method": "GET",
+        "path": path,
+        "raw_path": path.encode("latin-1"),
+        "query_string": query.encode("latin-1"),
+        "http_version": "1.1",
+        "headers": [(b"user-agent", agent.encode("latin-1"))],
+        "client": ("198.51.100.4", 5000),
+    }
+    recorded = (WHEN, scope, 200, size, 0.01)
+    for anonymize in (False, True):
+        made = combined(_entry(*recorded), anonymize)
+        assert _combined_recorded(recorded, anonymize) == made
