@@ -654,7 +654,7 @@ def _lists(count: Callable[[Snapshot], Iterable[tuple[Params, int]]]) -> Instanc
 def _sections(snapshot: Snapshot) -> Iterator[tuple[Params, int]]:
     for key in snapshot.section_tree():
         if key:
-            yield Params(path=key), len(snapshot.section_articles(key))
+            yield Params(path=key), views.listed_count(snapshot, key)
 
 
 def _taxonomies(snapshot: Snapshot) -> Iterator[Params]:
@@ -674,7 +674,9 @@ def _pages(snapshot: Snapshot) -> Iterator[Params]:
 
 ENDPOINTS: Mapping[RouteName, Endpoint] = {
     RouteName.HOME: Endpoint(home, _once),
-    RouteName.HOME_PAGE: Endpoint(home_page, _lists(lambda s: ((Params(), len(s.articles)),))),
+    RouteName.HOME_PAGE: Endpoint(
+        home_page, _lists(lambda s: ((Params(), views.listed_count(s, ())),))
+    ),
     RouteName.ASSET: Endpoint(asset, _assets),
     RouteName.IMAGE: Endpoint(image, _images),
     RouteName.PREFERENCES_CSS: Endpoint(preferences_css, _once),

@@ -141,6 +141,13 @@ def home_page(snapshot: Snapshot, page: int) -> Page | None:
     return Page("home.html", context)
 
 
+def listed_count(snapshot: Snapshot, key: SectionKey) -> int:
+    """How many articles a section's list (the front page's for the root) pages through:
+    its tree's, but its lead story, which is shown apart."""
+    articles = snapshot.section_articles(key) if key else snapshot.articles
+    return len(articles) - (1 if lead_article(snapshot, key) is not None else 0)
+
+
 def lead_article(snapshot: Snapshot, key: SectionKey) -> Article | None:
     """A list's lead story: the newest pinned article in it (``featured``), else the newest
     illustrated one of its first page; on the front page, else simply the newest."""

@@ -316,3 +316,23 @@ def test_a_withdrawn_articles_pictures_are_withdrawn_with_it(site: SiteFactory) 
     source.write_text(source.read_text().replace("---\n", "---\ndraft: true\n", 1))
     after = Site(site.settings(), fixed_clock())
     assert after.answer(path).status == 404
+
+
+def test_the_export_writes_every_page_of_the_lists_and_no_more(
+    site: SiteFactory, tmp_path: Path
+) -> None:
+    site.site_toml += "page_size = 2\n"
+    site.__post_init__()
+    photo(site, "news/a/p.jpg")
+    site.article("news/a/index.md", title="A", date=day(1), image="p.jpg", image_alt="x")
+    for n in range(4):
+        site.article(f"news/b{n}.md", title=f"B{n}", date=day(n + 2))
+    out = tmp_path / "out"
+    from reader.cli import main
+
+    assert main(["build", str(site.root), str(out), "--no-index", "--no-precompress"]) == 0
+    # Five articles, one the lead: four listed, two pages of two, on the front page and
+    # in the section alike.
+    for listed in ("", "news/"):
+        assert (out / listed / "page/2/index.html").is_file(), listed
+        assert not (out / listed / "page/3").exists(), listed
