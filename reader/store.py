@@ -159,7 +159,7 @@ class Snapshot:
         group = self._in_section.get(article.section, ())
         # Found by a binary search, which costs a page microseconds and the snapshot no
         # table of 100,000 pairs.
-        at = _position(group, article)
+        at = position(group, article)
         if at is None:
             return Neighbours(None, None)
         newer = group[at - 1] if at > 0 else None
@@ -308,7 +308,7 @@ _newest_first = operator.attrgetter("date", "key")
 """The sort key of every list of articles (with ``reverse``): by date, ties by path."""
 
 
-def _position(group: Sequence[Article], article: Article) -> int | None:
+def position(group: Sequence[Article], article: Article) -> int | None:
     """Where an article with ``article``'s key is in a newest-first list, if it is there."""
     sought = _newest_first(article)
     low, high = 0, len(group)
@@ -394,7 +394,7 @@ class _Grouping(Generic[Name]):
                 group = changed.get(name)
                 if group is None:
                     group = changed[name] = list(lists.get(name, ()))
-                at = _position(group, before)
+                at = position(group, before)
                 if at is None or group[at] is not before:
                     return None
                 group[at] = after

@@ -66,7 +66,7 @@ from reader.reading import SIZES, THEMES, Preferences
 from reader.renditions import MEDIA_TYPES, plan
 from reader.search import Found, plain_text
 from reader.searchtext import Query
-from reader.store import Snapshot, tag_slug
+from reader.store import Snapshot, position, tag_slug
 from reader.urls import (
     ROUTE,
     FeedFormat,
@@ -168,7 +168,9 @@ class _ListedApart:
 
     def __init__(self, articles: Sequence[Article], lead: Article | None) -> None:
         self.articles = articles
-        self.lead_at = articles.index(lead) if lead is not None else len(articles)
+        # Found by its date (the lists are sorted by it): a pinned lead may be years deep.
+        found = position(articles, lead) if lead is not None else None
+        self.lead_at = found if found is not None else len(articles)
 
     def __len__(self) -> int:
         return len(self.articles) - (1 if self.lead_at < len(self.articles) else 0)

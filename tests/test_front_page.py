@@ -120,11 +120,23 @@ def test_a_pin_without_an_end_lasts_the_sites_featured_days(site: SiteFactory) -
 def test_pages_without_the_lead_hold_every_other_article_once(
     count: int, size: int, lead_at: int
 ) -> None:
-    articles = [object() for _ in range(count)]
+    # Newest first, as every list is (some sharing a date: then by path).
+    articles = [
+        Article(
+            section=("a",),
+            slug=f"s{n:02d}",
+            title=f"S{n}",
+            date=NOW - timedelta(hours=n // 2),
+            file=f"/s{n}.md",
+            id=str(n),
+        )
+        for n in range(count)
+    ]
+    articles.sort(key=lambda a: (a.date, a.key), reverse=True)
     lead = articles[lead_at] if lead_at < count else None
-    listed = _ListedApart(articles, lead)  # type: ignore[arg-type]
+    listed = _ListedApart(articles, lead)
     pages = max(1, -(-len(listed) // size))
-    shown: list[object] = []
+    shown: list[Article] = []
     for number in range(1, pages + 1):
         page = listed.page(Pager(number, pages, None, None), size)
         assert len(page) == (size if number < pages else len(listed) - size * (pages - 1))
