@@ -314,3 +314,20 @@ def test_progress_shows_a_bar_counts_rate_and_time_left() -> None:
 
     assert progress_line(30, 120, 10.0) == "[#####...............] 30/120 3.0/s ETA 0:30"
     assert progress_line(0, 0, 0.0).startswith("[....................] 0/0")
+
+
+def test_exports_from_wordpress_com_and_older_wxr_versions_are_read(
+    site: SiteFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """WordPress.com writes its namespaces with https://, older exports say 1.0 or 1.1; a
+    post may have no title. (WordPress's own theme unit test export has all three.)"""
+    text = (FIXTURES / "wordpress.xml").read_text(encoding="utf-8")
+    text = text.replace("http://wordpress.org/export/1.2/", "https://wordpress.org/export/1.1/")
+    text = text.replace("<title>Ferry pier reopens after repairs</title>", "<title></title>")
+    export = tmp_path / "wordpress-com.xml"
+    export.write_text(text, encoding="utf-8")
+    assert main(["import", str(export), str(site.root), "--no-download"]) == 0
+    out = capsys.readouterr().out
+    assert "5 imported" in out and "it had no title" in out
+    meta, _ = front(next((site.root / "content/harbour-news").glob("*/index.md")))
+    assert meta["title"] == "The east ferry pier reopened on Monday"

@@ -39,6 +39,7 @@ def read_wxr(path: Path, zone: tzinfo) -> Iterator[Imported | str]:
     except (etree.XMLSyntaxError, OSError) as error:
         yield f"{path}: not a readable WordPress export ({error})"
         return
+    _one_namespace(root)
     channel = root.find("channel")
     if channel is None:
         yield f"{path}: no <channel> in this WordPress export"
@@ -74,8 +75,16 @@ def _article(
     from markdownify import markdownify
 
     title = html.unescape(_text(item, "title")).strip()
-    if not title:
-        raise ValueError("a post without a title is left out")
+    untitled = not title
+    if untitled:
+        # WordPress allows a post without a title: it is named by its first words.
+        words = " ".join(_strip_tags(_text(item, CONTENT)).split())
+        cut = (
+            words[:40]
+            if len(words) <= 40 or " " not in words[:40]
+            else words[:41].rsplit(" ", 1)[0]
+        )
+        title = cut.rstrip() or _text(item, WP + "post_name") or f"Post {number_of(item)}"
     status = _text(item, WP + "status")
     protected = bool(_text(item, WP + "post_password"))
     link = _text(item, "link")
@@ -99,7 +108,7 @@ def _article(
     )
     # A post is news, which needs a section: without a category it goes to posts/.
     section = section or (DEFAULT_SECTION,)
-    notes = []
+    notes = ["it had no title; its first words are its title"] if untitled else []
     if farms:
         notes.append(f"{len(farms)} link farm(s) dropped")
     if glued:
@@ -129,6 +138,22 @@ def _article(
     )
 
 
+_WXR_NAMESPACE = re.compile(r"^\{https?://wordpress\.org/export/1\.\d+/(excerpt/)?\}")
+
+
+def _one_namespace(root: Any) -> None:
+    """Give every element WXR 1.2's namespace: exports say ``http://`` or ``https://``
+    (WordPress.com) and WXR 1.0, 1.1 or 1.2, for the same elements."""
+    for element in root.iter():
+        if isinstance(element.tag, str) and "wordpress.org/export/" in element.tag:
+            element.tag = _WXR_NAMESPACE.sub(lambda m: WP[:-1] + (m[1] or "") + "}", element.tag)
+
+
+def number_of(item: Any) -> str:
+    """A post's WordPress id."""
+    return _text(item, WP + "post_id")
+
+
 def _text(element: Any, tag: str) -> str:
     found = element.find(tag)
     return (found.text or "").strip() if found is not None else ""
@@ -136,10 +161,10 @@ def _text(element: Any, tag: str) -> str:
 
 def _date(item: Any, zone: tzinfo) -> datetime | None:
     """``post_date_gmt`` in the site's zone; a draft's is often zero, then ``post_date``."""
-    gmt = _text(item, "{http://wordpress.org/export/1.2/}post_date_gmt")
+    gmt = _text(item, WP + "post_date_gmt")
     if gmt and not gmt.startswith("0000"):
         return datetime.fromisoformat(gmt).replace(tzinfo=UTC).astimezone(zone)
-    local = _text(item, "{http://wordpress.org/export/1.2/}post_date")
+    local = _text(item, WP + "post_date")
     if local and not local.startswith("0000"):
         return datetime.fromisoformat(local).replace(tzinfo=zone)
     return None
