@@ -331,3 +331,36 @@ def test_exports_from_wordpress_com_and_older_wxr_versions_are_read(
     assert "5 imported" in out and "it had no title" in out
     meta, _ = front(next((site.root / "content/harbour-news").glob("*/index.md")))
     assert meta["title"] == "The east ferry pier reopened on Monday"
+
+
+def test_a_western_page_in_its_declared_encoding_and_its_keywords(
+    site: SiteFactory, tmp_path: Path
+) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    page = (
+        '<html><head><meta charset="windows-1252"><title>T</title>'
+        '<meta name="keywords" content="Precision Farming, Moderne Sensortechnik"></head>'
+        "<body><h1>Sensortechnik im Kuhstall</h1><p>25.10.2007</p><div><p>"
+        + "Die Kühe tragen Sensoren, die Daten über ihre Gesundheit senden. " * 3
+        + "</p></div></body></html>"
+    )
+    (pages / "a.html").write_bytes(page.encode("cp1252"))
+    (pages / "b.html").write_text(
+        page.replace("windows-1252", "utf-8").replace(
+            "Precision Farming, Moderne Sensortechnik", "渡輪 交通 港灣區"
+        ),
+        encoding="utf-8",
+    )
+    assert main(["import", str(pages), str(site.root), "--section", "news"]) == 0
+    found: dict[tuple[str, ...], str] = {}
+    for written in (site.root / "content/news").glob("*/index.md"):
+        meta, body = front(written)
+        tags = meta["tags"]
+        assert isinstance(tags, list)
+        found[tuple(tags)] = body
+    assert set(found) == {
+        ("Precision Farming", "Moderne Sensortechnik"),
+        ("渡輪", "交通", "港灣區"),
+    }
+    assert all("Die Kühe tragen" in body for body in found.values()), "no mojibake"

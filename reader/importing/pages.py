@@ -67,11 +67,22 @@ def read_page(path: Path, root: Path, zone: tzinfo, profile: Profile) -> Importe
     from lxml import html as lxml_html
 
     try:
-        text = decode_text(path.read_bytes()).text
-    except UnknownEncodingError as error:
-        return f"{path}: {error}"
+        data = path.read_bytes()
     except OSError as error:
         return f"{path}: cannot be read ({error.strerror})"
+    # A page that names its encoding, and whose bytes are all valid in it, is read as it
+    # says, as a browser reads it (a windows-1252 page could pass for GB18030); the rest
+    # are detected by the loader's one function.
+    declared = _declared_charset(data)
+    try:
+        text = data.decode(declared) if declared else decode_text(data).text
+    except UnicodeDecodeError:
+        try:
+            text = decode_text(data).text
+        except UnknownEncodingError as error:
+            return f"{path}: {error}"
+    except UnknownEncodingError as error:
+        return f"{path}: {error}"
     try:
         tree = lxml_html.fromstring(text)
     except Exception:  # lxml refuses empty or binary documents in several ways
@@ -130,6 +141,22 @@ def read_page(path: Path, root: Path, zone: tzinfo, profile: Profile) -> Importe
         notes=tuple(notes),
         slug=_slug_of(canonical),
     )
+
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The encoding a page's ``<meta>`` declares, when Python knows it."""
+    import codecs
+
+    found = _CHARSET.search(data[:4096])
+    if found is None:
+        return None
+    try:
+        return codecs.lookup(found[1].decode("ascii")).name
+    except LookupError:
+        return None
 
 
 MIN_ARTICLE_CHARACTERS = 40
@@ -282,7 +309,10 @@ def _tags(tree: Any, profile: Profile) -> tuple[str, ...]:
                 words += [a.text_content().strip() for a in element.iter("a")]
                 break
     for content in tree.xpath("//meta[@name='keywords']/@content"):
-        words += re.split(r"[,，、;；\s]+", str(content))
+        listed = [w.strip() for w in re.split(r"[,，、;；|｜]+", str(content))]
+        if len(listed) == 1 and re.search(r"[\u3400-\u9fff]", listed[0]):
+            listed = listed[0].split()  # Chinese lists are often spaced, not comma'd
+        words += listed
     return tuple(dict.fromkeys(w for w in words if w and len(w) <= 30))
 
 
