@@ -57,9 +57,16 @@ class Reader:
             return sorted(rows.fetchall())
 
 
-def statuses(log: Path, path: str) -> list[int]:
+def statuses(log: Path, path: str, count: int) -> list[int]:
+    """The statuses of the first ``count`` requests for ``path`` in the access log, once
+    they are all there (its lines are written a moment after each answer)."""
     pattern = re.compile(rf'"GET {re.escape(path)} HTTP/1\.1" (\d{{3}})')
-    return [int(m[1]) for m in pattern.finditer(log.read_text())]
+
+    def logged() -> list[int]:
+        return [int(m[1]) for m in pattern.finditer(log.read_text())]
+
+    wait_for(lambda: len(logged()) >= count, 5)
+    return logged()[:count]
 
 
 def test_newsboat_subscribes_revalidates_and_updates_in_place(
@@ -99,14 +106,14 @@ def test_newsboat_subscribes_revalidates_and_updates_in_place(
         reader.reload()
         reader.reload()
         for path in feeds.values():
-            assert statuses(log, path)[-1] == 304, statuses(log, path)
+            assert statuses(log, path, 3)[-1] == 304, statuses(log, path, 3)
 
         site.article("news/ferry.md", title="港灣渡輪增開夜班（更新）", tags=["Harbour"])
         news_feed = base + feeds[("news",)]
         assert wait_for(lambda: "（更新）" in httpx.get(news_feed).text)
         reader.reload()
-        assert statuses(log, feeds[("news",)])[-1] == 200
-        assert statuses(log, feeds[("sports",)])[-1] == 304, "an unrelated feed stays unchanged"
+        assert statuses(log, feeds[("news",)], 4)[-1] == 200
+        assert statuses(log, feeds[("sports",)], 4)[-1] == 304, "an unrelated feed stays the same"
         items = reader.items()
         assert len(items) == len(expected), "the edit updated the item, it did not add one"
         ferry_id = next(g for g, title, *_ in expected if title == "港灣渡輪增開夜班")
