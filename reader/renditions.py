@@ -116,6 +116,9 @@ class Renditions:
         """None when the site keeps no cache on disk: then originals are served."""
         self._failed: set[str] = set()
         """Images Pillow could not read: tried once per file version, not on every load."""
+        self._complete: set[str] = set()
+        """Images whose renditions are all made: not looked for again on every reload (a
+        key names one version of a file, so it stays complete)."""
 
     def made(self, key: str, rendition: Rendition) -> Path | None:
         """The rendition's file if it has been made."""
@@ -133,24 +136,25 @@ class Renditions:
         if self.folder is None:
             return 0
         made = 0
-        done: set[str] = set()
+        settled = self._complete | self._failed
         for article in articles:
             planned = plan(article)
-            if planned is None or planned.key in done or planned.key in self._failed:
+            if planned is None or planned.key in settled:
                 continue
-            done.add(planned.key)
+            settled.add(planned.key)
             missing = [
                 r
                 for r in planned.renditions
                 if not is_original(article, r) and self.made(planned.key, r) is None
             ]
-            if not missing:
-                continue
             try:
-                made += self._make(Path(article.image_file), planned.key, missing)
+                if missing:
+                    made += self._make(Path(article.image_file), planned.key, missing)
             except Exception as error:  # Pillow raises many kinds on a bad file
                 log.warning("%s: its lead image could not be resized: %s", article.file, error)
                 self._failed.add(planned.key)
+            else:
+                self._complete.add(planned.key)
         return made
 
     def _make(self, source: Path, key: str, missing: list[Rendition]) -> int:

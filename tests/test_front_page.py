@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -348,3 +349,16 @@ def test_the_export_writes_every_page_of_the_lists_and_no_more(
     for listed in ("", "news/"):
         assert (out / listed / "page/2/index.html").is_file(), listed
         assert not (out / listed / "page/3").exists(), listed
+
+
+def test_a_reload_does_not_look_again_for_renditions_already_made(
+    site: SiteFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    news_site(site)
+    built = Site(site.settings(), fixed_clock(), index_path=tmp_path / "index.sqlite")
+    articles = built.holder.current.articles
+    assert built.renditions.make(articles) > 0
+    looked: list[str] = []
+    monkeypatch.setattr(built.renditions, "made", lambda key, r: looked.append(key))
+    assert built.renditions.make(articles) == 0
+    assert looked == [], "every file of a complete image is not stat-ed on each reload"
