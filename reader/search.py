@@ -25,7 +25,7 @@ from reader.store import Snapshot
 
 log = logging.getLogger("reader")
 
-FORMAT = "2"
+FORMAT = "3"
 """What the stored tokens mean; a stored index of another format is built afresh."""
 MAX_CANDIDATES = 1000
 """The matches a search ranks, the most recent: a one-character query in a large store

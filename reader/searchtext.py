@@ -5,7 +5,9 @@ pair of neighbours: a one-character query matches the character, a longer one ma
 its pairs. Both sides are written in Simplified script first (OpenCC), so 社區 finds 社区
 and the reverse. A query in pinyin (``shequ``, ``she qu``, ``shè qū``) becomes the words
 and characters read so, from pypinyin's dictionaries, rather than every body's pinyin
-being indexed. Latin words are folded to lower case and match as prefixes.
+being indexed. Latin words are folded to lower case and stemmed (Snowball's English
+stemmer: ``ferries`` and ``ferry`` are both ``ferri``), and a stem of four letters or more
+matches as a prefix.
 """
 
 from __future__ import annotations
@@ -45,6 +47,21 @@ def normalized(text: str) -> str:
     return converted
 
 
+@functools.cache
+def _english() -> object:
+    import Stemmer  # PyStemmer: Snowball's stemmers, compiled (no type stubs)
+
+    return Stemmer.Stemmer("english")
+
+
+def stemmed(word: str) -> str:
+    """A folded Latin word as the index holds it: its English stem; other words as they are."""
+    if not _LATIN_WORD.fullmatch(word):
+        return word  # digits, and words of other scripts
+    stem: str = _english().stemWord(word)  # type: ignore[attr-defined]
+    return stem
+
+
 def index_tokens(text: str) -> str:
     """The tokens of a text for the index, separated by spaces: each Han character and
     each pair of neighbours; each word of other scripts."""
@@ -57,7 +74,7 @@ def _tokens(text: str) -> Iterator[str]:
             yield from run
             yield from (run[i : i + 2] for i in range(len(run) - 1))
         else:
-            yield run
+            yield stemmed(run)
 
 
 @dataclass(frozen=True)
@@ -113,11 +130,15 @@ def parse_query(text: str) -> Query | None:
     if together:
         terms.append(together)
     else:
-        terms += [tuple(dict.fromkeys((w, *_pinyin_spellings(_toneless(w))))) for w in words]
+        terms += [
+            tuple(dict.fromkeys((stemmed(w), *_pinyin_spellings(_toneless(w))))) for w in words
+        ]
     terms = terms[:MAX_TERMS]
     if not terms:
         return None
-    return Query(cleaned, tuple(terms), frozenset(s for term in terms for s in term))
+    # The words as typed are marked too: "ferry" in a passage, where the stem is "ferri".
+    hits = frozenset((*(s for term in terms for s in term), *words))
+    return Query(cleaned, tuple(terms), hits)
 
 
 def warm_pinyin() -> None:
@@ -245,7 +266,12 @@ def marked_passage(text: str, hits: frozenset[str], width: int = 80) -> tuple[st
     for hit in sorted(hits, key=len, reverse=True):
         at = folded.find(hit)
         if at >= 0 and (first is None or at < first[0]):
-            first = (at, len(hit))
+            length = len(hit)
+            if _LATIN_WORD.fullmatch(hit):
+                # A stem or prefix is marked to its word's end: "harbours", not "harbour".
+                word = _LATIN_WORD.match(folded, at)
+                length = len(word.group()) if word else length
+            first = (at, length)
     if first is None:
         return text[:width], "", ""
     at, length = first

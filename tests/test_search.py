@@ -38,6 +38,7 @@ def news(site: SiteFactory) -> SiteFactory:
     site.article("sport/d.md", title="Harbour race", body="The harbour race drew 300 rowers.")
     site.article("sport/e.md", title="She wins", body="She won the 社區 marathon.")
     site.article("city/f.md", title="摄取营养", body="专家谈如何摄取足够的营养。")
+    site.article("sport/g.md", title="Island service", body="The ferries are running again.")
     return site
 
 
@@ -55,6 +56,10 @@ def news(site: SiteFactory) -> SiteFactory:
         ("sheququ", set()),
         ("harbour", {"Harbour race"}),
         ("rowers 300", {"Harbour race"}),
+        ("harbours", {"Harbour race"}),  # English words by their stems
+        ("ferry", {"Island service"}),
+        ("Ferries", {"Island service"}),
+        ("run", {"Island service"}),
         ("marathon 社區", {"She wins"}),  # Chinese and English in one query
         ("摄取", {"摄取营养"}),
     ],
@@ -69,6 +74,11 @@ def test_a_word_that_is_also_pinyin_searches_both(news: SiteFactory) -> None:
     found = set(titles(make_client(news), "she"))
     # The English word, and the characters read "she" (社, 摄, ...).
     assert {"She wins", "社區中心開幕", "垃圾分类", "摄取营养"} <= found
+
+
+def test_a_stemmed_hit_is_marked_as_the_whole_word(news: SiteFactory) -> None:
+    page = parse_html(make_client(news).get("/search", params={"q": "ferry"}))
+    assert page.xpath("//main//ol//mark/text()") == ["ferries"]
 
 
 def test_title_hits_rank_above_text_hits_and_newer_above_older(site: SiteFactory) -> None:
@@ -203,13 +213,13 @@ def _shared_index() -> SearchIndex:
 
 
 def test_tokens_are_characters_and_pairs_in_simplified_script() -> None:
-    assert index_tokens("社區 Harbour") == "社 区 社区 harbour"
+    assert index_tokens("社區 Harbours 300") == "社 区 社区 harbour 300"
 
 
 def test_a_warm_restart_indexes_nothing_again(news: SiteFactory, tmp_path: Path) -> None:
     index = tmp_path / "index.sqlite"
     first = Site(news.settings(), lambda: NOW, index)
-    assert first.search.sync(first.holder.current) == 6
+    assert first.search.sync(first.holder.current) == 7
     first.search.close()
     second = Site(news.settings(), lambda: NOW, index)
     assert second.search.sync(second.holder.current) == 0
@@ -291,7 +301,7 @@ def test_replaced_versions_are_compacted_away(
     monkeypatch.setattr(search, "MIN_DEAD_TO_REBUILD", 20)
     site = Site(news.settings(), lambda: NOW)
     index = site.search
-    assert index.sync(site.holder.current) == 6
+    assert index.sync(site.holder.current) == 7
     deads = []
     for round_ in range(1, 60):
         path = news.article("city/a.md", title=f"社區中心開幕 {round_}")
