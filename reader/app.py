@@ -77,6 +77,7 @@ class ReaderApp:
         """A multilingual site's other languages, each answering under its own prefix."""
         self.access_log: AccessLog | None = None
         """Where each request leaves its line, when the access log is on."""
+        self._pacer = site.pacer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer one HTTP request from the current snapshot, or run the lifespan."""
@@ -85,6 +86,7 @@ class ReaderApp:
                 send = self.access_log.closing(send)
             await self._lifespan(scope, receive, send)
             return
+        self._pacer.requests += 1  # background work gives way while requests come in
         access_log = self.access_log
         if access_log is None:
             await self._serve(scope, receive, send)
@@ -264,14 +266,14 @@ def _site_tasks(site: Site, stop: asyncio.Event) -> list[asyncio.Task[None]]:
     # Started from the index: check every file, as a reload does. From scratch: write
     # the index for the next start. Both off the event loop, a moment after the server
     # is up, so the first requests do not wait on the thread for the interpreter lock.
-    settling = site.reloader.reload if site.restored else site.reloader.save_index
+    settling = site.reloader.reload if site.restored else site.save_index
     tasks.append(asyncio.create_task(_later(SETTLE_DELAY_SECONDS, settling)))
 
     # The search index and the resized lead images catch up with the files in the
     # background, after that.
     def indexing() -> None:
         site.make_renditions()
-        site.search.sync(site.holder.current)
+        site.index_for_search()
         warm_pinyin()  # the pinyin tables take most of a second to build
 
     tasks.append(asyncio.create_task(_later(2 * SETTLE_DELAY_SECONDS, indexing)))

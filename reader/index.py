@@ -27,6 +27,7 @@ from reader import __version__
 from reader.config import Settings
 from reader.memory import collector_paused
 from reader.model import Article
+from reader.pacing import Pause, unpaced
 from reader.parsecache import ParseCache
 
 log = logging.getLogger("reader")
@@ -121,8 +122,14 @@ class DiskIndex:
             except Exception as error:  # as in restore: damaged bytes raise almost anything
                 log.warning("%s: the index's file entries cannot be read (%s)", self.path, error)
 
-    def save(self, cache: ParseCache, folders: Iterable[str] | None = None) -> None:
-        """Write these folders' rows (every folder when None) and drop rows of vanished ones."""
+    def save(
+        self,
+        cache: ParseCache,
+        folders: Iterable[str] | None = None,
+        pause: Pause = unpaced,
+    ) -> None:
+        """Write these folders' rows (every folder when None) and drop rows of vanished ones,
+        with ``pause`` between folders."""
         self.restore_entries(cache)  # else a folder's row would be written without them
         with self._lock:
             names = set(cache.folders) if folders is None else set(folders)
@@ -144,6 +151,7 @@ class DiskIndex:
                             db.execute(
                                 "INSERT OR REPLACE INTO sections VALUES (?, ?, ?)", (name, *blobs)
                             )
+                        pause()
                     stored = {row[0] for row in db.execute("SELECT folder FROM sections")}
                     gone = [(name,) for name in stored - set(cache.folders)]
                     db.executemany("DELETE FROM sections WHERE folder = ?", gone)

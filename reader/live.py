@@ -15,6 +15,7 @@ from reader.config import Settings
 from reader.index import DiskIndex
 from reader.load import changes_matter, load_site
 from reader.model import Problem
+from reader.pacing import Pause, unpaced
 from reader.parsecache import ParseCache
 from reader.store import Snapshot, SnapshotHolder, build_snapshot
 
@@ -81,11 +82,12 @@ class Reloader:
         log.info("reloaded: %d published articles", len(snapshot.articles))
         self._tell(old, snapshot)
 
-    def save_index(self) -> None:
-        """Write the whole parse cache to the on-disk index (after a start from scratch)."""
+    def save_index(self, pause: Pause = unpaced) -> None:
+        """Write the whole parse cache to the on-disk index (after a start from scratch),
+        with ``pause`` between folders."""
         if self.index is not None:
             with self._lock:
-                self.index.save(self.cache)
+                self.index.save(self.cache, pause=pause)
                 self.cache.take_scanned()
             log.info("index saved: %s", self.index.path)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.model import Article
+from reader.pacing import Pause, unpaced
 
 log = logging.getLogger("reader")
 
@@ -127,8 +128,9 @@ class Renditions:
         path = self.folder / key / rendition.name
         return path if path.is_file() else None
 
-    def make(self, articles: Iterable[Article]) -> int:
-        """Make every missing rendition of these articles' lead images; how many were made.
+    def make(self, articles: Iterable[Article], pause: Pause = unpaced) -> int:
+        """Make every missing rendition of these articles' lead images; how many were made;
+        ``pause`` between images (background work gives way to requests there).
 
         A damaged or hostile file costs only its own renditions: it is logged once and its
         original goes on being served.
@@ -149,15 +151,16 @@ class Renditions:
             ]
             try:
                 if missing:
-                    made += self._make(Path(article.image_file), planned.key, missing)
+                    made += self._make(Path(article.image_file), planned.key, missing, pause)
             except Exception as error:  # Pillow raises many kinds on a bad file
                 log.warning("%s: its lead image could not be resized: %s", article.file, error)
                 self._failed.add(planned.key)
             else:
                 self._complete.add(planned.key)
+            pause()
         return made
 
-    def _make(self, source: Path, key: str, missing: list[Rendition]) -> int:
+    def _make(self, source: Path, key: str, missing: list[Rendition], pause: Pause) -> int:
         from PIL import Image, ImageOps
 
         Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -175,6 +178,8 @@ class Renditions:
             )
             _write(resized, target / rendition.name, rendition.format)
             made += 1
+            # Encoders let other threads run, but an AVIF takes a core for most of a second.
+            pause()
         return made
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.model import Article, ArticleKey
+from reader.pacing import Pause, unpaced
 from reader.searchtext import Query, index_tokens
 from reader.store import Snapshot
 
@@ -123,21 +124,24 @@ class SearchIndex:
         with self._lock:
             self._db.close()
 
-    def sync(self, snapshot: Snapshot, body_text: BodyText | None = None) -> int:
+    def sync(
+        self, snapshot: Snapshot, body_text: BodyText | None = None, pause: Pause = unpaced
+    ) -> int:
         """Bring the index to what ``snapshot`` publishes; how many articles were (re)indexed.
 
         A contentless FTS5 table cannot forget one document's tokens, so a changed or
         withdrawn article's row is dropped from ``docs`` (the searches' join) and its tokens
         stay until the next full rebuild, which happens when they outnumber the live ones.
+        ``pause`` is called between articles: background work gives way to requests there.
         """
         with self._syncing:
             if self._synced is snapshot:
                 return 0
-            indexed = self._sync(snapshot, body_text)
+            indexed = self._sync(snapshot, body_text, pause)
             self._synced = snapshot
             return indexed
 
-    def _sync(self, snapshot: Snapshot, body_text: BodyText | None) -> int:
+    def _sync(self, snapshot: Snapshot, body_text: BodyText | None, pause: Pause) -> int:
         text_of = body_text or (lambda a: plain_text(snapshot.body_html(a)))
         wanted = {_key_text(a.key): a for a in snapshot.articles}
         with self._lock:
@@ -154,8 +158,9 @@ class SearchIndex:
             self._set_meta("dead", str(dead + len(gone) + replaced))
         changed.sort(key=lambda a: a.date)  # oldest first: rowids follow recency
         for batch in _batches(changed, BATCH):
-            self.write(
-                [
+            rows = []
+            for a in batch:
+                rows.append(
                     IndexRow(
                         _key_text(a.key),
                         _version(a),
@@ -163,9 +168,10 @@ class SearchIndex:
                         index_tokens(a.title),
                         index_tokens(_searchable(a, text_of)),
                     )
-                    for a in batch
-                ]
-            )
+                )
+                pause()
+            self.write(rows)
+            pause()
         return len(changed)
 
     def write(self, rows: list[IndexRow]) -> None:

@@ -23,6 +23,7 @@ from reader.live import Clock, Reloader, log_problems, utc_now
 from reader.load import changed_files, load_site, without_files
 from reader.lru import SizedLRU
 from reader.model import Article
+from reader.pacing import Pacer
 from reader.pages import Translation
 from reader.parsecache import ParseCache
 from reader.rendered import Rendered
@@ -74,6 +75,8 @@ class Site:
             snapshot, catalog, lambda _: SnapshotCaches.within(settings)
         )
         self.reloader = Reloader(settings, self.holder, clock, cache, index)
+        self.pacer = Pacer()
+        """Paces the work done beside the server by the requests it answers."""
         self.search = SearchIndex(search_index_path(index_path) if index_path else None)
         """Full-text search; kept in step with each new snapshot, and brought up to date
         by a search that finds it behind."""
@@ -99,7 +102,15 @@ class Site:
         # Beside the reload, never in it: a sync can take minutes (the first one on a large
         # site), and the watcher waits for each reload before it sees the next edit. Each
         # sync brings the index to the snapshot current then, so queued ones cost nothing.
-        self._searching.submit(lambda: self.search.sync(self.holder.current))
+        self._searching.submit(self.index_for_search)
+
+    def index_for_search(self) -> None:
+        """Bring the search index to the current snapshot, giving way to requests."""
+        self.search.sync(self.holder.current, pause=self.pacer.run())
+
+    def save_index(self) -> None:
+        """Write the on-disk index after a start from scratch, giving way to requests."""
+        self.reloader.save_index(self.pacer.run())
 
     def make_renditions(self) -> None:
         """Resize the current snapshot's lead images beside the server, never in a request;
@@ -108,7 +119,7 @@ class Site:
 
         def make() -> None:
             snapshot = self.holder.current
-            if self.renditions.make(snapshot.articles):
+            if self.renditions.make(snapshot.articles, self.pacer.run()):
                 self.holder.fresh_caches(snapshot)
 
         self._resizing.submit(make)

@@ -18,6 +18,7 @@ FEEDS_DOC = (ROOT / "docs/feeds.md").read_text(encoding="utf-8")
 # Lowest first. A module may import only from its own layer or a lower one.
 LAYERS: list[set[str]] = [
     {"reader.model", "reader.lru", "reader.memory", "reader.jsontext", "reader.preview"},
+    {"reader.pacing"},
     {"reader.accesslog"},
     {"reader.prefix", "reader.searchtext", "reader.scripts"},
     {"reader.ruby", "reader.hygiene"},

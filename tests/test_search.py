@@ -16,6 +16,7 @@ from lxml import html as lxml_html
 
 from reader import search
 from reader.cli import main
+from reader.pacing import unpaced
 from reader.search import SearchIndex
 from reader.searchtext import index_tokens, parse_query
 from reader.site import Site
@@ -128,10 +129,10 @@ def test_a_slow_search_index_never_holds_up_the_next_reload(news: SiteFactory) -
     released, finished = threading.Event(), threading.Event()
     syncing = site.search.sync
 
-    def slow_sync(snapshot: Snapshot, body_text: Any = None) -> int:
+    def slow_sync(snapshot: Snapshot, body_text: Any = None, pause: Any = unpaced) -> int:
         released.wait(30)  # held until the test lets go (a bound, not a measurement)
         try:
-            return syncing(snapshot, body_text)
+            return syncing(snapshot, body_text, pause)
         finally:
             finished.set()
 
