@@ -1,10 +1,12 @@
 """Write a realistic news corpus of N articles that reader, Hugo and Pelican can all build.
 
-Usage: python bench/corpus.py N OUT [--pelican PELICAN_OUT]
+Usage: python bench/corpus.py N OUT [--pelican PELICAN_OUT] [--many-keywords]
 
 Articles are Chinese (Traditional and Simplified) and English, 300 to 1,500 characters
 or words of body, in nested sections (district > desk), with keywords, lead images with
 alt text, and a few drafts and future-dated pieces. The same seed gives the same corpus.
+``--many-keywords`` gives most articles new two-character keywords of their own, as a
+portal's hot-word lists do (about 17,000 keywords over 10,000 articles).
 The tree is a Hugo site too (hugo.toml and minimal layouts); ``--pelican`` also writes
 the same articles in Pelican's metadata format.
 """
@@ -16,6 +18,7 @@ import random
 import struct
 import sys
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +35,16 @@ ENGLISH = (
     "after residents asked for later crossings on weekdays. "
 )
 IMAGES = 12
+COMMON = (
+    "市民政府交通安全經濟發展文化教育醫療衛生環境保護社區服務旅遊體育科技創新港口機場"
+    "鐵路公路房屋土地水電能源農業漁業商業金融就業青年長者兒童婦女警察消防法院議會選舉"
+    "天氣颱風暴雨山林海灘公園圖書館博物音樂電影美食節日市場價格工資稅收預算銀行保險"
+    "學校大學考試研究醫院病人疫苗藥物健康運動足球籃球游泳跑步比賽冠軍記者報道消息"
+)
+"""Characters the keyword-heavy corpus makes its two-character keywords of."""
+NEW_KEYWORD_SHARE = 0.67
+"""In the keyword-heavy corpus, the share of keywords an article brings that no earlier
+article has."""
 END = datetime(2026, 11, 1, tzinfo=UTC)
 
 
@@ -51,10 +64,11 @@ class Piece:
     draft: bool
 
 
-def pieces(count: int, seed: int = 2026) -> list[Piece]:
+def pieces(count: int, seed: int = 2026, many_keywords: bool = False) -> list[Piece]:
     """The corpus's articles, deterministically from ``seed``."""
     rng = random.Random(seed)
     result = []
+    words = _two_character_words(random.Random(seed + 1)) if many_keywords else iter(())
     span = timedelta(days=3 * 365).total_seconds()
     for index in range(count):
         lang = rng.choices(["zh-Hant", "zh-Hans", "en"], weights=[6, 2, 2])[0]
@@ -76,13 +90,34 @@ def pieces(count: int, seed: int = 2026) -> list[Piece]:
                 title=title,
                 date=date.replace(microsecond=0),
                 lang=lang,
-                tags=tuple(rng.sample(TAG_POOL, rng.randint(1, 4))),
+                tags=_tags(rng, words) if many_keywords else _few_tags(rng),
                 body=body,
                 image=rng.randrange(IMAGES) if rng.random() < 0.6 else None,
                 draft=index % 89 == 0,
             )
         )
     return result
+
+
+def _few_tags(rng: random.Random) -> tuple[str, ...]:
+    return tuple(rng.sample(TAG_POOL, rng.randint(1, 4)))
+
+
+def _tags(rng: random.Random, fresh: Iterator[str]) -> tuple[str, ...]:
+    """One to four keywords: most new (``fresh``), the rest from the common pool."""
+    tags = [
+        next(fresh) if rng.random() < NEW_KEYWORD_SHARE else rng.choice(TAG_POOL)
+        for _ in range(rng.randint(1, 4))
+    ]
+    return tuple(dict.fromkeys(tags))
+
+
+def _two_character_words(rng: random.Random) -> Iterator[str]:
+    """Every pair of ``COMMON``'s characters once, in a shuffled order."""
+    characters = "".join(dict.fromkeys(COMMON))
+    pairs = [a + b for a in characters for b in characters if a != b]
+    rng.shuffle(pairs)
+    return iter(pairs)
 
 
 def _body(rng: random.Random, lang: str, paragraphs: int, index: int) -> str:
@@ -100,7 +135,9 @@ def _body(rng: random.Random, lang: str, paragraphs: int, index: int) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def write_site(root: Path, count: int, seed: int = 2026) -> list[Piece]:
+def write_site(
+    root: Path, count: int, seed: int = 2026, many_keywords: bool = False
+) -> list[Piece]:
     """Write the corpus as a reader site and a Hugo site in one folder."""
     content = root / "content"
     (root / "static" / "images").mkdir(parents=True, exist_ok=True)
@@ -126,7 +163,7 @@ def write_site(root: Path, count: int, seed: int = 2026) -> list[Piece]:
         for k, desk in enumerate(DESKS):
             (folder / desk).mkdir(exist_ok=True)
             _write(folder / desk / "_index.md", f"---\ntitle: {DESK_TITLES[k]}\n---\n")
-    generated = pieces(count, seed)
+    generated = pieces(count, seed, many_keywords)
     for piece in generated:
         folder = content / DISTRICTS[piece.district] / DESKS[piece.desk]
         _write(folder / f"{piece.slug}.md", _front_matter(piece) + "\n" + piece.body)
@@ -252,8 +289,11 @@ def main() -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--pelican", type=Path, help="also write a Pelican copy here")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--many-keywords", action="store_true", help="most articles bring new keywords"
+    )
     args = parser.parse_args()
-    generated = write_site(args.out, args.articles, args.seed)
+    generated = write_site(args.out, args.articles, args.seed, args.many_keywords)
     if args.pelican:
         write_pelican(args.pelican, generated)
     print(f"wrote {len(generated)} articles to {args.out}", file=sys.stderr)

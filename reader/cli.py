@@ -24,6 +24,7 @@ from reader.store import unpublished_reason
 
 if TYPE_CHECKING:
     from reader.app import ReaderApp
+    from reader.export import Report
     from reader.site import Site
 
 DEMO_SITE = Path(__file__).parent / "demo_site"
@@ -117,6 +118,12 @@ def _parser() -> argparse.ArgumentParser:
         "--no-precompress",
         action="store_true",
         help="write no .gz and .br copies, for hosts and CDNs that compress as they serve",
+    )
+    build.add_argument(
+        "--full",
+        action="store_true",
+        help="render every page and feed again, even when only articles' text changed "
+        "(after files in the output folder were changed by hand)",
     )
     build.set_defaults(run=_build)
 
@@ -461,6 +468,8 @@ def _build(args: argparse.Namespace) -> int:
             workers=args.workers,
             progress=sys.stderr.isatty(),
             precompress=not args.no_precompress,
+            companions=[other for other in sites if other is not site],
+            full=args.full,
         )
         for failure in report.failures:
             print(f"reader: {failure}", file=sys.stderr)
@@ -468,11 +477,19 @@ def _build(args: argparse.Namespace) -> int:
         print(
             f"{report.files} files in {out}: {report.written} written, "
             f"{report.files - report.written} unchanged, {report.removed} removed, "
-            f"in {report.seconds:.1f} s; {read}",
+            f"in {report.seconds:.1f} s; {read}{_rendered_again(report)}",
             file=sys.stderr,
         )
         failed = failed or bool(report.failures)
     return 1 if failed else 0
+
+
+def _rendered_again(report: Report) -> str:
+    """What an incremental build says it did: only the outputs the edited text is in."""
+    if not report.incremental:
+        return ""
+    outputs = f"{report.rendered} output{'s' * (report.rendered != 1)}"
+    return f"; only text changed: {outputs} rendered again"
 
 
 @dataclasses.dataclass(frozen=True)

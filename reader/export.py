@@ -14,21 +14,33 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote, unquote
 
 from feeds import prepare_entries
+from reader.buildrecord import (
+    BuildRecord,
+    forget,
+    load,
+    manifest_digest,
+    record_path,
+    save,
+    structure,
+)
 from reader.caches import SnapshotCaches
 from reader.endpoints import ENDPOINTS, hugo_feeds, merged_terms
 from reader.languages import variants
 from reader.lru import SizedLRU
+from reader.model import ArticleKey
+from reader.reads import noting
 from reader.rendered import Rendered
 from reader.responses import redirect_page
 from reader.site import Site, is_personal
 from reader.store import Snapshot
+from reader.templating import theme_dir
 from reader.urls import (
     ROUTES,
     Kind,
@@ -60,6 +72,10 @@ class Report:
     failures: tuple[str, ...]
     read: int = 0
     """Content files read to build it (the rest came from the on-disk index)."""
+    rendered: int = 0
+    """Outputs rendered: all of them, or after an edit of text alone, those that embed it."""
+    incremental: bool = False
+    """Whether only what the edited text is in was rendered (see ``reader.buildrecord``)."""
 
 
 def site_paths(snapshot: Snapshot) -> list[str]:
@@ -177,17 +193,78 @@ def build(
     workers: int | None = None,
     progress: bool = False,
     precompress: bool = True,
+    companions: Sequence[Site] = (),
+    full: bool = False,
 ) -> Report:
     """Write the site's current snapshot into ``out``; only changed files are rewritten.
 
     ``precompress=False`` writes no ``.gz`` or ``.br`` copies, for hosts and CDNs that
     compress as they serve; copies an earlier build wrote are removed like any leftover.
+    ``companions`` are the other languages of a multilingual site, whose pages this one's
+    pages name. When the previous build's record (``reader.buildrecord``) finds only
+    articles' text changed since, only the outputs that embed those articles are rendered
+    (unless ``full``).
     """
     started = time.perf_counter()
     # A static host has no server to make them later: the lead images are resized first.
     site.renditions.make(site.holder.current.articles)
     snapshot, caches = site.holder.state.snapshot, site.holder.state.caches
     out.mkdir(parents=True, exist_ok=True)
+    record_file = record_path(site.index_path) if site.index_path else None
+    others = [other.holder.current for other in companions]
+    now = _Record(record_file, snapshot, others, out, precompress) if record_file else None
+    previous = now.previous() if now is not None and not full else None
+    if now is not None:
+        forget(now.file)  # a build stopped half way leaves none: the next renders everything
+    processes = workers or os.cpu_count() or 1
+    global _BUILDING
+    _BUILDING = _Build(site, snapshot, caches, out, precompress)
+    try:
+        if previous is not None:
+            assert now is not None
+            outcome = _build_changed(previous, now, processes, progress)
+        else:
+            outcome = _build_all(snapshot, caches, out, processes, progress)
+    finally:
+        _BUILDING = None
+    if progress:
+        print(file=sys.stderr)
+    if now is not None:
+        if outcome.failures:
+            forget(now.file)  # the next build renders everything again
+        else:
+            now.save(outcome.readers, previous)
+    elapsed = time.perf_counter() - started
+    read = len(site.holder.catalog.read)
+    return Report(
+        outcome.files,
+        outcome.written,
+        outcome.removed,
+        elapsed,
+        tuple(outcome.failures),
+        read,
+        outcome.rendered,
+        previous is not None,
+    )
+
+
+@dataclass
+class _Outcome:
+    """What the rendering part of a build did."""
+
+    files: int
+    written: int
+    removed: int
+    rendered: int
+    failures: list[str]
+    readers: dict[str, tuple[ArticleKey, ...]]
+    """The outputs rendered, and the articles whose bodies each embeds."""
+
+
+def _build_all(
+    snapshot: Snapshot, caches: SnapshotCaches, out: Path, processes: int, progress: bool
+) -> _Outcome:
+    """Render and write every output, the redirects and their maps; remove leftovers."""
     paths = site_paths(snapshot)
     jobs: list[tuple[str, str | None]] = [(path, None) for path in paths]
     # As the server does, a page at an alias's address wins: its redirect is not written.
@@ -200,26 +277,8 @@ def build(
         if "?" not in old and file_for(out, old) not in taken
     ]
     jobs.append(("", None))  # the not-found page
-    processes = workers or os.cpu_count() or 1
-    global _BUILDING
-    _BUILDING = _Build(site, snapshot, caches, out, precompress)
-    written = 0
-    kept: list[str] = []
-    failures: list[str] = []
-    try:
-        _share_article_work(snapshot, caches, processes, progress)
-        chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-        done = 0
-        for result in _parallel(_build_chunk, chunks, processes):
-            written += result.written
-            kept += result.files
-            failures += result.failures
-            done += result.count
-            _show(progress, "URLs", done, len(jobs))
-    finally:
-        _BUILDING = None
-    if progress:
-        print(file=sys.stderr)
+    _share_article_work(snapshot, caches, processes, progress)
+    result = _render(jobs, processes, progress)
     moved = {old: new for old, new in jobs if new is not None}
     moved |= {old.rstrip("/"): new for old, new in aliases.items() if "?" in old}
     # Hugo's feed addresses go in the maps only: a page there would be HTML where a feed
@@ -231,11 +290,102 @@ def build(
         for old, new in feeds_moved.items()
         if not old.endswith("/") and unquote(old) not in moved
     }
-    kept += _write_redirect_maps(out, moved, unquote(snapshot.settings.base_path))
+    kept = result.files + _write_redirect_maps(out, moved, unquote(snapshot.settings.base_path))
     removed = _remove_leftovers(out, kept)
-    elapsed = time.perf_counter() - started
-    read = len(site.holder.catalog.read)
-    return Report(len(kept), written, removed, elapsed, tuple(failures), read)
+    return _Outcome(len(kept), result.written, removed, len(jobs), result.failures, result.reads)
+
+
+def _build_changed(previous: BuildRecord, now: _Record, processes: int, progress: bool) -> _Outcome:
+    """Render again only the outputs that embed an article whose text changed (all else
+    is as the previous build left it, which the record vouches for)."""
+    changed = [key for key, stamp in now.stamps.items() if previous.stamps.get(key) != stamp]
+    paths = sorted({path for key in changed for path in previous.readers.get(key, ())})
+    result = _render([(path, None) for path in paths], processes, progress)
+    files = len(now.manifest.read_text().splitlines())
+    return _Outcome(files, result.written, 0, len(paths), result.failures, result.reads)
+
+
+@dataclass
+class _Rendered:
+    written: int
+    files: list[str]
+    failures: list[str]
+    reads: dict[str, tuple[ArticleKey, ...]]
+
+
+def _render(jobs: list[tuple[str, str | None]], processes: int, progress: bool) -> _Rendered:
+    """Render and write these outputs, by forked workers when there are several."""
+    done = 0
+    rendered = _Rendered(0, [], [], {})
+    chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+    for result in _parallel(_build_chunk, chunks, processes):
+        rendered.written += result.written
+        rendered.files += result.files
+        rendered.failures += result.failures
+        rendered.reads.update(result.reads)
+        done += result.count
+        _show(progress, "URLs", done, len(jobs))
+    return rendered
+
+
+class _Record:
+    """This build's side of the record: what it would vouch for, and the one before."""
+
+    def __init__(
+        self,
+        file: Path,
+        snapshot: Snapshot,
+        companions: Sequence[Snapshot],
+        out: Path,
+        precompress: bool,
+    ) -> None:
+        self.file = file
+        self.out = os.fspath(out.resolve())
+        self.precompress = precompress
+        self.manifest = out / MANIFEST
+        outside = (out.resolve(), out)
+        self.structure = structure(snapshot, _theme_folders(), outside, companions)
+        self.stamps = {a.key: a.stamp for a in (*snapshot.articles, *snapshot.pages)}
+
+    def previous(self) -> BuildRecord | None:
+        """The previous build's record, if this build may start from what it left."""
+        found = load(self.file)
+        if (
+            found is None
+            or found.out != self.out
+            or found.precompress != self.precompress
+            or found.structure != self.structure
+            or found.manifest != manifest_digest(self.manifest)
+        ):
+            return None
+        return found
+
+    def save(self, reads: dict[str, tuple[ArticleKey, ...]], previous: BuildRecord | None) -> None:
+        """Record this build: the outputs it rendered, over those the previous one did."""
+        by_path: dict[str, tuple[ArticleKey, ...]] = {}
+        if previous is not None:
+            for key, paths in previous.readers.items():
+                for path in paths:
+                    by_path[path] = (*by_path.get(path, ()), key)
+        by_path.update(reads)
+        readers: dict[ArticleKey, list[str]] = {}
+        for path, keys in by_path.items():
+            for key in keys:
+                readers.setdefault(key, []).append(path)
+        record = BuildRecord(
+            self.out,
+            self.precompress,
+            self.structure,
+            manifest_digest(self.manifest),
+            self.stamps,
+            {key: tuple(paths) for key, paths in readers.items()},
+        )
+        save(self.file, record)
+
+
+def _theme_folders() -> tuple[Path, ...]:
+    """The bundled theme and interface catalogues, which every output depends on too."""
+    return (theme_dir(), Path(__file__).parent / "locale")
 
 
 Item = TypeVar("Item")
@@ -330,6 +480,7 @@ class _ChunkResult:
     written: int
     files: list[str]
     failures: list[str]
+    reads: dict[str, tuple[ArticleKey, ...]]
 
 
 def _build_chunk(jobs: list[tuple[str, str | None]]) -> _ChunkResult:
@@ -337,6 +488,7 @@ def _build_chunk(jobs: list[tuple[str, str | None]]) -> _ChunkResult:
     site, snapshot, out = _BUILDING.site, _BUILDING.snapshot, _BUILDING.out
     caches = _BUILDING.caches
     written, files, failures = 0, [], []
+    reads: dict[str, tuple[ArticleKey, ...]] = {}
     folders: set[Path] = set()
     for path, moved_to in jobs:
         if moved_to is not None:
@@ -347,13 +499,16 @@ def _build_chunk(jobs: list[tuple[str, str | None]]) -> _ChunkResult:
             rendered, target = site.not_found(snapshot, caches), out / NOT_FOUND_FILE
         else:
             try:
-                if is_personal(path):
-                    rendered = site.personal(path, "", None, None)
-                else:
-                    rendered = site.answer_from(snapshot, path, caches=caches, keep=False)
+                with noting() as noted:
+                    if is_personal(path):
+                        rendered = site.personal(path, "", None, None)
+                    else:
+                        rendered = site.answer_from(snapshot, path, caches=caches, keep=False)
             except Exception as error:  # a defect on one page: reported, the rest built
                 failures.append(f"{path}: could not be made ({type(error).__name__}: {error})")
                 continue
+            if noted:
+                reads[path] = tuple(noted)
             if rendered.file is not None and not rendered.body:
                 rendered = replace(rendered, body=rendered.file.read_bytes())
             if rendered.status != 200:
@@ -380,7 +535,7 @@ def _build_chunk(jobs: list[tuple[str, str | None]]) -> _ChunkResult:
                 temporary.replace(file)  # readers of the tree never see half a file
                 written += 1
         files.append(os.fspath(target))
-    return _ChunkResult(len(jobs), written, files, failures)
+    return _ChunkResult(len(jobs), written, files, failures, reads)
 
 
 def _same(file: Path, body: bytes) -> bool:

@@ -51,6 +51,8 @@ class Site:
     ) -> None:
         self.settings = settings
         self.clock = clock
+        self.index_path = index_path
+        """The on-disk index the site starts from and keeps (None: in memory only)."""
         self.environment: Environment = make_environment(settings)
         cache = ParseCache()
         index = DiskIndex(index_path, settings) if index_path is not None else None

@@ -19,6 +19,7 @@ from reader.config import Settings
 from reader.loader import Catalog, url_name
 from reader.memory import collector_paused
 from reader.model import TAGS, Article, ArticleKey, Problem, Section, SectionKey
+from reader.reads import note_body
 from reader.renditions import plan
 from reader.urls import api_key, article_path, section_path
 
@@ -92,6 +93,7 @@ class Snapshot:
 
     def body_html(self, article: Article) -> str:
         """The article's body as finished HTML, rendered on first use."""
+        note_body(article.key)  # a build remembers which outputs embed which bodies
         return self.bodies.html(article)
 
     def article(self, key: tuple[str, ...]) -> Article | None:

@@ -19,6 +19,7 @@ FEEDS_DOC = (ROOT / "docs/feeds.md").read_text(encoding="utf-8")
 LAYERS: list[set[str]] = [
     {"reader.model", "reader.lru", "reader.memory", "reader.jsontext", "reader.preview"},
     {"reader.pacing"},
+    {"reader.reads"},
     {"reader.accesslog"},
     {"reader.prefix", "reader.searchtext", "reader.scripts"},
     {"reader.ruby", "reader.hygiene"},
@@ -32,7 +33,7 @@ LAYERS: list[set[str]] = [
     {"reader.parsecache"},
     {"reader.loader"},
     {"reader.store", "reader.index"},
-    {"reader.load", "reader.search"},
+    {"reader.load", "reader.search", "reader.buildrecord"},
     {"feeds.cache", "feeds.xml"},
     {"reader.presentation"},
     {"feeds.scope"},
