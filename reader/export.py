@@ -362,12 +362,13 @@ class _Record:
 
     def save(self, reads: dict[str, tuple[ArticleKey, ...]], previous: BuildRecord | None) -> None:
         """Record this build: the outputs it rendered, over those the previous one did."""
-        by_path: dict[str, tuple[ArticleKey, ...]] = {}
+        by_path: dict[str, list[ArticleKey]] = {}
         if previous is not None:
             for key, paths in previous.readers.items():
                 for path in paths:
-                    by_path[path] = (*by_path.get(path, ()), key)
-        by_path.update(reads)
+                    by_path.setdefault(path, []).append(key)
+        # What an output rendered now embeds replaces what it embedded before.
+        by_path.update({path: list(keys) for path, keys in reads.items()})
         readers: dict[ArticleKey, list[str]] = {}
         for path, keys in by_path.items():
             for key in keys:
