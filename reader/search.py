@@ -35,6 +35,9 @@ BATCH = 200
 """Articles written per transaction: searches go on between batches."""
 MIN_DEAD_TO_REBUILD = 1000
 """Replaced versions kept before the index is built afresh, however small the site."""
+CATCH_UP_SECONDS = 2.0
+"""How long a search waits for an update of the index under way before it searches what is
+indexed so far (the first indexing of a large site takes minutes)."""
 TITLE_WEIGHT = 10.0
 """How much more a hit in the title counts than one in the text (BM25 column weight)."""
 
@@ -86,6 +89,9 @@ class SearchIndex:
         """One sync at a time, so two never index the same edit twice."""
         self._db = self._open(path)
         self._synced: Snapshot | None = None
+        self.partial = 0
+        """Searches answered while the index was still catching up: such an answer is not
+        kept, since the same search may soon find more (a count: threads only add)."""
 
     def _open(self, path: Path | None) -> sqlite3.Connection:
         target = ":memory:" if path is None else str(path)
@@ -125,7 +131,11 @@ class SearchIndex:
             self._db.close()
 
     def sync(
-        self, snapshot: Snapshot, body_text: BodyText | None = None, pause: Pause = unpaced
+        self,
+        snapshot: Snapshot,
+        body_text: BodyText | None = None,
+        pause: Pause = unpaced,
+        wait: float | None = None,
     ) -> int:
         """Bring the index to what ``snapshot`` publishes; how many articles were (re)indexed.
 
@@ -133,13 +143,19 @@ class SearchIndex:
         withdrawn article's row is dropped from ``docs`` (the searches' join) and its tokens
         stay until the next full rebuild, which happens when they outnumber the live ones.
         ``pause`` is called between articles: background work gives way to requests there.
+        With ``wait``, a sync already under way is waited for that many seconds at most,
+        and nothing is done if it is not over by then.
         """
-        with self._syncing:
+        if not self._syncing.acquire(timeout=-1 if wait is None else wait):
+            return 0
+        try:
             if self._synced is snapshot:
                 return 0
             indexed = self._sync(snapshot, body_text, pause)
             self._synced = snapshot
             return indexed
+        finally:
+            self._syncing.release()
 
     def _sync(self, snapshot: Snapshot, body_text: BodyText | None, pause: Pause) -> int:
         text_of = body_text or (lambda a: plain_text(snapshot.body_html(a)))
@@ -212,9 +228,13 @@ class SearchIndex:
         return [key for key, _, _ in rows], capped
 
     def search(self, snapshot: Snapshot, query: Query) -> Found:
-        """The published articles of ``snapshot`` that match, best first."""
+        """The published articles of ``snapshot`` that match, best first; the index is
+        brought up to date first, unless an update under way takes longer than
+        ``CATCH_UP_SECONDS`` (what it has indexed so far is searched then)."""
         if self._synced is not snapshot:
-            self.sync(snapshot)
+            self.sync(snapshot, wait=CATCH_UP_SECONDS)
+            if self._synced is not snapshot:
+                self.partial += 1
         keys, capped = self.ranked(query)
         found = [a for key in keys if (a := snapshot.article(_key_of(key))) is not None]
         return Found(tuple(a for a in found if not a.plain), capped)

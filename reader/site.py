@@ -175,12 +175,15 @@ class Site:
             answered = kept_in.get(key)
             if answered is not None:
                 return answered
+        partial = self.search.partial
         if in_variant is not None:
             variant, inner = in_variant
             rendered = self._in_variant(snapshot, caches, variant, inner, match, query)
         else:
             asked = self._asked(snapshot, caches, match, query)
             rendered = ENDPOINTS[match.route].answer(asked) or self.not_found(snapshot, caches)
+        if self.search.partial != partial:
+            keep = False  # found in an index still catching up: asked again, it finds more
         if keep and rendered.status in (200, 301) and not route.query:
             # An answer to a query carries no Last-Modified: queries are endless, and
             # remembering when each was first answered would grow with them.

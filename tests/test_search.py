@@ -129,10 +129,12 @@ def test_a_slow_search_index_never_holds_up_the_next_reload(news: SiteFactory) -
     released, finished = threading.Event(), threading.Event()
     syncing = site.search.sync
 
-    def slow_sync(snapshot: Snapshot, body_text: Any = None, pause: Any = unpaced) -> int:
+    def slow_sync(
+        snapshot: Snapshot, body_text: Any = None, pause: Any = unpaced, wait: Any = None
+    ) -> int:
         released.wait(30)  # held until the test lets go (a bound, not a measurement)
         try:
-            return syncing(snapshot, body_text, pause)
+            return syncing(snapshot, body_text, pause, wait)
         finally:
             finished.set()
 
@@ -146,6 +148,24 @@ def test_a_slow_search_index_never_holds_up_the_next_reload(news: SiteFactory) -
     finally:
         released.set()
     assert titles(client, "編輯 2") == ["編輯 2"]  # a search catches the index up
+
+
+def test_a_search_during_a_long_update_answers_from_what_is_indexed(
+    news: SiteFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first indexing of a large site takes minutes, and longer while requests come in:
+    # a search meanwhile answers from the index as it stands rather than waiting it out.
+    client = make_client(news)
+    index = client.app.site.search
+    assert titles(client, "施") == ["施工通告"]
+    with index._syncing:  # an update under way, for as long as the test holds it
+        path = news.article("city/new.md", title="施工新聞")
+        client.app.site.reloader.reload([str(path)])  # its own update waits its turn
+        monkeypatch.setattr(search, "CATCH_UP_SECONDS", 0.05)
+        during = titles(client, "施")
+    assert during == ["施工通告"], "what was indexed, and nothing newer"
+    monkeypatch.setattr(search, "CATCH_UP_SECONDS", 30.0)  # a bound, not a measurement
+    assert set(titles(client, "施")) == {"施工通告", "施工新聞"}, "caught up once it is over"
 
 
 def test_results_are_paginated_and_narrowed_to_a_section(site: SiteFactory) -> None:
