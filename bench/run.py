@@ -248,8 +248,12 @@ def measure_throughput(site: Path, seconds: float, work: Path, report: Report) -
                 log = work / f"{name}-{workers}.log"
                 servers.enter_context(started(command, ports[name], env, log))
                 # Each worker writes its index, or checks every file, a second after it
-                # starts: wait for that, so that it does not share the measured time.
+                # starts, then brings the search index up to date and resizes images:
+                # wait for all that (docs: just after a start), as these rows measure
+                # the steady state.
                 wait_for_log(log, "index saved", "reloaded", times=workers)
+                wait_for_log(log, "search index up to date", times=workers, timeout=600)
+                wait_for_log(log, "lead images ready", times=workers, timeout=600)
             if workers == 1:
                 etag = capture(ports["reader"], paths, answers)
             # The bare app knows only the measured paths: "/" is its 404.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import logging
+import time
 import unicodedata
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +36,8 @@ from reader.templating import make_environment
 from reader.urls import ROUTE, Match, RouteName, absolute, article_path, resolve
 from reader.variants import in_variant_response
 from reader.websub import Notifier
+
+log = logging.getLogger("reader")
 
 SHARED_ENTRY_BYTES = 200
 """What a cache entry pointing at the shared not-found page costs beside its key."""
@@ -83,6 +87,7 @@ class Site:
         """Full-text search; kept in step with each new snapshot, and brought up to date
         by a search that finds it behind."""
         self._searching = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search")
+        self._told_searchable = self._told_resized = False
         self.reloader.listeners.append(self._index_for_search)
         self.renditions = Renditions(renditions_path(index_path) if index_path else None)
         """Resized lead images, made beside the server after each load."""
@@ -108,7 +113,14 @@ class Site:
 
     def index_for_search(self) -> None:
         """Bring the search index to the current snapshot, giving way to requests."""
-        self.search.sync(self.holder.current, pause=self.pacer.run())
+        started = time.perf_counter()
+        indexed = self.search.sync(self.holder.current, pause=self.pacer.run())
+        if indexed or not self._told_searchable:
+            # Said once after a start, and when there was work: an operator (and the bench)
+            # learns when the background work after a start is over.
+            self._told_searchable = True
+            took = time.perf_counter() - started
+            log.info("search index up to date: %d indexed again in %.1f s", indexed, took)
 
     def save_index(self) -> None:
         """Write the on-disk index after a start from scratch, giving way to requests."""
@@ -121,8 +133,14 @@ class Site:
 
         def make() -> None:
             snapshot = self.holder.current
-            if self.renditions.make(snapshot.articles, self.pacer.run()):
+            started = time.perf_counter()
+            made = self.renditions.make(snapshot.articles, self.pacer.run())
+            if made:
                 self.holder.fresh_caches(snapshot)
+            if made or not self._told_resized:
+                self._told_resized = True
+                took = time.perf_counter() - started
+                log.info("lead images ready: %d resized copies made in %.1f s", made, took)
 
         self._resizing.submit(make)
 
