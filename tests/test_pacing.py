@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+
+import pytest
 
 from reader.pacing import LONGEST_PAUSE_SECONDS, SLICE_SECONDS, Pacer
 from reader.search import SearchIndex
@@ -115,3 +118,23 @@ def test_saving_the_index_gives_way_between_folders(site: SiteFactory, tmp_path:
     calls: list[None] = []
     built.reloader.save_index(lambda: calls.append(None))
     assert len(calls) >= 3
+
+
+def test_the_server_says_once_when_the_work_after_a_start_is_over(
+    site: SiteFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    site.article("news/a.md", title="A")
+    built = Site(site.settings(), lambda: NOW)
+    with caplog.at_level(logging.INFO, logger="reader"):
+        built.index_for_search()
+        built.index_for_search()  # nothing to do: not said again
+        built.make_renditions()
+        built.make_renditions()
+        built._resizing.shutdown(wait=True)
+    said = [record.getMessage() for record in caplog.records]
+    assert [m.split(" in ")[0] for m in said if m.startswith("search index")] == [
+        "search index up to date: 1 indexed again"
+    ]
+    assert [m.split(" in ")[0] for m in said if m.startswith("lead images")] == [
+        "lead images ready: 0 resized copies made"
+    ]
