@@ -59,6 +59,9 @@ def main() -> int:
                 started([*command, "--port", str(ports[name])], ports[name], env, log)
             )
             wait_for_log(log, "index saved", "reloaded")
+            # The steady state: after the search index and the images are made.
+            wait_for_log(log, "search index up to date", timeout=600)
+            wait_for_log(log, "lead images ready", timeout=600)
             if not etag:
                 etag = capture(ports[name], target_paths(site), answers)
         bare = [sys.executable, "-m", "uvicorn", "--factory", "bench.bare:app_from_environment"]
