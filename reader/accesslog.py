@@ -32,8 +32,11 @@ FLUSH_SECONDS = 0.05
 are kept alive at once (each one kept is work for the garbage collector)."""
 
 
-Recorded = tuple[float, Scope, int, int, float]
-"""What a request leaves: when, its scope, status, body size, seconds taken."""
+Recorded = tuple[float, str, str, bytes | None, str, bytes, str, bytes, bytes, int, int, float]
+"""What a request leaves: when; client, method, raw path (or None), path, query, protocol,
+referer and user agent as sent; status, body size, seconds taken. Strings and bytes only,
+never the request's scope: entries wait in the buffer for up to 50 ms, and the scope's
+dicts and lists, kept that long, made work for the garbage collector on every request."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +157,29 @@ class AccessLog:
         if len(self._buffer) >= self.capacity:
             self.dropped += 1
             return
-        self._buffer.append((time.time(), scope, status, size, time.monotonic() - started))
+        referer = agent = b""
+        for name, value in scope["headers"]:
+            if name == b"referer":
+                referer = value
+            elif name == b"user-agent":
+                agent = value
+        client = scope.get("client")
+        self._buffer.append(
+            (
+                time.time(),
+                client[0] if client else "",
+                scope["method"],
+                scope.get("raw_path"),
+                scope["path"],
+                scope["query_string"],
+                scope.get("http_version", "1.1"),
+                referer,
+                agent,
+                status,
+                size,
+                time.monotonic() - started,
+            )
+        )
 
     def record_entry(self, entry: Entry) -> None:
         """Leave a ready entry (for tests and tools)."""
@@ -232,7 +257,7 @@ class AccessLog:
             elif fast:
                 lines.append(_combined_recorded(item, self.anonymize))
             else:
-                lines.append(self.format(_entry(*item), self.anonymize))
+                lines.append(self.format(_entry(item), self.anonymize))
         dropped, self.dropped = self.dropped, 0
         if dropped:
             lines.append(f"# {dropped} access log lines dropped: the log could not keep up")
@@ -252,49 +277,37 @@ def _clf_time(second: int) -> str:
 
 
 def _combined_recorded(item: Recorded, anonymize: bool) -> str:
-    """A recorded request's Combined Log Format line, straight from its scope: the writer
-    makes tens of thousands a second, in the server's process, so every step counts."""
-    when, scope, status, size, _ = item
-    referer = agent = "-"
-    for name, value in scope["headers"]:
-        if name == b"referer":
-            referer = escaped(value.decode("latin-1")) or "-"
-        elif name == b"user-agent":
-            agent = escaped(value.decode("latin-1")) or "-"
-    client = scope.get("client")
-    address = client[0] if client else "-"
-    if anonymize:
-        address = anonymized(address)
-    raw_path = scope.get("raw_path")
-    target = raw_path.decode("latin-1") if raw_path else scope["path"]
-    query = scope["query_string"]
+    """A recorded request's Combined Log Format line, straight from what it left: the
+    writer makes tens of thousands a second, in the server's process, so every step counts."""
+    when, client, method, raw_path, path, query, protocol, referer, agent, status, size, _ = item
+    address = (anonymized(client) if anonymize else client) or "-"
+    target = raw_path.decode("latin-1") if raw_path else path
     if query:
         target += "?" + query.decode("latin-1")
-    request = f"{scope['method']} {target} HTTP/{scope.get('http_version', '1.1')}"
-    return _clf_line(address, when, request, status, size, referer, agent)
-
-
-def _entry(when: float, scope: Scope, status: int, size: int, seconds: float) -> Entry:
-    """A request's entry, from its scope and what it was answered."""
-    referer = agent = ""
-    for name, value in scope["headers"]:
-        if name == b"referer":
-            referer = value.decode("latin-1")
-        elif name == b"user-agent":
-            agent = value.decode("latin-1")
-    client = scope.get("client")
-    raw_path = scope.get("raw_path")
-    path = raw_path.decode("latin-1") if raw_path else scope["path"]
-    return Entry(
+    return _clf_line(
+        address,
         when,
-        client[0] if client else "",
-        scope["method"],
-        path,
-        scope["query_string"].decode("latin-1"),
-        scope.get("http_version", "1.1"),
+        f"{method} {target} HTTP/{protocol}",
         status,
         size,
-        referer,
-        agent,
-        seconds,
+        escaped(referer.decode("latin-1")) or "-",
+        escaped(agent.decode("latin-1")) or "-",
+    )
+
+
+def _entry(item: Recorded) -> Entry:
+    """A request's entry, from what it left."""
+    when, client, method, raw_path, path, query, protocol, referer, agent, status, size, took = item
+    return Entry(
+        when,
+        client,
+        method,
+        raw_path.decode("latin-1") if raw_path else path,
+        query.decode("latin-1"),
+        protocol,
+        status,
+        size,
+        referer.decode("latin-1"),
+        agent.decode("latin-1"),
+        took,
     )
