@@ -40,8 +40,6 @@ class Pacer:
         a count lost to a race between threads costs nothing)."""
         self._rest_per_second = (1.0 - share) / share
         self._clock, self._sleep = clock, sleep
-        self.paused = 0.0
-        """Seconds slept so far: what the requests were given."""
 
     def run(self) -> Pause:
         """The pause of one run of background work, on one thread: call it between units;
@@ -55,9 +53,7 @@ class Pacer:
             if spent < SLICE_SECONDS:
                 return
             if self.requests != seen:
-                rest = min(spent * self._rest_per_second, LONGEST_PAUSE_SECONDS)
-                self._sleep(rest)
-                self.paused += rest
+                self._sleep(min(spent * self._rest_per_second, LONGEST_PAUSE_SECONDS))
             since, seen = self._clock(), self.requests
 
         return pause
