@@ -26,10 +26,12 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from reader.accesslog import FLUSH_SECONDS  # noqa: E402
 from reader.cli import DEMO_SITE  # noqa: E402
 from tests.server import free_port, running_server  # noqa: E402
 
 ARTICLE = "english/ferry-night-service-english"
+SETTLE_SECONDS = 10 * FLUSH_SECONDS
 
 
 def documented_config() -> str:
@@ -93,6 +95,20 @@ def expect(condition: bool, message: str) -> None:
     print(f"ok: {message}")
 
 
+def logged_requests(log: Path, path: str, at_least: int) -> int:
+    """How many requests for ``path`` reader's access log holds, once its writer has settled.
+
+    reader writes its log off the request path, at most FLUSH_SECONDS late, so a line may
+    still be on its way when the request that left it has been answered.
+    """
+    line = f"GET {path} HTTP"
+    deadline = time.monotonic() + 5
+    while log.read_text().count(line) < at_least and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(SETTLE_SECONDS)
+    return log.read_text().count(line)
+
+
 def max_age(response: httpx.Response) -> int:
     """The freshness lifetime a response declares."""
     found = re.search(r"max-age=(\d+)", response.headers["cache-control"])
@@ -126,10 +142,10 @@ def check() -> None:
                 )
                 second = client.get(path)
                 expect(second.headers.get("x-cache-status") == "HIT", "a hot page is a cache HIT")
-                reaching = log.read_text().count(f"GET {path} HTTP")
+                reaching = logged_requests(log, path, at_least=1)
                 for _ in range(20):
                     client.get(path)
-                later = log.read_text().count(f"GET {path} HTTP")
+                later = logged_requests(log, path, at_least=reaching)
                 expect(later == reaching, "20 more requests never reach reader")
 
                 lifetime = max_age(first)
