@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import cast
 
 from reader.model import Article
-from reader.search import IndexRow, SearchIndex
+from reader.search import SearchIndex
+from reader.searchstore import IndexRow
 from reader.searchtext import index_tokens, normalized, parse_query, warm_pinyin
 from reader.store import Snapshot
 
@@ -101,8 +102,6 @@ def build(
             index.write(batch)
             batch = []
     index.write(batch)
-    index._db.execute("INSERT INTO fts (fts) VALUES ('optimize')")
-    index._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return index, time.perf_counter() - started
 
 
@@ -167,13 +166,7 @@ def recall(index: SearchIndex, texts: list[str], asked: list[str], phrase: bool)
             continue
         if phrase:
             expression = '"' + " ".join(query) + '"'
-            with index._lock:
-                rows = index._db.execute(
-                    "SELECT docs.key FROM fts JOIN docs ON docs.id = fts.rowid "
-                    "WHERE fts MATCH ? ORDER BY fts.rowid DESC LIMIT 1001",
-                    (expression,),
-                ).fetchall()
-            keys = {key for (key,) in rows}
+            keys = {row.key for row in index.store.candidates(expression, (1.0, 1.0), 1001)}
         else:
             parsed = parse_query(query)
             keys = set(index.ranked(parsed)[0]) if parsed else set()
@@ -192,12 +185,7 @@ def latency(index: SearchIndex, asked: list[str], phrase: bool = False) -> tuple
             continue
         started = time.perf_counter()
         if phrase:
-            with index._lock:
-                index._db.execute(
-                    "SELECT rowid, bm25(fts) FROM fts WHERE fts MATCH ? "
-                    "ORDER BY rowid DESC LIMIT 1001",
-                    ('"' + " ".join(query) + '"',),
-                ).fetchall()
+            index.store.candidates('"' + " ".join(query) + '"', (1.0, 1.0), 1001)
         else:
             index.ranked(parsed)
         times.append((time.perf_counter() - started) * 1000)

@@ -9,11 +9,9 @@ test, ``--no-index``) it lives in memory.
 
 from __future__ import annotations
 
-import contextlib
 import html
 import logging
 import re
-import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,13 +19,12 @@ from pathlib import Path
 
 from reader.model import Article, ArticleKey
 from reader.pacing import Pause, unpaced
+from reader.searchstore import IndexRow, TokenStore
 from reader.searchtext import Query, index_tokens
 from reader.store import Snapshot
 
 log = logging.getLogger("reader")
 
-FORMAT = "3"
-"""What the stored tokens mean; a stored index of another format is built afresh."""
 MAX_CANDIDATES = 1000
 """The matches a search ranks, the most recent: a one-character query in a large store
 matches most articles, and ranking them all would take seconds."""
@@ -57,18 +54,6 @@ def plain_text(fragment: str) -> str:
 
 
 @dataclass(frozen=True)
-class IndexRow:
-    """One article as the index stores it: its tokens, and the version they came from."""
-
-    key: str
-    version: str
-    date: float
-    title: str
-    text: str
-    """Tokens (``searchtext.index_tokens``) of the title, and of everything else read."""
-
-
-@dataclass(frozen=True)
 class Found:
     """The articles that match a query in one snapshot, best first (at most
     ``MAX_CANDIDATES``)."""
@@ -79,56 +64,21 @@ class Found:
 
 
 class SearchIndex:
-    """FTS5 tables of the published articles' tokens, and the version each was made from."""
+    """The published articles' tokens (``searchstore``), kept in step with the snapshot."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._lock = threading.Lock()
-        """Guards the connection: one statement or transaction at a time."""
+        self.store = TokenStore(path)
         self._syncing = threading.Lock()
         """One sync at a time, so two never index the same edit twice."""
-        self._db = self._open(path)
         self._synced: Snapshot | None = None
         self.partial = 0
         """Searches answered while the index was still catching up: such an answer is not
         kept, since the same search may soon find more (a count: threads only add)."""
 
-    def _open(self, path: Path | None) -> sqlite3.Connection:
-        target = ":memory:" if path is None else str(path)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            db = self._connect(target)
-        except sqlite3.DatabaseError as error:  # a damaged file: built afresh
-            log.warning("%s: the search index cannot be read (%s); building it again", path, error)
-            if path is not None:
-                path.unlink(missing_ok=True)
-            db = self._connect(target)
-        return db
-
-    def _connect(self, target: str) -> sqlite3.Connection:
-        db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        found = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-        if found is None or found[0] != FORMAT:
-            db.execute("DROP TABLE IF EXISTS docs")
-            db.execute("DROP TABLE IF EXISTS fts")
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (FORMAT,))
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS docs "
-            "(id INTEGER PRIMARY KEY, key TEXT UNIQUE, version TEXT NOT NULL, date REAL)"
-        )
-        db.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5("
-            "title, text, content='', tokenize='unicode61 remove_diacritics 0', prefix='4')"
-        )
-        return db
-
     def close(self) -> None:
         """Let go of the database."""
-        with self._lock:
-            self._db.close()
+        self.store.close()
 
     def sync(
         self,
@@ -140,8 +90,8 @@ class SearchIndex:
         """Bring the index to what ``snapshot`` publishes; how many articles were (re)indexed.
 
         A contentless FTS5 table cannot forget one document's tokens, so a changed or
-        withdrawn article's row is dropped from ``docs`` (the searches' join) and its tokens
-        stay until the next full rebuild, which happens when they outnumber the live ones.
+        withdrawn article's row is dropped from the searches' join and its tokens stay until
+        the next full rebuild, which happens when they outnumber the live ones.
         ``pause`` is called between articles: background work gives way to requests there.
         With ``wait``, a sync already under way is waited for that many seconds at most,
         and nothing is done if it is not over by then.
@@ -160,18 +110,15 @@ class SearchIndex:
     def _sync(self, snapshot: Snapshot, body_text: BodyText | None, pause: Pause) -> int:
         text_of = body_text or (lambda a: plain_text(snapshot.body_html(a)))
         wanted = {_key_text(a.key): a for a in snapshot.articles}
-        with self._lock:
-            stored = dict(self._db.execute("SELECT key, version FROM docs"))
-            dead = int(self._meta("dead") or 0)
+        stored = self.store.versions()
+        dead = int(self.store.meta("dead") or 0)
         gone = [key for key, version in stored.items() if key not in wanted]
         changed = [a for key, a in wanted.items() if stored.get(key) != _version(a)]
         if dead + len(gone) + len(changed) > max(len(wanted), MIN_DEAD_TO_REBUILD):
-            self._rebuild()
+            self.store.clear()
             stored, gone, changed, dead = {}, [], list(wanted.values()), 0
-        with self._lock, self._transaction():
-            self._db.executemany("DELETE FROM docs WHERE key = ?", [(k,) for k in gone])
-            replaced = sum(1 for a in changed if _key_text(a.key) in stored)
-            self._set_meta("dead", str(dead + len(gone) + replaced))
+        replaced = sum(1 for a in changed if _key_text(a.key) in stored)
+        self.store.forget(gone, dead + len(gone) + replaced)
         changed.sort(key=lambda a: a.date)  # oldest first: rowids follow recency
         for batch in _batches(changed, BATCH):
             rows = []
@@ -186,46 +133,31 @@ class SearchIndex:
                     )
                 )
                 pause()
-            self.write(rows)
+            # The shards are written at once, on as many threads; this thread waits, so the
+            # pause after it pays for the whole write (``pacing``).
+            self.store.write(rows)
             pause()
         return len(changed)
 
     def write(self, rows: list[IndexRow]) -> None:
-        """Index these articles' tokens in one transaction, replacing earlier versions."""
-        with self._lock, self._transaction():
-            for row in rows:
-                self._db.execute("DELETE FROM docs WHERE key = ?", (row.key,))
-                cursor = self._db.execute(
-                    "INSERT INTO docs (key, version, date) VALUES (?, ?, ?)",
-                    (row.key, row.version, row.date),
-                )
-                self._db.execute(
-                    "INSERT INTO fts (rowid, title, text) VALUES (?, ?, ?)",
-                    (cursor.lastrowid, row.title, row.text),
-                )
+        """Index these articles' tokens, replacing earlier versions."""
+        self.store.write(rows)
 
     def ranked(self, query: Query) -> tuple[list[str], bool]:
         """The keys of the matches, best first: of the ``MAX_CANDIDATES`` most recent, title
         hits above text hits (BM25), newer above older when they rank alike; and whether
         there were more matches than that."""
-        with self._lock:
-            # The candidates are the most recent matches (rows are written oldest first, so
-            # a higher rowid is a newer article or a fresh edit): FTS5 walks its lists from
-            # the end and stops, where ranking every match of a common character would
-            # score most of the store.
-            rows = self._db.execute(
-                "SELECT docs.key, bm25(fts, ?, 1.0), docs.date FROM fts "
-                "JOIN docs ON docs.id = fts.rowid WHERE fts MATCH ? "
-                "ORDER BY fts.rowid DESC LIMIT ?",
-                (TITLE_WEIGHT, query.match(), MAX_CANDIDATES + 1),
-            ).fetchall()
+        # The candidates are the most recent matches (rows are written oldest first, so a
+        # higher row id is a newer article or a fresh edit): ranking every match of a
+        # common character would score most of the store.
+        rows = self.store.candidates(query.match(), (TITLE_WEIGHT, 1.0), MAX_CANDIDATES + 1)
         capped = len(rows) > MAX_CANDIDATES
         rows = rows[:MAX_CANDIDATES]
         # BM25 scores (negative: lower is better) a tenth of the best apart count as alike:
         # then the newer comes first.
-        best = min((score for _, score, _ in rows), default=-1.0) or -1.0
-        rows.sort(key=lambda row: (-round(row[1] / best, 1), -(row[2] or 0.0)))
-        return [key for key, _, _ in rows], capped
+        best = min((row.score for row in rows), default=-1.0) or -1.0
+        rows.sort(key=lambda row: (-round(row.score / best, 1), -row.date))
+        return [row.key for row in rows], capped
 
     def search(self, snapshot: Snapshot, query: Query) -> Found:
         """The published articles of ``snapshot`` that match, best first; the index is
@@ -241,32 +173,7 @@ class SearchIndex:
 
     def size(self) -> int:
         """The index's bytes on disk (0 in memory)."""
-        if self.path is None or not self.path.exists():
-            return 0
-        return self.path.stat().st_size
-
-    def _rebuild(self) -> None:
-        with self._lock, self._transaction():
-            self._db.execute("DELETE FROM docs")
-            self._db.execute("INSERT INTO fts (fts) VALUES ('delete-all')")
-            self._set_meta("dead", "0")
-
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
-        self._db.execute("BEGIN")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
-
-    def _meta(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return str(row[0]) if row else None
-
-    def _set_meta(self, key: str, value: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        return self.store.size()
 
 
 def _searchable(article: Article, text_of: BodyText) -> str:

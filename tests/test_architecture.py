@@ -21,7 +21,7 @@ LAYERS: list[set[str]] = [
     {"reader.pacing"},
     {"reader.reads"},
     {"reader.accesslog"},
-    {"reader.prefix", "reader.searchtext", "reader.scripts"},
+    {"reader.prefix", "reader.searchtext", "reader.scripts", "reader.searchstore"},
     {"reader.ruby", "reader.hygiene"},
     {"reader.encodings"},
     {"reader.config", "reader.dates", "reader.frontmatter", "reader.i18n", "reader.reading"},

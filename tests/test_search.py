@@ -18,6 +18,7 @@ from reader import search
 from reader.cli import main
 from reader.pacing import unpaced
 from reader.search import SearchIndex
+from reader.searchstore import SHARDS
 from reader.searchtext import index_tokens, parse_query
 from reader.site import Site
 from reader.store import Snapshot
@@ -121,6 +122,20 @@ def test_an_edit_is_searchable_after_the_reload(news: SiteFactory) -> None:
     assert titles(client, "颱風") == []
 
 
+def test_an_edited_article_is_no_longer_found_by_words_it_lost(news: SiteFactory) -> None:
+    # The newest article's row is the last written: its new version must not take over the
+    # old row's number, or the old text's tokens would still find it.
+    client = make_client(news)
+    assert titles(client, "來襲") == []  # the others indexed first
+    path = news.article("city/new.md", title="颱風警告", body="今晚颱風來襲。")
+    client.app.site.reloader.reload([str(path)])
+    assert titles(client, "來襲") == ["颱風警告"]
+    news.article("city/new.md", title="颱風警告", body="風暴已經過去。")
+    client.app.site.reloader.reload([str(path)])
+    assert titles(client, "來襲") == []
+    assert titles(client, "風暴") == ["颱風警告"]
+
+
 def test_a_slow_search_index_never_holds_up_the_next_reload(news: SiteFactory) -> None:
     """The watcher waits for each reload before it sees the next edit: indexing for search
     (minutes, the first time on a large site) must not happen inside one."""
@@ -220,8 +235,7 @@ def test_any_text_is_a_query_that_answers(query: str) -> None:
         expression = parsed.match()
         index = _shared_index()
         # SQLite must accept whatever the query turned into.
-        with index._lock:
-            index._db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (expression,)).fetchall()
+        index.store.candidates(expression, (1.0, 1.0), 10)
 
 
 _INDEX: list[SearchIndex] = []
@@ -245,6 +259,27 @@ def test_a_warm_restart_indexes_nothing_again(news: SiteFactory, tmp_path: Path)
     second = Site(news.settings(), lambda: NOW, index)
     assert second.search.sync(second.holder.current) == 0
     assert second.search.size() > 0
+
+
+@pytest.mark.parametrize("damage", ["missing", "garbage"])
+def test_a_lost_or_damaged_shard_rebuilds_the_whole_index(
+    news: SiteFactory, tmp_path: Path, damage: str
+) -> None:
+    index = tmp_path / "index.sqlite"
+    first = Site(news.settings(), lambda: NOW, index)
+    assert first.search.sync(first.holder.current) == 7
+    shards = first.search.store.shard_paths()
+    assert len(shards) == SHARDS and all(p.stat().st_size for p in shards)
+    first.search.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{shards[-1]}{suffix}").unlink(missing_ok=True)
+    if damage == "garbage":
+        shards[-1].write_bytes(b"not a database" * 1000)
+    second = Site(news.settings(), lambda: NOW, index)
+    assert second.search.sync(second.holder.current) == 7, "every article indexed again"
+    page = second.answer("/search", "q=" + quote("社區"))
+    found = lxml_html.fromstring(page.body).xpath("//main//ol//h2/a/text()")
+    assert set(found) == {"社區中心開幕", "垃圾分类", "She wins"}
 
 
 def test_every_page_has_an_accessible_search_form(news: SiteFactory) -> None:
@@ -327,7 +362,7 @@ def test_replaced_versions_are_compacted_away(
     for round_ in range(1, 60):
         path = news.article("city/a.md", title=f"社區中心開幕 {round_}")
         site.reloader.reload([str(path)])
-        deads.append(int(index._meta("dead") or 0))
+        deads.append(int(index.store.meta("dead") or 0))
     assert max(deads) <= 20, "never more than the bound"
     after_first = deads[deads.index(max(deads)) + 1 :]
     assert after_first and min(after_first) < 5, "rebuilt, and counting from nothing"
