@@ -102,6 +102,7 @@ def build(
             index.write(batch)
             batch = []
     index.write(batch)
+    index.store.checkpoint()  # as a sync ends
     return index, time.perf_counter() - started
 
 

@@ -137,6 +137,8 @@ class SearchIndex:
             # pause after it pays for the whole write (``pacing``).
             self.store.write(rows)
             pause()
+        if changed:
+            self.store.checkpoint()
         return len(changed)
 
     def write(self, rows: list[IndexRow]) -> None:

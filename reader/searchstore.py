@@ -220,6 +220,13 @@ class TokenStore:
             rows = self._db.execute(sql, parameters).fetchall()
         return [Candidate(key, score, date or 0.0) for _, key, score, date in rows]
 
+    def checkpoint(self) -> None:
+        """Move what the write-ahead logs hold into the databases and empty the logs: after
+        a large indexing they would otherwise keep the size of its largest write."""
+        with self._lock:
+            for schema in ["main", *(f"s{n}" for n in range(SHARDS))]:
+                self._db.execute(f"PRAGMA {schema}.wal_checkpoint(TRUNCATE)")
+
     def size(self) -> int:
         """The index's bytes on disk, write-ahead logs included (0 in memory)."""
         if self.path is None:
