@@ -18,7 +18,7 @@ import os
 import pickle
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -75,11 +75,14 @@ class DiskIndex:
         self._unread: dict[str, Sequence[Article]] = {}
         """The articles of restored folders whose files' entries are still on disk."""
 
-    def restore(self, cache: ParseCache) -> bool:
+    def restore(
+        self, cache: ParseCache, restored_folder: Callable[[Sequence[Article]], None] | None = None
+    ) -> bool:
         """Fill ``cache`` with every folder; False without an index by this code for this site.
 
         The files' entries, a quarter of the reading, wait for ``restore_entries``: the
-        first snapshot is made from the folders alone.
+        first snapshot is made from the folders alone. ``restored_folder`` is given each
+        folder's articles as soon as they are read (to check their files meanwhile).
         """
         if not self.path.exists():
             return False  # a first start: nothing to restore, and nothing wrong
@@ -93,6 +96,8 @@ class DiskIndex:
                 with collector_paused():
                     for folder, blob in db.execute("SELECT folder, own FROM sections"):
                         restored[folder] = pickle.loads(blob)
+                        if restored_folder is not None:
+                            restored_folder(restored[folder].articles)
         except Exception as error:  # unpickling damaged bytes can raise almost anything
             # A damaged or foreign index costs one slow start, never the site.
             log.warning("%s: the index cannot be read (%s); reading every file", self.path, error)

@@ -31,6 +31,19 @@ def load_site(
     they touch are read again; with the ``previous`` snapshot and its catalog, an edit
     that moves no article is swapped into it rather than the snapshot built afresh.
     """
+    catalog = read_catalog(settings, cache, changed, previous)
+    if previous is not None:
+        return update_snapshot(*previous, catalog, now), catalog
+    return build_snapshot(settings, catalog, now), catalog
+
+
+def read_catalog(
+    settings: Settings,
+    cache: ParseCache | None = None,
+    changed: Iterable[str] | None = None,
+    previous: tuple[Snapshot, Catalog] | None = None,
+) -> Catalog:
+    """Read the content folder into a catalog, the first half of ``load_site``."""
     if changed is not None:
         changed = tuple(path for path in changed if not _ignored(path))
     bodies = previous[1].bodies if previous is not None else None
@@ -42,10 +55,7 @@ def load_site(
         if cache is not None and changed is not None
         else None
     )
-    catalog = load_catalog(settings, cache, dirty=dirty, bodies=bodies)
-    if previous is not None:
-        return update_snapshot(*previous, catalog, now), catalog
-    return build_snapshot(settings, catalog, now), catalog
+    return load_catalog(settings, cache, dirty=dirty, bodies=bodies)
 
 
 def changes_matter(changed: Iterable[str]) -> bool:
@@ -90,6 +100,8 @@ def changed_files(articles: Iterable[Article]) -> frozenset[str]:
 
 def without_files(catalog: Catalog, files: frozenset[str]) -> Catalog:
     """The catalog less the articles read from these files."""
+    if not files:
+        return catalog
     kept = tuple(article for article in catalog.articles if article.file not in files)
     return replace(catalog, articles=kept)
 

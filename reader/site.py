@@ -7,7 +7,7 @@ import logging
 import time
 import unicodedata
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,7 +22,7 @@ from reader.endpoints import ENDPOINTS, Asked, Translations
 from reader.index import DiskIndex
 from reader.languages import Version, language_name, variant_at, variant_settings
 from reader.live import Clock, Reloader, log_problems, utc_now
-from reader.load import changed_files, load_site, without_files
+from reader.load import changed_files, load_site, read_catalog, without_files
 from reader.lru import SizedLRU
 from reader.model import Article
 from reader.pacing import Pacer
@@ -60,22 +60,23 @@ class Site:
         self.environment: Environment = make_environment(settings)
         cache = ParseCache()
         index = DiskIndex(index_path, settings) if index_path is not None else None
-        self.restored = index is not None and index.restore(cache)
-        """Whether the first snapshot came from the on-disk index, with files unchecked."""
-        if self.restored:
-            with ThreadPoolExecutor(max_workers=1) as beside:
-                # From the index, no file is opened: an article whose file changed is left
-                # out until the first reload, just after, reads it again.
-                indexed = [a for f in cache.folders.values() for a in f.articles]
-                checking = beside.submit(changed_files, indexed)
-                snapshot, catalog = load_site(settings, clock(), cache, ())
-                changed = checking.result()
-        else:
-            snapshot, catalog = load_site(settings, clock(), cache)
-            changed = frozenset()
-        if changed:
-            catalog = without_files(catalog, changed)
-            snapshot = build_snapshot(settings, catalog, clock())
+        with ThreadPoolExecutor(max_workers=1) as beside:
+            # From the index, no file is opened: an article whose file changed is left out
+            # until the first reload, just after, reads it again. Each folder's files are
+            # checked beside the reading of the next, so the snapshot is built once, with
+            # or without changes.
+            checks: list[Future[frozenset[str]]] = []
+            self.restored = index is not None and index.restore(
+                cache, lambda articles: checks.append(beside.submit(changed_files, articles))
+            )
+            """Whether the first snapshot came from the on-disk index, with files unchecked."""
+            if self.restored:
+                catalog = read_catalog(settings, cache, ())
+                changed = frozenset().union(*(check.result() for check in checks))
+                catalog = without_files(catalog, changed)
+                snapshot = build_snapshot(settings, catalog, clock())
+            else:
+                snapshot, catalog = load_site(settings, clock(), cache)
         log_problems(catalog.problems)
         self.holder: SnapshotHolder[SnapshotCaches] = SnapshotHolder(
             snapshot, catalog, lambda _: SnapshotCaches.within(settings)
