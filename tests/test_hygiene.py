@@ -12,12 +12,14 @@ from hypothesis import strategies as st
 
 from reader.cli import main
 from reader.hygiene import (
+    MIN_HAN_FOR_SCRIPT,
     glued_kicker,
     glued_pinyin,
     script_of,
     without_glued_pinyin,
     without_link_farms,
 )
+from reader.scripts import converted
 from tests.factories import SiteFactory, make_client, parse_html
 
 JUNK = "海灣市東區(qū)新聞資訊：本區(qū)經(jīng)濟發(fā)展迅速，社(shè)區(qū)活動豐富。"
@@ -130,6 +132,27 @@ def test_text_in_the_other_script_empty_sources_and_glued_kickers_are_warned_of(
     assert "write 'kicker: 交通新動向' and 'title: 渡輪增班'" in out
     page = parse_html(make_client(site).get("/news/b/"))
     assert not page.xpath("//*[@class='source']"), "never an empty label"
+
+
+def _script_by_definition(text: str) -> str | None:
+    """What ``script_of`` means, spelt out a character at a time with OpenCC."""
+    han = [c for c in text if "\u3400" <= c <= "\u9fff"]
+    if len(han) < MIN_HAN_FOR_SCRIPT:
+        return None
+    ideographs = [c for c in han if "\u4e00" <= c <= "\u9fff"]
+    simplified = sum(converted(c, "s2t") != c for c in ideographs)
+    traditional = sum(converted(c, "t2s") != c for c in ideographs)
+    if simplified >= 4 * max(1, traditional) and simplified >= 3:
+        return "zh-Hans"
+    if traditional >= 4 * max(1, simplified) and traditional >= 3:
+        return "zh-Hant"
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="區区們们說说國国的是一在有港灣夜市㐀 a,。", max_size=120))
+def test_the_script_of_a_text_is_judged_by_its_definition(text: str) -> None:
+    assert script_of(text) == _script_by_definition(text)
 
 
 def test_scripts_and_kickers_are_judged_only_when_clear() -> None:
