@@ -15,6 +15,7 @@ import contextlib
 import logging
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +26,8 @@ log = logging.getLogger("reader")
 
 FORMAT = "4"
 """What the stored tokens mean and how they are laid out; another format is built afresh."""
+OPEN_ATTEMPTS = 10
+"""Tries at opening an index another process holds busy, before the error is the caller's."""
 SHARDS = 2
 """FTS5 tables the rows are spread over (by row id). Two let a first indexing of 100,000
 articles write on both of this machine's cores: 50 s against 105 s for one table
@@ -78,61 +81,47 @@ class TokenStore:
     def _open(self) -> tuple[sqlite3.Connection, list[sqlite3.Connection]]:
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            return self._connect()
-        except sqlite3.DatabaseError as error:  # a damaged file: built afresh
-            log.warning(
-                "%s: the search index cannot be read (%s); building it again", self.path, error
-            )
-            for file in [self.path, *self.shard_paths()] if self.path else []:
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{file}{suffix}").unlink(missing_ok=True)
-            return self._connect()
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                return self._connect()
+            except sqlite3.OperationalError:
+                # Busy, not damaged: another server process is opening or writing it (a
+                # fresh file's first moments are not covered by SQLite's busy wait).
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+            except sqlite3.DatabaseError as error:
+                return self._afresh(error)
+        raise AssertionError("unreachable")
+
+    def _afresh(
+        self, error: sqlite3.DatabaseError
+    ) -> tuple[sqlite3.Connection, list[sqlite3.Connection]]:
+        """A damaged file: every part built afresh."""
+        log.warning("%s: the search index cannot be read (%s); building it again", self.path, error)
+        for file in [self.path, *self.shard_paths()] if self.path else []:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{file}{suffix}").unlink(missing_ok=True)
+        return self._connect()
 
     def _connect(self) -> tuple[sqlite3.Connection, list[sqlite3.Connection]]:
         db = _connection(":memory:" if self.path is None else str(self.path))
-        shard_files = [str(p) for p in self.shard_paths()] or [":memory:"] * SHARDS
-        for n, file in enumerate(shard_files):
-            db.execute(f"ATTACH DATABASE ? AS s{n}", (file,))
-            if self.path is not None:
-                db.execute(f"PRAGMA s{n}.journal_mode=WAL")
-        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        for n in range(SHARDS):
-            db.execute(f"CREATE TABLE IF NOT EXISTS s{n}.shard (key TEXT PRIMARY KEY, value TEXT)")
-        generation = _value(db, "SELECT value FROM meta WHERE key = 'generation'")
-        shards = [
-            _value(db, f"SELECT value FROM s{n}.shard WHERE key = 'generation'")
-            for n in range(SHARDS)
-        ]
-        fresh = (
-            _value(db, "SELECT value FROM meta WHERE key = 'format'") != FORMAT
-            or generation is None
-            or any(s != generation for s in shards)
-        )
-        if fresh:
-            # A missing, older or mismatched part: every part is built afresh, so an article
-            # recorded as indexed always has its tokens in its shard.
-            generation = uuid.uuid4().hex
-            db.execute("DROP TABLE IF EXISTS docs")
-            db.execute("DROP TABLE IF EXISTS main.fts")  # where format 3 kept its tokens
-            db.execute("DELETE FROM meta")
-            db.execute(
-                "INSERT INTO meta VALUES ('format', ?), ('generation', ?)", (FORMAT, generation)
-            )
-            for n in range(SHARDS):
-                db.execute(f"DROP TABLE IF EXISTS s{n}.fts")
-                db.execute(
-                    f"INSERT OR REPLACE INTO s{n}.shard VALUES ('generation', ?)", (generation,)
-                )
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS docs "
-            "(id INTEGER PRIMARY KEY, key TEXT UNIQUE, version TEXT NOT NULL, date REAL)"
-        )
-        for n in range(SHARDS):
-            db.execute(_FTS.format(table=f"s{n}.fts"))
-        # Each shard on disk is written through its own connection, in its own thread.
-        writers = [_connection(str(p)) for p in self.shard_paths()]
-        return db, writers
+        try:
+            shard_files = [str(p) for p in self.shard_paths()] or [":memory:"] * SHARDS
+            for n, file in enumerate(shard_files):
+                db.execute(f"ATTACH DATABASE ? AS s{n}", (file,))
+                if self.path is not None:
+                    db.execute(f"PRAGMA s{n}.journal_mode=WAL")
+            # Judged and made in one transaction that writes first: two server processes
+            # opening the index at once take turns, and never make it afresh over each other.
+            with _transaction(db):
+                _settle(db)
+            # Each shard on disk is written through its own connection, in its own thread.
+            writers = [_connection(str(p)) for p in self.shard_paths()]
+            return db, writers
+        except BaseException:
+            db.close()
+            raise
 
     def close(self) -> None:
         """Let go of the databases."""
@@ -237,6 +226,40 @@ class TokenStore:
         )
 
 
+def _settle(db: sqlite3.Connection) -> None:
+    """Make the tables, and everything afresh unless every part is of this format and of
+    one generation."""
+    db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+    for n in range(SHARDS):
+        db.execute(f"CREATE TABLE IF NOT EXISTS s{n}.shard (key TEXT PRIMARY KEY, value TEXT)")
+    generation = _value(db, "SELECT value FROM meta WHERE key = 'generation'")
+    shards = [
+        _value(db, f"SELECT value FROM s{n}.shard WHERE key = 'generation'") for n in range(SHARDS)
+    ]
+    fresh = (
+        _value(db, "SELECT value FROM meta WHERE key = 'format'") != FORMAT
+        or generation is None
+        or any(s != generation for s in shards)
+    )
+    if fresh:
+        # A missing, older or mismatched part: every part is built afresh, so an article
+        # recorded as indexed always has its tokens in its shard.
+        generation = uuid.uuid4().hex
+        db.execute("DROP TABLE IF EXISTS docs")
+        db.execute("DROP TABLE IF EXISTS main.fts")  # where format 3 kept its tokens
+        db.execute("DELETE FROM meta")
+        db.execute("INSERT INTO meta VALUES ('format', ?), ('generation', ?)", (FORMAT, generation))
+        for n in range(SHARDS):
+            db.execute(f"DROP TABLE IF EXISTS s{n}.fts")
+            db.execute(f"INSERT OR REPLACE INTO s{n}.shard VALUES ('generation', ?)", (generation,))
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS docs "
+        "(id INTEGER PRIMARY KEY, key TEXT UNIQUE, version TEXT NOT NULL, date REAL)"
+    )
+    for n in range(SHARDS):
+        db.execute(_FTS.format(table=f"s{n}.fts"))
+
+
 def _connection(target: str) -> sqlite3.Connection:
     db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
@@ -255,7 +278,9 @@ def _value(db: sqlite3.Connection, sql: str, *parameters: str) -> str | None:
 
 @contextlib.contextmanager
 def _transaction(db: sqlite3.Connection) -> Iterator[None]:
-    db.execute("BEGIN")
+    # Every transaction here writes: taking the write lock first lets SQLite's busy wait
+    # queue it behind another process's, where a read turning into a write would fail.
+    db.execute("BEGIN IMMEDIATE")
     try:
         yield
     except BaseException:

@@ -18,7 +18,7 @@ from reader import search
 from reader.cli import main
 from reader.pacing import unpaced
 from reader.search import SearchIndex
-from reader.searchstore import SHARDS
+from reader.searchstore import SHARDS, IndexRow, TokenStore
 from reader.searchtext import index_tokens, parse_query
 from reader.site import Site
 from reader.store import Snapshot
@@ -280,6 +280,40 @@ def test_a_lost_or_damaged_shard_rebuilds_the_whole_index(
     page = second.answer("/search", "q=" + quote("社區"))
     found = lxml_html.fromstring(page.body).xpath("//main//ol//h2/a/text()")
     assert set(found) == {"社區中心開幕", "垃圾分类", "She wins"}
+
+
+def test_two_processes_opening_one_index_at_once_keep_each_others_rows(tmp_path: Path) -> None:
+    # As ``reader serve --workers 2`` does: each worker opens the same files and indexes.
+    # Connections of their own contend for SQLite's locks just as processes do.
+    for attempt in range(15):
+        path = tmp_path / str(attempt) / "search.sqlite"
+        together = threading.Barrier(2)
+        failures: list[BaseException] = []
+
+        def index(
+            key: str,
+            path: Path = path,
+            together: threading.Barrier = together,
+            failures: list[BaseException] = failures,
+        ) -> None:
+            together.wait()
+            try:
+                store = TokenStore(path)
+                store.write([IndexRow(key, "1", 1.0, "title", index_tokens(f"{key} 社區"))])
+                store.close()
+            except BaseException as error:  # reported below, from the test's thread
+                failures.append(error)
+
+        workers = [threading.Thread(target=index, args=(key,)) for key in ("a", "b")]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        assert not failures, failures
+        store = TokenStore(path)
+        assert set(store.versions()) == {"a", "b"}, "neither made the index afresh over the other"
+        assert {c.key for c in store.candidates('"社区"', (1.0, 1.0), 10)} == {"a", "b"}
+        store.close()
 
 
 def test_every_page_has_an_accessible_search_form(news: SiteFactory) -> None:
