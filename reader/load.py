@@ -76,7 +76,7 @@ def changed_files(articles: Iterable[Article]) -> frozenset[str]:
     """The articles' files that are gone or differ from the version they were read at.
 
     A start from the on-disk index reads no file. This check, one ``stat`` per article
-    (about a third of a second at 100,000 articles, run beside the snapshot's making),
+    (about a third of a second at 100,000 articles, run beside the index's reading),
     keeps what was edited or withdrawn while the server was down out of the first
     snapshot, until the first reload reads it.
     """
