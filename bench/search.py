@@ -99,9 +99,9 @@ def build(
     for n, (title, body) in enumerate(articles):
         batch.append(IndexRow(str(n), "v", float(n), tokens(title), tokens(body)))
         if len(batch) == 500:
-            index.write(batch)
+            index.store.write(batch)
             batch = []
-    index.write(batch)
+    index.store.write(batch)
     index.store.checkpoint()  # as a sync ends
     return index, time.perf_counter() - started
 

@@ -67,7 +67,6 @@ class SearchIndex:
     """The published articles' tokens (``searchstore``), kept in step with the snapshot."""
 
     def __init__(self, path: Path | None) -> None:
-        self.path = path
         self.store = TokenStore(path)
         self._syncing = threading.Lock()
         """One sync at a time, so two never index the same edit twice."""
@@ -140,10 +139,6 @@ class SearchIndex:
         if changed:
             self.store.checkpoint()
         return len(changed)
-
-    def write(self, rows: list[IndexRow]) -> None:
-        """Index these articles' tokens, replacing earlier versions."""
-        self.store.write(rows)
 
     def ranked(self, query: Query) -> tuple[list[str], bool]:
         """The keys of the matches, best first: of the ``MAX_CANDIDATES`` most recent, title
