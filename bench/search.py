@@ -4,7 +4,8 @@ The corpus follows real usage: its words are drawn by the frequencies of jieba's
 dictionary (a count of words in a large body of modern Chinese), in sentences of 8 to 30
 words, a fifth of the articles in Traditional script. Recall is measured against the
 ground truth of a substring scan, for the tokenisation the reader uses (characters and
-pairs) and two it could have used (pairs only; characters only, queried as phrases).
+pairs of common ones) and two it could have used (every pair, as before; characters only,
+queried as phrases).
 
     python bench/search.py [--articles 10000] [--out docs/search-figures.md]
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import random
+import re
 import statistics
 import tempfile
 import time
@@ -26,7 +28,7 @@ from typing import cast
 from reader.model import Article
 from reader.search import SearchIndex
 from reader.searchstore import IndexRow
-from reader.searchtext import index_tokens, normalized, parse_query, warm_pinyin
+from reader.searchtext import index_tokens, normalized, parse_query, stemmed, warm_pinyin
 from reader.store import Snapshot
 
 SEED = 20261202
@@ -76,16 +78,35 @@ def corpus(n: int) -> list[tuple[str, str]]:
 
 
 Tokens = Callable[[str], str]
+Asked = Callable[[str], str] | None
+"""A query as an FTS5 expression for another tokenisation (None: as the reader asks)."""
 
 
-def pairs_only(text: str) -> str:
-    """The alternative without single characters: a one-character query finds nothing."""
-    return " ".join(t for t in index_tokens(text).split() if len(t) != 1 or t.isascii())
+def all_pairs(text: str) -> str:
+    """The alternative the reader used before: every pair of neighbours a token."""
+    tokens = []
+    for run in re.findall(r"[\u4e00-\u9fff]+|[^\W_\u4e00-\u9fff]+", normalized(text)):
+        if "\u4e00" <= run[0] <= "\u9fff":
+            tokens += [*run, *(run[i : i + 2] for i in range(len(run) - 1))]
+        else:
+            tokens.append(stemmed(run))
+    return " ".join(tokens)
+
+
+def all_pairs_asked(query: str) -> str:
+    """A query of all pairs: the AND of its pairs (one character: itself)."""
+    pairs = dict.fromkeys(query[i : i + 2] for i in range(len(query) - 1)) or {query: None}
+    return " AND ".join(f'"{pair}"' for pair in pairs)
 
 
 def characters_only(text: str) -> str:
     """The naive alternative: characters alone, a longer query asked as a phrase."""
     return " ".join(t for t in index_tokens(text).split() if len(t) == 1 or t.isascii())
+
+
+def phrase_asked(query: str) -> str:
+    """A query of characters only: the phrase of its characters."""
+    return '"' + " ".join(query) + '"'
 
 
 def build(
@@ -154,7 +175,7 @@ def queries(
     return found
 
 
-def recall(index: SearchIndex, texts: list[str], asked: list[str], phrase: bool) -> float:
+def recall(index: SearchIndex, texts: list[str], asked: list[str], expression: Asked) -> float:
     """The share of true matches found (ground truth: a substring scan), over all queries.
 
     Only the ranked candidates count, as a reader sees them; the cap applies to all
@@ -165,9 +186,9 @@ def recall(index: SearchIndex, texts: list[str], asked: list[str], phrase: bool)
         truth = {str(n) for n, text in enumerate(texts) if query in text}
         if not truth:
             continue
-        if phrase:
-            expression = '"' + " ".join(query) + '"'
-            keys = {row.key for row in index.store.candidates(expression, (1.0, 1.0), 1001)}
+        if expression:
+            found = index.store.candidates(expression(query), (1.0, 1.0), 1001)
+            keys = {row.key for row in found}
         else:
             parsed = parse_query(query)
             keys = set(index.ranked(parsed)[0]) if parsed else set()
@@ -177,7 +198,7 @@ def recall(index: SearchIndex, texts: list[str], asked: list[str], phrase: bool)
     return found_total / true_total if true_total else 0.0
 
 
-def latency(index: SearchIndex, asked: list[str], phrase: bool = False) -> tuple[float, float]:
+def latency(index: SearchIndex, asked: list[str], expression: Asked = None) -> tuple[float, float]:
     """p50 and p99 milliseconds of a search, BM25 ranking included."""
     times = []
     for query in asked:
@@ -185,8 +206,8 @@ def latency(index: SearchIndex, asked: list[str], phrase: bool = False) -> tuple
         if parsed is None:
             continue
         started = time.perf_counter()
-        if phrase:
-            index.store.candidates('"' + " ".join(query) + '"', (1.0, 1.0), 1001)
+        if expression:
+            index.store.candidates(expression(query), (1.0, 1.0), 1001)
         else:
             index.ranked(parsed)
         times.append((time.perf_counter() - started) * 1000)
@@ -218,16 +239,17 @@ def main() -> None:
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     kept: SearchIndex | None = None
-    for name, tokens, phrase in (
-        ("characters and pairs (used)", index_tokens, False),
-        ("pairs only", pairs_only, False),
-        ("characters only, phrase queries", characters_only, True),
-    ):
+    alternatives: list[tuple[str, Tokens, Asked]] = [
+        ("characters, pairs of common ones (used)", index_tokens, None),
+        ("characters and every pair", all_pairs, all_pairs_asked),
+        ("characters only, phrase queries", characters_only, phrase_asked),
+    ]
+    for name, tokens, expression in alternatives:
         folder = Path(tempfile.mkdtemp())
         index, seconds = build(articles, tokens, folder)
         size = index.size() / args.articles
-        scores = [recall(index, texts, asked[n], phrase) for n in (1, 2, 4)]
-        slow = [latency(index, asked[n], phrase)[1] for n in (1, 2)]
+        scores = [recall(index, texts, asked[n], expression) for n in (1, 2, 4)]
+        slow = [latency(index, asked[n], expression)[1] for n in (1, 2)]
         lines.append(
             f"| {name} | {seconds:.1f} | {size / 1024:.1f} KB | "
             + " | ".join(f"{s:.3f}" for s in scores)

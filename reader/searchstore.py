@@ -24,7 +24,7 @@ from pathlib import Path
 
 log = logging.getLogger("reader")
 
-FORMAT = "4"
+FORMAT = "5"
 """What the stored tokens mean and how they are laid out; another format is built afresh."""
 OPEN_ATTEMPTS = 10
 """Tries at opening an index another process holds busy, before the error is the caller's."""

@@ -1,21 +1,23 @@
 """Search text: Chinese and Latin text as index tokens, and a reader's query as an FTS5 match.
 
-Chinese has no spaces between words, so every Han character is a token and so is every
-pair of neighbours: a one-character query matches the character, a longer one matches all
-its pairs. Both sides are written in Simplified script first (OpenCC), so 社區 finds 社区
-and the reverse. A query in pinyin (``shequ``, ``she qu``, ``shè qū``) becomes the words
-and characters read so, from pypinyin's dictionaries, rather than every body's pinyin
-being indexed. Latin words are folded to lower case and stemmed (Snowball's English
-stemmer: ``ferries`` and ``ferry`` are both ``ferri``), and a stem of four letters or more
-matches as a prefix.
+Chinese has no spaces between words, so every Han character is a token, and so is every
+pair of neighbours that are both among the commonest characters (``COMMON_HAN``). A
+one-character query matches the character; a longer one of common characters matches all
+its pairs, and any other is asked as a phrase of its characters, which is quick because a
+rarer character is in few articles (docs/search.md has the measurements). Both sides are
+written in Simplified script first (OpenCC), so 社區 finds 社区 and the reverse. A query in
+pinyin (``shequ``, ``she qu``, ``shè qū``) becomes the words and characters read so, from
+pypinyin's dictionaries, rather than every body's pinyin being indexed. Latin words are
+folded to lower case and stemmed (Snowball's English stemmer: ``ferries`` and ``ferry`` are
+both ``ferri``), and a stem of four letters or more matches as a prefix.
 """
 
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 MAX_QUERY_CHARS = 200
@@ -29,6 +31,20 @@ _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _RUN = re.compile(rf"[{_HAN}]+|[^\W_{_HAN}]+")
 _HAN_RUN = re.compile(rf"[{_HAN}]+")
 _LATIN_WORD = re.compile(r"[a-z]+")
+
+COMMON_HAN = (
+    "一是人了不在有大中国和为这上他个地年来我会以到时要出的生学说道民家子也成行下于们后就发自之对得主长可"
+    "过天作分方用多你着部能市等业全里工公经本都而高政法面门动日进区事代那去心小同北定开产前其军还然起种所"
+    "如现理机体表力好外与当文两实重新三么只山水关明从化平建又制南内西没此将员名手最东头者月间无安看见各城"
+    "十相但已些正口通想度加第她合院物性战由位常点海意场武使次向二治因立数样身情入原问把路被并利石老教万知"
+)
+"""The 200 commonest Han characters, half of running Chinese text (``bench/common_han.py``
+counts them in jieba's dictionary). A pair of neighbours is a token of its own only when
+both are among them: a phrase of two such characters, each in most articles, would be
+slow to find. Changing them changes the tokens: move ``searchstore.FORMAT`` with them."""
+_COMMON_RUN = re.compile(f"[{COMMON_HAN}]{{2,}}")
+_BREAK = "\ue000"
+"""A token between two runs of Han characters (a private-use character: no query holds it)."""
 
 
 @functools.cache
@@ -63,18 +79,22 @@ def stemmed(word: str) -> str:
 
 
 def index_tokens(text: str) -> str:
-    """The tokens of a text for the index, separated by spaces: each Han character and
-    each pair of neighbours; each word of other scripts."""
-    return " ".join(_tokens(normalized(text)))
-
-
-def _tokens(text: str) -> Iterator[str]:
-    for run in _RUN.findall(text):
+    """The tokens of a text for the index, separated by spaces: each Han character, each
+    pair of neighbours that are both common, and each word of other scripts."""
+    tokens: list[str] = []
+    after_han = False
+    for run in _RUN.findall(normalized(text)):
         if _HAN_RUN.fullmatch(run):
-            yield from run
-            yield from (run[i : i + 2] for i in range(len(run) - 1))
+            if after_han:
+                # Runs apart in the text stay apart in a phrase: 社区。服务 is not 区服.
+                tokens.append(_BREAK)
+            tokens.append(" ".join(run))
+            tokens += (" ".join(map(operator.add, c, c[1:])) for c in _COMMON_RUN.findall(run))
+            after_han = True
         else:
-            yield stemmed(run)
+            tokens.append(stemmed(run))
+            after_han = False
+    return " ".join(tokens)
 
 
 @dataclass(frozen=True)
@@ -99,12 +119,14 @@ class Query:
 
 
 def _phrase(spelling: str) -> str:
-    """One spelling as FTS5 reads it: a Han string as the AND of its pairs (or the one
-    character), a word as a quoted prefix."""
+    """One spelling as FTS5 reads it: a Han string of common characters as the AND of its
+    pairs, another as the phrase of its characters; a word as a quoted prefix."""
     if _HAN_RUN.fullmatch(spelling):
         if len(spelling) == 1:
             return f'"{spelling}"'
-        pairs = dict.fromkeys(spelling[i : i + 2] for i in range(len(spelling) - 1))
+        if not _COMMON_RUN.fullmatch(spelling):
+            return '"' + " ".join(spelling) + '"'
+        pairs = dict.fromkeys(map(operator.add, spelling, spelling[1:]))
         joined = " AND ".join(f'"{pair}"' for pair in pairs)
         return f"({joined})" if len(pairs) > 1 else joined
     return f'"{spelling}"*' if len(spelling) >= 4 else f'"{spelling}"'

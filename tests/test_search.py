@@ -19,7 +19,7 @@ from reader.cli import main
 from reader.pacing import unpaced
 from reader.search import SearchIndex
 from reader.searchstore import SHARDS, IndexRow, TokenStore
-from reader.searchtext import index_tokens, parse_query
+from reader.searchtext import COMMON_HAN, index_tokens, parse_query
 from reader.site import Site
 from reader.store import Snapshot
 from tests.factories import NOW, Client, MovingClock, SiteFactory, make_client, parse_html
@@ -247,8 +247,56 @@ def _shared_index() -> SearchIndex:
     return _INDEX[0]
 
 
-def test_tokens_are_characters_and_pairs_in_simplified_script() -> None:
-    assert index_tokens("社區 Harbours 300") == "社 区 社区 harbour 300"
+def test_tokens_are_characters_and_common_pairs_in_simplified_script() -> None:
+    assert {"中", "国"} <= set(COMMON_HAN)
+    assert "社" not in COMMON_HAN
+    # 中国: both common, a pair of its own; 社区: a phrase of two; runs kept apart.
+    assert index_tokens("中國 Harbours 300 社區。中") == "中 国 中国 harbour 300 社 区 \ue000 中"
+
+
+# Common (in COMMON_HAN) and rarer characters, so both ways of asking are tried.
+_COMMON = "的是人中国区"
+_RARE = "社鑫淼"
+_TEXT = st.text(alphabet=_COMMON + _RARE + "。 ,ab", max_size=40)
+
+
+def _only_row(index: SearchIndex, text: str) -> None:
+    index.store.clear()
+    index.store.write([IndexRow("a", "1", 1.0, "", index_tokens(text))])
+
+
+def test_the_characters_tried_are_common_and_rare_as_named() -> None:
+    assert set(_COMMON) <= set(COMMON_HAN)
+    assert not set(_RARE) & set(COMMON_HAN)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, st.data())
+def test_every_string_of_characters_in_a_text_finds_it(text: str, data: st.DataObject) -> None:
+    runs = [run for run in text.replace(",", " ").replace("。", " ").split() if run.isalpha()]
+    han = [run for run in (r.strip("ab") for r in runs) if run and not set(run) & set("ab")]
+    if not han:
+        return
+    run = data.draw(st.sampled_from(han))
+    start = data.draw(st.integers(0, len(run) - 1))
+    piece = run[start : start + data.draw(st.integers(1, 4))]
+    index = _shared_index()
+    _only_row(index, text)
+    parsed = parse_query(piece)
+    assert parsed is not None
+    assert index.ranked(parsed)[0] == ["a"], (text, piece, parsed.match())
+
+
+@pytest.mark.parametrize("pair", ["区中", "社区", "鑫淼", "中社"])
+@pytest.mark.parametrize("between", ["。", " ", "a"])
+def test_a_pair_is_never_found_across_a_break(pair: str, between: str) -> None:
+    index = _shared_index()
+    _only_row(index, f"{pair[0]}{between}{pair[1]}")
+    parsed = parse_query(pair)
+    assert parsed is not None
+    assert index.ranked(parsed)[0] == []
+    _only_row(index, f"{pair}{between}{pair[1]}")
+    assert index.ranked(parsed)[0] == ["a"]
 
 
 def test_a_warm_restart_indexes_nothing_again(news: SiteFactory, tmp_path: Path) -> None:
@@ -312,7 +360,7 @@ def test_two_processes_opening_one_index_at_once_keep_each_others_rows(tmp_path:
         assert not failures, failures
         store = TokenStore(path)
         assert set(store.versions()) == {"a", "b"}, "neither made the index afresh over the other"
-        assert {c.key for c in store.candidates('"社区"', (1.0, 1.0), 10)} == {"a", "b"}
+        assert {c.key for c in store.candidates('"社 区"', (1.0, 1.0), 10)} == {"a", "b"}
         store.close()
 
 
