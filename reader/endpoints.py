@@ -566,7 +566,7 @@ def image(asked: Asked) -> Rendered | None:
     rendition = planned.named(name) if planned is not None else None
     if article is None or rendition is None:
         return None
-    made = asked.renditions.made(key, rendition) if asked.renditions is not None else None
+    made = asked.renditions.made(article, rendition) if asked.renditions is not None else None
     # Until it is made, the original stands in, sent as what it is (a browser that chose
     # the AVIF source reads the JPEG it gets): the page offering it never has to change.
     return file_response(made or Path(article.image_file))

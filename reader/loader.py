@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -115,7 +116,8 @@ class _Walker:
         self.thorough = thorough
         self.dirty = dirty
         self._located: dict[tuple[str, Path | None], Path | None] = {}
-        self._measured: dict[Path, tuple[int, int, int, str, int]] = {}
+        self._measured: dict[Path, tuple[int, int, int, str, int, str]] = {}
+        self._site_root = settings.site_dir.resolve()
         self.seen: set[str] = set()
         self.read: set[str] = set()
         self.listed: set[str] = set()
@@ -373,9 +375,10 @@ class _Walker:
                 article.image_height,
                 article.image_file,
                 article.image_mtime,
+                article.image_key,
             )
             if facts != known:
-                length, width, height, file, mtime = facts
+                length, width, height, file, mtime, key = facts
                 article = replace(
                     article,
                     image_length=length,
@@ -383,6 +386,7 @@ class _Walker:
                     image_height=height,
                     image_file=file,
                     image_mtime=mtime,
+                    image_key=key,
                 )
         if article is not entry.built[0]:
             entry.built = (article, entry.built[1])
@@ -419,17 +423,17 @@ class _Walker:
             self._located[key] = local_file(src, bundle, self.settings.static_dir)
         return self._located[key]
 
-    def _lead_image_facts(self, path: Path | None) -> tuple[int, int, int, str, int]:
-        """Size in bytes, width, height, file and its modification time of a lead image we
-        serve; zeros when unknown."""
+    def _lead_image_facts(self, path: Path | None) -> tuple[int, int, int, str, int, str]:
+        """Size in bytes, width, height, file, its modification time and the key naming its
+        renditions, of a lead image we serve; zeros when unknown."""
         if path is None:
-            return 0, 0, 0, "", 0
+            return 0, 0, 0, "", 0, ""
         if path in self._measured:  # many articles share an image; look once per walk
             return self._measured[path]
         try:
             status = path.stat()
         except OSError:
-            return 0, 0, 0, "", 0
+            return 0, 0, 0, "", 0, ""
         stamp = (status.st_mtime_ns, status.st_size)
         known = self.cache.images.get(path)
         if known is not None and known[0] == stamp:
@@ -438,7 +442,10 @@ class _Walker:
             width, height = intrinsic_size(path) or (0, 0)
             size = (status.st_size, width, height)
             self.cache.images[path] = (stamp, size)
-        facts = (*size, os.fspath(path), status.st_mtime_ns)
+        # Not the file time: a git checkout sets it, so no two machines would agree.
+        place = Path(os.path.relpath(path.resolve(), self._site_root)).as_posix()
+        key = hashlib.sha256(f"{place}\0{size[0]}\0{size[1]}\0{size[2]}".encode()).hexdigest()
+        facts = (*size, os.fspath(path), status.st_mtime_ns, key[:20])
         self._measured[path] = facts
         return facts
 

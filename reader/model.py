@@ -125,7 +125,11 @@ class Article:
     image_file: str = ""
     """The lead image's file when the site serves it (a bundle's or static/'s); "" if not."""
     image_mtime: int = 0
-    """That file's modification time in ns: it names the image's resized renditions."""
+    """That file's modification time in ns: the version its renditions on disk were made of."""
+    image_key: str = ""
+    """What names the image's renditions in addresses (``/_img/KEY/``): its file's place in
+    the site, its size and dimensions, so every machine serving the same files writes the
+    same addresses (file times differ between checkouts)."""
     featured: bool = False
     """Pinned by an editor as the front page's lead story (``featured: true``)."""
     featured_until: datetime | None = None

@@ -84,7 +84,7 @@ def plan(article: Article) -> Plan | None:
     resize (another host's, an SVG or GIF, too large, or of unknown size)."""
     own = _RESIZED.get(article.image_type)
     width, height = article.image_width, article.image_height
-    if not (article.image_file and own and width > 0 and height > 0):
+    if not (article.image_file and article.image_key and own and width > 0 and height > 0):
         return None
     if width * height > MAX_PIXELS:
         return None
@@ -95,10 +95,12 @@ def plan(article: Article) -> Plan | None:
     renditions = tuple(
         Rendition(w, max(1, round(height * w / width)), fmt) for fmt in formats for w in sizes
     )
-    return Plan(_key(article), formats, renditions)
+    return Plan(article.image_key, formats, renditions)
 
 
-def _key(article: Article) -> str:
+def _stored(article: Article) -> str:
+    """The folder of the renditions made of this version of the image file, on this machine
+    (the address's key stays when a file is replaced by one of the same size)."""
     made_of = f"{article.image_file}\0{article.image_mtime}\0{article.image_length}"
     return hashlib.sha256(made_of.encode()).hexdigest()[:20]
 
@@ -121,14 +123,14 @@ class Renditions:
         """The image files (path, modification time, size) already settled (made, failed,
         or not ours to resize), however many articles show them."""
         self._complete: set[str] = set()
-        """Images whose renditions are all made: not looked for again on every reload (a
-        key names one version of a file, so it stays complete)."""
+        """Images whose renditions are all made: not looked for again on every reload (each
+        names one version of a file, so it stays complete)."""
 
-    def made(self, key: str, rendition: Rendition) -> Path | None:
-        """The rendition's file if it has been made."""
+    def made(self, article: Article, rendition: Rendition) -> Path | None:
+        """The rendition of the article's lead image if it has been made of its file."""
         if self.folder is None:
             return None
-        path = self.folder / key / rendition.name
+        path = self.folder / _stored(article) / rendition.name
         return path if path.is_file() else None
 
     def make(self, articles: Iterable[Article], pause: Pause = unpaced) -> int:
@@ -150,34 +152,35 @@ class Renditions:
             if source in done:
                 continue
             planned = plan(article)
-            if planned is None or planned.key in settled:
+            stored = _stored(article)
+            if planned is None or stored in settled:
                 done.add(source)
                 continue
-            settled.add(planned.key)
+            settled.add(stored)
             done.add(source)
             missing = [
                 r
                 for r in planned.renditions
-                if not is_original(article, r) and self.made(planned.key, r) is None
+                if not is_original(article, r) and self.made(article, r) is None
             ]
             try:
                 if missing:
-                    made += self._make(Path(article.image_file), planned.key, missing, pause)
+                    made += self._make(Path(article.image_file), stored, missing, pause)
             except Exception as error:  # Pillow raises many kinds on a bad file
                 log.warning("%s: its lead image could not be resized: %s", article.file, error)
-                self._failed.add(planned.key)
+                self._failed.add(stored)
             else:
-                self._complete.add(planned.key)
+                self._complete.add(stored)
             pause()
         return made
 
-    def _make(self, source: Path, key: str, missing: list[Rendition], pause: Pause) -> int:
+    def _make(self, source: Path, stored: str, missing: list[Rendition], pause: Pause) -> int:
         from PIL import Image, ImageOps
 
         Image.MAX_IMAGE_PIXELS = MAX_PIXELS
         folder = self.folder
         assert folder is not None
-        target = folder / key
+        target = folder / stored
         target.mkdir(parents=True, exist_ok=True)
         with Image.open(source) as opened:
             image = ImageOps.exif_transpose(opened)
