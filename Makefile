@@ -51,8 +51,8 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,import,bench]'
 	@command -v wrk >/dev/null || echo "note: wrk is not installed (apt-get install wrk); using the slower in-repo load generator"
 	@command -v hugo >/dev/null || echo "note: hugo is not installed (apt-get install hugo); the export is compared with Pelican only"
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/search.py --articles 10000 --out docs/search-figures.md
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -804,11 +804,29 @@ def write_report(report: Report, out: Path, sizes: list[int]) -> None:
         "on-disk index and build record, it reads only the edited file again and renders "
         "only the pages and feeds that embed its text (`reader/buildrecord.py`).",
         "",
+        *search_lines(out / "search-figures.md"),
         *report.notes,
     ]
     out.mkdir(parents=True, exist_ok=True)
     (out / "performance.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     _plot(report, sizes, out / "performance.png")
+
+
+def search_lines(figures: Path) -> list[str]:
+    """The search section: the figures ``bench/search.py`` wrote just before (``make bench``
+    runs it first)."""
+    if not figures.exists():
+        return []
+    return [
+        "## Search",
+        "",
+        "`bench/search.py` on its realistic Chinese corpus, as in "
+        "[search-figures.md](search-figures.md); the figures at 100,000 articles and the "
+        "choices behind them are in [search.md](search.md).",
+        "",
+        *figures.read_text(encoding="utf-8").splitlines(),
+        "",
+    ]
 
 
 def _hostile_row(report: Report) -> str:
