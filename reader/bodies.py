@@ -91,7 +91,7 @@ class BodyRenderer:
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        text = self._body_text(article)
+        text = self.source(article)
         if text is None:
             return ""
         params = self._params(article) if PARAM_SHORTCODE.search(text) else None
@@ -122,7 +122,8 @@ class BodyRenderer:
             found |= dict(flat_params(table))
         return found
 
-    def _body_text(self, article: Article) -> str | None:
+    def source(self, article: Article) -> str | None:
+        """The article's body as its file holds it now (Markdown); None if unreadable."""
         path = article.source_path
         try:
             status = path.stat()

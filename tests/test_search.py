@@ -4,6 +4,7 @@ unpublished; and any query, however hostile, gets a page."""
 from __future__ import annotations
 
 import threading
+import unicodedata
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,10 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from reader import search
-from reader.cli import main
+from reader.cli import DEMO_SITE, main
+from reader.config import load_settings
 from reader.pacing import unpaced
-from reader.search import SearchIndex
+from reader.search import SearchIndex, markdown_text, plain_text
 from reader.searchstore import SHARDS, IndexRow, TokenStore
 from reader.searchtext import COMMON_HAN, index_tokens, parse_query
 from reader.site import Site
@@ -251,7 +253,27 @@ def test_tokens_are_characters_and_common_pairs_in_simplified_script() -> None:
     assert {"中", "国"} <= set(COMMON_HAN)
     assert "社" not in COMMON_HAN
     # 中国: both common, a pair of its own; 社区: a phrase of two; runs kept apart.
-    assert index_tokens("中國 Harbours 300 社區。中") == "中 国 中国 harbour 300 社 区 \ue000 中"
+    # The characters come first, then the words, then the pairs.
+    assert (
+        index_tokens("中國 Harbours 300 社區。中")
+        == "中 国 \ue000 社 区 \ue000 中 harbour 300 中国"
+    )
+
+
+_CHINESE_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(),  # anything
+        st.sampled_from("社區中国，。、！？「」（）“”…—　ＡＢｃ１２ﬁ²Ⅻ〸〹兀"),  # NFKC's cases
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_CHINESE_TEXT)
+def test_tokens_are_those_of_the_texts_nfkc_form(text: str) -> None:
+    # NFKC is skipped where it cannot change a token (most Chinese text): never otherwise.
+    assert index_tokens(text) == index_tokens(unicodedata.normalize("NFKC", text))
 
 
 # Common (in COMMON_HAN) and rarer characters, so both ways of asking are tried.
@@ -297,6 +319,33 @@ def test_a_pair_is_never_found_across_a_break(pair: str, between: str) -> None:
     assert index.ranked(parsed)[0] == []
     _only_row(index, f"{pair}{between}{pair[1]}")
     assert index.ranked(parsed)[0] == ["a"]
+
+
+def test_a_body_is_read_for_search_as_its_readers_see_it() -> None:
+    source = (
+        "A [ferry timetable](https://ferries.example.org/timetable) and "
+        '![Pier at dawn](/img/pier.jpg "Seen from the lighthouse") with a '
+        "[reference][tides] and <https://autolink.example.net/x> &amp; "
+        '<span class="hidden-attribute">spanned</span> '
+        '{{< figure src="/img/q.jpg" caption="港灣 at noon" >}}\n\n'
+        "[tides]: https://tides.example.com/bay\n"
+    )
+    words = set(index_tokens(markdown_text(source)).split())
+    for shown in ("ferri", "timet", "pier", "dawn", "lighthous", "refer", "autolink", "span"):
+        assert any(word.startswith(shown) for word in words), shown
+    assert {"港", "湾", "noon"} <= words
+    for hidden in ("ferries", "img", "tides", "hidden", "attribut", "figur", "caption", "amp"):
+        assert not any(word.startswith(hidden) for word in words), hidden
+
+
+def test_every_word_a_demo_article_shows_is_read_for_search() -> None:
+    settings, _ = load_settings(DEMO_SITE)
+    snapshot = Site(settings, lambda: NOW).holder.current
+    assert len(snapshot.articles) > 10
+    for article in snapshot.articles:
+        shown = set(index_tokens(plain_text(snapshot.body_html(article))).split())
+        read = set(index_tokens(markdown_text(snapshot.bodies.source(article) or "")).split())
+        assert shown <= read, (article.file, sorted(shown - read))
 
 
 def test_a_warm_restart_indexes_nothing_again(news: SiteFactory, tmp_path: Path) -> None:
