@@ -26,6 +26,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from reader.config import load_settings
+from reader.hygiene import script_of
 from reader.search import SearchIndex
 from reader.searchstore import IndexRow
 from reader.searchtext import index_tokens, normalized, parse_query, stemmed, warm_pinyin
@@ -139,7 +140,7 @@ def write_site(articles: list[tuple[str, str]], folder: Path) -> Path:
     for n, (title, body) in enumerate(articles):
         date = datetime.fromtimestamp(1_700_000_000 + n * 60, UTC).isoformat()
         # The fifth in Traditional script say so, as the reader's checks ask.
-        lang = "lang: zh-Hant\n" if normalized(title + body) != (title + body) else ""
+        lang = "lang: zh-Hant\n" if script_of(title + body) == "zh-Hant" else ""
         front = f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ndate: {date}\n{lang}---\n"
         (content / f"{n}.md").write_text(f"{front}\n{body}\n", encoding="utf-8")
     return site
