@@ -60,7 +60,7 @@ def search_index_path(parse_index: Path) -> Path:
 
 def plain_text(fragment: str) -> str:
     """The text of an HTML fragment, on one line."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment)))
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
 
 
 def markdown_text(source: str) -> str:
@@ -76,7 +76,7 @@ def _kept(match: re.Match[str]) -> str:
     if match["shortcode"]:
         values = _QUOTED.findall(match["shortcode"])
         return " " + " ".join(v for v in values if "/" not in v) + " "  # not paths
-    return " ".strip()
+    return " "  # what was between stays apart: a<br>b is two words
 
 
 @dataclass(frozen=True)

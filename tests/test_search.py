@@ -329,13 +329,19 @@ def test_a_body_is_read_for_search_as_its_readers_see_it() -> None:
         '<span class="hidden-attribute">spanned</span> '
         '{{< figure src="/img/q.jpg" caption="港灣 at noon" >}}\n\n'
         "[tides]: https://tides.example.com/bay\n"
+        "glued<br>apart\n"
     )
     words = set(index_tokens(markdown_text(source)).split())
+    assert {"glu", "apart"} <= words, "what a tag stood between stays two words"
     for shown in ("ferri", "timet", "pier", "dawn", "lighthous", "refer", "autolink", "span"):
         assert any(word.startswith(shown) for word in words), shown
     assert {"港", "湾", "noon"} <= words
     for hidden in ("ferries", "img", "tides", "hidden", "attribut", "figur", "caption", "amp"):
         assert not any(word.startswith(hidden) for word in words), hidden
+
+
+def test_the_plain_text_of_html_is_one_trimmed_line() -> None:
+    assert plain_text(" <p>Ferry\n<b>news</b>&amp;more</p> ") == "Ferry news &more"
 
 
 def test_every_word_a_demo_article_shows_is_read_for_search() -> None:
