@@ -68,6 +68,12 @@ def test_two_checkouts_answer_every_address_alike(tmp_path: Path) -> None:
             seen.add(address)
             from_a = client.get(a + address)
             from_b = client.get(b + address)
+            if address.startswith("/_img/"):
+                # Each machine resizes in the background and sends the original until then:
+                # the address must be found on both, its bytes may differ for a while.
+                if (from_a.status_code, from_b.status_code) != (200, 200):
+                    differing.append(f"{address}: {from_a.status_code} / {from_b.status_code}")
+                continue
             if (from_a.status_code, from_a.content) != (from_b.status_code, from_b.content):
                 differing.append(f"{address}: {from_a.status_code} / {from_b.status_code}")
                 continue
