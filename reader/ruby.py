@@ -11,8 +11,6 @@ import functools
 import re
 from html import escape
 
-from pypinyin import Style, pinyin
-
 from reader.scripts import simplified
 
 _RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -36,6 +34,9 @@ def readings(run: str) -> list[str]:
     looked_up = simplified(run)
     if len(looked_up) != len(run):  # a phrase changed length: keep the characters aligned
         looked_up = "".join(c if len(s := simplified(c)) != 1 else s for c in run)
+    # Imported here: a quarter of a second that a start or a build with no ruby need not pay.
+    from pypinyin import Style, pinyin
+
     found = []
     for start in range(0, len(looked_up), MAX_RUN):
         piece = looked_up[start : start + MAX_RUN]
