@@ -45,11 +45,17 @@ _HIDDEN = re.compile(
     r"|\]\[[^\]\n]*\]"  # a reference link's label
     r"|^ {0,3}\[[^\]\n]+\]:.*$"  # a reference definition
     r"|<(?P<autolink>(?:https?|mailto):[^>\s]*)>"  # an autolink: its address is its text
-    r"|</?[A-Za-z][^>\n]*>"  # an HTML tag
+    r"|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^>\n]*)?/?>"  # an HTML tag (List<T> is text)
     r"|(?P<shortcode>\{\{[<%].*?[%>]\}\})",  # a Hugo shortcode
     re.MULTILINE,
 )
 _QUOTED = re.compile(r'"([^"\n]*)"')
+_CODE = re.compile(
+    r"^ {0,3}(?P<fence>`{3,}|~{3,}).*?(?:^ {0,3}(?P=fence)[`~]*[ \t]*$|\Z)"  # a fenced block
+    r"|^(?:(?: {4}|\t)[^\n]*(?:\n|\Z))+"  # an indented block (or a list's: kept whole too)
+    r"|(?P<ticks>`+)[^`].*?(?P=ticks)",  # a code span
+    re.MULTILINE | re.DOTALL,
+)
 BodyText = Callable[[Article], str]
 
 
@@ -66,8 +72,15 @@ def plain_text(fragment: str) -> str:
 def markdown_text(source: str) -> str:
     """The words of a Markdown body as a search reads them, without rendering it: link and
     image addresses, reference definitions and HTML tags left out; link text, alt text,
-    titles, autolinks and shortcodes' quoted values (but paths) kept; entities decoded."""
-    return html.unescape(_HIDDEN.sub(_kept, source))
+    titles, autolinks and shortcodes' quoted values (but paths) kept; entities decoded.
+    Code is read as written: a page shows its tags and addresses."""
+    parts: list[str] = []
+    written = 0
+    for code in _CODE.finditer(source):
+        parts += (html.unescape(_HIDDEN.sub(_kept, source[written : code.start()])), code[0])
+        written = code.end()
+    parts.append(html.unescape(_HIDDEN.sub(_kept, source[written:])))
+    return " ".join(parts)
 
 
 def _kept(match: re.Match[str]) -> str:

@@ -63,7 +63,10 @@ def normalized(text: str) -> str:
     folded = text.casefold()
     if not _HAN_RUN.search(folded):
         return folded
-    converted: str = _converter().convert(folded)  # type: ignore[attr-defined]
+    try:
+        converted: str = _converter().convert(folded)  # type: ignore[attr-defined]
+    except UnicodeEncodeError:  # a lone surrogate, which OpenCC cannot take: it stands alone
+        converted = _converter().convert(folded.encode("utf-8", "replace").decode())  # type: ignore[attr-defined]
     return converted
 
 

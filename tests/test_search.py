@@ -333,6 +333,16 @@ def test_a_body_is_read_for_search_as_its_readers_see_it() -> None:
     )
     words = set(index_tokens(markdown_text(source)).split())
     assert {"glu", "apart"} <= words, "what a tag stood between stays two words"
+    # Code is shown as written, tags and addresses included; so is List<T> in a sentence.
+    code = (
+        "Use `<kbd>Ctrl</kbd>` or a FrozenDictionary<TKey,TValue>:\n\n"
+        '```html\n<select name="district"><option>東區</option></select>\n```\n\n'
+        '    <input type="checkbox" href="https://code.example.org/indented">\n'
+    )
+    read = set(index_tokens(markdown_text(code)).split())
+    for shown in ("kbd", "tkey", "tvalu", "select", "district", "option", "东", "checkbox"):
+        assert shown in read, shown
+    assert "indent" in read, "an indented block is code too"
     for shown in ("ferri", "timet", "pier", "dawn", "lighthous", "refer", "autolink", "span"):
         assert any(word.startswith(shown) for word in words), shown
     assert {"港", "湾", "noon"} <= words
