@@ -50,6 +50,8 @@ _HIDDEN = re.compile(
     re.MULTILINE,
 )
 _QUOTED = re.compile(r'"([^"\n]*)"')
+_CODE_MARKS = ("`", "~~~", "\n    ", "\n\t")
+"""What every piece of code ``_CODE`` finds holds (or starts the text)."""
 _CODE = re.compile(
     r"^ {0,3}(?P<fence>`{3,}|~{3,}).*?(?:^ {0,3}(?P=fence)[`~]*[ \t]*$|\Z)"  # a fenced block
     r"|^(?:(?: {4}|\t)[^\n]*(?:\n|\Z))+"  # an indented block (or a list's: kept whole too)
@@ -74,6 +76,9 @@ def markdown_text(source: str) -> str:
     image addresses, reference definitions and HTML tags left out; link text, alt text,
     titles, autolinks and shortcodes' quoted values (but paths) kept; entities decoded.
     Code is read as written: a page shows its tags and addresses."""
+    if not any(mark in source for mark in _CODE_MARKS) and not source.startswith(("    ", "\t")):
+        # Most articles hold no code: asking the pattern at every character cost 70 µs.
+        return html.unescape(_HIDDEN.sub(_kept, source))
     parts: list[str] = []
     written = 0
     for code in _CODE.finditer(source):
