@@ -1,23 +1,26 @@
 """The access log: a line a request, written by a thread of its own, never on the request path.
 
-A request hands its facts to a bounded buffer and goes on; the writer thread formats and
-writes them. When the disk cannot keep up, the buffer fills and further lines are dropped
-and counted (the count is logged), so memory stays bounded whatever the load. The file is
-reopened on ``SIGUSR1`` (as nginx does, for logrotate) and the buffer written out at
-shutdown.
+A request, once answered, leaves its line in a bounded buffer and goes on; a writer thread
+writes the lines out. When the disk cannot keep up, the buffer fills and further lines are
+dropped and counted (the count is logged), so memory stays bounded whatever the load. The
+file is reopened on ``SIGUSR1`` (as nginx does, for logrotate) and the buffer written out
+at shutdown.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import ipaddress
 import json
+import re
 import signal
 import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -28,20 +31,15 @@ FORMATS = ("combined", "json")
 CAPACITY = 65_536
 """Lines the buffer holds before it drops: about 20 MB at worst, seconds of full load."""
 FLUSH_SECONDS = 0.05
-"""How often the writer wakes to write what has come in: often, so few requests' scopes
-are kept alive at once (each one kept is work for the garbage collector)."""
-
-
-Recorded = tuple[float, str, str, bytes | None, str, bytes, str, bytes, bytes, int, int, float]
-"""What a request leaves: when; client, method, raw path (or None), path, query, protocol,
-referer and user agent as sent; status, body size, seconds taken. Strings and bytes only,
-never the request's scope: entries wait in the buffer for up to 50 ms, and the scope's
-dicts and lists, kept that long, made work for the garbage collector on every request."""
+"""How long a request's line waits before it goes to the writer with the others of its
+batch: long enough to batch hundreds, short enough that a crash loses little."""
+WRITER_WAKE_SECONDS = 0.25
+"""How often the writer looks for lines no event loop handed over (a tool's, a test's)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """What a request leaves for its log line; formatted later, by the writer."""
+    """What a request leaves for its log line, field by field."""
 
     when: float
     client: str
@@ -93,6 +91,57 @@ def combined(entry: Entry, anonymize: bool) -> str:
     )
 
 
+_PLAIN = re.compile(r"[\x20\x21\x23-\x5b\x5d-\x7e]*").fullmatch
+"""Text no field needs escaping in: printable ASCII without quote or backslash."""
+
+
+def combined_line(
+    scope: Scope, headers: Mapping[str, str], status: int, size: int, when: float, anonymize: bool
+) -> str:
+    """A request's Combined Log Format line (as ``combined`` makes it), made from its ASGI
+    scope and headers straight away: every request makes one, so every step counts."""
+    client = scope.get("client")
+    address = (client[0] if client else "") or "-"
+    if anonymize:
+        address = anonymized(address)
+    raw_path = scope.get("raw_path")
+    target = raw_path.decode("latin-1") if raw_path else scope["path"]
+    query = scope["query_string"]
+    if query:
+        target += "?" + query.decode("latin-1")
+    request = f"{scope['method']} {target} HTTP/{scope.get('http_version', '1.1')}"
+    referer, agent = headers.get("referer", ""), headers.get("user-agent", "")
+    if _PLAIN(address + request + referer + agent) is None:
+        address, request = escaped(address), escaped(request)
+        referer, agent = escaped(referer), escaped(agent)
+    shown = size if size >= 0 else "-"
+    return (
+        f'{address} - - [{_clf_time(int(when))}] "{request}" {status} {shown} '
+        f'"{referer or "-"}" "{agent or "-"}"'
+    )
+
+
+def entry_of(
+    scope: Scope, headers: Mapping[str, str], status: int, size: int, when: float, seconds: float
+) -> Entry:
+    """A request's entry, from its ASGI scope and headers, for the other formats."""
+    client = scope.get("client")
+    raw_path = scope.get("raw_path")
+    return Entry(
+        when,
+        client[0] if client else "",
+        scope["method"],
+        raw_path.decode("latin-1") if raw_path else scope["path"],
+        scope["query_string"].decode("latin-1"),
+        scope.get("http_version", "1.1"),
+        status,
+        size,
+        headers.get("referer", ""),
+        headers.get("user-agent", ""),
+        seconds,
+    )
+
+
 def _clf_line(
     address: str, when: float, request: str, status: int, size: int, referer: str, agent: str
 ) -> str:
@@ -125,7 +174,13 @@ def json_line(entry: Entry, anonymize: bool) -> str:
 
 
 class AccessLog:
-    """The buffer requests leave their entries in, and the thread that writes them."""
+    """The buffer requests leave their lines in, and the thread that writes them out.
+
+    Each request makes its line once answered, and every 50 ms the event loop hands the
+    lines come in to the writer as one text. The writer only writes, which lets the event
+    loop run meanwhile: when a thread made the lines, it competed with the requests for the
+    interpreter, and each request that found it holding the interpreter waited its turn.
+    """
 
     def __init__(
         self,
@@ -141,52 +196,47 @@ class AccessLog:
         self.anonymize = anonymize
         self.capacity = capacity
         self.dropped = 0
-        """Lines lost because the buffer was full: said in the log when it drains."""
+        """Lines lost because the buffer was full or the disk failed: said in the log."""
         self._stream = stream
-        self._buffer: deque[Entry | Recorded] = deque()
+        self._lines: deque[str] = deque()
+        self._texts: deque[tuple[str, int]] = deque()
+        """Batches of lines waiting for the writer, with how many lines each holds."""
+        self._waiting = 0
+        """Lines in ``_texts``: they count against the capacity as the buffer's do."""
+        self._lock = threading.Lock()
+        self._flush_due = False
+        self._flushed_at = 0.0
         self._wake = threading.Event()
         self._reopen = False
         self._stopping = False
         self._thread: threading.Thread | None = None
         self._out: TextIO | None = None
 
-    def record(self, scope: Scope, status: int, size: int, started: float) -> None:
-        """Leave a request's facts (its ASGI scope, answered status and body size, and when
-        it began by ``time.monotonic``); never waits: a full buffer drops them and counts.
-        The line is made later, by the writer, so the request pays for an append alone."""
-        if len(self._buffer) >= self.capacity:
-            self.dropped += 1
+    def record(
+        self, scope: Scope, headers: Mapping[str, str], status: int, size: int, started: float
+    ) -> None:
+        """Leave an answered request's line: from its ASGI scope and the headers the app read
+        from it, the status and body size answered, and when it began (by
+        ``time.monotonic``). Never waits: a full buffer drops the line and counts it."""
+        if len(self._lines) + self._waiting >= self.capacity:
+            self._drop(1)
             return
-        referer = agent = b""
-        for name, value in scope["headers"]:
-            if name == b"referer":
-                referer = value
-            elif name == b"user-agent":
-                agent = value
-        client = scope.get("client")
-        self._buffer.append(
-            (
-                time.time(),
-                client[0] if client else "",
-                scope["method"],
-                scope.get("raw_path"),
-                scope["path"],
-                scope["query_string"],
-                scope.get("http_version", "1.1"),
-                referer,
-                agent,
-                status,
-                size,
-                time.monotonic() - started,
-            )
-        )
+        if self.format is combined:
+            line = combined_line(scope, headers, status, size, time.time(), self.anonymize)
+        else:
+            seconds = time.monotonic() - started
+            entry = entry_of(scope, headers, status, size, time.time(), seconds)
+            line = self.format(entry, self.anonymize)
+        self._lines.append(line)
+        if not self._flush_due:
+            self._schedule_flush()
 
     def record_entry(self, entry: Entry) -> None:
-        """Leave a ready entry (for tests and tools)."""
-        if len(self._buffer) >= self.capacity:
-            self.dropped += 1
+        """Leave a ready entry's line (for tests and tools)."""
+        if len(self._lines) + self._waiting >= self.capacity:
+            self._drop(1)
             return
-        self._buffer.append(entry)
+        self._lines.append(self.format(entry, self.anonymize))
 
     def closing(self, send: Send) -> Send:
         """A lifespan's send that writes the log out before the shutdown completes."""
@@ -221,9 +271,42 @@ class AccessLog:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
-        self._drain()
+        self._hand_over()
+        self._write_out()
         if self._out is not None and self.path is not None:
             self._out.close()
+
+    def _drop(self, lines: int) -> None:
+        with self._lock:
+            self.dropped += lines
+
+    def _schedule_flush(self) -> None:
+        """Hand this batch's lines over in 50 ms, on the event loop the request came on."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop (a tool, a test): the writer takes the lines
+            return
+        self._flush_due = True
+        loop.call_later(FLUSH_SECONDS, self._flush)
+
+    def _flush(self) -> None:
+        self._flush_due = False
+        self._flushed_at = time.monotonic()
+        self._hand_over()
+
+    def _hand_over(self) -> None:
+        """Take every line from the buffer, and give them to the writer as one text."""
+        lines = self._lines
+        taken = [lines.popleft() for _ in range(len(lines))]
+        with self._lock:
+            dropped, self.dropped = self.dropped, 0
+            if dropped:
+                taken.append(f"# {dropped} access log lines dropped: the log could not keep up")
+            if not taken:
+                return
+            self._texts.append(("\n".join(taken) + "\n", len(taken)))
+            self._waiting += len(taken)
+        self._wake.set()
 
     def _open(self) -> TextIO:
         if self.path is None:
@@ -233,81 +316,34 @@ class AccessLog:
 
     def _run(self) -> None:
         while not self._stopping:
-            self._wake.wait(FLUSH_SECONDS)
+            self._wake.wait(WRITER_WAKE_SECONDS)
             self._wake.clear()
+            if self._lines and time.monotonic() - self._flushed_at > WRITER_WAKE_SECONDS:
+                # No event loop hands the lines over (none runs, or it is stuck): take them.
+                self._flush_due = False
+                self._hand_over()
+            self._write_out()
             if self._reopen and self.path is not None:
                 self._reopen = False
-                self._drain()
                 if self._out is not None:
                     self._out.close()
                 self._out = self._open()
-            self._drain()
 
-    def _drain(self) -> None:
+    def _write_out(self) -> None:
+        """Write the texts handed over so far, in order; what the disk refuses is counted."""
         out = self._out
-        if out is None:
-            return
-        lines = []
-        buffer = self._buffer
-        fast = self.format is combined
-        while buffer:
-            item = buffer.popleft()
-            if isinstance(item, Entry):
-                lines.append(self.format(item, self.anonymize))
-            elif fast:
-                lines.append(_combined_recorded(item, self.anonymize))
-            else:
-                lines.append(self.format(_entry(item), self.anonymize))
-        dropped, self.dropped = self.dropped, 0
-        if dropped:
-            lines.append(f"# {dropped} access log lines dropped: the log could not keep up")
-        if not lines:
-            return
-        try:
-            out.write("\n".join(lines) + "\n")
-            out.flush()
-        except (OSError, ValueError):
-            self.dropped += len(lines)  # a full disk: counted, not kept
+        while self._texts and out is not None:
+            text, lines = self._texts.popleft()
+            with self._lock:
+                self._waiting -= lines
+            try:
+                out.write(text)
+                out.flush()
+            except (OSError, ValueError):
+                self._drop(lines)  # a full disk: counted, not kept
 
 
 @functools.lru_cache(maxsize=4)
 def _clf_time(second: int) -> str:
     """A second as Combined Log Format writes it (made once a second, not once a line)."""
     return time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(second))
-
-
-def _combined_recorded(item: Recorded, anonymize: bool) -> str:
-    """A recorded request's Combined Log Format line, straight from what it left: the
-    writer makes tens of thousands a second, in the server's process, so every step counts."""
-    when, client, method, raw_path, path, query, protocol, referer, agent, status, size, _ = item
-    address = (anonymized(client) if anonymize else client) or "-"
-    target = raw_path.decode("latin-1") if raw_path else path
-    if query:
-        target += "?" + query.decode("latin-1")
-    return _clf_line(
-        address,
-        when,
-        f"{method} {target} HTTP/{protocol}",
-        status,
-        size,
-        escaped(referer.decode("latin-1")) or "-",
-        escaped(agent.decode("latin-1")) or "-",
-    )
-
-
-def _entry(item: Recorded) -> Entry:
-    """A request's entry, from what it left."""
-    when, client, method, raw_path, path, query, protocol, referer, agent, status, size, took = item
-    return Entry(
-        when,
-        client,
-        method,
-        raw_path.decode("latin-1") if raw_path else path,
-        query.decode("latin-1"),
-        protocol,
-        status,
-        size,
-        referer.decode("latin-1"),
-        agent.decode("latin-1"),
-        took,
-    )

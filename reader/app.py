@@ -35,9 +35,9 @@ from reader.index import language_index_path
 from reader.languages import language_settings
 from reader.limits import MAX_QUERY_BYTES, QueryLimiter, method_allowed, oversize, plain_error
 from reader.live import Clock, utc_now
-from reader.negotiation import Reply, is_not_modified, reply
+from reader.negotiation import is_not_modified, reply
 from reader.prefix import inner_path
-from reader.rendered import Rendered
+from reader.rendered import Rendered, Reply
 from reader.searchtext import warm_pinyin
 from reader.site import Site, link_translations
 from reader.urls import ROUTE, Route, RouteName, resolve
@@ -62,6 +62,8 @@ _REQUEST_HEADERS = {
     )
 }
 """The request headers any answer depends on; the rest are never decoded."""
+_LOGGED_HEADERS = {**_REQUEST_HEADERS, b"referer": "referer", b"user-agent": "user-agent"}
+"""With the access log on, also the headers its lines show."""
 
 
 class ReaderApp:
@@ -88,27 +90,30 @@ class ReaderApp:
             return
         self._pacer.requests += 1  # background work gives way while requests come in
         access_log = self.access_log
+        request = {}
+        wanted_headers = _REQUEST_HEADERS if access_log is None else _LOGGED_HEADERS
+        for name, value in scope["headers"]:
+            wanted = wanted_headers.get(name)
+            if wanted is not None:
+                request[wanted] = value.decode("latin-1")
         if access_log is None:
-            await self._serve(scope, receive, send)
+            await self._serve(scope, receive, send, request)
             return
         started = time.monotonic()
-        answered = await self._serve(scope, receive, send)
+        answered = await self._serve(scope, receive, send, request)
         if answered is not None:
-            access_log.record(scope, answered[0], answered[1], started)
+            access_log.record(scope, request, answered[0], answered[1], started)
 
-    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> tuple[int, int] | None:
-        """Answer a request: the status and body size sent, or None when the request went
-        to another language's app (which logs it)."""
+    async def _serve(
+        self, scope: Scope, receive: Receive, send: Send, request: dict[str, str]
+    ) -> tuple[int, int] | None:
+        """Answer a request, given the headers it sent that matter: the status and body size
+        sent, or None when the request went to another language's app (which logs it)."""
         for language in self.languages:
             path = scope["path"]
             if path == language.prefix or inner_path(language.prefix, path) is not None:
                 await language(scope, receive, send)
                 return None
-        request = {}
-        for name, value in scope["headers"]:
-            wanted = _REQUEST_HEADERS.get(name)
-            if wanted is not None:
-                request[wanted] = value.decode("latin-1")
         # The hot path: an answer already rendered from the current snapshot (a page, a feed,
         # a file; or the not-found page a path was already found to answer).
         caches = self.site.holder.state.caches

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
@@ -21,22 +20,8 @@ from reader.headers import (
     response_headers,
 )
 from reader.limits import plain_error
-from reader.rendered import ENCODING_SUFFIX, RawHeaders, Rendered, raw_headers
+from reader.rendered import ENCODING_SUFFIX, Rendered, Reply, raw_headers
 from reader.urls import Kind
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What goes on the wire for one request: status, headers and body."""
-
-    status: int
-    raw_headers: RawHeaders
-    body: bytes
-
-    @property
-    def headers(self) -> dict[str, str]:
-        """The headers by name, decoded."""
-        return {k.decode("latin-1"): v.decode("latin-1") for k, v in self.raw_headers}
 
 
 def reply(rendered: Rendered, method: str, request: Mapping[str, str]) -> Reply:
@@ -49,15 +34,16 @@ def reply(rendered: Rendered, method: str, request: Mapping[str, str]) -> Reply:
         if_none_match = request.get("if-none-match")
         if rendered.status == 200 and (
             if_none_match == wire.etag
-            or is_not_modified(
+            or ((if_none_match is not None or "if-modified-since" in request)
+            and is_not_modified(
                 rendered.etag,
                 rendered.modified,
                 if_none_match,
                 request.get("if-modified-since"),
-            )
+            ))
         ):
-            return Reply(304, wire.not_modified, b"")
-        return Reply(rendered.status, wire.headers, b"" if method == "HEAD" else wire.body)
+            return wire.unchanged
+        return wire.whole if method == "GET" else wire.head
     if method == "OPTIONS":
         headers = {"allow": ALLOWED_METHODS}
         if POLICIES[rendered.kind].cross_origin:

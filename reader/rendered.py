@@ -93,7 +93,7 @@ class Rendered:
                 headers["content-encoding"] = encoding
             kept = {k: v for k, v in headers.items() if k not in NOT_MODIFIED_DROPS}
             headers["content-length"] = str(len(body))
-            found = Wire(raw_headers(headers), raw_headers(kept), body, etag)
+            found = Wire.of(self.status, raw_headers(headers), raw_headers(kept), body, etag)
             wires[encoding] = found
         return found
 
@@ -114,14 +114,43 @@ RawHeaders = list[tuple[bytes, bytes]]
 """Header names and values as ASGI sends them."""
 
 
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What goes on the wire for one request: status, headers and body."""
+
+    status: int
+    raw_headers: RawHeaders
+    body: bytes
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The headers by name, decoded."""
+        return {k.decode("latin-1"): v.decode("latin-1") for k, v in self.raw_headers}
+
+
 @dataclass(frozen=True)
 class Wire:
-    """One coding of a response as it goes out: headers for a 200 and a 304, and the body."""
+    """One coding of a response as it goes out: headers for a 200 and a 304, and the body;
+    and the replies made of them, made once, as every cached request sends one of them."""
 
     headers: RawHeaders
     not_modified: RawHeaders
     body: bytes
     etag: str
+    whole: Reply
+    """The reply to a GET."""
+    head: Reply
+    """The reply to a HEAD: the GET's headers, no body."""
+    unchanged: Reply
+    """The 304 to a request whose copy is current."""
+
+    @classmethod
+    def of(
+        cls, status: int, headers: RawHeaders, not_modified: RawHeaders, body: bytes, etag: str
+    ) -> Wire:
+        """A coding's wire form, its replies made."""
+        whole, head = Reply(status, headers, body), Reply(status, headers, b"")
+        return cls(headers, not_modified, body, etag, whole, head, Reply(304, not_modified, b""))
 
 
 def raw_headers(headers: Mapping[str, str]) -> RawHeaders:
