@@ -96,43 +96,67 @@ class ReaderApp:
             wanted = wanted_headers.get(name)
             if wanted is not None:
                 request[wanted] = value.decode("latin-1")
-        if access_log is None:
-            await self._serve(scope, receive, send, request)
-            return
         started = time.monotonic()
-        answered = await self._serve(scope, receive, send, request)
-        if answered is not None:
+        # The hot path: an answer already rendered from the current snapshot, sent from
+        # here (no coroutine of its own: every cached request would pay for it).
+        answer = None if self.languages else self._cached(scope, request)
+        if answer is not None:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": answer.status,
+                    "headers": answer.raw_headers,
+                }
+            )
+            await send({"type": "http.response.body", "body": answer.body})
+            answered: tuple[int, int] | None = answer.status, len(answer.body)
+        else:
+            answered = await self._serve(scope, receive, send, request)
+        if access_log is not None and answered is not None:
             access_log.record(scope, request, answered[0], answered[1], started)
+
+    def _cached(self, scope: Scope, request: dict[str, str]) -> Reply | None:
+        """The reply to a request whose answer is already rendered from the current snapshot
+        (a page, a feed, a file; or the not-found page a path was already found to answer),
+        or None for a request that needs more."""
+        path = scope["path"]
+        if self.prefix:
+            inner = inner_path(self.prefix, path)
+            if inner is None:
+                return None
+            path = inner
+        caches = self.site.holder.state.caches
+        cached = caches.responses.get(path) or caches.missing.get(path)
+        if (
+            cached is None
+            or (cached.file is not None and "range" in request)
+            or "content-length" in request  # a body: the limits decide
+            or len(scope["query_string"]) > MAX_QUERY_BYTES
+            or (path == "/" and scope["query_string"])  # maybe WordPress's /?p=123
+        ):
+            return None
+        return reply(cached, scope["method"], request)
 
     async def _serve(
         self, scope: Scope, receive: Receive, send: Send, request: dict[str, str]
     ) -> tuple[int, int] | None:
-        """Answer a request, given the headers it sent that matter: the status and body size
-        sent, or None when the request went to another language's app (which logs it)."""
+        """Answer a request that is not a cached answer of this language (given the headers it
+        sent that matter): the status and body size sent, or None when the request went to
+        another language's app (which logs it)."""
         for language in self.languages:
             path = scope["path"]
             if path == language.prefix or inner_path(language.prefix, path) is not None:
                 await language(scope, receive, send)
                 return None
-        # The hot path: an answer already rendered from the current snapshot (a page, a feed,
-        # a file; or the not-found page a path was already found to answer).
-        caches = self.site.holder.state.caches
-        path = scope["path"]
+        if self.languages:  # this language's own pages, not looked up yet
+            answer = self._cached(scope, request)
+            if answer is not None:
+                return await _send(send, answer)
         if self.prefix:
-            inner = inner_path(self.prefix, path)
+            inner = inner_path(self.prefix, scope["path"])
             if inner is None:
                 return await self._outside(scope, send, request)
             scope = {**scope, "path": inner, "root_path": scope.get("root_path", "") + self.prefix}
-            path = inner
-        cached = caches.responses.get(path) or caches.missing.get(path)
-        if (
-            cached is not None
-            and (cached.file is None or "range" not in request)
-            and "content-length" not in request  # a body: the limits decide
-            and len(scope["query_string"]) <= MAX_QUERY_BYTES
-            and not (path == "/" and scope["query_string"])  # maybe WordPress's /?p=123
-        ):
-            return await _send(send, reply(cached, scope["method"], request))
         return await self._render(scope, receive, send, request)
 
     async def _outside(self, scope: Scope, send: Send, headers: dict[str, str]) -> tuple[int, int]:
