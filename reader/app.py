@@ -38,7 +38,6 @@ from reader.live import Clock, utc_now
 from reader.negotiation import is_not_modified, reply
 from reader.prefix import inner_path
 from reader.rendered import Rendered, Reply
-from reader.searchtext import warm_pinyin
 from reader.site import Site, link_translations
 from reader.urls import ROUTE, Route, RouteName, resolve
 
@@ -303,7 +302,7 @@ def _site_tasks(site: Site, stop: asyncio.Event) -> list[asyncio.Task[None]]:
     def indexing() -> None:
         site.make_renditions()
         site.index_for_search()
-        warm_pinyin()  # the pinyin tables take most of a second to build
+        site.warm_search()  # the pinyin tables take most of a second to build
 
     tasks.append(asyncio.create_task(_later(2 * SETTLE_DELAY_SECONDS, indexing)))
     if site.settings.watch:

@@ -34,13 +34,15 @@ def reply(rendered: Rendered, method: str, request: Mapping[str, str]) -> Reply:
         if_none_match = request.get("if-none-match")
         if rendered.status == 200 and (
             if_none_match == wire.etag
-            or ((if_none_match is not None or "if-modified-since" in request)
-            and is_not_modified(
-                rendered.etag,
-                rendered.modified,
-                if_none_match,
-                request.get("if-modified-since"),
-            ))
+            or (
+                (if_none_match is not None or "if-modified-since" in request)
+                and is_not_modified(
+                    rendered.etag,
+                    rendered.modified,
+                    if_none_match,
+                    request.get("if-modified-since"),
+                )
+            )
         ):
             return wire.unchanged
         return wire.whole if method == "GET" else wire.head

@@ -18,7 +18,10 @@ import functools
 import operator
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from reader.pacing import Pause
 
 MAX_QUERY_CHARS = 200
 """A longer query is cut here: no search needs more, and each term costs a lookup."""
@@ -198,11 +201,40 @@ def parse_query(text: str) -> Query | None:
     return Query(cleaned, tuple(terms), hits)
 
 
-def warm_pinyin() -> None:
-    """Build the pinyin tables now (they take most of a second), not in a first search."""
-    _reverse_characters()
-    _reverse_words()
-    _words_toned()
+PinyinTable = dict[str, tuple[str, ...]]
+"""Spellings of pinyin, and the characters or words read so, most common first."""
+_TABLES: dict[str, PinyinTable] = {}
+"""The pinyin tables, built once: by ``warm_pinyin``, or else in the first search."""
+
+
+def warm_pinyin(pause: Pause = lambda: None) -> None:
+    """Build the pinyin tables now (they take most of a second), not in a first search;
+    calling ``pause`` as it goes, so requests are not held up meanwhile (``pacing``)."""
+    for build in (_build_reverse_characters, _build_reverse_words, _build_words_toned):
+        _table(build, pause)
+
+
+def _table(build: Callable[[Pause], PinyinTable], pause: Pause) -> PinyinTable:
+    table = _TABLES.get(build.__name__)
+    if table is None:  # two threads may both build it: the same table, kept once
+        table = _TABLES.setdefault(build.__name__, build(pause))
+    return table
+
+
+def _reverse_characters() -> PinyinTable:
+    return _table(_build_reverse_characters, _no_pause)
+
+
+def _reverse_words() -> PinyinTable:
+    return _table(_build_reverse_words, _no_pause)
+
+
+def _words_toned() -> PinyinTable:
+    return _table(_build_words_toned, _no_pause)
+
+
+def _no_pause() -> None:
+    pass
 
 
 def _toneless(word: str) -> str:
@@ -251,8 +283,7 @@ def _syllable_set() -> frozenset[str]:
     return frozenset(_reverse_characters())
 
 
-@functools.cache
-def _reverse_characters() -> dict[str, tuple[str, ...]]:
+def _build_reverse_characters(pause: Pause) -> PinyinTable:
     """Each toneless syllable and the characters read so; common characters (those in
     pypinyin's phrases) first."""
     from pypinyin.phrases_dict import phrases_dict
@@ -260,10 +291,12 @@ def _reverse_characters() -> dict[str, tuple[str, ...]]:
 
     common: dict[str, int] = {}
     for phrase in phrases_dict:
+        pause()
         for char in phrase:
             common[char] = common.get(char, 0) + 1
     found: dict[str, list[str]] = {}
     for code, readings in pinyin_dict.items():
+        pause()
         char = chr(code)
         if char not in common or normalized(char) != char:
             continue  # rare characters, and Traditional forms (the index is Simplified)
@@ -279,25 +312,25 @@ def _characters_read(syllable: str) -> tuple[str, ...]:
     return _reverse_characters().get(syllable, ())
 
 
-@functools.cache
-def _reverse_words() -> dict[str, tuple[str, ...]]:
+def _build_reverse_words(pause: Pause) -> PinyinTable:
     """Each toneless reading of pypinyin's words (``she qu``) and the words read so."""
     from pypinyin.phrases_dict import phrases_dict
 
     found: dict[str, list[str]] = {}
     for phrase, readings in phrases_dict.items():
+        pause()
         key = " ".join(_toneless(r[0]) for r in readings)
         found.setdefault(key, []).append(normalized(phrase))
     return {key: tuple(dict.fromkeys(words)) for key, words in found.items()}
 
 
-@functools.cache
-def _words_toned() -> dict[str, tuple[str, ...]]:
+def _build_words_toned(pause: Pause) -> PinyinTable:
     """Each reading of pypinyin's words with its tone marks (``shè qū``), and the words."""
     from pypinyin.phrases_dict import phrases_dict
 
     found: dict[str, list[str]] = {}
     for phrase, readings in phrases_dict.items():
+        pause()
         key = unicodedata.normalize("NFC", " ".join(r[0] for r in readings))
         found.setdefault(key, []).append(normalized(phrase))
     return {key: tuple(dict.fromkeys(words)) for key, words in found.items()}

@@ -31,6 +31,7 @@ from reader.parsecache import ParseCache
 from reader.rendered import Rendered
 from reader.renditions import Renditions
 from reader.search import SearchIndex, search_index_path
+from reader.searchtext import warm_pinyin
 from reader.store import Snapshot, SnapshotHolder, build_snapshot, translation_key
 from reader.templating import make_environment
 from reader.urls import ROUTE, Match, RouteName, absolute, article_path, resolve
@@ -110,10 +111,19 @@ class Site:
         # Beside the reload, never in it: a sync can take minutes (the first one on a large
         # site), and the watcher waits for each reload before it sees the next edit. Each
         # sync brings the index to the snapshot current then, so queued ones cost nothing.
-        self._searching.submit(self.index_for_search)
+        self._searching.submit(self._sync_search)
 
     def index_for_search(self) -> None:
-        """Bring the search index to the current snapshot, giving way to requests."""
+        """Bring the search index to the current snapshot, giving way to requests; on the
+        search thread, waiting for it."""
+        self._searching.submit(self._sync_search).result()
+
+    def warm_search(self) -> None:
+        """Build what a first pinyin search would (the pinyin tables), giving way to
+        requests, on the search thread; waiting for it."""
+        self._searching.submit(lambda: warm_pinyin(self.pacer.run())).result()
+
+    def _sync_search(self) -> None:
         started = time.perf_counter()
         indexed = self.search.sync(self.holder.current, pause=self.pacer.run())
         if indexed or not self._told_searchable:

@@ -138,3 +138,20 @@ def test_the_server_says_once_when_the_work_after_a_start_is_over(
     assert [m.split(" in ")[0] for m in said if m.startswith("lead images")] == [
         "lead images ready: 0 resized copies made"
     ]
+
+
+def test_the_pinyin_tables_are_built_giving_way_to_requests(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from reader import searchtext
+
+    monkeypatch.setattr(searchtext, "_TABLES", {})  # as in a server that has not built them
+    calls: list[None] = []
+    searchtext.warm_pinyin(lambda: calls.append(None))
+    # Most of a second of work in one go held up every request; now it pauses throughout.
+    assert len(calls) > 10_000
+    warmed = searchtext._TABLES
+    monkeypatch.setattr(searchtext, "_TABLES", {})
+    assert searchtext._characters_read("she")[:1] and searchtext._words_read("she qu")
+    searchtext._words_toned()
+    assert warmed == searchtext._TABLES, "the same tables as a first search builds"
