@@ -296,9 +296,9 @@ class AccessLog:
 
     def _hand_over(self) -> None:
         """Take every line from the buffer, and give them to the writer as one text."""
-        lines = self._lines
-        taken = [lines.popleft() for _ in range(len(lines))]
-        with self._lock:
+        with self._lock:  # the event loop and the writer may both be handing over
+            lines = self._lines
+            taken = [lines.popleft() for _ in range(len(lines))]
             dropped, self.dropped = self.dropped, 0
             if dropped:
                 taken.append(f"# {dropped} access log lines dropped: the log could not keep up")

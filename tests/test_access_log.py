@@ -108,6 +108,41 @@ def test_when_the_disk_cannot_keep_up_lines_are_dropped_and_counted() -> None:
     assert len(written) == 1 + 100 + 1
 
 
+def test_lines_handed_over_from_two_threads_at_once_are_each_written_once() -> None:
+    # The event loop hands lines over every 50 ms, and the writer does when no loop has
+    # lately: both may at once. Switching threads as often as possible makes them meet.
+    failures: list[BaseException] = []
+    written = []
+
+    def hand_over(log: AccessLog) -> None:
+        try:
+            for _ in range(200):
+                log._hand_over()
+        except BaseException as error:  # any of them is the failure
+            failures.append(error)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for _ in range(5):
+            log = AccessLog(capacity=10**6, stream=io.StringIO())
+            for _ in range(50_000):
+                log.record_entry(entry())
+            takers = [threading.Thread(target=hand_over, args=(log,)) for _ in range(3)]
+            for taker in takers:
+                taker.start()
+            for _ in range(20_000):
+                log.record_entry(entry())
+            for taker in takers:
+                taker.join()
+            log._hand_over()
+            written.append(sum(lines for _, lines in log._texts))
+    finally:
+        sys.setswitchinterval(interval)
+    assert failures == []
+    assert written == [70_000] * 5
+
+
 @contextmanager
 def serving(*args: str) -> Iterator[tuple[subprocess.Popen[bytes], str, Path]]:
     """``reader serve`` on the demo with these options; its process, URL and stderr file."""
