@@ -177,7 +177,7 @@ class AccessLog:
     """The buffer requests leave their lines in, and the thread that writes them out.
 
     Each request makes its line once answered, and every 50 ms the event loop hands the
-    lines come in to the writer as one text. The writer only writes, which lets the event
+    lines that came in to the writer as one text. The writer only writes, which lets the event
     loop run meanwhile: when a thread made the lines, it competed with the requests for the
     interpreter, and each request that found it holding the interpreter waited its turn.
     """
@@ -332,8 +332,11 @@ class AccessLog:
     def _write_out(self) -> None:
         """Write the texts handed over so far, in order; what the disk refuses is counted."""
         out = self._out
-        while self._texts and out is not None:
-            text, lines = self._texts.popleft()
+        while out is not None:
+            try:  # close() may write out too, when the writer is stuck on a slow disk
+                text, lines = self._texts.popleft()
+            except IndexError:
+                return
             with self._lock:
                 self._waiting -= lines
             try:
