@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from reader.pacing import Pause
+from reader.pacing import Pause, unpaced
 
 MAX_QUERY_CHARS = 200
 """A longer query is cut here: no search needs more, and each term costs a lookup."""
@@ -207,7 +207,7 @@ _TABLES: dict[str, PinyinTable] = {}
 """The pinyin tables, built once: by ``warm_pinyin``, or else in the first search."""
 
 
-def warm_pinyin(pause: Pause = lambda: None) -> None:
+def warm_pinyin(pause: Pause = unpaced) -> None:
     """Build the pinyin tables now (they take most of a second), not in a first search;
     calling ``pause`` as it goes, so requests are not held up meanwhile (``pacing``)."""
     for build in (_build_reverse_characters, _build_reverse_words, _build_words_toned):
@@ -222,19 +222,15 @@ def _table(build: Callable[[Pause], PinyinTable], pause: Pause) -> PinyinTable:
 
 
 def _reverse_characters() -> PinyinTable:
-    return _table(_build_reverse_characters, _no_pause)
+    return _table(_build_reverse_characters, unpaced)
 
 
 def _reverse_words() -> PinyinTable:
-    return _table(_build_reverse_words, _no_pause)
+    return _table(_build_reverse_words, unpaced)
 
 
 def _words_toned() -> PinyinTable:
-    return _table(_build_words_toned, _no_pause)
-
-
-def _no_pause() -> None:
-    pass
+    return _table(_build_words_toned, unpaced)
 
 
 def _toneless(word: str) -> str:
