@@ -59,10 +59,16 @@ def escaped(text: str) -> str:
     ``\\xHH``, as nginx writes them, so no request can forge or split a line."""
     if text.isprintable() and '"' not in text and "\\" not in text:
         return text
-    return "".join(
-        c if c.isprintable() and c not in '"\\' else "".join(f"\\x{b:02X}" for b in c.encode())
-        for c in text
-    )
+    return "".join(c if c.isprintable() and c not in '"\\' else _hex(c) for c in text)
+
+
+def _hex(character: str) -> str:
+    """A character as ``\\xHH``: a request's header text is its bytes read as Latin-1, so
+    a character below 256 is the byte it came from (``\\x85``, not its UTF-8 ``\\xC2\\x85``);
+    any other, from a tool's text, is its UTF-8 bytes."""
+    if ord(character) < 0x100:
+        return f"\\x{ord(character):02X}"
+    return "".join(f"\\x{b:02X}" for b in character.encode())
 
 
 def anonymized(address: str) -> str:

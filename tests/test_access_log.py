@@ -70,6 +70,10 @@ def test_no_request_can_split_or_forge_a_line(path: str, agent: str, referer: st
 def test_fields_are_escaped_as_nginx_escapes_them() -> None:
     assert escaped('a"b\\c\r\nd\x00') == "a\\x22b\\x5Cc\\x0D\\x0Ad\\x00"
     assert escaped("港灣") == "港灣"
+    # A header's bytes, read as Latin-1 as ASGI gives them, are written as those bytes.
+    raw = b"a\x85b\xa0c".decode("latin-1")
+    assert escaped(raw) == "a\\x85b\\xA0c"
+    assert escaped("\u2028") == "\\xE2\\x80\\xA8"  # a tool's line separator: its UTF-8
 
 
 def test_addresses_are_truncated_when_asked() -> None:
