@@ -95,7 +95,7 @@ class ReaderApp:
             wanted = wanted_headers.get(name)
             if wanted is not None:
                 request[wanted] = value.decode("latin-1")
-        started = time.monotonic()
+        started = time.monotonic() if access_log is not None else 0.0  # for the log alone
         # The hot path: an answer already rendered from the current snapshot, sent from
         # here (no coroutine of its own: every cached request would pay for it).
         answer = None if self.languages else self._cached(scope, request)
