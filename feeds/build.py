@@ -16,7 +16,7 @@ from lxml import etree
 
 from feeds.cache import FeedCache
 from feeds.jsonfeed import build_json_feed
-from feeds.scope import archives, feed_articles, feed_description, feed_title
+from feeds.scope import archive_page, archives, feed_articles, feed_description, feed_title
 from feeds.xml import (
     Link,
     add_atom_extras,
@@ -97,8 +97,8 @@ def build_archive(
 ) -> bytes | None:
     """Serialise one RFC 5005 archive document, or None if there is no such page."""
     cache = cache if cache is not None else FeedCache()
-    pages = archives(snapshot, scope)
-    if not fmt.archived or not 1 <= number <= pages.count:
+    page, count = archive_page(snapshot, scope, number)
+    if not fmt.archived or not 1 <= number <= count:
         return None
     settings = snapshot.settings
     links = [
@@ -107,9 +107,9 @@ def build_archive(
     ]
     if number > 1:
         links.append(Link("prev-archive", absolute(settings, archive_path(scope, fmt, number - 1))))
-    if number < pages.count:
+    if number < count:
         links.append(Link("next-archive", absolute(settings, archive_path(scope, fmt, number + 1))))
-    return _document(snapshot, cache, scope, fmt, pages.page(number), links, archive=True)
+    return _document(snapshot, cache, scope, fmt, page, links, archive=True)
 
 
 def prepare_entries(snapshot: Snapshot, articles: Sequence[Article], cache: FeedCache) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from reader.i18n import Labels
 from reader.model import Article
 from reader.presentation import joined_title
+from reader.reads import ReadName
 from reader.store import Snapshot
 from reader.urls import FeedScope
 
@@ -23,7 +24,7 @@ def scope_articles(snapshot: Snapshot, scope: FeedScope) -> Sequence[Article]:
 def scope_exists(snapshot: Snapshot, scope: FeedScope) -> bool:
     """Whether the section or tag a feed is for exists in this snapshot."""
     if scope.tag is not None:
-        return snapshot.tag(scope.tag, scope.taxonomy) is not None
+        return snapshot.term_name(scope.tag, scope.taxonomy) is not None
     return snapshot.section(scope.section or ()) is not None
 
 
@@ -61,6 +62,20 @@ def archives(snapshot: Snapshot, scope: FeedScope) -> Archives:
     return Archives(scope_articles(snapshot, scope), snapshot.settings.feed_length)
 
 
+def archive_page(
+    snapshot: Snapshot, scope: FeedScope, number: int
+) -> tuple[Sequence[Article], int]:
+    """The articles of a scope's archive ``number`` (as ``Archives.page``), and how many
+    full archives there are, counted no further than the one after it; read as no more
+    than that, so a build renders the page again only when those change."""
+    listed: ReadName = (
+        ("term", scope.tag, scope.taxonomy)
+        if scope.tag is not None
+        else ("tree", scope.section or ())
+    )
+    return snapshot.archive_page(listed, number, snapshot.settings.feed_length)
+
+
 def feed_title(snapshot: Snapshot, scope: FeedScope) -> str:
     """A feed's human title: what it holds, then the site's name."""
     settings = snapshot.settings
@@ -68,8 +83,7 @@ def feed_title(snapshot: Snapshot, scope: FeedScope) -> str:
         heading = Labels(settings.language).format("search_results", q=scope.query)
         return joined_title(heading, settings.title)
     if scope.tag is not None:
-        tag = snapshot.tag(scope.tag, scope.taxonomy)
-        name = tag.name if tag else scope.tag
+        name = snapshot.term_name(scope.tag, scope.taxonomy) or scope.tag
         return joined_title(Labels(settings.language).term(scope.taxonomy, name), settings.title)
     section = snapshot.section(scope.section or ())
     if section is None or not section.key:

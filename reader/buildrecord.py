@@ -1,13 +1,17 @@
 """The record a static build leaves beside the on-disk index, so the next one can do less.
 
-It holds which outputs embed which articles' bodies (noted as they were rendered,
-``reader.reads``), each article's file version, and a fingerprint of everything else an
-output can depend on: settings, every article's and section's front matter and place,
-what is pinned, and every other file of the site and theme (templates, static files,
-images, section pages, drafts). When the next build finds that fingerprint unchanged,
-the only changes are in the text of some articles, and only the outputs that embed
-those articles are rendered again. Any other change (a new, moved, deleted, retagged or
-redated article; a template; an image) builds everything: the record never guesses.
+It holds every output's reads of the snapshot, by name (noted as it was rendered,
+``reader.reads``), with a digest of what each name found: an article's body (its file
+version), the article at a key (its front matter and place), a section's or keyword's
+list (its articles' front matter, in order), the menu. Beside them, a fingerprint of
+everything else an output can depend on: settings, sections, the other languages, and
+every other file of the site and theme (templates, static files, images, section pages,
+drafts). When the next build finds that fingerprint unchanged, it looks every name up
+again, and renders only the outputs that read a name whose digest changed, and the
+outputs that are new. An edit of one article's text reaches the outputs that embed it; a
+new or retagged article, the lists it joins or leaves, every page of them. Any change to
+the fingerprint (a template, an image, a new section) builds everything: the record never
+guesses.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import operator
 import os
 import pickle
 from collections.abc import Iterable, Mapping
@@ -24,11 +29,12 @@ from typing import Any
 
 from reader import __version__
 from reader.model import Article, ArticleKey
-from reader.store import Snapshot
+from reader.reads import ReadName
+from reader.store import READ_KINDS, Neighbours, Snapshot, Tag
 
 log = logging.getLogger("reader")
 
-FORMAT = 1
+FORMAT = 2
 """What the record's fields mean; a record of another format is ignored."""
 
 
@@ -43,34 +49,46 @@ class BuildRecord:
 
     out: str
     precompress: bool
-    structure: str
-    """The fingerprint of everything but the articles' text (``structure``)."""
+    rest: str
+    """The fingerprint of everything but the published articles (``rest``)."""
+    placement: str
+    """A digest of every published article's front matter and place (``placement``):
+    while it is unchanged, so are the outputs' addresses and the redirects."""
     manifest: str
     """A digest of the build's list of files, so a tree changed since is built afresh."""
-    stamps: Mapping[ArticleKey, tuple[int, int]]
-    """Each published article's file version, as built."""
-    readers: Mapping[ArticleKey, tuple[str, ...]]
-    """For each article, the URL paths of the outputs that embed its body."""
+    names: tuple[ReadName, ...]
+    """Every name an output read."""
+    digests: tuple[bytes, ...]
+    """What each name found, as a digest (``Digests``), in the order of ``names``."""
+    paths: tuple[str, ...]
+    """The URL paths of the outputs, not-found page and redirects aside."""
+    reads: tuple[tuple[int, ...], ...]
+    """For each output of ``paths``, what it read: indexes into ``names``."""
+    moved: Mapping[str, str]
+    """The redirect pages written: each old path and where it leads."""
     format: int = FORMAT
 
 
-def structure(
+def rest(
     snapshot: Snapshot,
     folders: Iterable[Path],
     outside: Iterable[Path],
     companions: Iterable[Snapshot] = (),
 ) -> str:
-    """A digest of what outputs depend on besides the articles' text: settings, front
-    matter, sections, pins, and every file of the site and of ``folders`` (the theme) that
-    is not a published article's own file; paths under ``outside`` (the output) aside.
+    """A digest of what outputs depend on besides the published articles: settings,
+    sections, and every file of the site and of ``folders`` (the theme) that is not a
+    published article's own file; paths under ``outside`` (the output) aside.
     ``companions`` are the other languages of a multilingual site, whose pages this one's
-    name: their front matter and sections count too."""
+    name: all of theirs counts (their articles too)."""
     digest = hashlib.blake2b(digest_size=20)
     digest.update(f"{FORMAT}\0{__version__}\0".encode())
-    own: set[str] = set()
-    for each in (snapshot, *companions):
-        _digest_snapshot(digest, each)
-        own |= {a.file for a in (*each.articles, *each.pages)}
+    digest.update(repr(_canonical(snapshot.settings)).encode())
+    for key in sorted(snapshot.sections):
+        digest.update(repr(_canonical(snapshot.sections[key])).encode())
+    own = {a.file for a in (*snapshot._articles, *snapshot._pages)}
+    for other in companions:
+        _digest_companion(digest, other)
+        own |= {a.file for a in (*other._articles, *other._pages)}
     skipped = [os.fspath(path) for path in outside]
     for folder in (snapshot.settings.site_dir, *folders):
         for name, version in _files(folder, own, skipped):
@@ -78,24 +96,105 @@ def structure(
     return digest.hexdigest()
 
 
-def _digest_snapshot(digest: Any, snapshot: Snapshot) -> None:
+def _digest_companion(digest: Any, snapshot: Snapshot) -> None:
     digest.update(repr(_canonical(snapshot.settings)).encode())
-    for article in (*snapshot.articles, *snapshot.pages):
+    for article in (*snapshot._articles, *snapshot._pages):
         digest.update(repr(_front(article)).encode())
     for key in sorted(snapshot.sections):
         digest.update(repr(_canonical(snapshot.sections[key])).encode())
-    # What the moment of the build decides beside publication: the lead story, and what
-    # counts as recent (the news sitemap).
-    digest.update(repr([a.key for a in snapshot.pinned]).encode())
-    digest.update(repr([a.key for a in snapshot.recent]).encode())
+    digest.update(repr([a.key for a in snapshot._pinned]).encode())
+    digest.update(repr([a.key for a in snapshot._recent]).encode())
+
+
+class Digests:
+    """What each noted name finds in one snapshot, as a short digest, made once per name.
+
+    An article counts by its front matter and place (every field but its file's version,
+    which changes with its text alone: its body is a name of its own); a list, by its
+    articles in order; a keyword, by its spelling and list; anything else, by its repr.
+    """
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.fronts: dict[ArticleKey, bytes] = {
+            article.key: _hashed(repr(_front(article)).encode())
+            for article in (*snapshot._articles, *snapshot._pages)
+        }
+        self._made: dict[ReadName, bytes] = {}
+
+    def placement(self) -> str:
+        """A digest of every published article's and page's front matter, in order, and
+        of what the moment decides beside publication (what is news, what is pinned),
+        which decides whether some outputs exist (the news sitemap)."""
+        snapshot = self.snapshot
+        digest = hashlib.blake2b(digest_size=20)
+        for article in (*snapshot._articles, *snapshot._pages):
+            digest.update(self.fronts[article.key])
+        digest.update(repr([a.key for a in snapshot._recent]).encode())
+        digest.update(repr([a.key for a in snapshot._pinned]).encode())
+        return digest.hexdigest()
+
+    def carry(self, previous: BuildRecord) -> None:
+        """Take the previous build's digests of every name but the articles' bodies: for a
+        snapshot whose ``rest`` and ``placement`` are the previous one's, the same (every
+        list, key and term is made of those alone)."""
+        self._made.update(
+            (name, digest)
+            for name, digest in zip(previous.names, previous.digests, strict=True)
+            if name[0] != "body" and name[0] in READ_KINDS
+        )
+
+    def of(self, name: ReadName) -> bytes:
+        """The digest of what ``name`` finds in the snapshot."""
+        made = self._made.get(name)
+        if made is None:
+            digest = hashlib.blake2b(digest_size=16)
+            try:
+                found = self.snapshot.read(name)
+            except (KeyError, TypeError):
+                # A name this version does not know (a record of another): no digest, so
+                # whatever read it is rendered again.
+                return b""
+            self._feed(digest, found)
+            made = self._made[name] = digest.digest()
+        return made
+
+    def _feed(self, digest: Any, value: object) -> None:
+        if isinstance(value, Article):
+            digest.update(self._front(value))
+        elif isinstance(value, Tag):
+            digest.update(repr((value.slug, value.name, value.taxonomy)).encode())
+            self._feed(digest, value.articles)
+        elif isinstance(value, Neighbours):
+            self._feed(digest, (value.previous, value.next))
+        elif isinstance(value, tuple):
+            digest.update(f"({len(value)}\0".encode())
+            if all(type(item) is Article for item in value):  # a list: the usual, made fast
+                digest.update(b"".join([self._front(article) for article in value]))
+            else:
+                for item in value:
+                    self._feed(digest, item)
+            digest.update(b")")
+        else:
+            digest.update(repr(_canonical(value)).encode() + b"\0")
+
+    def _front(self, article: Article) -> bytes:
+        front = self.fronts.get(article.key)
+        if front is None:  # not published (never noted so): counted in full all the same
+            front = self.fronts[article.key] = _hashed(repr(_front(article)).encode())
+        return front
+
+
+def _hashed(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _front(article: Article) -> object:
     """The article as its front matter and place make it: every field but its file's
     version (which changes with its text alone)."""
-    # Field by field through __reduce__'s values (the positional fields): a generic walk
-    # of every field of every article took a second at 10,000 articles.
-    values = list(article.__reduce__()[1])
+    # The init fields in one getter: a generic walk of every field of every article took
+    # a second at 10,000 articles.
+    values = list(_INIT_VALUES(article))
     values[_STAMP] = None
     values[_RESOURCES] = tuple(sorted(article.resources))
     if article.menu is not None:
@@ -104,6 +203,7 @@ def _front(article: Article) -> object:
 
 
 _INIT_FIELDS = [field.name for field in dataclasses.fields(Article) if field.init]
+_INIT_VALUES = operator.attrgetter(*_INIT_FIELDS)
 _STAMP, _RESOURCES, _MENU = (_INIT_FIELDS.index(n) for n in ("stamp", "resources", "menu"))
 
 

@@ -485,11 +485,11 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _rendered_again(report: Report) -> str:
-    """What an incremental build says it did: only the outputs the edited text is in."""
+    """What an incremental build says it did: only the outputs the changes reach."""
     if not report.incremental:
         return ""
     outputs = f"{report.rendered} output{'s' * (report.rendered != 1)}"
-    return f"; only text changed: {outputs} rendered again"
+    return f"; {outputs} the changes reach rendered again"
 
 
 @dataclasses.dataclass(frozen=True)

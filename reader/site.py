@@ -352,7 +352,7 @@ def _translations(sites: Sequence[Site], path: str) -> tuple[Translation, ...]:
     for site in sites:
         settings, snapshot = site.settings, site.holder.current
         if wanted is not None:
-            own = snapshot.translated.get(wanted)
+            own = snapshot.translation(wanted)
             url = absolute(settings, article_path(own)) if own is not None else None
         else:
             url = absolute(settings, path) if has_page(snapshot, path) else None

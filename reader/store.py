@@ -19,7 +19,7 @@ from reader.config import Settings
 from reader.loader import Catalog, url_name
 from reader.memory import collector_paused
 from reader.model import TAGS, Article, ArticleKey, Problem, Section, SectionKey
-from reader.reads import note_body
+from reader.reads import ReadName, note, note_body
 from reader.renditions import plan
 from reader.urls import api_key, article_path, section_path
 
@@ -68,19 +68,14 @@ class Snapshot:
     settings: Settings
     built_at: datetime
     sections: Mapping[SectionKey, Section]
-    articles: tuple[Article, ...]
-    """Published articles, newest first."""
+    _articles: tuple[Article, ...]
     problems: tuple[Problem, ...]
     refresh_at: datetime | None
     """When the snapshot next goes stale: a future-dated article comes due, or an article
     leaves the recent window; the holder rebuilds then."""
-    recent: tuple[Article, ...]
-    """Articles published within ``RECENT_WINDOW`` before ``built_at``, newest first."""
-    pages: tuple[Article, ...]
-    """Published plain pages (``Article.plain``): at their URL and in the sitemap only."""
-    pinned: tuple[Article, ...]
-    """Published articles an editor pins as the lead story (``featured``) whose pin has
-    not run out, newest first; the snapshot goes stale when the first runs out."""
+    _recent: tuple[Article, ...]
+    _pages: tuple[Article, ...]
+    _pinned: tuple[Article, ...]
     _by_key: Mapping[tuple[str, ...], Article]
     _children: Mapping[SectionKey, tuple[Section, ...]]
     _in_section: Mapping[SectionKey, tuple[Article, ...]]
@@ -91,6 +86,42 @@ class Snapshot:
     """Where the articles' bodies come from, rendered from their files when first asked
     for (kept by file version, so one renderer serves every snapshot)."""
 
+    # The lists are read through properties and methods that note what an output reads
+    # (``reader.reads``), so a build knows which outputs a change can reach. The
+    # snapshot's own derived tables read the fields, not the properties: what they are
+    # made from is noted when they are read.
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        """Published articles, newest first."""
+        note(("all",))
+        return self._articles
+
+    @property
+    def recent(self) -> tuple[Article, ...]:
+        """Articles published within ``RECENT_WINDOW`` before ``built_at``, newest first."""
+        note(("recent",))
+        return self._recent
+
+    @property
+    def pages(self) -> tuple[Article, ...]:
+        """Published plain pages (``Article.plain``): at their URL and in the sitemap only."""
+        note(("pages",))
+        return self._pages
+
+    @property
+    def pinned(self) -> tuple[Article, ...]:
+        """Published articles an editor pins as the lead story (``featured``) whose pin
+        has not run out, newest first; the snapshot goes stale when the first runs out."""
+        note(("pinned",))
+        return self._pinned
+
+    def read(self, name: ReadName) -> object:
+        """What a noted read (``reader.reads``) finds in this snapshot, by its name; a
+        build compares it with what the previous build's outputs found."""
+        kind, *args = name
+        return _READERS[str(kind)](self, *args)
+
     def body_html(self, article: Article) -> str:
         """The article's body as finished HTML, rendered on first use."""
         note_body(article.key)  # a build remembers which outputs embed which bodies
@@ -98,10 +129,12 @@ class Snapshot:
 
     def article(self, key: tuple[str, ...]) -> Article | None:
         """The published article at these path segments, if any."""
+        note(("key", key))
         return self._by_key.get(key)
 
     def article_by_id(self, article_id: str) -> Article | None:
         """The published article with this stable id, if any."""
+        note(("id", article_id))
         return self._by_id.get(article_id)
 
     @functools.cached_property
@@ -110,32 +143,41 @@ class Snapshot:
         # articles is shown sooner by the 50 ms this takes.
         # Each article's API name first; an id it had before (derived, from earlier
         # versions) still finds it unless another article is named so.
-        named = {api_key(article): article for article in self.articles}
-        for article in self.articles:
+        named = {api_key(article): article for article in self._articles}
+        for article in self._articles:
             named.setdefault(article.id, article)
         return MappingProxyType(named)
 
     def imaged(self, key: str) -> Article | None:
         """The published article whose lead image's renditions are named by ``key``."""
-        return self._by_image.get(key)
+        found = self._by_image.get(key)
+        # The key names the image and its renditions' plan: what can change beside them
+        # is the article's front matter (an output of a key found nothing is never kept).
+        if found is not None:
+            note(("key", found.key))
+        return found
 
     @functools.cached_property
     def _by_image(self) -> Mapping[str, Article]:
         # Made when an image is first asked for: most reloads are never followed by one.
         found: dict[str, Article] = {}
-        for article in self.articles:
+        for article in self._articles:
             planned = plan(article) if article.image_file else None
             if planned is not None:
                 found.setdefault(planned.key, article)
         return MappingProxyType(found)
 
+    def translation(self, key: str) -> Article | None:
+        """The published article (or plain page) with this translation key, if any."""
+        note(("translation", key))
+        return self._translated.get(key)
+
     @functools.cached_property
-    def translated(self) -> Mapping[str, Article]:
-        """Each published article (and plain page) by its translation key: made when a
-        multilingual site first asks, not with every snapshot."""
+    def _translated(self) -> Mapping[str, Article]:
+        # Made when a multilingual site first asks, not with every snapshot.
         settings = self.settings
         return MappingProxyType(
-            {translation_key(settings, a): a for a in (*self.articles, *self.pages)}
+            {translation_key(settings, a): a for a in (*self._articles, *self._pages)}
         )
 
     def section(self, key: SectionKey) -> Section | None:
@@ -154,10 +196,35 @@ class Snapshot:
 
     def section_articles(self, key: SectionKey) -> tuple[Article, ...]:
         """Published articles in the section and all its subsections, newest first."""
+        note(("tree", key))
         return self._in_tree.get(key, ())
+
+    def archive_page(
+        self, listed: ReadName, number: int, size: int
+    ) -> tuple[tuple[Article, ...], int]:
+        """Page ``number`` of a list (``("tree", section)`` or ``("term", slug, taxonomy)``)
+        cut into runs of ``size`` counted from its oldest, newest first; and how many full
+        runs there are, counted no further than the page after: an RFC 5005 archive page
+        shows no more of the rest than whether another follows, so a new article leaves
+        it as it was."""
+        note(("archive", listed, number, size))
+        return self._archive_page(listed, number, size)
+
+    def _archive_page(
+        self, listed: ReadName, number: int, size: int
+    ) -> tuple[tuple[Article, ...], int]:
+        found = _READERS[str(listed[0])](self, *listed[1:])
+        articles: tuple[Article, ...] = found.articles if isinstance(found, Tag) else found or ()
+        end = len(articles) - (number - 1) * size
+        page = articles[max(0, end - size) : max(0, end)] if number >= 1 else ()
+        return page, min(len(articles) // size, number + 1)
 
     def neighbours(self, article: Article) -> Neighbours:
         """The previous (older) and next (newer) article in the article's own section."""
+        note(("neighbours", article.key))
+        return self._neighbours(article)
+
+    def _neighbours(self, article: Article) -> Neighbours:
         group = self._in_section.get(article.section, ())
         # Found by a binary search, which costs a page microseconds and the snapshot no
         # table of 100,000 pairs.
@@ -178,14 +245,27 @@ class Snapshot:
     def tags(self, taxonomy: str = TAGS) -> tuple[Tag, ...]:
         """Every term of a taxonomy (keywords unless named) a published article carries,
         by slug."""
+        note(("terms", taxonomy))
         return self._by_taxonomy.get(taxonomy, ())
 
     def tag(self, slug: str, taxonomy: str = TAGS) -> Tag | None:
         """The term with this slug, if a published article carries it."""
+        note(("term", slug, taxonomy))
         return self._tags.get((taxonomy, slug))
+
+    def term_name(self, slug: str, taxonomy: str = TAGS) -> str | None:
+        """How the term with this slug is spelled, if a published article carries it (what
+        a feed's title shows of it: not its list)."""
+        note(("term-name", slug, taxonomy))
+        tag = self._tags.get((taxonomy, slug))
+        return tag.name if tag is not None else None
 
     def taxonomies(self) -> tuple[str, ...]:
         """The site's taxonomies that have a term on a published article, keywords first."""
+        note(("taxonomies",))
+        return self._taxonomies()
+
+    def _taxonomies(self) -> tuple[str, ...]:
         return tuple(n for n in self.settings.taxonomy_names if n in self._by_taxonomy)
 
     @functools.cached_property
@@ -195,16 +275,21 @@ class Snapshot:
             grouped.setdefault(tag.taxonomy, []).append(tag)
         return MappingProxyType({name: tuple(tags) for name, tags in grouped.items()})
 
-    @functools.cached_property
+    @property
     def menu(self) -> tuple[MenuItem, ...]:
         """The main menu: the configured entries whose target is published, and the published
         pages and sections that ask to be in it; by weight (unweighted last), then title."""
+        note(("menu",))
+        return self._menu
+
+    @functools.cached_property
+    def _menu(self) -> tuple[MenuItem, ...]:
         items = [
             item
             for name, url, page_ref, weight in self.settings.menu
             if (item := self._menu_link(name, url, page_ref, weight)) is not None
         ]
-        for article in (*self.pages, *self.articles):
+        for article in (*self._pages, *self._articles):
             if article.menu is not None:
                 title = article.menu.name or article.title
                 items.append(MenuItem(title, article_path(article), article.menu.weight))
@@ -227,7 +312,7 @@ class Snapshot:
         for suffix in ("/_index.md", "/index.md", ".md"):
             ref = ref.removesuffix(suffix)
         key = tuple(url_name(part) for part in ref.split("/") if part)
-        article = self.article(key)
+        article = self._by_key.get(key)
         if article is not None:
             return MenuItem(name or article.title, article_path(article), weight)
         section = self.section(key)
@@ -237,6 +322,7 @@ class Snapshot:
 
     def alias_target(self, path: str) -> Article | None:
         """The published article an old URL path should redirect to."""
+        note(("alias", path.rstrip("/") + "/"))
         return self._aliases.get(path.rstrip("/") + "/")
 
     def section_alias_target(self, path: str) -> Section | None:
@@ -248,6 +334,32 @@ class Snapshot:
         return MappingProxyType(
             {alias: section for section in self.sections.values() for alias in section.aliases}
         )
+
+
+_READERS: Mapping[str, Callable[..., Any]] = {
+    "all": lambda s: s._articles,
+    "recent": lambda s: s._recent,
+    "pages": lambda s: s._pages,
+    "pinned": lambda s: s._pinned,
+    "body": lambda s, key: a.stamp if (a := s._by_key.get(key)) is not None else None,
+    "key": lambda s, key: s._by_key.get(key),
+    "id": lambda s, article_id: s._by_id.get(article_id),
+    "translation": lambda s, key: s._translated.get(key),
+    "tree": lambda s, key: s._in_tree.get(key, ()),
+    "neighbours": lambda s, key: s._neighbours(a) if (a := s._by_key.get(key)) else None,
+    "archive": Snapshot._archive_page,
+    "terms": lambda s, taxonomy: s._by_taxonomy.get(taxonomy, ()),
+    "term": lambda s, slug, taxonomy: s._tags.get((taxonomy, slug)),
+    "term-name": lambda s, slug, taxonomy: (
+        t.name if (t := s._tags.get((taxonomy, slug))) is not None else None
+    ),
+    "taxonomies": Snapshot._taxonomies,
+    "menu": lambda s: s._menu,
+    "alias": lambda s, path: s._aliases.get(path),
+}
+"""What each kind of noted read looks up, given the snapshot and the name's arguments."""
+READ_KINDS = frozenset(_READERS)
+"""The kinds of read this version notes (a record of another may name others)."""
 
 
 RECENT_WINDOW = timedelta(days=2)
@@ -489,7 +601,7 @@ def _patched(
             return None
         if is_visible(before, now):
             edits.append((before, after))
-    articles = _ALL.swap({(): old.articles}, edits)
+    articles = _ALL.swap({(): old._articles}, edits)
     in_section = IN_SECTION.swap(old._in_section, edits)
     in_tree = IN_TREE.swap(old._in_tree, edits)
     tagged = BY_TAG.swap({key: tag.articles for key, tag in old._tags.items()}, edits)
@@ -500,12 +612,12 @@ def _patched(
         settings=old.settings,
         built_at=now,
         sections=old.sections,
-        articles=published,
+        _articles=published,
         problems=catalog.problems,
         refresh_at=old.refresh_at,
-        recent=published[: len(old.recent)],
-        pages=old.pages,
-        pinned=old.pinned,
+        _recent=published[: len(old._recent)],
+        _pages=old._pages,
+        _pinned=old._pinned,
         _by_key=BY_KEY.swap(old._by_key, edits),
         _children=old._children,
         _in_section=in_section,
@@ -563,12 +675,12 @@ def _build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snap
         settings=settings,
         built_at=now,
         sections=MappingProxyType(sections),
-        articles=tuple(published),
+        _articles=tuple(published),
         problems=catalog.problems,
         refresh_at=min(upcoming) if upcoming else None,
-        recent=recent,
-        pages=pages,
-        pinned=pinned,
+        _recent=recent,
+        _pages=pages,
+        _pinned=pinned,
         _by_key=BY_KEY.build(visible),
         _children=MappingProxyType(
             {k: tuple(sorted(v, key=lambda s: (s.weight, s.title))) for k, v in children.items()}
