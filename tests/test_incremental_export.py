@@ -141,6 +141,8 @@ def test_an_incremental_build_equals_a_build_from_scratch_over_many_changes(
         ("an old address", front("city/a0", date=on(1), aliases=["/old/a0/"]), LISTS),
         ("a menu entry", front("sport/a5", date=on(6), menu="main"), LISTS),
         ("a lead story, new", front("city/a2", date=on(27), featured=True), LISTS),
+        ("a plain page", front("about", date=on(2), menu="main"), LISTS),
+        ("its text", text("about"), TEXT),
         ("a new section", front("culture/c1", date=on(21)), FULL),
         ("a draft", front("city/a8", title="新標題", date=on(9), draft=True), FULL),
         ("three days on: no longer news", later(3), LISTS),
