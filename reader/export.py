@@ -371,9 +371,8 @@ def _files_kept(out: Path, paths: Iterable[str], manifest: Path) -> list[str]:
     kept = []
     for path in paths:
         file = os.fspath(file_for(out, path))
-        kept += [
-            each for each in (file, f"{file}.gz", f"{file}.br") if _relative(out, each) in listed
-        ]
+        name = _relative(out, file)
+        kept += [file + suffix for suffix in ("", ".gz", ".br") if name + suffix in listed]
     return kept
 
 
