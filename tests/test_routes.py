@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from reader.endpoints import ENDPOINTS
 from reader.urls import (
+    ROUTE,
     ROUTES,
     FeedFormat,
     Params,
@@ -53,6 +54,10 @@ def _params_for(route: Route) -> st.SearchStrategy[Params]:
 
 
 @given(st.sampled_from(ROUTES).flatmap(lambda route: st.tuples(st.just(route), _params_for(route))))
+# Segments that read as escapes, or hold what only an escape may carry.
+@example((ROUTE[RouteName.TAG], Params(tag="%41")))
+@example((ROUTE[RouteName.CONTENT], Params(path=("news", "50%", "a b", "x%2Fy"))))
+@example((ROUTE[RouteName.IMAGE], Params(path=("3e00c2", "320.webp"))))
 def test_building_then_resolving_gives_back_the_route_and_its_parameters(
     case: tuple[Route, Params],
 ) -> None:
