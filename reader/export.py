@@ -272,10 +272,25 @@ def _build_all(
     paths, redirects, maps = _outputs(snapshot, out)
     jobs: list[tuple[str, str | None]] = [(path, None) for path in paths]
     jobs += list(redirects.items())
-    jobs.append(("", None))  # the not-found page
     _share_article_work(snapshot, caches, processes, progress)
-    result = _render(jobs, processes, progress)
-    kept = result.files + _write_redirect_maps(out, maps, unquote(snapshot.settings.base_path))
+    return _write(snapshot, out, (paths, redirects, maps), jobs, [], processes, progress)
+
+
+def _write(
+    snapshot: Snapshot,
+    out: Path,
+    outputs: tuple[list[str], dict[str, str], dict[str, str]],
+    jobs: list[tuple[str, str | None]],
+    kept: list[str],
+    processes: int,
+    progress: bool,
+) -> _Outcome:
+    """Render and write ``jobs`` and the not-found page, write the redirect maps, and
+    remove every file but those and the ``kept`` files an earlier build wrote."""
+    paths, redirects, maps = outputs
+    result = _render([*jobs, ("", None)], processes, progress)
+    kept = result.files + kept
+    kept += _write_redirect_maps(out, maps, unquote(snapshot.settings.base_path))
     removed = _remove_leftovers(out, kept)
     return _Outcome(
         len(kept),
@@ -341,27 +356,16 @@ def _build_changed(previous: BuildRecord, now: _Record, processes: int, progress
         return _Outcome(
             files, result.written, 0, len(jobs), result.failures, paths, result.reads, moved
         )
-    paths, redirects, maps = _outputs(snapshot, out)
+    outputs = _outputs(snapshot, out)
+    paths, redirects, _ = outputs
     current, before = set(paths), set(previous.paths)
     fresh = [path for path in paths if path not in before]
     jobs = [(path, None) for path in (*(p for p in stale if p in current), *fresh)]
     jobs += [(old, new) for old, new in redirects.items() if previous.moved.get(old) != new]
-    result = _render([*jobs, ("", None)], processes, progress)
     done = {path for path, _ in jobs}
     untouched = [path for path in (*paths, *redirects) if path not in done]
-    kept = result.files + _files_kept(out, untouched, now.manifest)
-    kept += _write_redirect_maps(out, maps, unquote(snapshot.settings.base_path))
-    removed = _remove_leftovers(out, kept)
-    return _Outcome(
-        len(kept),
-        result.written,
-        removed,
-        len(jobs),
-        result.failures,
-        paths,
-        result.reads,
-        redirects,
-    )
+    kept = _files_kept(out, untouched, now.manifest)
+    return _write(snapshot, out, outputs, jobs, kept, processes, progress)
 
 
 def _files_kept(out: Path, paths: Iterable[str], manifest: Path) -> list[str]:
