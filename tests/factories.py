@@ -31,6 +31,24 @@ link_allowlist = ["partner.example"]
 """
 
 
+HUGO_MULTILINGUAL = """
+baseURL = "https://news.example.org/"
+defaultContentLanguage = "zh"
+timeZone = "Asia/Shanghai"
+[languages.zh]
+languageCode = "zh-TW"
+languageName = "中文"
+title = "市民日報"
+weight = 1
+[languages.en]
+languageCode = "en"
+languageName = "English"
+title = "Citizen Daily"
+weight = 2
+"""
+"""A Hugo site in Traditional Chinese and English, each its own language."""
+
+
 def front_matter(**fields: Any) -> str:
     """YAML front matter from keyword fields (lists and strings as YAML flow values)."""
     lines = ["---"]

@@ -9,10 +9,13 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from reader.buildrecord import load, record_path, save
+from reader.cli import main
 from reader.export import Report, build
 from reader.site import Site
-from tests.factories import DEFAULT_SITE_TOML, NOW, SiteFactory
+from tests.factories import DEFAULT_SITE_TOML, HUGO_MULTILINGUAL, NOW, SiteFactory
 
 CHINESE_SITE = DEFAULT_SITE_TOML.replace('language = "en"', 'language = "zh-Hant"')
 """A Chinese site, so every page and feed has its other-script copy to keep in step too."""
@@ -198,3 +201,33 @@ def test_a_record_naming_reads_this_version_does_not_know_renders_their_readers(
     report = builds.again(workers=1)
     assert report.incremental and report.rendered == readers
     assert tree(builds.out) == builds.from_scratch()
+
+
+def test_each_language_of_a_multilingual_site_builds_again_as_from_scratch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = SiteFactory(tmp_path / "site")
+    (site.root / "site.toml").unlink()
+    (site.root / "hugo.toml").write_text(HUGO_MULTILINGUAL, encoding="utf-8")
+    for n in range(4):
+        story(site, f"news/a{n}", date=f"2026-11-0{n + 1}T09:00:00+08:00")
+    site.article("news/a0.en.md", "Ferries run later.", title="Ferries", date="2026-11-01")
+
+    def built(out: Path, cache: Path) -> dict[str, bytes]:
+        monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+        assert main(["build", str(site.root), str(out)]) == 0
+        return tree(out)
+
+    built(tmp_path / "out", tmp_path / "cache")
+    changes: list[tuple[str, Callable[[], object]]] = [
+        ("a title", lambda: story(site, "news/a1", title="新", date="2026-11-02T09:00:00+08:00")),
+        ("a translation", lambda: site.article("news/a2.en.md", "Later.", title="Market")),
+        ("its text", lambda: site.article("news/a2.en.md", "Later still.", title="Market")),
+        ("a new article", lambda: story(site, "news/a9", date="2026-11-20T09:00:00+08:00")),
+        ("a translated one deleted", (site.root / "content/news/a0.md").unlink),
+    ]
+    for number, (change, make) in enumerate(changes):
+        make()
+        again = built(tmp_path / "out", tmp_path / "cache")
+        assert again == built(tmp_path / f"fresh-{number}", tmp_path / f"cache-{number}"), change
+    assert any(name.startswith("en/") for name in again), "the English site is in it"

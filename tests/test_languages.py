@@ -23,7 +23,7 @@ from reader.languages import language_settings
 from reader.presentation import reading_minutes
 from reader.preview import SECRET_VARIABLE
 from tests.browser import require
-from tests.factories import SiteFactory, make_client, parse_html
+from tests.factories import HUGO_MULTILINGUAL, SiteFactory, make_client, parse_html
 
 CHINESE_SITE_TOML = """
 title = "市民日報"
@@ -449,22 +449,6 @@ def test_an_article_says_how_long_it_takes_to_read(chinese: SiteFactory) -> None
 
 
 # --- multilingual Hugo sites ----------------------------------------------------------------
-
-HUGO_MULTILINGUAL = """
-baseURL = "https://news.example.org/"
-defaultContentLanguage = "zh"
-timeZone = "Asia/Shanghai"
-[languages.zh]
-languageCode = "zh-TW"
-languageName = "中文"
-title = "市民日報"
-weight = 1
-[languages.en]
-languageCode = "en"
-languageName = "English"
-title = "Citizen Daily"
-weight = 2
-"""
 
 
 def _bilingual(site: SiteFactory, *, own_folders: bool = False) -> SiteFactory:
