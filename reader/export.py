@@ -222,7 +222,7 @@ def build(
     try:
         if previous is not None:
             assert now is not None
-            outcome = _build_changed(previous, now, processes, progress)
+            outcome = _build_changed(previous, now, out, processes, progress)
         else:
             outcome = _build_all(snapshot, caches, out, processes, progress)
     finally:
@@ -331,7 +331,9 @@ def _outputs(snapshot: Snapshot, out: Path) -> tuple[list[str], dict[str, str], 
     return paths, redirects, maps
 
 
-def _build_changed(previous: BuildRecord, now: _Record, processes: int, progress: bool) -> _Outcome:
+def _build_changed(
+    previous: BuildRecord, now: _Record, out: Path, processes: int, progress: bool
+) -> _Outcome:
     """Render again only the outputs that read something that changed, and the new ones
     (all else is as the previous build left it, which the record vouches for)."""
     if now.placement == previous.placement:
@@ -346,7 +348,7 @@ def _build_changed(previous: BuildRecord, now: _Record, processes: int, progress
         for path, read in zip(previous.paths, previous.reads, strict=True)
         if not changed.isdisjoint(read)
     ]
-    snapshot, out = now.digests.snapshot, Path(now.out)
+    snapshot = now.digests.snapshot
     if now.placement == previous.placement:
         # Every article where it was, as it was placed: the same outputs and redirects.
         jobs: list[tuple[str, str | None]] = [(path, None) for path in stale]

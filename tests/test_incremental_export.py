@@ -231,3 +231,22 @@ def test_each_language_of_a_multilingual_site_builds_again_as_from_scratch(
         again = built(tmp_path / "out", tmp_path / "cache")
         assert again == built(tmp_path / f"fresh-{number}", tmp_path / f"cache-{number}"), change
     assert any(name.startswith("en/") for name in again), "the English site is in it"
+
+
+def test_an_output_folder_named_relative_to_where_the_build_runs_is_kept_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = SiteFactory(tmp_path / "site", site_toml=SHORT_LISTS)
+    for n in range(4):
+        story(site, f"city/a{n}", date=f"2026-11-0{n + 1}T09:00:00+08:00")
+    monkeypatch.chdir(tmp_path)
+
+    def built(out: str, cache: str) -> dict[str, bytes]:
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / cache))
+        assert main(["build", str(site.root), out]) == 0
+        return tree(tmp_path / out)
+
+    built("out", "cache")
+    story(site, "city/new", date="2026-11-20T09:00:00+08:00")
+    (site.root / "content/city/a1.md").unlink()
+    assert built("out", "cache") == built("fresh", "fresh-cache")
