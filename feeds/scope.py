@@ -51,11 +51,6 @@ class Archives:
         """How many full archive documents there are."""
         return len(self.articles) // self.size
 
-    def page(self, number: int) -> Sequence[Article]:
-        """The articles of archive ``number`` (1 is the oldest), newest first."""
-        oldest_first = self.articles[::-1]
-        return oldest_first[(number - 1) * self.size : number * self.size][::-1]
-
 
 def archives(snapshot: Snapshot, scope: FeedScope) -> Archives:
     """The archive documents of a scope."""
@@ -65,9 +60,10 @@ def archives(snapshot: Snapshot, scope: FeedScope) -> Archives:
 def archive_page(
     snapshot: Snapshot, scope: FeedScope, number: int
 ) -> tuple[Sequence[Article], int]:
-    """The articles of a scope's archive ``number`` (as ``Archives.page``), and how many
-    full archives there are, counted no further than the one after it; read as no more
-    than that, so a build renders the page again only when those change."""
+    """The articles of a scope's archive ``number`` (1 is the oldest; ``Archives``),
+    newest first, and how many full archives there are, counted no further than the one
+    after it; read as no more than that, so a build renders the page again only when
+    those change."""
     listed: ReadName = (
         ("term", scope.tag, scope.taxonomy)
         if scope.tag is not None

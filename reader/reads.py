@@ -31,9 +31,7 @@ def note(name: ReadName) -> None:
 
 def note_body(key: ArticleKey) -> None:
     """Note that the output being rendered embeds this article's body."""
-    noted = _NOTED.get()
-    if noted is not None:
-        noted.add(("body", key))
+    note(("body", key))
 
 
 @contextlib.contextmanager
