@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard reader/locale/*/LC_MESSAGES/*.po))
 
-.PHONY: run test check lint check-python test-tools catalogues bench soak clean
+.PHONY: run test check lint check-python test-tools catalogues bench bench-million soak clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -53,6 +53,11 @@ bench: $(STAMP)
 	@command -v hugo >/dev/null || echo "note: hugo is not installed (apt-get install hugo); the export is compared with Pelican only"
 	$(BIN)/python bench/search.py --articles 10000 --out docs/search-figures.md
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# A million articles on one machine: start, memory, edits, throughput and search. Most of
+# an hour and about 12 GB of disk; writes docs/million-figures.md.
+bench-million: $(STAMP)
+	$(BIN)/python bench/million.py $(MILLION_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

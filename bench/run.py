@@ -305,8 +305,6 @@ def measure_after_start(site: Path, work: Path, report: Report) -> None:
             load(bare_port, path, {}, AFTER_START_WINDOW).requests_per_second for _ in range(3)
         )
         command = default_command(site, port, work / "access-after-start.log")
-        if os.environ.get("SAMPLED"):
-            command[1:3] = ["/tmp/slump/sampled.py"]
         with started(command, port, env, work / "after-start.log"):
             begun = time.perf_counter()
             while time.perf_counter() - begun < AFTER_START_SECONDS:
