@@ -57,6 +57,9 @@ MANIFEST = ".reader-build"
 NOT_FOUND_FILE = "404.html"
 """The page a static host serves for a missing URL (nginx, Netlify, GitHub Pages, S3)."""
 CHUNK = 256
+SMALL_CHUNK = 8
+"""The fewest jobs a worker is given: so few are rendered in the parent, where a fork
+would cost more than they do."""
 BUILD_CACHE_MB = 1024
 """A build visits every article a dozen times (page, feeds, archives): it keeps more."""
 
@@ -403,7 +406,10 @@ def _render(jobs: list[tuple[str, str | None]], processes: int, progress: bool) 
     """Render and write these outputs, by forked workers when there are several."""
     done = 0
     rendered = _Rendered(0, [], [], {})
-    chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+    # A few dozen jobs (an incremental build's) are still shared between the workers:
+    # each output takes milliseconds, a fork of the loaded process about as much.
+    size = min(CHUNK, max(SMALL_CHUNK, -(-len(jobs) // processes)))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     for result in _parallel(_build_chunk, chunks, processes):
         rendered.written += result.written
         rendered.files += result.files
