@@ -54,8 +54,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/search.py --articles 10000 --out docs/search-figures.md
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-# A million articles on one machine: start, memory, edits, throughput and search. Most of
-# an hour and about 12 GB of disk; writes docs/million-figures.md.
+# A million articles on one machine: start, memory, edits, throughput and search. About
+# 35 minutes and 10 GB of disk; writes docs/million-figures.md.
 bench-million: $(STAMP)
 	$(BIN)/python bench/million.py $(MILLION_ARGS)
 
