@@ -4,8 +4,9 @@ throughput and search, on bench/corpus.py's corpus of 1,000,000 articles (issue 
 Usage: python bench/million.py [--articles 1000000] [--work DIR] [--out docs/million-figures.md]
 
 It took 35 minutes on 2 cores and takes about 10 GB of disk: the corpus (5.7 GB), the
-on-disk index and the search index (3.3 GB). The corpus is kept in ``--work`` for the next run. As root, the page
-cache is dropped before the cold start, so the corpus is read from disk as after a boot.
+on-disk index and the search index (3.3 GB). The corpus is kept in ``--work`` for the next
+run. As root, the page cache is dropped before the cold start, so the corpus is read from
+disk as after a boot.
 Nothing here loads the corpus in this process: the article measured is found through the
 server's own sitemap.
 """
@@ -41,6 +42,7 @@ from bench.run import (  # noqa: E402
     reader_command,
     server_pid,
     started,
+    timed_edits,
     wait_for_log,
 )
 
@@ -159,23 +161,7 @@ def _edits(site: Path, env: dict[str, str], work: Path, out: Figures, count: int
     with started(reader_command(site, port), port, env, log):
         wait_for_log(log, "reloaded", timeout=BACKGROUND_TIMEOUT)
         path = _article_paths(port, parts=1)[0]
-        file = _article_file(site, path)
-        original = file.read_text(encoding="utf-8")
-        try:
-            with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
-                for number in range(count):
-                    marker = f"edit-marker-{number}-{time.time_ns()}"
-                    client.get(path)
-                    begun = time.perf_counter()
-                    file.write_text(original + f"\n{marker}\n", encoding="utf-8")
-                    while marker not in client.get(path).text:
-                        if time.perf_counter() - begun > 120:
-                            raise RuntimeError("an edit did not show within 120 s")
-                        time.sleep(0.005)
-                    out.edits.append(time.perf_counter() - begun)
-                    time.sleep(1)
-        finally:
-            file.write_text(original, encoding="utf-8")
+        out.edits = timed_edits(port, path, _article_file(site, path), count, 120, rest=1)
     print(f"  edits {out.edits}", file=sys.stderr)
 
 

@@ -544,28 +544,39 @@ def measure_edits(site: Path, size: int, work: Path, report: Report, edits: int 
     paths = target_paths(site)
     article_url = paths["article"][0]
     file = next((site / "content/north/news").glob(article_url.rstrip("/").rsplit("/")[-1] + ".md"))
-    original = file.read_text(encoding="utf-8")
-    times = []
     with started(reader_command(site, port), port, env, log):
         # Started from the index, its check of every file has run; else the index is saved.
         wait_for_log(log, "reloaded", "index saved")
+        times = timed_edits(port, article_url, file, edits)
+    report.edits[size] = {"median": statistics.median(times), "max": max(times)}
+    print(f"  edit at {size:,}: {report.edits[size]}", file=sys.stderr)
+
+
+def timed_edits(
+    port: int, path: str, file: Path, edits: int, timeout: float = 30, rest: float = 0.3
+) -> list[float]:
+    """Seconds from saving each of ``edits`` edits of ``file`` to the server answering
+    ``path`` with the new text; the file is as it was after."""
+    original = file.read_text(encoding="utf-8")
+    times = []
+    try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
             for number in range(edits):
                 marker = f"edit-marker-{number}-{time.time_ns()}"
                 # Served once first, so the page is cached with the snapshot: what is timed
                 # is the reload, not a first render that would read the file anyway.
-                client.get(article_url)
+                client.get(path)
                 begun = time.perf_counter()
                 file.write_text(original + f"\n{marker}\n", encoding="utf-8")
-                while marker not in client.get(article_url).text:
-                    if time.perf_counter() - begun > 30:
-                        raise RuntimeError("an edit did not show within 30 s")
+                while marker not in client.get(path).text:
+                    if time.perf_counter() - begun > timeout:
+                        raise RuntimeError(f"an edit did not show within {timeout:.0f} s")
                     time.sleep(0.005)
                 times.append(time.perf_counter() - begun)
-                time.sleep(0.3)
-    file.write_text(original, encoding="utf-8")
-    report.edits[size] = {"median": statistics.median(times), "max": max(times)}
-    print(f"  edit at {size:,}: {report.edits[size]}", file=sys.stderr)
+                time.sleep(rest)
+    finally:
+        file.write_text(original, encoding="utf-8")
+    return times
 
 
 # --- static export ------------------------------------------------------------------------
