@@ -58,8 +58,8 @@ NOT_FOUND_FILE = "404.html"
 """The page a static host serves for a missing URL (nginx, Netlify, GitHub Pages, S3)."""
 CHUNK = 256
 SMALL_CHUNK = 8
-"""The fewest jobs a worker is given: so few are rendered in the parent, where a fork
-would cost more than they do."""
+"""The fewest jobs in a chunk (the last aside); up to this many are rendered in the parent,
+where a fork would cost more than they do."""
 BUILD_CACHE_MB = 1024
 """A build visits every article a dozen times (page, feeds, archives): it keeps more."""
 
