@@ -190,7 +190,7 @@ def recall(index: SearchIndex, texts: list[str], asked: list[str], expression: A
         if not truth:
             continue
         if expression:
-            found = index.store.candidates(expression(query), (1.0, 1.0), 1001)
+            found = index.store.candidates(expression(query), 1001)
             keys = {row.key for row in found}
         else:
             parsed = parse_query(query)
@@ -202,7 +202,7 @@ def recall(index: SearchIndex, texts: list[str], asked: list[str], expression: A
 
 
 def latency(index: SearchIndex, asked: list[str], expression: Asked = None) -> tuple[float, float]:
-    """p50 and p99 milliseconds of a search, BM25 ranking included."""
+    """p50 and p99 milliseconds of a search, ranking included."""
     times = []
     for query in asked:
         parsed = parse_query(query)
@@ -210,7 +210,7 @@ def latency(index: SearchIndex, asked: list[str], expression: Asked = None) -> t
             continue
         started = time.perf_counter()
         if expression:
-            index.store.candidates(expression(query), (1.0, 1.0), 1001)
+            index.store.candidates(expression(query), 1001)
         else:
             index.ranked(parsed)
         times.append((time.perf_counter() - started) * 1000)

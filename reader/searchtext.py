@@ -148,12 +148,25 @@ class Query:
 
     def match(self) -> str:
         """The FTS5 expression: every token quoted, so no query can be FTS syntax."""
-        groups = []
+        return " AND ".join(self._clauses())
+
+    def in_title(self) -> list[str]:
+        """One FTS5 expression per term, matching the articles that match the query and
+        have that term in their title."""
+        clauses = self._clauses()
+        if len(clauses) == 1:
+            return [f"{{title}} : ({clauses[0]})"]
+        # The whole query beside the term lets FTS5 skip what cannot match at all.
+        whole = " AND ".join(clauses)
+        return [f"{{title}} : ({clause}) AND ({whole})" for clause in clauses]
+
+    def _clauses(self) -> list[str]:
+        clauses = []
         for spellings in self.terms:
             alternatives = [_phrase(s) for s in spellings]
             joined = " OR ".join(alternatives)
-            groups.append(joined if len(alternatives) == 1 else f"({joined})")
-        return " AND ".join(groups)
+            clauses.append(joined if len(alternatives) == 1 else f"({joined})")
+        return clauses
 
 
 def _phrase(spelling: str) -> str:

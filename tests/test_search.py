@@ -93,6 +93,25 @@ def test_title_hits_rank_above_text_hits_and_newer_above_older(site: SiteFactory
     assert titles(make_client(site), "港灣") == ["港灣新聞二", "港灣新聞", "其他"]
 
 
+def test_more_of_the_terms_in_the_title_rank_higher(site: SiteFactory) -> None:
+    site.article("a/both.md", title="港灣颱風", body="無關。", date="2026-11-01")
+    site.article("a/one.md", title="港灣新聞", body="颱風。", date="2026-11-05")
+    site.article("a/other.md", title="颱風新聞", body="港灣。", date="2026-11-07")
+    site.article("a/none.md", title="其他", body="港灣颱風。", date="2026-11-10")
+    site.article("a/half.md", title="港灣", body="沒有。", date="2026-11-12")
+    assert titles(make_client(site), "港灣 颱風") == ["港灣颱風", "颱風新聞", "港灣新聞", "其他"]
+
+
+def test_among_text_hits_the_newer_comes_first_however_often_the_older_says_it(
+    site: SiteFactory,
+) -> None:
+    # A news search's order, as WordPress's is: what a word count adds is not worth
+    # counting every article that holds a common word (docs/search.md).
+    site.article("a/often.md", title="甲", body="港灣。" * 8, date="2026-11-01")
+    site.article("a/once.md", title="乙", body="今天港灣很熱鬧，人很多。", date="2026-11-05")
+    assert titles(make_client(site), "港灣") == ["乙", "甲"]
+
+
 def test_the_matching_passage_is_shown_with_the_hit_marked(news: SiteFactory) -> None:
     page = parse_html(make_client(news).get("/search?q=" + quote("居民")))
     marks = page.xpath("//main//ol//mark/text()")
@@ -237,8 +256,10 @@ def test_any_text_is_a_query_that_answers(query: str) -> None:
     if parsed is not None:
         expression = parsed.match()
         index = _shared_index()
-        # SQLite must accept whatever the query turned into.
-        index.store.candidates(expression, (1.0, 1.0), 10)
+        # SQLite must accept whatever the query turned into, and what ranking asks.
+        index.store.candidates(expression, 10)
+        for in_title in parsed.in_title():
+            index.store.matching_rows(in_title, 0)
 
 
 _INDEX: list[SearchIndex] = []
@@ -428,7 +449,7 @@ def test_two_processes_opening_one_index_at_once_keep_each_others_rows(tmp_path:
         assert not failures, failures
         store = TokenStore(path)
         assert set(store.versions()) == {"a", "b"}, "neither made the index afresh over the other"
-        assert {c.key for c in store.candidates('"社 区"', (1.0, 1.0), 10)} == {"a", "b"}
+        assert {c.key for c in store.candidates('"社 区"', 10)} == {"a", "b"}
         store.close()
 
 
