@@ -398,6 +398,21 @@ def test_a_warm_restart_indexes_nothing_again(news: SiteFactory, tmp_path: Path)
     assert second.search.size() > 0
 
 
+def test_after_a_reload_only_what_changed_is_indexed_again(news: SiteFactory) -> None:
+    site = make_client(news).app.site
+    index = SearchIndex(None)  # the site's own is also kept up to date by its listener
+    assert index.sync(site.holder.current) == 7
+    path = news.article("city/new.md", title="颱風警告", body="今晚颱風來襲。")
+    site.reloader.reload([str(path)])
+    assert index.sync(site.holder.current) == 1
+    site.reloader.reload()  # every file checked again, none changed
+    assert index.sync(site.holder.current) == 0
+    path.unlink()
+    site.reloader.reload([str(path)])
+    assert index.sync(site.holder.current) == 0
+    assert [key for key in index.store.versions() if "new" in key] == []
+
+
 @pytest.mark.parametrize("damage", ["missing", "garbage"])
 def test_a_lost_or_damaged_shard_rebuilds_the_whole_index(
     news: SiteFactory, tmp_path: Path, damage: str
