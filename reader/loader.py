@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import stat
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -56,14 +58,15 @@ def load_catalog(
     cache: ParseCache | None = None,
     *,
     thorough: bool = False,
-    dirty: set[str] | None = None,
+    dirty: Mapping[str, set[str]] | None = None,
     bodies: BodyRenderer | None = None,
 ) -> Catalog:
     """Read every section and article below the content folder; never raise on bad files.
 
     ``thorough`` renders every body to report its problems, as ``reader check`` does.
     With ``dirty`` (from ``ParseCache.dirty_folders``), only those section folders are
-    listed again; the others are taken whole from the cache. ``bodies`` renders the
+    read again, and of a folder whose only changes are edits of its articles' files, only
+    those files; the others are taken whole from the cache. ``bodies`` renders the
     articles' bodies: a reload passes the one before, whose cache outlives snapshots.
     """
     cache = cache if cache is not None else ParseCache()
@@ -79,7 +82,8 @@ def load_catalog(
     walker = _Walker(settings, cache, thorough, dirty)
     with collector_paused():
         _walk(walker, settings)
-    cache.retain(walker.seen, walker.walked)
+    if walker.forgets:
+        cache.retain(set().union(*walker.files), walker.walked)
     articles = _assign_unique_ids(walker.articles, walker.problems, settings)
     return Catalog(
         walker.sections,
@@ -109,7 +113,11 @@ def _walk(walker: _Walker, settings: Settings) -> None:
 
 class _Walker:
     def __init__(
-        self, settings: Settings, cache: ParseCache, thorough: bool, dirty: set[str] | None
+        self,
+        settings: Settings,
+        cache: ParseCache,
+        thorough: bool,
+        dirty: Mapping[str, set[str]] | None,
     ) -> None:
         self.settings = settings
         self.cache = cache
@@ -119,6 +127,13 @@ class _Walker:
         self._measured: dict[Path, tuple[int, int, int, str, int, str]] = {}
         self._site_root = settings.site_dir.resolve()
         self.seen: set[str] = set()
+        """The files of the folder being listed."""
+        self.files: list[frozenset[str]] = []
+        """The files of each folder walked."""
+        self.forgets = dirty is None
+        """Whether the cache may hold files or folders that are gone: after a walk of
+        every folder, or when a folder listed again lost a file or a subfolder (finding
+        out otherwise took 0.9 s at a million files)."""
         self.read: set[str] = set()
         self.listed: set[str] = set()
         self.root = os.path.realpath(settings.content_dir)
@@ -136,13 +151,20 @@ class _Walker:
         name = os.fspath(folder)
         own = self.cache.folders.get(name)
         if own is None or self.dirty is None or name in self.dirty:
-            before, own = own, self._scan(folder, key)
+            edited = None
+            if own is not None and self.dirty is not None:
+                edited = self._reread(name, key, own, self.dirty[name])
+            before, own = own, edited or self._scan(folder, key)
             self.cache.folders[name] = own
             if before is None or not _same_folder(before, own):
                 self.cache.mark_scanned(name)
+            if before is not None and not (
+                before.files <= own.files and set(before.subfolders) <= set(own.subfolders)
+            ):
+                self.forgets = True
         self.walked.add(name)
         self.sections[key] = own.section
-        self.seen.update(own.files)
+        self.files.append(own.files)
         self._chain.append(os.path.realpath(folder))
         for path, child in own.subfolders:
             self.walk_section(path, (*key, child))
@@ -195,6 +217,38 @@ class _Walker:
             )
         finally:
             self.articles, self.problems, self.seen = outer
+
+    def _reread(
+        self, folder: str, key: SectionKey, own: Folder, changed: set[str]
+    ) -> Folder | None:
+        """The folder with its edited articles read again, when its only changes are edits
+        of files it serves without a problem, each still a plain file, and each edit keeps
+        its article's slug and brings no problem; otherwise None, and it is listed again.
+
+        Listing and checking a folder of 25,000 files took 1.5 s of an edit's reload.
+        """
+        at = {article.file: n for n, article in enumerate(own.articles)}
+        if not changed.isdisjoint(os.fspath(problem.path) for problem in own.problems):
+            return None
+        articles = list(own.articles)
+        outer = self.articles, self.problems, self.seen
+        try:
+            for path in changed:
+                if path not in at or os.path.dirname(path) != folder:
+                    return None  # new, gone, in a bundle, or the section's own file
+                with contextlib.suppress(OSError):
+                    if not stat.S_ISREG(os.lstat(path).st_mode):
+                        return None  # a link now, or a folder: the listing decides
+                stem = self.languages.split(os.path.basename(path))[0]
+                self.articles, self.problems, self.seen = [], [], set()
+                before = articles[at[path]]
+                self._add_article(Path(path), key, url_name(stem), None, {})
+                if self.problems or len(self.articles) != 1 or self.articles[0].slug != before.slug:
+                    return None
+                articles[at[path]] = self.articles[0]
+        finally:
+            self.articles, self.problems, self.seen = outer
+        return replace(own, articles=tuple(articles))
 
     def _confined(self, entry: os.DirEntry[str], chain: list[str]) -> bool:
         """Whether to follow an entry: a link must stay in the content folder and not loop."""
@@ -589,6 +643,12 @@ def _assign_unique_ids(
     articles dated before ``tag_ids_before``, which earlier versions made unique by
     appending the slug, in file order, over every article; they are kept exactly so.
     """
+    if settings.tag_ids_before is None:
+        # Then only pinned ids are kept, and few articles pin one: when none clash, every
+        # article stays as it is, without the pass below (0.6 s for a million articles).
+        pinned = [a.id for a in articles if a.id_pinned]
+        if len(set(pinned)) == len(pinned):
+            return articles
     seen: dict[str, str] = {}
     result = []
     for article in articles:

@@ -77,24 +77,27 @@ class ParseCache:
         for path, entry in entries.items():
             self._entries.setdefault(path, entry)
 
-    def dirty_folders(self, settings: Settings, changed: Iterable[str]) -> set[str] | None:
-        """The section folders whose own files or listing ``changed`` touches.
+    def dirty_folders(
+        self, settings: Settings, changed: Iterable[str]
+    ) -> dict[str, set[str]] | None:
+        """The section folders whose own files or listing ``changed`` touches, each with
+        the changed paths that touch it.
 
         None when a change lies outside the content folder (a static image, a template),
         which may matter to any article: then every folder is listed again.
         """
         content = os.fspath(settings.content_dir)
-        dirty: set[str] = set()
+        dirty: dict[str, set[str]] = {}
         for path in changed:
             if not path.startswith(content + os.sep):
                 return None
             if path in self.folders:
-                dirty.add(path)
+                dirty.setdefault(path, set()).add(path)
             # A file in a page bundle belongs to the section folder that holds the bundle.
             parent = os.path.dirname(path)
             while parent not in self.folders and len(parent) > len(content):
                 parent = os.path.dirname(parent)
-            dirty.add(parent)
+            dirty.setdefault(parent, set()).add(path)
         return dirty
 
     def __len__(self) -> int:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import html as lxml_html
 
 from reader.live import Reloader
 from reader.load import load_site
+from reader.loader import load_catalog
 from reader.parsecache import ParseCache
 from reader.store import SnapshotHolder
-from tests.factories import NOW, SiteFactory
+from tests.factories import NOW, SiteFactory, front_matter
 
 
 def make_reloader(site: SiteFactory, clock_time: datetime = NOW) -> Reloader:
@@ -125,3 +127,77 @@ def _image_size(reloader: Reloader) -> tuple[str | None, str | None]:
     body = lxml_html.fragment_fromstring(snapshot.body_html(article), create_parent=True)
     (image,) = body.iter("img")
     return image.get("width"), image.get("height")
+
+
+def _as_read_afresh(reloader: Reloader, site: SiteFactory) -> None:
+    """The reloaded catalog is what a load from nothing makes of the same files."""
+    fresh = load_catalog(site.settings())
+    catalog = reloader.holder.catalog
+    assert catalog.articles == fresh.articles
+    assert [p.location() + p.message for p in catalog.problems] == [
+        p.location() + p.message for p in fresh.problems
+    ]
+
+
+def test_an_edit_reads_again_only_its_file_and_ends_as_a_fresh_load(
+    site: SiteFactory, tmp_path: Path
+) -> None:
+    for name in ("a", "b", "c"):
+        site.article(f"news/{name}.md", title=f"News {name}")
+    site.article("sport/d.md", title="Sport")
+    reloader = make_reloader(site)
+
+    def edit(name: str, **fields: Any) -> None:
+        path = site.article(f"news/{name}.md", **fields)
+        reloader.reload({os.fspath(path)})
+
+    edit("b", title="News b, edited", body="A longer body than the first one.")
+    catalog = reloader.holder.catalog
+    assert catalog.read == {os.fspath(site.root / "content/news/b.md")}
+    assert catalog.listed == set(), "the folder taken from the cache, only the file read"
+    _as_read_afresh(reloader, site)
+    # Each of these makes the folder's listing decide again.
+    edit("b", title="News b", slug="a", body="Now it claims a's address.")
+    assert "news" in {Path(folder).name for folder in reloader.holder.catalog.listed}
+    _as_read_afresh(reloader, site)
+    edit("b", title="News b", body="Its own address again.")
+    _as_read_afresh(reloader, site)
+    edit("c", title="News c", draft=True)
+    _as_read_afresh(reloader, site)
+    outside = tmp_path / "outside.md"
+    # A file that would be read without a problem, so only confinement keeps it out.
+    outside.write_text(
+        front_matter(title="SECRET FROM OUTSIDE", date="2026-11-01T09:00:00+08:00") + "\nSecret.\n",
+        encoding="utf-8",
+    )
+    linked = site.root / "content/news/a.md"
+    linked.unlink()
+    linked.symlink_to(outside)
+    reloader.reload({os.fspath(linked)})
+    assert "SECRET FROM OUTSIDE" not in {a.title for a in reloader.holder.catalog.articles}
+    _as_read_afresh(reloader, site)
+    # Files and folders that go are forgotten by the cache too.
+    local = site.article("news/local/e.md", title="Local")
+    reloader.reload({os.fspath(local), os.fspath(local.parent)})
+    _as_read_afresh(reloader, site)
+    held = len(reloader.cache)
+    gone = site.root / "content/news/c.md"
+    gone.unlink()
+    reloader.reload({os.fspath(gone)})
+    assert len(reloader.cache) == held - 1
+    local.unlink()
+    local.parent.rmdir()
+    reloader.reload({os.fspath(local), os.fspath(local.parent)})
+    assert len(reloader.cache) == held - 2
+    assert os.fspath(local.parent) not in reloader.cache.folders
+    _as_read_afresh(reloader, site)
+
+
+def test_a_broken_edit_of_one_file_keeps_its_last_good_version(site: SiteFactory) -> None:
+    site.article("news/a.md", title="Good")
+    site.article("news/b.md", title="Other")
+    reloader = make_reloader(site)
+    path = site.write("news/a.md", "---\ntitle: [unclosed\n---\nBroken.\n")
+    reloader.reload({os.fspath(path)})
+    assert {a.title for a in reloader.holder.current.articles} == {"Good", "Other"}
+    assert any("stays published" in p.message for p in reloader.holder.catalog.problems)
