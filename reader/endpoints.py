@@ -465,7 +465,7 @@ def search(asked: Asked) -> Rendered | None:
     def passage(article: Article) -> tuple[str, str, str]:
         marked = marked_passage(article.summary, hits)
         if marked[1]:
-            return marked  # the body not rendered: 3 ms an article of the bench's
+            return marked  # the body need not be rendered (3 ms for a bench article)
         text = plain_text(snapshot.body_html(article))
         marked = marked_passage(text, hits)
         return marked if marked[1] else marked_passage(article.summary or text, hits)
