@@ -280,6 +280,8 @@ def create_app(
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            for site in sites:  # the last edits' rows, so the next start need not read them
+                await asyncio.to_thread(site.reloader.index_written)
 
     starlette = Starlette(lifespan=lifespan)
     apps = [ReaderApp(site, starlette) for site in sites]

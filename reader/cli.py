@@ -254,6 +254,7 @@ def _checked_site(settings: Settings, index: Path | None) -> Site:
     site = Site(settings, index_path=index)
     if site.restored:
         site.reloader.reload()  # every file checked against the index, as a restart does
+        site.reloader.index_written()
     elif index is not None:
         site.reloader.save_index()
     return site

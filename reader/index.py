@@ -28,7 +28,7 @@ from reader.config import Settings
 from reader.memory import collector_paused
 from reader.model import Article
 from reader.pacing import Pause, unpaced
-from reader.parsecache import ParseCache
+from reader.parsecache import Entry, Folder, ParseCache
 
 log = logging.getLogger("reader")
 
@@ -74,6 +74,11 @@ class DiskIndex:
         self._lock = threading.Lock()
         self._unread: dict[str, Sequence[Article]] = {}
         """The articles of restored folders whose files' entries are still on disk."""
+        self._staged: dict[str, tuple[Folder, dict[str, Entry]] | None] = {}
+        """Folders' records taken for the next write (None: the folder is gone)."""
+        self._kept: frozenset[str] | None = None
+        """The folders there were when records were last staged (None: nothing staged)."""
+        self._writing = threading.Lock()
 
     def restore(
         self, cache: ParseCache, restored_folder: Callable[[Sequence[Article]], None] | None = None
@@ -127,17 +132,31 @@ class DiskIndex:
             except Exception as error:  # as in restore: damaged bytes raise almost anything
                 log.warning("%s: the index's file entries cannot be read (%s)", self.path, error)
 
-    def save(
-        self,
-        cache: ParseCache,
-        folders: Iterable[str] | None = None,
-        pause: Pause = unpaced,
-    ) -> None:
-        """Write these folders' rows (every folder when None) and drop rows of vanished ones,
-        with ``pause`` between folders."""
+    def stage(self, cache: ParseCache, folders: Iterable[str] | None = None) -> None:
+        """Take these folders' records (every folder's when None) for the next ``write``.
+
+        Called by the cache's owner between loads. The records are the cache's own
+        objects, so ``write`` may pickle them in another thread while the next load runs:
+        a folder is replaced, never changed; an entry only gains its article once built,
+        or an article with its lead image looked at again, each a valid entry either
+        way; and a folder the next load changes is staged again and written after.
+        """
         self.restore_entries(cache)  # else a folder's row would be written without them
+        names = list(cache.folders) if folders is None else folders
+        taken = {name: cache.folder_records(name) for name in names}
         with self._lock:
-            names = set(cache.folders) if folders is None else set(folders)
+            self._staged.update(taken)
+            self._kept = frozenset(cache.folders)
+
+    def write(self, pause: Pause = unpaced) -> None:
+        """Write the rows staged so far and drop rows of folders gone by then, with
+        ``pause`` between folders; writes happen one at a time, in the order staged."""
+        with self._writing:
+            with self._lock:
+                staged, self._staged = self._staged, {}
+                kept, self._kept = self._kept, None
+            if kept is None:
+                return  # nothing staged since the last write
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 with contextlib.closing(self._connect()) as db, db:
@@ -145,8 +164,7 @@ class DiskIndex:
                         "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)",
                         (self._fingerprint,),
                     )
-                    for name in names:
-                        records = cache.folder_records(name)
+                    for name, records in staged.items():
                         if records is not None:
                             own, entries = records
                             blobs = (
@@ -158,7 +176,7 @@ class DiskIndex:
                             )
                         pause()
                     stored = {row[0] for row in db.execute("SELECT folder FROM sections")}
-                    gone = [(name,) for name in stored - set(cache.folders)]
+                    gone = [(name,) for name in stored - kept]
                     db.executemany("DELETE FROM sections WHERE folder = ?", gone)
             except (OSError, sqlite3.Error) as error:
                 log.warning("%s: the index cannot be written (%s)", self.path, error)

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -60,6 +61,8 @@ class Reloader:
         # from an older catalog can never replace a newer reload.
         self._lock = threading.Lock()
         self.listeners: list[Listener] = []
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index")
+        """Writes reloaded folders' rows of the on-disk index, in the order reloaded."""
 
     def reload(self, changed: Iterable[str] | None = None) -> None:
         """Re-read the files (those ``changed``, when known) and swap in a new snapshot."""
@@ -77,19 +80,38 @@ class Reloader:
             )
             self.holder.swap(snapshot, catalog)
             if self.index is not None:
-                self.index.save(self.cache, self.cache.take_scanned())
+                self.index.stage(self.cache, self.cache.take_scanned())
+        if self.index is not None:
+            # Written beside the next reloads, not before them: a large folder's row takes
+            # seconds to pickle (2 s for 25,000 articles), and the watcher waits for each
+            # reload before it sees the next edit. A row not written costs only time: a
+            # restart checks every file against the index.
+            self._writer.submit(self._write_index)
         log_problems([p for p in catalog.problems if p not in before])
         log.info("reloaded: %d published articles", len(snapshot.articles))
         self._tell(old, snapshot)
 
     def save_index(self, pause: Pause = unpaced) -> None:
         """Write the whole parse cache to the on-disk index (after a start from scratch),
-        with ``pause`` between folders."""
+        with ``pause`` between folders; reloads go on meanwhile."""
         if self.index is not None:
             with self._lock:
-                self.index.save(self.cache, pause=pause)
+                self.index.stage(self.cache)
                 self.cache.take_scanned()
+            self.index.write(pause)
             log.info("index saved: %s", self.index.path)
+
+    def index_written(self) -> None:
+        """Wait until every reload so far is in the on-disk index."""
+        if self.index is not None:
+            self._writer.submit(self.index.write).result()
+
+    def _write_index(self) -> None:
+        assert self.index is not None
+        try:
+            self.index.write()
+        except Exception:  # pickling can raise almost anything; the next restart reads files
+            log.exception("%s: the index cannot be written", self.index.path)
 
     def republish(self) -> None:
         """Re-decide publication from the files already read (a future article came due)."""

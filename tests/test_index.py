@@ -7,6 +7,7 @@ import io
 import os
 import pickle
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from lxml import html as lxml_html
 
+import reader.index
 from reader.load import load_site
 from reader.parsecache import ParseCache
 from reader.site import Site
@@ -66,6 +68,7 @@ def test_the_check_after_a_restart_finds_what_changed_while_down(
     restarted.reloader.reload()  # what the app runs right after starting from the index
     titles = {a.title for a in restarted.holder.current.articles}
     assert titles == {"Edited while the server was down", "Added while down"}
+    restarted.reloader.index_written()
     again = start(site, index)  # and the index has learnt it
     assert {a.title for a in again.holder.current.articles} == titles
 
@@ -104,6 +107,42 @@ def test_the_check_after_a_restart_reads_no_unchanged_file(
     assert {a.title for a in restarted.holder.current.articles} == {"A", "B, edited"}
 
 
+def test_a_reload_writes_its_rows_beside_the_next_reloads_in_order(
+    site: SiteFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = site.article("news/a.md", title="Version 0")
+    site.article("news/b.md", title="Other")
+    index = tmp_path / "index.sqlite"
+    start(site, index).reloader.save_index()
+    live = start(site, index)
+    live.reloader.reload()
+    live.reloader.index_written()
+    # The first row written waits until three more edits are served, so their rows queue.
+    reloading = threading.get_ident()
+    release = threading.Event()
+    pickled_on: set[int] = set()
+    entries_blob = reader.index._entries_blob
+
+    def held_entries_blob(*args: Any) -> bytes:
+        pickled_on.add(threading.get_ident())
+        assert release.wait(timeout=30)
+        return entries_blob(*args)
+
+    monkeypatch.setattr(reader.index, "_entries_blob", held_entries_blob)
+    for version in range(1, 5):
+        site.article("news/a.md", title=f"Version {version}")
+        os.utime(path, ns=(version * 10**9, version * 10**9))  # a new version, whatever the clock
+        live.reloader.reload({os.fspath(path)})
+        assert {a.title for a in live.holder.current.articles} == {f"Version {version}", "Other"}
+    assert reloading not in pickled_on, "a reload waited for the index to be written"
+    release.set()
+    live.reloader.index_written()
+    again = start(site, index)
+    again.reloader.reload()
+    assert again.holder.catalog.read == frozenset(), "the index holds the last version"
+    assert {a.title for a in again.holder.current.articles} == {"Version 4", "Other"}
+
+
 class _OutOfRange(pickle.Pickler):
     """Writes a reference to an article the folder does not have."""
 
@@ -138,6 +177,7 @@ def test_damaged_file_entries_cost_only_a_slower_check(
     restarted.reloader.reload()
     assert "file entries cannot be read" in caplog.text
     assert {a.title for a in restarted.holder.current.articles} == {"A", "B"}
+    restarted.reloader.index_written()
     again = start(site, index)  # the check wrote whole rows again
     again.reloader.reload()
     assert {a.title for a in again.holder.current.articles} == {"A", "B"}
