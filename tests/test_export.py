@@ -186,6 +186,20 @@ def test_a_rebuild_reads_only_the_files_changed_since_the_last(
     assert page.xpath("string(//h1)").strip() == "B, edited"
 
 
+def test_a_build_writes_no_search_index(
+    site: SiteFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A static export has no search of its own (its form leads to search_url).
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    site.article("news/a.md", title="A")
+    command = ["build", str(site.root), str(tmp_path / "out"), "--base-url", BASE]
+    assert main(command) == 0
+    site.article("news/a.md", title="A, edited")
+    assert main(command) == 0  # from the index: every file checked by a reload
+    written = {path.name for path in (tmp_path / "cache").rglob("*.sqlite")}
+    assert written and not any("search" in name for name in written), written
+
+
 def test_a_build_without_the_index_keeps_none(
     site: SiteFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
