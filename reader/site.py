@@ -85,8 +85,8 @@ class Site:
         self.reloader = Reloader(settings, self.holder, clock, cache, index)
         self.pacer = Pacer()
         """Paces the work done beside the server by the requests it answers."""
-        searchable = index_path is not None and not settings.exporting
-        self.search = SearchIndex(search_index_path(index_path) if searchable else None)
+        searched = None if settings.exporting else index_path
+        self.search = SearchIndex(search_index_path(searched) if searched else None)
         """Full-text search; kept in step with each new snapshot, and brought up to date
         by a search that finds it behind (a static build's is never filled)."""
         self._searching = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search")
