@@ -36,6 +36,7 @@ from bench.corpus import ENGLISH, HANS, HANT, write_site  # noqa: E402
 from bench.run import (  # noqa: E402
     ROUNDS,
     capture,
+    compile_package,
     free_port,
     load,
     memory_mb,
@@ -99,6 +100,7 @@ def main() -> int:
     if not (site / "content").is_dir():
         print(f"writing {args.articles:,} articles", file=sys.stderr)
         write_site(site, args.articles)
+    compile_package()
     figures = Figures(args.articles)
     cache = work / f"cache-{args.articles}"
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
