@@ -251,12 +251,9 @@ def _checked_site(settings: Settings, index: Path | None) -> Site:
     """The site as its files are now; with an index, only files changed since it are read."""
     from reader.site import Site
 
-    site = Site(settings, index_path=index)
-    if site.restored:
-        site.reloader.reload()  # every file checked against the index, as a restart does
-        site.reloader.index_written()
-    elif index is not None:
-        site.reloader.save_index()
+    site = Site(settings, index_path=index, check_files=True)
+    if index is not None:
+        site.reloader.save_index(changed_only=site.indexed)
     return site
 
 

@@ -91,13 +91,14 @@ class Reloader:
         log.info("reloaded: %d published articles", len(snapshot.articles))
         self._tell(old, snapshot)
 
-    def save_index(self, pause: Pause = unpaced) -> None:
-        """Write the whole parse cache to the on-disk index (after a start from scratch),
+    def save_index(self, pause: Pause = unpaced, *, changed_only: bool = False) -> None:
+        """Write the parse cache to the on-disk index: every folder (after a start from
+        scratch) or, ``changed_only``, those read again since the index was last written;
         with ``pause`` between folders; reloads go on meanwhile."""
         if self.index is not None:
             with self._lock:
-                self.index.stage(self.cache)
-                self.cache.take_scanned()
+                scanned = self.cache.take_scanned()
+                self.index.stage(self.cache, scanned if changed_only else None)
             self.index.write(pause)
             log.info("index saved: %s", self.index.path)
 

@@ -52,13 +52,22 @@ class Site:
     """Settings, templates and the snapshot holder, answering decoded paths."""
 
     def __init__(
-        self, settings: Settings, clock: Clock = utc_now, index_path: Path | None = None
+        self,
+        settings: Settings,
+        clock: Clock = utc_now,
+        index_path: Path | None = None,
+        *,
+        check_files: bool = False,
     ) -> None:
+        """``check_files``: every file is checked against the on-disk index before the
+        first snapshot, for a caller that serves nothing meanwhile (a build); otherwise a
+        start from the index serves at once and leaves the check to the first reload."""
         self.settings = settings
         self.clock = clock
         self.index_path = index_path
         """The on-disk index the site starts from and keeps (None: in memory only)."""
-        self.environment: Environment = make_environment(settings)
+        compiled = templates_path(index_path) if index_path is not None else None
+        self.environment: Environment = make_environment(settings, compiled)
         cache = ParseCache()
         index = DiskIndex(index_path, settings) if index_path is not None else None
         with ThreadPoolExecutor(max_workers=1) as beside:
@@ -67,9 +76,12 @@ class Site:
             # checked beside the reading of the next, so the snapshot is built once, with
             # or without changes.
             checks: list[Future[frozenset[str]]] = []
-            self.restored = index is not None and index.restore(
-                cache, lambda articles: checks.append(beside.submit(changed_files, articles))
+            self.indexed = index is not None and index.restore(
+                cache,
+                None if check_files else (lambda a: checks.append(beside.submit(changed_files, a))),
             )
+            """Whether the parse cache came from the on-disk index."""
+            self.restored = self.indexed and not check_files
             """Whether the first snapshot came from the on-disk index, with files unchecked."""
             if self.restored:
                 catalog = read_catalog(settings, cache, ())
@@ -77,6 +89,10 @@ class Site:
                 catalog = without_files(catalog, changed)
                 snapshot = build_snapshot(settings, catalog, clock())
             else:
+                if index is not None and self.indexed:
+                    # A snapshot from the index alone would only be replaced: one from
+                    # every file checked saves building two (0.08 s at 10,000 articles).
+                    index.restore_entries(cache)
                 snapshot, catalog = load_site(settings, clock(), cache)
         log_problems(catalog.problems)
         self.holder: SnapshotHolder[SnapshotCaches] = SnapshotHolder(
@@ -395,6 +411,11 @@ def old_query_address(snapshot: Snapshot, query: str) -> Rendered | None:
             if article is not None:
                 return responses.redirect(snapshot.settings, article_path(article))
     return None
+
+
+def templates_path(parse_index: Path) -> Path:
+    """Where a site's templates are kept compiled: beside its parse index."""
+    return parse_index.with_name(parse_index.stem + "-templates")
 
 
 def renditions_path(parse_index: Path) -> Path:

