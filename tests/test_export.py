@@ -184,6 +184,8 @@ def test_a_rebuild_reads_only_the_files_changed_since_the_last(
     assert said.endswith(" outputs the changes reach rendered again")
     page = lxml_html.fromstring((out / "news/b/index.html").read_bytes())
     assert page.xpath("string(//h1)").strip() == "B, edited"
+    assert main(command) == 0  # the edit's folder was written to the index
+    assert "; 0 content files read" in capsys.readouterr().err
 
 
 def test_a_build_writes_no_search_index(
