@@ -679,6 +679,7 @@ def _rebuilds_after_changes(
     try:
         for change, (make, undo) in changes.items():
             make()
+            os.sync()  # the build before's files flushed, as for the starts
             begun = time.perf_counter()
             done = subprocess.run(command, check=True, capture_output=True, env=env, text=True)
             seconds = time.perf_counter() - begun
