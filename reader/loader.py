@@ -328,8 +328,8 @@ class _Walker:
     def _read(self, name: str) -> Entry | None:
         """The parsed file, from the cache while its modification time and size are unchanged.
 
-        By name, not ``Path``: a walk checks every file, and making a ``Path`` of each took
-        a fifth of a walk's time (0.1 s at 10,000 files).
+        By name, not ``Path``: a walk checks every file, and making a ``Path`` of each was a
+        fifth of a walk under the profiler (0.04 s of a build's check of 10,000 files).
         """
         try:
             status = os.stat(name)

@@ -197,7 +197,7 @@ def test_a_build_writes_no_search_index(
     command = ["build", str(site.root), str(tmp_path / "out"), "--base-url", BASE]
     assert main(command) == 0
     site.article("news/a.md", title="A, edited")
-    assert main(command) == 0  # from the index: every file checked by a reload
+    assert main(command) == 0  # from the index: every file checked against it
     written = {path.name for path in (tmp_path / "cache").rglob("*.sqlite")}
     assert written and not any("search" in name for name in written), written
 
