@@ -105,7 +105,7 @@ class Reloader:
     def index_written(self) -> None:
         """Wait until every reload so far is in the on-disk index."""
         if self.index is not None:
-            self._writer.submit(self.index.write).result()
+            self._writer.submit(self._write_index).result()
 
     def _write_index(self) -> None:
         assert self.index is not None
