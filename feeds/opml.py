@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import quoteattr
-
 from feeds.scope import feed_description, feed_title
 from feeds.xml import xml_text
 from reader.store import Snapshot
@@ -12,6 +10,8 @@ from reader.urls import FeedFormat, FeedScope, absolute, feed_page_path, feed_pa
 
 def build_opml(snapshot: Snapshot) -> bytes:
     """The OPML document: one outline per section feed (RSS), the whole site first."""
+    from xml.sax.saxutils import quoteattr  # here: its module imports urllib.request, ssl
+
     settings = snapshot.settings
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',

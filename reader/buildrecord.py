@@ -19,9 +19,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import marshal
 import operator
 import os
-import pickle
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,13 +35,16 @@ from reader.store import READ_KINDS, Neighbours, Snapshot, Tag
 
 log = logging.getLogger("reader")
 
-FORMAT = 2
+FORMAT = 3
 """What the record's fields mean; a record of another format is ignored."""
+
+_HEADER = ("accessible-reader build record", FORMAT, sys.version_info[:2])
+"""What a record file begins with: marshal's format may change with Python's version."""
 
 
 def record_path(parse_index: Path) -> Path:
     """Where a site's build record lives: beside its parse index."""
-    return parse_index.with_name(parse_index.stem + "-build.pickle")
+    return parse_index.with_name(parse_index.stem + "-build.marshal")
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,6 @@ class BuildRecord:
     """For each output of ``paths``, what it read: indexes into ``names``."""
     moved: Mapping[str, str]
     """The redirect pages written: each old path and where it leads."""
-    format: int = FORMAT
 
 
 def rest(
@@ -134,34 +137,47 @@ class Digests:
         digest.update(repr([a.key for a in snapshot._pinned]).encode())
         return digest.hexdigest()
 
-    def carry(self, previous: BuildRecord) -> None:
-        """Take the previous build's digests of every name but the articles' bodies: for a
-        snapshot whose ``rest`` and ``placement`` are the previous one's, the same (every
-        list, key and term is made of those alone)."""
-        self._made.update(
-            (name, digest)
-            for name, digest in zip(previous.names, previous.digests, strict=True)
-            if name[0] != "body" and name[0] in READ_KINDS
-        )
+    def changed(self, previous: BuildRecord, same_placement: bool) -> set[int]:
+        """The numbers of the previous build's names whose digest differs now.
+
+        With ``same_placement`` (a snapshot whose ``rest`` and ``placement`` are the
+        previous one's), every name but the articles' bodies finds what it found before
+        (every list, key and term is made of those alone): those digests are carried over
+        unlooked, and only the bodies are compared."""
+        compared = enumerate(zip(previous.names, previous.digests, strict=True))
+        if not same_placement:
+            return {number for number, (name, digest) in compared if self.of(name) != digest}
+        changed = set()
+        for number, (name, digest) in compared:
+            if name[0] == "body" or name[0] not in READ_KINDS:
+                if self.of(name) != digest:
+                    changed.add(number)
+            else:
+                self._made[name] = digest
+        return changed
 
     def of(self, name: ReadName) -> bytes:
         """The digest of what ``name`` finds in the snapshot."""
         made = self._made.get(name)
         if made is None:
+            if name[0] == "body" and len(name) == 2:
+                # A file's version (or None): one name an article, none carried from the
+                # build before, so made directly (the general read and walk took 0.1 s
+                # at 10,000 articles).
+                key = name[1]
+                article = self.snapshot._by_key.get(key) if isinstance(key, tuple) else None
+                made = _hashed(repr(article.stamp if article else None).encode())
+                self._made[name] = made
+                return made
             try:
                 found = self.snapshot.read(name)
             except (KeyError, TypeError):
                 # A name this version does not know (a record of another): no digest, so
                 # whatever read it is rendered again.
                 return b""
-            if name[0] == "body":
-                # A file's version (or None): one name an article, none carried from the
-                # build before, so made directly (the general walk took 0.1 s at 10,000).
-                made = _hashed(repr(found).encode())
-            else:
-                digest = hashlib.blake2b(digest_size=16)
-                self._feed(digest, found)
-                made = digest.digest()
+            digest = hashlib.blake2b(digest_size=16)
+            self._feed(digest, found)
+            made = digest.digest()
             self._made[name] = made
         return made
 
@@ -261,24 +277,31 @@ def manifest_digest(manifest: Path) -> str:
 def load(path: Path) -> BuildRecord | None:
     """The record at ``path``, or None when there is none of this format."""
     try:
-        with path.open("rb") as file:
-            record = pickle.load(file)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        header, values = marshal.loads(path.read_bytes())
+        if header != _HEADER:
+            return None
+        return BuildRecord(*values)
+    except (OSError, EOFError, ValueError, TypeError):
         return None
-    if not isinstance(record, BuildRecord) or record.format != FORMAT:
-        return None
-    return record
 
 
 def save(path: Path, record: BuildRecord) -> None:
     """Write the record whole, or leave none (a build then starts from scratch)."""
+    # marshal, not pickle: a record is tuples of strings, numbers and bytes, which it
+    # writes three times as fast (0.013 against 0.041 s at 10,000 articles).
+    values = tuple(
+        dict(value) if isinstance(value, Mapping) else value
+        for value in (getattr(record, field.name) for field in dataclasses.fields(record))
+    )
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        # A name marshal cannot write (ValueError) leaves no record: the next build renders
+        # everything, never less than it should.
+        data = marshal.dumps((_HEADER, values))
         path.parent.mkdir(parents=True, exist_ok=True)
-        with temporary.open("wb") as file:
-            pickle.dump(record, file, pickle.HIGHEST_PROTOCOL)
+        temporary.write_bytes(data)
         temporary.replace(path)
-    except OSError as error:
+    except (OSError, ValueError) as error:
         log.warning("%s: the build record cannot be written (%s)", path, error)
         temporary.unlink(missing_ok=True)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
@@ -33,7 +34,7 @@ from reader.buildrecord import (
 )
 from reader.caches import SnapshotCaches
 from reader.endpoints import ENDPOINTS, hugo_feeds, merged_terms
-from reader.languages import variants
+from reader.languages import variant_at, variants
 from reader.lru import SizedLRU
 from reader.reads import ReadName, noting
 from reader.rendered import Rendered
@@ -339,13 +340,7 @@ def _build_changed(
 ) -> _Outcome:
     """Render again only the outputs that read something that changed, and the new ones
     (all else is as the previous build left it, which the record vouches for)."""
-    if now.placement == previous.placement:
-        now.digests.carry(previous)
-    changed = {
-        number
-        for number, (name, digest) in enumerate(zip(previous.names, previous.digests, strict=True))
-        if now.digests.of(name) != digest
-    }
+    changed = now.digests.changed(previous, now.placement == previous.placement)
     stale = [
         path
         for path, read in zip(previous.paths, previous.reads, strict=True)
@@ -354,9 +349,10 @@ def _build_changed(
     snapshot = now.digests.snapshot
     if now.placement == previous.placement:
         # Every article where it was, as it was placed: the same outputs and redirects.
+        stale.sort(key=lambda path: _family(snapshot, path))
         jobs: list[tuple[str, str | None]] = [(path, None) for path in stale]
         result = _render([*jobs, ("", None)], processes, progress)
-        files = len(now.manifest.read_text().splitlines())
+        files = now.manifest.read_bytes().count(b"\n")  # a name a line
         paths, moved = list(previous.paths), dict(previous.moved)
         return _Outcome(
             files, result.written, 0, len(jobs), result.failures, paths, result.reads, moved
@@ -371,6 +367,20 @@ def _build_changed(
     untouched = [path for path in (*paths, *redirects) if path not in done]
     kept = _files_kept(out, untouched, now.manifest)
     return _write(snapshot, out, outputs, jobs, kept, processes, progress)
+
+
+def _family(snapshot: Snapshot, path: str) -> tuple[str, str]:
+    """What outputs that embed the same bodies share: a page and its script variants, a
+    list's feeds in each format, an archive page's. Sorted by it, an incremental build's
+    jobs reach its workers together, and each body is rendered by one of them (at 10,000
+    articles, one text edit rendered 154 bodies for 116, and every variant's twice)."""
+    variant = variant_at(snapshot.settings, path)
+    folder, _, name = (variant[1] if variant else path).rpartition("/")
+    archive = _ARCHIVE_NUMBER.search(name)
+    return folder, archive.group(1) if archive else ""
+
+
+_ARCHIVE_NUMBER = re.compile(r"-archive-(\d+)\.")
 
 
 def _files_kept(out: Path, paths: Iterable[str], manifest: Path) -> list[str]:
@@ -456,26 +466,38 @@ class _Record:
     def save(self, outcome: _Outcome, previous: BuildRecord | None) -> None:
         """Record this build: what its outputs read, those rendered now over the others."""
         names: dict[ReadName, int] = {}
-        before: dict[str, tuple[int, ...]] = {}
         if previous is not None:
             # The previous numbering stays, so an output not rendered again keeps its
             # reads as they are; names no output reads any more are dropped below.
             names = {name: number for number, name in enumerate(previous.names)}
-            before = dict(zip(previous.paths, previous.reads, strict=True))
+        known = len(names)
+
+        def numbered(read: tuple[ReadName, ...]) -> tuple[int, ...]:
+            return tuple(names.setdefault(name, len(names)) for name in read)
+
         rendered = outcome.reads
-        reads = [
-            tuple(names.setdefault(name, len(names)) for name in rendered[path])
-            if path in rendered
-            else before.get(path, ())
-            for path in outcome.paths
-        ]
+        if previous is not None and tuple(outcome.paths) == previous.paths:
+            # The usual rebuild: the same outputs, a few of them rendered again.
+            reads = list(previous.reads)
+            number_of = {path: number for number, path in enumerate(previous.paths)}
+            for path, read in rendered.items():
+                if path in number_of:
+                    reads[number_of[path]] = numbered(read)
+        else:
+            before = dict(zip(previous.paths, previous.reads, strict=True)) if previous else {}
+            reads = [
+                numbered(rendered[path]) if path in rendered else before.get(path, ())
+                for path in outcome.paths
+            ]
         listed = tuple(names)
-        used = set().union(*reads)
-        if len(used) < len(listed) * 3 // 4:
-            kept = sorted(used)
-            renumbered = {old: new for new, old in enumerate(kept)}
-            listed = tuple(listed[number] for number in kept)
-            reads = [tuple(renumbered[number] for number in read) for read in reads]
+        # Names fall out of use only as others come in: looked for only then.
+        if len(names) > known or previous is None:
+            used = set().union(*reads)
+            if len(used) < len(listed) * 3 // 4:
+                kept = sorted(used)
+                renumbered = {old: new for new, old in enumerate(kept)}
+                listed = tuple(listed[number] for number in kept)
+                reads = [tuple(renumbered[number] for number in read) for read in reads]
         record = BuildRecord(
             self.out,
             self.precompress,
@@ -483,7 +505,7 @@ class _Record:
             self.placement,
             manifest_digest(self.manifest),
             listed,
-            tuple(self.digests.of(name) for name in listed),
+            tuple(map(self.digests.of, listed)),
             tuple(outcome.paths),
             tuple(reads),
             outcome.moved,

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any
-
-from watchfiles import awatch
+from typing import TYPE_CHECKING, Any
 
 from reader.config import Settings
 from reader.index import DiskIndex
@@ -19,6 +16,9 @@ from reader.model import Problem
 from reader.pacing import Pause, unpaced
 from reader.parsecache import ParseCache
 from reader.store import Snapshot, SnapshotHolder, build_snapshot
+
+if TYPE_CHECKING:  # imported where the server runs them: a build has no event loop
+    import asyncio
 
 log = logging.getLogger("reader")
 Clock = Callable[[], datetime]
@@ -131,6 +131,10 @@ class Reloader:
 
     async def watch_files(self, stop: asyncio.Event) -> None:
         """Reload whenever something under the site folder changes."""
+        import asyncio
+
+        from watchfiles import awatch  # here: a build, which watches nothing, never loads it
+
         async for changes in awatch(
             self.settings.site_dir, debounce=WATCH_DEBOUNCE_MS, step=50, stop_event=stop
         ):
@@ -141,6 +145,8 @@ class Reloader:
 
     async def publish_when_due(self, stop: asyncio.Event) -> None:
         """Sleep until the next scheduled article is due, then republish."""
+        import asyncio
+
         while not stop.is_set():
             due = self.holder.current.refresh_at
             delay = MAX_SLEEP_SECONDS

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -13,6 +12,8 @@ from reader.store import Snapshot, tag_slug
 from reader.urls import FeedFormat, FeedScope, absolute, feed_path
 
 if TYPE_CHECKING:
+    import asyncio
+
     import httpx
 
 log = logging.getLogger("reader.websub")
@@ -85,6 +86,8 @@ class Notifier:
 
     async def run(self) -> None:
         """Deliver queued notifications until cancelled; each URL retries on its own."""
+        import asyncio  # here, as httpx: a build, which notifies no hub, needs neither
+
         import httpx  # here, so that only a site with a hub waits at start for loading it
 
         self._loop = asyncio.get_running_loop()
@@ -98,6 +101,8 @@ class Notifier:
                 group.create_task(self._deliver(client, url))
 
     async def _deliver(self, client: httpx.AsyncClient, url: str) -> None:
+        import asyncio
+
         import httpx  # loaded already, by run
 
         for attempt, delay in enumerate((0.0, *RETRY_DELAYS)):
