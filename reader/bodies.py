@@ -29,6 +29,9 @@ from reader.parsing import SourceError, read_source
 
 log = logging.getLogger("reader")
 
+BodyKey = tuple[str, tuple[int, int]]
+"""An article's file and that file's version (``Article.stamp``): what a body is kept by."""
+
 
 def render_body(
     settings: Settings,
@@ -76,6 +79,9 @@ class BodyRenderer:
         self._images = 0
         self.renders = 0
         """How many bodies were rendered (the rest came from the cache)."""
+        self.fresh: dict[BodyKey, str] | None = None
+        """Set by a build: every body rendered since, from its file as the article's
+        version has it, for the build to keep (``reader.keptbodies``)."""
 
     def images_changed(self) -> None:
         """Render every body again when next asked: an image it shows may have a new size.
@@ -91,7 +97,7 @@ class BodyRenderer:
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        text = self.source(article)
+        text, as_versioned = self._source(article)
         if text is None:
             return ""
         params = self._params(article) if PARAM_SHORTCODE.search(text) else None
@@ -107,7 +113,22 @@ class BodyRenderer:
         ).html
         self.renders += 1
         self.cache.put(key, rendered, sys.getsizeof(rendered))
+        if self.fresh is not None and as_versioned and not self._images:
+            self.fresh[article.file, article.stamp] = rendered
         return rendered
+
+    def adopt(self, bodies: Mapping[BodyKey, str]) -> None:
+        """Take finished bodies (kept by an earlier build of the same site and code) as if
+        rendered here."""
+        for (file, stamp), html in bodies.items():
+            self.cache.put((file, stamp, self._images), html, sys.getsizeof(html))
+
+    def take_fresh(self) -> dict[BodyKey, str]:
+        """The bodies rendered since ``fresh`` was set or last taken (none unless set)."""
+        taken = self.fresh or {}
+        if self.fresh is not None:
+            self.fresh = {}
+        return taken
 
     def _params(self, article: Article) -> Mapping[str, str]:
         """What the ``param`` shortcode may show: the page's front matter (top level and
@@ -124,6 +145,11 @@ class BodyRenderer:
 
     def source(self, article: Article) -> str | None:
         """The article's body as its file holds it now (Markdown); None if unreadable."""
+        return self._source(article)[0]
+
+    def _source(self, article: Article) -> tuple[str | None, bool]:
+        """The body as ``source`` finds it, and whether the file is still at the article's
+        version."""
         path = article.source_path
         try:
             status = path.stat()
@@ -132,15 +158,15 @@ class BodyRenderer:
             # The file went away or broke after it was loaded; the reload that follows
             # reports it properly. Until then the page shows no body rather than failing.
             log.warning("%s: cannot read the article body (%s)", path, error)
-            return None
+            return None, False
         if (status.st_mtime_ns, status.st_size) == article.stamp:
-            return "".join(text.splitlines(keepends=True)[article.body_line - 1 :])
+            return "".join(text.splitlines(keepends=True)[article.body_line - 1 :]), True
         try:  # changed since the snapshot was built: find the body afresh
-            return parse_document(text).body
+            return parse_document(text).body, False
         except FrontMatterError:
             # A broken edit, while the version before stays published: its new body, if
             # the front matter's end can still be found.
-            return lenient_body(text)
+            return lenient_body(text), False
 
     def __len__(self) -> int:
         return len(self.cache)

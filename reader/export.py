@@ -16,12 +16,13 @@ import re
 import sys
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote, unquote
 
 from feeds import prepare_entries
+from reader.bodies import BodyKey
 from reader.buildrecord import (
     BuildRecord,
     Digests,
@@ -34,6 +35,7 @@ from reader.buildrecord import (
 )
 from reader.caches import SnapshotCaches
 from reader.endpoints import ENDPOINTS, hugo_feeds, merged_terms
+from reader.keptbodies import KeptBodies, fingerprint, kept_bodies_path
 from reader.languages import variant_at, variants
 from reader.lru import SizedLRU
 from reader.reads import ReadName, noting
@@ -220,17 +222,21 @@ def build(
     previous = now.previous() if now is not None and not full else None
     if now is not None:
         forget(now.file)  # a build stopped half way leaves none: the next renders everything
+    kept = KeptBodies(kept_bodies_path(now.file), fingerprint(now.rest)) if now else None
     processes = workers or os.cpu_count() or 1
     global _BUILDING
     _BUILDING = _Build(site, snapshot, caches, out, precompress)
+    snapshot.bodies.fresh = {} if kept is not None else None
     try:
         if previous is not None:
-            assert now is not None
-            outcome = _build_changed(previous, now, out, processes, progress)
+            assert now is not None and kept is not None
+            outcome = _build_changed(previous, now, out, processes, progress, kept)
         else:
             outcome = _build_all(snapshot, caches, out, processes, progress)
+        outcome.bodies.update(snapshot.bodies.take_fresh())
     finally:
         _BUILDING = None
+        snapshot.bodies.fresh = None
     if progress:
         print(file=sys.stderr)
     if now is not None:
@@ -238,6 +244,9 @@ def build(
             forget(now.file)  # the next build renders everything again
         else:
             now.save(outcome, previous)
+    if kept is not None:
+        kept.keep(outcome.bodies)
+        kept.close()
     elapsed = time.perf_counter() - started
     read = len(site.holder.catalog.read)
     return Report(
@@ -267,6 +276,8 @@ class _Outcome:
     """The outputs rendered, and what each read of the snapshot."""
     moved: dict[str, str]
     """The redirect pages: each old path and where it leads."""
+    bodies: dict[BodyKey, str] = field(default_factory=dict)
+    """The bodies rendered, for the next build (``reader.keptbodies``)."""
 
 
 def _build_all(
@@ -305,6 +316,7 @@ def _write(
         paths,
         result.reads,
         redirects,
+        result.bodies,
     )
 
 
@@ -336,17 +348,25 @@ def _outputs(snapshot: Snapshot, out: Path) -> tuple[list[str], dict[str, str], 
 
 
 def _build_changed(
-    previous: BuildRecord, now: _Record, out: Path, processes: int, progress: bool
+    previous: BuildRecord,
+    now: _Record,
+    out: Path,
+    processes: int,
+    progress: bool,
+    kept_bodies: KeptBodies,
 ) -> _Outcome:
     """Render again only the outputs that read something that changed, and the new ones
     (all else is as the previous build left it, which the record vouches for)."""
     changed = now.digests.changed(previous, now.placement == previous.placement)
-    stale = [
-        path
-        for path, read in zip(previous.paths, previous.reads, strict=True)
-        if not changed.isdisjoint(read)
-    ]
+    stale = []
+    embedded: set[int] = set()
+    for path, read in zip(previous.paths, previous.reads, strict=True):
+        if not changed.isdisjoint(read):
+            stale.append(path)
+            embedded.update(read)
     snapshot = now.digests.snapshot
+    names = (previous.names[number] for number in embedded)
+    _adopt_kept_bodies(snapshot, kept_bodies, names)
     if now.placement == previous.placement:
         # Every article where it was, as it was placed: the same outputs and redirects.
         stale.sort(key=lambda path: _family(snapshot, path))
@@ -355,7 +375,15 @@ def _build_changed(
         files = now.manifest.read_bytes().count(b"\n")  # a name a line
         paths, moved = list(previous.paths), dict(previous.moved)
         return _Outcome(
-            files, result.written, 0, len(jobs), result.failures, paths, result.reads, moved
+            files,
+            result.written,
+            0,
+            len(jobs),
+            result.failures,
+            paths,
+            result.reads,
+            moved,
+            result.bodies,
         )
     outputs = _outputs(snapshot, out)
     paths, redirects, _ = outputs
@@ -367,6 +395,18 @@ def _build_changed(
     untouched = [path for path in (*paths, *redirects) if path not in done]
     kept = _files_kept(out, untouched, now.manifest)
     return _write(snapshot, out, outputs, jobs, kept, processes, progress)
+
+
+def _adopt_kept_bodies(snapshot: Snapshot, kept: KeptBodies, names: Iterable[ReadName]) -> None:
+    """Give the snapshot the kept bodies of the articles these names embed, at their
+    versions now, before the workers fork: they render only the others."""
+    wanted = []
+    for name in names:
+        if name[0] == "body" and isinstance(key := name[-1], tuple):
+            article = snapshot.article(key)
+            if article is not None:
+                wanted.append((article.file, article.stamp))
+    snapshot.bodies.adopt(kept.find(wanted))
 
 
 def _family(snapshot: Snapshot, path: str) -> tuple[str, str]:
@@ -410,12 +450,13 @@ class _Rendered:
     files: list[str]
     failures: list[str]
     reads: dict[str, tuple[ReadName, ...]]
+    bodies: dict[BodyKey, str]
 
 
 def _render(jobs: list[tuple[str, str | None]], processes: int, progress: bool) -> _Rendered:
     """Render and write these outputs, by forked workers when there are several."""
     done = 0
-    rendered = _Rendered(0, [], [], {})
+    rendered = _Rendered(0, [], [], {}, {})
     # A few dozen jobs (an incremental build's) are still shared between the workers:
     # each output takes milliseconds, a fork of the loaded process about as much.
     size = min(CHUNK, max(SMALL_CHUNK, -(-len(jobs) // processes)))
@@ -425,6 +466,7 @@ def _render(jobs: list[tuple[str, str | None]], processes: int, progress: bool) 
         rendered.files += result.files
         rendered.failures += result.failures
         rendered.reads.update(result.reads)
+        rendered.bodies.update(result.bodies)
         done += result.count
         _show(progress, "URLs", done, len(jobs))
     return rendered
@@ -547,18 +589,22 @@ def _share_article_work(
     if processes <= 1 or total <= CHUNK:
         return  # one process renders each body once anyway; a small site, nearly so
     spans = [(start, start + CHUNK) for start in range(0, total, CHUNK)]
-    targets: tuple[SizedLRU[Any], ...] = (
-        caches.feeds.entries,
-        caches.feeds.entry_html,
-        snapshot.bodies.cache,
-    )
-    for done, kept in enumerate(_parallel(_prepare_articles, spans, processes), 1):
-        pairs: list[tuple[SizedLRU[Any], _Kept[Any]]] = list(zip(targets, kept, strict=True))
+    prepared = _parallel(_prepare_articles, spans, processes)
+    for done, (entries, entry_html, bodies) in enumerate(prepared, 1):
+        sized: _Kept[str] = [(key, html, sys.getsizeof(html)) for key, html in bodies.items()]
+        pairs: list[tuple[SizedLRU[Any], _Kept[Any]]] = [
+            (caches.feeds.entries, entries),
+            (caches.feeds.entry_html, entry_html),
+            (snapshot.bodies.cache, sized),
+        ]
         if any(_overflows(cache, made) for cache, made in pairs):
             break  # more would push out what was shared: the writers render the rest
-        for cache, made in pairs:
+        for cache, made in pairs[:2]:
             for key, value, size in made:
                 cache.put(key, value, size)
+        snapshot.bodies.adopt(bodies)
+        if snapshot.bodies.fresh is not None:
+            snapshot.bodies.fresh.update(bodies)  # kept for the next build, as if made here
         _show(progress, "articles", min(done * CHUNK, total), total)
 
 
@@ -591,7 +637,9 @@ _BUILDING: _Build | None = None
 _Kept = list[tuple[Hashable, Value, int]]
 
 
-def _prepare_articles(span: tuple[int, int]) -> tuple[_Kept[bytes], _Kept[str], _Kept[str]]:
+def _prepare_articles(
+    span: tuple[int, int],
+) -> tuple[_Kept[bytes], _Kept[str], dict[BodyKey, str]]:
     """Render these articles' bodies and feed entries; return what the caches gained."""
     assert _BUILDING is not None
     snapshot, feeds = _BUILDING.snapshot, _BUILDING.caches.feeds
@@ -599,9 +647,9 @@ def _prepare_articles(span: tuple[int, int]) -> tuple[_Kept[bytes], _Kept[str], 
     # so that only this span's work is sent back.
     feeds.entries.clear()
     feeds.entry_html.clear()
-    snapshot.bodies.cache.clear()
+    snapshot.bodies.fresh = {}  # only bodies rendered from their files' versions are sent
     prepare_entries(snapshot, snapshot.articles[span[0] : span[1]], feeds)
-    return feeds.entries.entries(), feeds.entry_html.entries(), snapshot.bodies.cache.entries()
+    return feeds.entries.entries(), feeds.entry_html.entries(), snapshot.bodies.take_fresh()
 
 
 @dataclass(frozen=True)
@@ -611,6 +659,7 @@ class _ChunkResult:
     files: list[str]
     failures: list[str]
     reads: dict[str, tuple[ReadName, ...]]
+    bodies: dict[BodyKey, str]
 
 
 def _build_chunk(jobs: list[tuple[str, str | None]]) -> _ChunkResult:
@@ -665,7 +714,8 @@ def _build_chunk(jobs: list[tuple[str, str | None]]) -> _ChunkResult:
                 temporary.replace(file)  # readers of the tree never see half a file
                 written += 1
         files.append(os.fspath(target))
-    return _ChunkResult(len(jobs), written, files, failures, reads)
+    bodies = snapshot.bodies.take_fresh()
+    return _ChunkResult(len(jobs), written, files, failures, reads, bodies)
 
 
 def _same(file: Path, body: bytes) -> bool:

@@ -14,6 +14,7 @@ import pytest
 from reader.buildrecord import load, record_path, save
 from reader.cli import main
 from reader.export import Report, build
+from reader.keptbodies import KeptBodies, kept_bodies_path
 from reader.site import Site
 from tests.factories import DEFAULT_SITE_TOML, HUGO_MULTILINGUAL, NOW, SiteFactory
 
@@ -250,3 +251,46 @@ def test_an_output_folder_named_relative_to_where_the_build_runs_is_kept_alike(
     story(site, "city/new", date="2026-11-20T09:00:00+08:00")
     (site.root / "content/city/a1.md").unlink()
     assert built("out", "cache") == built("fresh", "fresh-cache")
+
+
+def test_a_rebuild_renders_only_the_edited_body_and_takes_the_others_from_the_last_build(
+    tmp_path: Path,
+) -> None:
+    site = SiteFactory(tmp_path / "site", site_toml=SHORT_LISTS)
+    for n in range(6):
+        story(site, f"city/a{n}", date=f"2026-11-0{n + 1}T09:00:00+08:00")
+    builds = Builds(site, tmp_path)
+    builds.again(workers=2)  # forked workers render the bodies; the parent keeps them
+    edited = site.root / "content" / "city" / "a2.md"
+    for round in range(2):
+        edited.write_text(edited.read_text(encoding="utf-8") + f"\n更正{round}。\n", "utf-8")
+        again = builds.site_at(tmp_path / "cache" / "index.sqlite")
+        report = build(again, builds.out, workers=1)
+        assert report.incremental
+        # Its feeds and archive pages embed their other articles' bodies too, unchanged.
+        assert again.holder.current.bodies.renders == 1, round
+        assert tree(builds.out) == builds.from_scratch(), round
+
+
+def test_kept_bodies_are_found_only_at_their_version_and_under_their_fingerprint(
+    tmp_path: Path,
+) -> None:
+    path = kept_bodies_path(record_path(tmp_path / "index.sqlite"))
+    kept = KeptBodies(path, "one")
+    kept.keep({("/a.md", (1, 10)): "<p>a</p>", ("/b.md", (2, 20)): "<p>b</p>"})
+    kept.keep({("/a.md", (3, 11)): "<p>a, edited</p>"})
+    kept.close()
+    again = KeptBodies(path, "one")
+    wanted = [("/a.md", (1, 10)), ("/a.md", (3, 11)), ("/b.md", (2, 21)), ("/c.md", (1, 1))]
+    assert again.find(wanted) == {("/a.md", (3, 11)): "<p>a, edited</p>"}
+    assert again.find([("/b.md", (2, 20))]) == {("/b.md", (2, 20)): "<p>b</p>"}
+    again.close()
+    # Other settings, theme, files or code: nothing kept before is found.
+    other = KeptBodies(path, "two")
+    assert other.find([("/b.md", (2, 20))]) == {}
+    other.close()
+    # A damaged store costs only the bodies.
+    path.write_bytes(b"not a database")
+    damaged = KeptBodies(path, "two")
+    assert damaged.find([("/b.md", (2, 20))]) == {}
+    damaged.keep({("/b.md", (2, 20)): "<p>b</p>"})
