@@ -30,7 +30,6 @@ from feeds.xml import (
 from reader import __version__
 from reader.model import Article
 from reader.presentation import article_url, byline, entry_html, lead_image_url
-from reader.reads import note_body
 from reader.store import Snapshot, tag_slug
 from reader.urls import (
     ARCHIVED_FORMATS,
@@ -139,8 +138,6 @@ def _entries(
     snapshot: Snapshot, cache: FeedCache, fmt: FeedFormat, articles: Sequence[Article]
 ) -> list[bytes]:
     """Each article's serialised entry, made once per snapshot and format."""
-    for article in articles:
-        note_body(article.key)  # the entry holds the body, cached or not
     entries: list[bytes | None] = [cache.entry(fmt, article.key) for article in articles]
     missing = [article for article, entry in zip(articles, entries, strict=True) if entry is None]
     if missing:
@@ -150,6 +147,8 @@ def _entries(
         for key, entry in made.items():
             cache.keep_entry(fmt, key, entry)
         entries = [made.get(a.key, e) for a, e in zip(articles, entries, strict=True)]
+    for article in articles:
+        snapshot.note_embedded(article)  # the entry holds the body, cached or not
     return [entry for entry in entries if entry is not None]
 
 

@@ -65,7 +65,7 @@ def render_body(
     )
     # The two passes above edit sanitised HTML with regular expressions; the final HTML is
     # sanitised again, so whatever they might make of a crafted attribute never runs.
-    return RenderedBody(sanitize(finished), body.problems)
+    return RenderedBody(sanitize(finished), body.problems, body.follows_files)
 
 
 class BodyRenderer:
@@ -77,6 +77,11 @@ class BodyRenderer:
         """Finished bodies by (file, file version, images' version); a build's workers hand
         theirs on."""
         self._images = 0
+        self._files = 0
+        """Counts changes to which content files there are: a body that links another
+        content file is kept under it too (``files_changed``)."""
+        self._following: dict[str, tuple[int, int]] = {}
+        """The files whose body, at that version, links other content files."""
         self.renders = 0
         """How many bodies were rendered (the rest came from the cache)."""
         self.fresh: dict[BodyKey, str] | None = None
@@ -91,17 +96,29 @@ class BodyRenderer:
         """
         self._images += 1
 
+    def files_changed(self) -> None:
+        """Render again, when next asked, every body that links another content file: that
+        file may be gone, or a file it names may have come."""
+        self._files += 1
+
+    def follows_files(self, article: Article) -> bool:
+        """Whether the article's body, as rendered, links other content files (and so
+        depends on which there are)."""
+        return self._following.get(article.file) == article.stamp
+
     def html(self, article: Article) -> str:
         """The article's body as finished HTML."""
-        key = (article.file, article.stamp, self._images)
+        key: tuple[object, ...] = (article.file, article.stamp, self._images)
         cached = self.cache.get(key)
+        if cached is None and self.follows_files(article):
+            cached = self.cache.get((*key, self._files))
         if cached is not None:
             return cached
         text, as_versioned = self._source(article)
         if text is None:
             return ""
         params = self._params(article) if PARAM_SHORTCODE.search(text) else None
-        rendered = render_body(
+        body = render_body(
             self.settings,
             text,
             path=article.source_path,
@@ -110,18 +127,33 @@ class BodyRenderer:
             lead_image=bool(article.image),
             lang=article.lang,
             params=params,
-        ).html
+        )
+        rendered = body.html
         self.renders += 1
+        if body.follows_files:
+            self._following[article.file] = article.stamp
+            key = (*key, self._files)
+        else:
+            self._following.pop(article.file, None)
+            if self.fresh is not None and as_versioned and not self._images:
+                # A body that follows other files is never kept: only its file is its key.
+                self.fresh[article.file, article.stamp] = rendered
         self.cache.put(key, rendered, sys.getsizeof(rendered))
-        if self.fresh is not None and as_versioned and not self._images:
-            self.fresh[article.file, article.stamp] = rendered
         return rendered
 
-    def adopt(self, bodies: Mapping[BodyKey, str]) -> None:
-        """Take finished bodies (kept by an earlier build of the same site and code) as if
-        rendered here."""
+    def adopt(
+        self, bodies: Mapping[BodyKey, str], following: Mapping[str, tuple[int, int]] | None = None
+    ) -> None:
+        """Take finished bodies (kept by an earlier build of the same site and code, or
+        rendered by a build's worker) as if rendered here; and which files' bodies link
+        other content files (``following``, from a worker), as if found here."""
         for (file, stamp), html in bodies.items():
             self.cache.put((file, stamp, self._images), html, sys.getsizeof(html))
+        self._following.update(following or {})
+
+    def following(self) -> dict[str, tuple[int, int]]:
+        """The files whose bodies, as rendered here, link other content files."""
+        return dict(self._following)
 
     def take_fresh(self) -> dict[BodyKey, str]:
         """The bodies rendered since ``fresh`` was set or last taken (none unless set)."""

@@ -590,7 +590,7 @@ def _share_article_work(
         return  # one process renders each body once anyway; a small site, nearly so
     spans = [(start, start + CHUNK) for start in range(0, total, CHUNK)]
     prepared = _parallel(_prepare_articles, spans, processes)
-    for done, (entries, entry_html, bodies) in enumerate(prepared, 1):
+    for done, (entries, entry_html, bodies, following) in enumerate(prepared, 1):
         sized: _Kept[str] = [(key, html, sys.getsizeof(html)) for key, html in bodies.items()]
         pairs: list[tuple[SizedLRU[Any], _Kept[Any]]] = [
             (caches.feeds.entries, entries),
@@ -602,7 +602,9 @@ def _share_article_work(
         for cache, made in pairs[:2]:
             for key, value, size in made:
                 cache.put(key, value, size)
-        snapshot.bodies.adopt(bodies)
+        # The entries of bodies that link other content files are shared too: the writers
+        # must know those bodies for what they are, to note that they depend on the files.
+        snapshot.bodies.adopt(bodies, following)
         if snapshot.bodies.fresh is not None:
             snapshot.bodies.fresh.update(bodies)  # kept for the next build, as if made here
         _show(progress, "articles", min(done * CHUNK, total), total)
@@ -639,7 +641,7 @@ _Kept = list[tuple[Hashable, Value, int]]
 
 def _prepare_articles(
     span: tuple[int, int],
-) -> tuple[_Kept[bytes], _Kept[str], dict[BodyKey, str]]:
+) -> tuple[_Kept[bytes], _Kept[str], dict[BodyKey, str], dict[str, tuple[int, int]]]:
     """Render these articles' bodies and feed entries; return what the caches gained."""
     assert _BUILDING is not None
     snapshot, feeds = _BUILDING.snapshot, _BUILDING.caches.feeds
@@ -649,7 +651,13 @@ def _prepare_articles(
     feeds.entry_html.clear()
     snapshot.bodies.fresh = {}  # only bodies rendered from their files' versions are sent
     prepare_entries(snapshot, snapshot.articles[span[0] : span[1]], feeds)
-    return feeds.entries.entries(), feeds.entry_html.entries(), snapshot.bodies.take_fresh()
+    bodies = snapshot.bodies
+    return (
+        feeds.entries.entries(),
+        feeds.entry_html.entries(),
+        bodies.take_fresh(),
+        bodies.following(),
+    )
 
 
 @dataclass(frozen=True)

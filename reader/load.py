@@ -50,6 +50,9 @@ def read_catalog(
     if bodies is not None and (changed is None or not all(map(_is_markdown, changed))):
         # Bodies are kept by their file's version, but carry the sizes of their images.
         bodies.images_changed()
+    if bodies is not None and (changed is None or any(_come_or_gone(p, cache) for p in changed)):
+        # A body linking another content file points at that page only while it is there.
+        bodies.files_changed()
     dirty = (
         cache.dirty_folders(settings, changed)
         if cache is not None and changed is not None
@@ -70,6 +73,14 @@ def _ignored(path: str) -> bool:
 
 def _is_markdown(path: str) -> bool:
     return path.lower().endswith(MARKDOWN_SUFFIXES)
+
+
+def _come_or_gone(path: str, cache: ParseCache | None) -> bool:
+    """Whether a changed path may be a content file that came or went, not only an edit:
+    a Markdown file new to the cache or gone, or a folder (or what was one)."""
+    if _is_markdown(path):
+        return cache is None or cache.entry(path) is None or not os.path.exists(path)
+    return not os.path.isfile(path)
 
 
 def changed_files(articles: Iterable[Article]) -> frozenset[str]:

@@ -149,6 +149,9 @@ class RenderedBody:
 
     html: str
     problems: tuple[Problem, ...]
+    follows_files: bool = False
+    """Whether it links another content file, which it points at that page when the file
+    is there: it then depends on which files are (``_link_content_files``)."""
 
 
 def sanitize(fragment: str, *, base_url: str | None = None) -> str:
@@ -232,13 +235,14 @@ def render_markdown(
     _mark_figures(tokens)
     _tasks_as_text(tokens)
     _check_alt_text(tokens, path, first_line, problems)
+    follows = False
     if content_root is not None:
-        _link_content_files(tokens, path, content_root, first_line, problems)
+        follows = _link_content_files(tokens, path, content_root, first_line, problems)
     raw = parser.renderer.render(tokens, parser.options, {})
     raw, farms = without_link_farms(raw, allowed_hosts)
     for farm in farms:
         problems.append(_farm_problem(farm, text, path, first_line))
-    return RenderedBody(sanitize(raw), tuple(problems))
+    return RenderedBody(sanitize(raw), tuple(problems), follows)
 
 
 def _farm_problem(farm: LinkFarm, text: str, path: Path, first_line: int) -> Problem:
@@ -535,10 +539,12 @@ _SECTION_FILES = ("index", "_index")
 
 def _link_content_files(
     tokens: list[Token], path: Path, root: Path, first_line: int, problems: list[Problem]
-) -> None:
+) -> bool:
     """Point links to other content files (``[part 1](part-1.md)``) at those pages' URLs,
-    as Hugo's ``ref`` does; a link to a file that is not there is a warning."""
+    as Hugo's ``ref`` does; a link to a file that is not there is a warning. Whether any
+    link named a content file (the body then depends on which files there are)."""
     lang = _language_suffix(path.name)
+    follows = False
     for token in tokens:
         for child in token.children or []:
             if child.type != "link_open":
@@ -552,6 +558,7 @@ def _link_content_files(
             named = Path(os.path.normpath(start / relative.lstrip("/")))
             if not named.is_relative_to(root):
                 continue
+            follows = True
             bases = [named]
             if not relative.startswith(("/", ".")):
                 bases.append(Path(os.path.normpath(root / relative)))  # Hugo tries the root too
@@ -576,6 +583,7 @@ def _link_content_files(
                 _page_url(target.relative_to(root), lang)
                 + ("#" + parts.fragment if parts.fragment else ""),
             )
+    return follows
 
 
 def _content_candidates(named: Path, lang: str) -> list[Path]:

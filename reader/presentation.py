@@ -15,7 +15,6 @@ from feeds.cache import FeedCache
 from reader.markdown import sanitize
 from reader.model import Article
 from reader.prefix import prefixed_html
-from reader.reads import note_body
 from reader.store import Snapshot
 from reader.urls import absolute, article_path
 
@@ -69,11 +68,11 @@ def lead_image_url(snapshot: Snapshot, article: Article) -> str:
 def entry_html(snapshot: Snapshot, article: Article, cache: FeedCache) -> str:
     """The full article as safe HTML whose every link and image works off our site."""
     # One article is in a dozen feeds and archives (site, sections, tags; three formats).
-    note_body(article.key)  # noted whether or not it is cached: the output embeds it
     cached = cache.entry_html.get(article.key)
     if cached is None:
         cached = _entry_html(snapshot, article)
         cache.entry_html.put(article.key, cached, len(cached.encode()))
+    snapshot.note_embedded(article)  # noted whether or not it was cached: the output embeds it
     return cached
 
 

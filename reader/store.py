@@ -124,8 +124,16 @@ class Snapshot:
 
     def body_html(self, article: Article) -> str:
         """The article's body as finished HTML, rendered on first use."""
-        note_body(article.key)  # a build remembers which outputs embed which bodies
-        return self.bodies.html(article)
+        html = self.bodies.html(article)
+        self.note_embedded(article)
+        return html
+
+    def note_embedded(self, article: Article) -> None:
+        """Note, for a build's record, that the output being rendered embeds the article's
+        body (once it is rendered or found)."""
+        note_body(article.key)
+        if self.bodies.follows_files(article):
+            note(("files",))  # it points at other articles' pages while their files are there
 
     def article(self, key: tuple[str, ...]) -> Article | None:
         """The published article at these path segments, if any."""
@@ -342,6 +350,7 @@ _READERS: Mapping[str, Callable[..., Any]] = {
     "pages": lambda s: s._pages,
     "pinned": lambda s: s._pinned,
     "body": lambda s, key: a.stamp if (a := s._by_key.get(key)) is not None else None,
+    "files": lambda s: frozenset(a.file for a in (*s._articles, *s._pages)),
     "key": lambda s, key: s._by_key.get(key),
     "id": lambda s, article_id: s._by_id.get(article_id),
     "translation": lambda s, key: s._translated.get(key),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from reader import export
 from reader.buildrecord import load, record_path, save
 from reader.cli import main
 from reader.export import Report, build
@@ -294,3 +295,29 @@ def test_kept_bodies_are_found_only_at_their_version_and_under_their_fingerprint
     damaged = KeptBodies(path, "two")
     assert damaged.find([("/b.md", (2, 20))]) == {}
     damaged.keep({("/b.md", (2, 20)): "<p>b</p>"})
+
+
+def test_a_body_linking_another_article_is_rendered_again_when_that_file_comes_or_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Bodies and feed entries made by workers of their own first, then shared, as on a
+    # site of more than CHUNK articles: a body's link must travel with them.
+    monkeypatch.setattr(export, "CHUNK", 2)
+    site = SiteFactory(tmp_path / "site", site_toml=SHORT_LISTS)
+    for n in range(4):
+        story(site, f"city/a{n}", date=f"2026-11-0{n + 1}T09:00:00+08:00")
+    linking = {"title": "B", "date": "2026-11-09T09:00:00+08:00", "tags": ["體育"]}
+    site.article("sport/b.md", body="見 [第一篇](../city/a1.md)。", **linking)
+    builds = Builds(site, tmp_path)
+    builds.again(workers=2)
+    linked = site.root / "content" / "city" / "a1.md"
+    text = linked.read_text(encoding="utf-8")
+    changes: list[tuple[str, Callable[[], object]]] = [
+        ("the linked file gone", linked.unlink),
+        ("back again", lambda: linked.write_text(text, encoding="utf-8")),
+    ]
+    for change, make in changes:
+        make()
+        report = builds.again(workers=2)
+        assert report.incremental, change
+        assert tree(builds.out) == builds.from_scratch(), change

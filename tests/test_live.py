@@ -120,6 +120,28 @@ def test_a_replaced_image_is_shown_at_its_new_size_after_the_reload(site: SiteFa
     assert _image_size(reloader) == ("640", "360")
 
 
+def test_a_link_to_another_article_follows_its_file_coming_and_going(site: SiteFactory) -> None:
+    site.article("news/a.md", title="A")
+    site.article("sport/b.md", title="B", body="See [the first](../news/a.md).")
+    reloader = make_reloader(site)
+    assert _links_of(reloader, "B") == ["/news/a/"]
+    gone = site.root / "content/news/a.md"
+    gone.unlink()
+    reloader.reload({os.fspath(gone)})  # the linking article's own file is unchanged
+    assert _links_of(reloader, "B") == ["../news/a.md"]
+    site.article("news/a.md", title="A again")
+    reloader.reload({os.fspath(gone)})
+    assert _links_of(reloader, "B") == ["/news/a/"]
+
+
+def _links_of(reloader: Reloader, title: str) -> list[str | None]:
+    """Where the links of one article's body lead."""
+    snapshot = reloader.holder.current
+    (article,) = (a for a in snapshot.articles if a.title == title)
+    body = lxml_html.fragment_fromstring(snapshot.body_html(article), create_parent=True)
+    return [link.get("href") for link in body.iter("a")]
+
+
 def _image_size(reloader: Reloader) -> tuple[str | None, str | None]:
     """The width and height the one article's body gives its one image."""
     snapshot = reloader.holder.current
