@@ -425,10 +425,15 @@ def _preview_link(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from reader.export import BUILD_CACHE_MB, build
-    from reader.index import default_index_path, language_index_path
-    from reader.languages import language_settings
-    from reader.site import link_translations
+    from reader.memory import collector_paused
+
+    # Without the collector rescanning them meanwhile: imports are a fifth of a one-edit
+    # build, and the collector 15 ms of them.
+    with collector_paused():
+        from reader.export import BUILD_CACHE_MB, build
+        from reader.index import default_index_path, language_index_path
+        from reader.languages import language_settings
+        from reader.site import link_translations
 
     loaded = _site_settings(args.site, args.base_url)
     if loaded is None:

@@ -489,11 +489,15 @@ class _Record:
         self.manifest = out / MANIFEST
         outside = (out.resolve(), out)
         self.rest = rest(snapshot, _theme_folders(), outside, companions)
-        self.digests = Digests(snapshot)
+        self._previous = self._load_previous()
+        self.digests = Digests(snapshot, self._previous.fronts if self._previous else None)
         self.placement = self.digests.placement()
 
     def previous(self) -> BuildRecord | None:
         """The previous build's record, if this build may start from what it left."""
+        return self._previous
+
+    def _load_previous(self) -> BuildRecord | None:
         found = load(self.file)
         if (
             found is None
@@ -551,6 +555,7 @@ class _Record:
             tuple(outcome.paths),
             tuple(reads),
             outcome.moved,
+            self.digests.kept,
         )
         save(self.file, record)
 

@@ -321,3 +321,22 @@ def test_a_body_linking_another_article_is_rendered_again_when_that_file_comes_o
         report = builds.again(workers=2)
         assert report.incremental, change
         assert tree(builds.out) == builds.from_scratch(), change
+
+
+def test_an_article_whose_id_another_file_now_claims_is_rendered_again(tmp_path: Path) -> None:
+    # Old articles keep derived tag: ids; a newer file pinning the same id makes the loader
+    # give the older one another id, though its own file is as it was.
+    # Feeds of two: the two oldest articles make an archive page a new article leaves as
+    # it is, but for the id it shows.
+    site_toml = SHORT_LISTS + "tag_ids_before = 2026-12-01\n"
+    site = SiteFactory(tmp_path / "site", site_toml=site_toml)
+    story(site, "city/b-old", date="2026-11-01T09:00:00+08:00")
+    story(site, "city/c", date="2026-11-02T09:00:00+08:00")
+    builds = Builds(site, tmp_path)
+    builds.again(workers=1)
+    claimed = builds.site_at(tmp_path / "id-cache" / "index.sqlite").holder.current
+    (old,) = (a for a in claimed.articles if a.slug == "b-old")
+    story(site, "city/a-new", date="2026-11-03T09:00:00+08:00", id=old.id)
+    report = builds.again(workers=1)
+    assert report.incremental
+    assert tree(builds.out) == builds.from_scratch()
