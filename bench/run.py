@@ -876,7 +876,8 @@ def write_report(report: Report, out: Path, sizes: list[int]) -> None:
         "whole command from process start: with the first build's on-disk index and build "
         "record, it reads only the changed files again and renders only the outputs whose "
         "reads of the snapshot found something different, and the new ones "
-        "(`reader/buildrecord.py`). A new or deleted article shifts every page of the "
+        "(`reader/buildrecord.py`), taking the unchanged articles' bodies from the build "
+        "before (`reader/keptbodies.py`). A new or deleted article shifts every page of the "
         "lists it joins or leaves (the home page's, its sections', its keywords'), counted "
         "among the outputs rendered.",
         "",

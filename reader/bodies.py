@@ -85,8 +85,9 @@ class BodyRenderer:
         self.renders = 0
         """How many bodies were rendered (the rest came from the cache)."""
         self.fresh: dict[BodyKey, str] | None = None
-        """Set by a build: every body rendered since, from its file as the article's
-        version has it, for the build to keep (``reader.keptbodies``)."""
+        """Set by a build: every body rendered since from its file as the article's
+        version has it, and linking no other content file, for the build to keep
+        (``reader.keptbodies``)."""
 
     def images_changed(self) -> None:
         """Render every body again when next asked: an image it shows may have a new size.
@@ -130,13 +131,14 @@ class BodyRenderer:
         )
         rendered = body.html
         self.renders += 1
+        # A body that links other content files is kept only while they stay as they are,
+        # and never for the next build, which knows a body by its own file alone.
         if body.follows_files:
             self._following[article.file] = article.stamp
             key = (*key, self._files)
         else:
             self._following.pop(article.file, None)
             if self.fresh is not None and as_versioned and not self._images:
-                # A body that follows other files is never kept: only its file is its key.
                 self.fresh[article.file, article.stamp] = rendered
         self.cache.put(key, rendered, sys.getsizeof(rendered))
         return rendered
