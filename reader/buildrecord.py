@@ -340,6 +340,8 @@ def save(path: Path, record: BuildRecord) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_bytes(data)
         temporary.replace(path)
+        # The record as versions before 2026-12-03 pickled it: megabytes no build reads.
+        path.with_name(path.name.replace(".marshal", ".pickle")).unlink(missing_ok=True)
     except (OSError, ValueError) as error:
         log.warning("%s: the build record cannot be written (%s)", path, error)
         temporary.unlink(missing_ok=True)
