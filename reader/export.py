@@ -745,9 +745,21 @@ def _remove_leftovers(out: Path, kept: list[str]) -> int:
     previous = set(manifest.read_text().splitlines()) if manifest.is_file() else set()
     current = {_relative(out, file) for file in kept}
     removed = 0
+    emptied: set[Path] = set()
     for name in sorted(previous - current):
+        file = out / name
         with contextlib.suppress(FileNotFoundError):
-            (out / name).unlink()
+            file.unlink()
             removed += 1
+        emptied.add(file.parent)
+    # The folders those files leave empty go too, as a build from scratch has none: at a
+    # gone page's address, an empty folder answers 403 on nginx rather than 404.
+    for folder in sorted(emptied, key=lambda folder: len(folder.parts), reverse=True):
+        while folder != out and folder.is_relative_to(out):
+            try:
+                folder.rmdir()
+            except OSError:  # not empty (or gone already)
+                break
+            folder = folder.parent
     manifest.write_text("".join(f"{name}\n" for name in sorted(current)))
     return removed

@@ -30,6 +30,11 @@ def tree(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
 
+def empty_folders(out: Path) -> list[Path]:
+    """Folders of a build with nothing in them (a build from scratch makes none)."""
+    return [p for p in out.rglob("*") if p.is_dir() and not any(p.iterdir())]
+
+
 class Builds:
     """One output folder built again and again, as an editor's machine does, and the same
     content built from scratch beside it each time."""
@@ -163,6 +168,7 @@ def test_an_incremental_build_equals_a_build_from_scratch_over_many_changes(
         if kind == LISTS:
             assert 0 < report.rendered < first.rendered, change
         assert tree(builds.out) == builds.from_scratch(), change
+        assert not empty_folders(builds.out), change
 
 
 def test_a_full_build_can_be_asked_for_and_a_changed_tree_gets_one(tmp_path: Path) -> None:
