@@ -61,6 +61,14 @@ class Builds:
         return Site(replace(self.site.settings(), exporting=True), lambda: self.now, index)
 
 
+def city_site(root: Path, site_toml: str, stories: int) -> SiteFactory:
+    """A site of so many stories in one section, one a day from 2026-11-01."""
+    site = SiteFactory(root / "site", site_toml=site_toml)
+    for n in range(stories):
+        story(site, f"city/a{n}", date=f"2026-11-0{n + 1}T09:00:00+08:00")
+    return site
+
+
 def story(site: SiteFactory, name: str, **fields: object) -> Path:
     """An article whose first paragraph is its summary; edits add to its text after it."""
     fields.setdefault("title", f"報道 {name}")
@@ -172,9 +180,7 @@ def test_an_incremental_build_equals_a_build_from_scratch_over_many_changes(
 
 
 def test_a_full_build_can_be_asked_for_and_a_changed_tree_gets_one(tmp_path: Path) -> None:
-    site = SiteFactory(tmp_path / "site", site_toml=CHINESE_SITE)
-    for n in range(3):
-        story(site, f"city/a{n}", date=f"2026-11-0{n + 1}T09:00:00+08:00")
+    site = city_site(tmp_path, CHINESE_SITE, 3)
     builds = Builds(site, tmp_path)
     builds.again(workers=1)
     assert builds.again(workers=1).incremental
@@ -193,9 +199,7 @@ def test_a_full_build_can_be_asked_for_and_a_changed_tree_gets_one(tmp_path: Pat
 def test_a_record_naming_reads_this_version_does_not_know_renders_their_readers(
     tmp_path: Path,
 ) -> None:
-    site = SiteFactory(tmp_path / "site", site_toml=CHINESE_SITE)
-    for n in range(3):
-        story(site, f"city/a{n}", date=f"2026-11-0{n + 1}T09:00:00+08:00")
+    site = city_site(tmp_path, CHINESE_SITE, 3)
     builds = Builds(site, tmp_path)
     builds.again(workers=1)
     file = record_path(tmp_path / "cache" / "index.sqlite")
@@ -244,9 +248,7 @@ def test_each_language_of_a_multilingual_site_builds_again_as_from_scratch(
 def test_an_output_folder_named_relative_to_where_the_build_runs_is_kept_alike(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = SiteFactory(tmp_path / "site", site_toml=SHORT_LISTS)
-    for n in range(4):
-        story(site, f"city/a{n}", date=f"2026-11-0{n + 1}T09:00:00+08:00")
+    site = city_site(tmp_path, SHORT_LISTS, 4)
     monkeypatch.chdir(tmp_path)
 
     def built(out: str, cache: str) -> dict[str, bytes]:
@@ -263,9 +265,7 @@ def test_an_output_folder_named_relative_to_where_the_build_runs_is_kept_alike(
 def test_a_rebuild_renders_only_the_edited_body_and_takes_the_others_from_the_last_build(
     tmp_path: Path,
 ) -> None:
-    site = SiteFactory(tmp_path / "site", site_toml=SHORT_LISTS)
-    for n in range(6):
-        story(site, f"city/a{n}", date=f"2026-11-0{n + 1}T09:00:00+08:00")
+    site = city_site(tmp_path, SHORT_LISTS, 6)
     builds = Builds(site, tmp_path)
     builds.again(workers=2)  # forked workers render the bodies; the parent keeps them
     edited = site.root / "content" / "city" / "a2.md"
@@ -309,9 +309,7 @@ def test_a_body_linking_another_article_is_rendered_again_when_that_file_comes_o
     # Bodies and feed entries made by workers of their own first, then shared, as on a
     # site of more than CHUNK articles: a body's link must travel with them.
     monkeypatch.setattr(export, "CHUNK", 2)
-    site = SiteFactory(tmp_path / "site", site_toml=SHORT_LISTS)
-    for n in range(4):
-        story(site, f"city/a{n}", date=f"2026-11-0{n + 1}T09:00:00+08:00")
+    site = city_site(tmp_path, SHORT_LISTS, 4)
     linking = {"title": "B", "date": "2026-11-09T09:00:00+08:00", "tags": ["體育"]}
     site.article("sport/b.md", body="見 [第一篇](../city/a1.md)。", **linking)
     builds = Builds(site, tmp_path)
