@@ -440,6 +440,14 @@ def rendition_path(key: str, name: str) -> str:
     return build(RouteName.IMAGE, Params(path=(key, name)))
 
 
+def renditions_folder(key: str) -> str:
+    """Where an image's renditions are, ending in a slash: a rendition's path is this and
+    its name (a width and an extension, which need no encoding), as ``rendition_path``
+    spells it."""
+    # A teaser names a dozen renditions: the folder is spelled once for them all.
+    return build(RouteName.IMAGE, Params(path=(key, "")))
+
+
 def article_path(article: Article) -> str:
     """An article's page; its bundle's files live below it."""
     return _content_path(article.key)

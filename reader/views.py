@@ -83,6 +83,7 @@ from reader.urls import (
     opml_path,
     preferences_css_path,
     rendition_path,
+    renditions_folder,
     resolve,
     search_path,
     section_path,
@@ -777,10 +778,10 @@ def picture(article: Article) -> Picture | None:
     if planned is None:
         return Picture(src, article.image_alt, width, height)
 
+    folder = renditions_folder(planned.key)
+
     def srcset(fmt: str) -> str:
-        return ", ".join(
-            f"{rendition_path(planned.key, r.name)} {r.width}w" for r in planned.of(fmt)
-        )
+        return ", ".join(f"{folder}{r.name} {r.width}w" for r in planned.of(fmt))
 
     sources = tuple(PictureSource(MEDIA_TYPES[f], srcset(f)) for f in planned.formats[:-1])
     return Picture(src, article.image_alt, width, height, srcset(planned.formats[-1]), sources)

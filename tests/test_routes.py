@@ -17,6 +17,8 @@ from reader.urls import (
     Route,
     RouteName,
     build,
+    rendition_path,
+    renditions_folder,
     resolve,
 )
 from tests.factories import SiteFactory, make_client
@@ -73,6 +75,18 @@ def test_building_then_resolving_gives_back_the_route_and_its_parameters(
         return
     assert found.params == params
     assert found.canonical is None
+
+
+@given(
+    st.text(min_size=1, max_size=24).filter(lambda key: "/" not in key),
+    st.integers(min_value=1, max_value=10_000),
+    st.sampled_from(["avif", "webp", "jpg", "png"]),
+)
+def test_a_renditions_folder_and_its_name_spell_the_renditions_path(
+    key: str, width: int, fmt: str
+) -> None:
+    name = f"{width}.{fmt}"
+    assert renditions_folder(key) + name == rendition_path(key, name)
 
 
 @given(st.text())
