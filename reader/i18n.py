@@ -6,11 +6,11 @@ import functools
 import gettext
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -96,22 +96,20 @@ class Labels:
 
     def date(self, day: date) -> str:
         """A day as readers of this language write it compactly, with no time."""
-        return format_date(day, "medium", locale=_locale(self.lang))
+        return _day(self.lang, day)
 
     def datetime(self, moment: datetime) -> str:
         """A date and time as readers of this language write it compactly (2024年8月30日
         16:27), in the moment's own zone, which pages do not name: it is the site's."""
-        # Equal instants compare equal in any zone; with the offset, the key is the wall time.
-        return _written(self.lang, moment, moment.utcoffset())
+        # The time as Babel's "HH:mm" writes it in every locale; the day, Babel's words.
+        return f"{_day(self.lang, moment.date())} {moment.hour:02d}:{moment.minute:02d}"
 
 
-@functools.lru_cache(maxsize=16384)
-def _written(lang: str, moment: datetime, offset: timedelta | None) -> str:
-    # Babel takes about 80 µs, and lists show each article's date again on many pages.
-    locale = _locale(lang)
-    day = format_date(moment, "medium", locale=locale)
-    clock = format_time(moment, "HH:mm", tzinfo=moment.tzinfo, locale=locale)
-    return f"{day} {clock}"
+@functools.lru_cache(maxsize=4096)
+def _day(lang: str, day: date) -> str:
+    # Babel takes about 40 µs a day; a list shows dozens of articles of the same few days,
+    # and every list shows each article again.
+    return format_date(day, "medium", locale=_locale(lang))
 
 
 @functools.lru_cache(maxsize=64)

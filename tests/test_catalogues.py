@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from babel import Locale
+from babel.dates import format_date, format_time
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
+from hypothesis import given
+from hypothesis import strategies as st
 from jinja2.ext import babel_extract
 
 from reader.i18n import SUPPORTED, Labels, catalogue_path, translations
@@ -95,3 +100,24 @@ def test_the_running_code_reads_what_the_catalogue_says(lang: str) -> None:
 def test_an_unknown_message_is_an_error_not_a_blank() -> None:
     with pytest.raises(KeyError, match="add it to"):
         Labels("zh-Hant")["no_such_message"]
+
+
+OFFSETS = (-600, -300, 330, 345, 480, 525, 840)
+"""Zones of whole, half and quarter hours, either side of UTC."""
+
+
+@given(
+    st.sampled_from([*SUPPORTED, "ar", "fa", "bn", "mr", "my", "th", "ja", "hi"]),
+    st.datetimes(
+        min_value=datetime(1900, 1, 1),
+        max_value=datetime(2200, 1, 1),
+        timezones=st.sampled_from([UTC, *(timezone(timedelta(minutes=m)) for m in OFFSETS)]),
+    ),
+)
+def test_a_date_and_time_are_written_as_babel_writes_them(lang: str, moment: datetime) -> None:
+    """The time is written without Babel (two digits each, in every locale); the whole
+    must be what Babel writes for the day and for its "HH:mm" pattern."""
+    locale = Locale.parse(lang.replace("-", "_"))
+    day = format_date(moment, "medium", locale=locale)
+    clock = format_time(moment, "HH:mm", tzinfo=moment.tzinfo, locale=locale)
+    assert Labels(lang).datetime(moment) == f"{day} {clock}"
