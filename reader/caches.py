@@ -13,16 +13,25 @@ from reader.rendered import Rendered
 if TYPE_CHECKING:
     from reader.store import Snapshot
 
-RESPONSES_SHARE = 14
+RESPONSES_SHARE = 13
 MISSING_SHARE = 1
 QUERIES_SHARE = 1
 ENTRIES_SHARE = 12
 ENTRY_HTML_SHARE = 4
+VARIANT_MARKUP_SHARE = 1
 """How the response budget is split (in 32nds): finished responses, paths that answer
-404, answers to queries (the API, oEmbed), serialised feed entries, and entry HTML.
-Entries are what a feed or archive is spliced from, so a build or a crawl of every feed
-needs them as much as the answers."""
-_PARTS = RESPONSES_SHARE + MISSING_SHARE + QUERIES_SHARE + ENTRIES_SHARE + ENTRY_HTML_SHARE
+404, answers to queries (the API, oEmbed), serialised feed entries, entry HTML, and the
+pieces of pages already converted into a script variant. Entries are what a feed or
+archive is spliced from, so a build or a crawl of every feed needs them as much as the
+answers."""
+_PARTS = (
+    RESPONSES_SHARE
+    + MISSING_SHARE
+    + QUERIES_SHARE
+    + ENTRIES_SHARE
+    + ENTRY_HTML_SHARE
+    + VARIANT_MARKUP_SHARE
+)
 
 ResponseKey = str | tuple[str, str]
 """A decoded path, or a path and its normalised query for routes whose query matters."""
@@ -40,6 +49,8 @@ class SnapshotCaches:
     """Answers to a path and a query, apart: queries are endless, and cannot push pages out."""
     feeds: FeedCache
     """Feed entries and entry HTML, shared by every feed, archive and API answer."""
+    variant_markup: SizedLRU[str]
+    """Start tags and texts of pages as a script variant has them (``reader.variants``)."""
     not_found: Rendered | None = field(default=None)
     """The not-found page, rendered once: every unknown path shares it."""
     in_variant: dict[str, tuple[Snapshot, Rendered | None]] = field(default_factory=dict)
@@ -55,6 +66,7 @@ class SnapshotCaches:
             SizedLRU(part * MISSING_SHARE),
             SizedLRU(part * QUERIES_SHARE),
             FeedCache.within(part * ENTRIES_SHARE, part * ENTRY_HTML_SHARE),
+            SizedLRU(part * VARIANT_MARKUP_SHARE),
         )
 
     @property
@@ -62,4 +74,5 @@ class SnapshotCaches:
         """The bytes held, by the caches' own accounting."""
         feeds = self.feeds
         held = self.responses.size + self.missing.size + self.queries.size
+        held += self.variant_markup.size
         return held + feeds.entries.size + feeds.entry_html.size

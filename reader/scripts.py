@@ -56,9 +56,13 @@ class ScriptConverter:
         names = sorted({name for name in self.glossary if name}, key=len, reverse=True)
         return re.compile("|".join(map(re.escape, names))) if names else None
 
+    def may_change(self, text: str) -> bool:
+        """Whether converting ``text`` may change it: it has Han characters to convert."""
+        return bool(self.conversion) and _HAN.search(text) is not None
+
     def text(self, text: str) -> str:
         """Plain text converted; names in the glossary, and anything not Han, kept."""
-        if not self.conversion or _HAN.search(text) is None:
+        if not self.may_change(text):
             return text
         names = self._names
         if names is None:
@@ -78,10 +82,11 @@ class ScriptConverter:
         marked ``translate="no"`` left as written. ``lang`` rewrites each start tag once
         more (the variant's ``lang`` attributes)."""
 
-        def tag(token: str) -> str:
-            return _TEXT_ATTRIBUTE.sub(lambda m: m[1] + self.text(m[2]) + m[3], lang(token))
+        return html_text_mapped(html, self.text, lambda token: self.start_tag(lang(token)))
 
-        return html_text_mapped(html, self.text, tag)
+    def start_tag(self, tag: str) -> str:
+        """A start tag with its readable attributes (``alt``, ``title``...) converted."""
+        return _TEXT_ATTRIBUTE.sub(lambda m: m[1] + self.text(m[2]) + m[3], tag)
 
 
 def html_text_mapped(

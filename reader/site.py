@@ -282,7 +282,7 @@ class Site:
             rendered = ENDPOINTS[match.route].answer(self._asked(own, caches, match, query))
         if rendered is not None:
             caches.in_variant[variant.segment] = made
-            return in_variant_response(settings, variant, rendered, path)
+            return in_variant_response(settings, variant, rendered, path, caches.variant_markup)
         if not_found is None:
             not_found = in_variant_response(settings, variant, self._not_found_page(own), "/")
         caches.in_variant[variant.segment] = (own, not_found)

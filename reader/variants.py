@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote, urljoin, urlsplit
@@ -23,6 +24,7 @@ from lxml import etree
 from feeds.xml import parse, serialise
 from reader.config import Settings
 from reader.languages import Version, original_language
+from reader.lru import SizedLRU
 from reader.rendered import Rendered
 from reader.ruby import ruby_text
 from reader.scripts import ScriptConverter, html_text_mapped
@@ -38,10 +40,15 @@ def converter(settings: Settings, variant: Version) -> ScriptConverter:
 
 
 def in_variant_response(
-    settings: Settings, variant: Version, rendered: Rendered, path: str
+    settings: Settings,
+    variant: Version,
+    rendered: Rendered,
+    path: str,
+    kept: SizedLRU[str] | None = None,
 ) -> Rendered:
     """An answer the variant's settings gave for the original's ``path``, converted: text
-    in its script, links in it."""
+    in its script, links in it. ``kept`` keeps the pieces of pages already converted, for
+    the next page (``_converted_page``)."""
     convert = converter(settings, variant)
     original = original_language(settings)
     aid = ruby_text if variant.ruby else None
@@ -52,9 +59,8 @@ def in_variant_response(
         return replace(rendered, location=location)
     body = rendered.body.decode("utf-8")
     if rendered.kind is Kind.PAGE or rendered.content_type.startswith("text/html"):
-        lang = _lang_rewriter(original, variant.lang)
         page = settings.base_path + quote(path)
-        converted = convert.html(body, lambda tag: _moved_tag(settings, variant, page, lang(tag)))
+        converted = _converted_page(settings, variant, convert, body, page, kept)
         if aid is not None:
             converted = html_text_mapped(converted, aid, within="main")
         return replace(rendered, body=converted.encode("utf-8"))
@@ -71,12 +77,56 @@ def in_variant_response(
     return replace(rendered, body=_converted_feed(settings, variant, convert, rendered.body))
 
 
+def _converted_page(
+    settings: Settings,
+    variant: Version,
+    convert: ScriptConverter,
+    html: str,
+    page: str,
+    kept: SizedLRU[str] | None,
+) -> str:
+    """A page's HTML in the variant: its text converted, its start tags' links moved and
+    their readable attributes converted."""
+    # What a start tag or a text becomes depends on nothing but itself (a tag with a
+    # relative link excepted: it depends on the page), and pages repeat them: every page
+    # its menus and footer, every list the teasers of the others. Keyed with the variant's
+    # segment (a path segment: no "/"); a text never starts with "<" but the lone "<",
+    # which no tag is.
+    lang = _lang_rewriter(original_language(settings), variant.lang)
+    prefix = variant.segment + "/"
+
+    def tag(token: str) -> str:
+        key = prefix + token
+        found = kept.get(key) if kept is not None else None
+        if found is None:
+            found = convert.start_tag(_moved_tag(settings, variant, page, lang(token)))
+            if kept is not None and _RELATIVE_LINK.search(token) is None:
+                kept.put(key, found, sys.getsizeof(found))
+        return found
+
+    def text(token: str) -> str:
+        if not convert.may_change(token):
+            return token
+        key = prefix + token
+        found = kept.get(key) if kept is not None else None
+        if found is None:
+            found = convert.text(token)
+            if kept is not None:
+                kept.put(key, found, sys.getsizeof(found))
+        return found
+
+    return html_text_mapped(html, text, tag)
+
+
 def _lang_rewriter(original: str, target: str) -> Callable[[str], str]:
     pattern = re.compile(rf'(\s(?:xml:)?lang="){re.escape(original)}(")', re.IGNORECASE)
     return lambda tag: pattern.sub(lambda m: m[1] + target + m[2], tag) if "lang=" in tag else tag
 
 
 _LINK = re.compile(r'(\s(?:href|action|src|poster)=")([^"#][^"]*)(")')
+_RELATIVE_LINK = re.compile(r'\s(?:href|action|src|poster)="(?![/#"]|[A-Za-z][A-Za-z0-9+.-]*:)')
+"""A link ``_moved_link`` resolves against the page: neither rooted, nor a fragment, nor
+with a scheme."""
 _KEPT_LINK = re.compile(r'\sdata-version="|\shreflang="|\srel="canonical"')
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from reader.config import Settings
 from reader.languages import variants
+from reader.lru import SizedLRU
 from reader.rendered import Rendered
 from reader.ruby import readings, ruby_text
 from reader.scripts import TEXT_ATTRIBUTES, ScriptConverter, term_in_script
@@ -120,3 +121,23 @@ def test_a_variant_moves_only_links_to_our_own_pages(link: str) -> None:
     else:
         resolved = link if link.startswith("/") else urljoin("/news/a/", link)
         assert href in (resolved, "/zh-hans" + resolved)
+
+
+@given(
+    st.one_of(LINK_TEXT, st.builds(lambda s: "/" + s, LINK_TEXT)),
+    st.text(alphabet=HAN, min_size=1, max_size=6),
+    st.lists(st.sampled_from(["/news/a/", "/news/b/c/", "/", "/a/b/page/2/"]), min_size=2),
+)
+def test_a_variant_pages_kept_pieces_are_what_each_page_would_make(
+    link: str, words: str, paths: list[str]
+) -> None:
+    """Pieces of pages kept for the next page (tags, texts) change nothing: a relative link
+    is still resolved against each page, the words converted as they were."""
+    settings = Settings(Path("/nonexistent"), language="zh-Hant")
+    (variant,) = variants(settings)
+    html = f'<p title="{words}"><a href="{link}">{words}</a><img src="{link}" alt="{words}"></p>'
+    page = Rendered(html.encode(), Kind.PAGE)
+    kept: SizedLRU[str] = SizedLRU(1 << 20)
+    for path in paths:
+        alone = in_variant_response(settings, variant, page, path).body
+        assert in_variant_response(settings, variant, page, path, kept).body == alone
