@@ -48,8 +48,8 @@ def in_variant_response(
 ) -> Rendered:
     """An answer the variant's settings gave for the original's ``path``, converted: text
     in its script, links in it. ``kept`` keeps the pieces of pages already converted, for
-    the next page (``_converted_page``)."""
-    convert = converter(settings, variant)
+    the next answer (``_Converting``)."""
+    convert = _Converting(converter(settings, variant), kept, variant.segment)
     original = original_language(settings)
     aid = ruby_text if variant.ruby else None
     if rendered.kind is Kind.REDIRECT:
@@ -60,7 +60,7 @@ def in_variant_response(
     body = rendered.body.decode("utf-8")
     if rendered.kind is Kind.PAGE or rendered.content_type.startswith("text/html"):
         page = settings.base_path + quote(path)
-        converted = _converted_page(settings, variant, convert, body, page, kept)
+        converted = _converted_page(settings, variant, convert, body, page)
         if aid is not None:
             converted = html_text_mapped(converted, aid, within="main")
         return replace(rendered, body=converted.encode("utf-8"))
@@ -77,45 +77,62 @@ def in_variant_response(
     return replace(rendered, body=_converted_feed(settings, variant, convert, rendered.body))
 
 
+@dataclass(frozen=True)
+class _Converting:
+    """A variant's conversion that keeps what it made for the next answer: pages repeat
+    their menus, footers and (lists) teasers, and feeds and archives each article's content
+    (an article is in a dozen)."""
+
+    convert: ScriptConverter
+    kept: SizedLRU[str] | None
+    segment: str
+    """The variant's path segment (no "/"): keys are segment, kind and value."""
+
+    def text(self, text: str) -> str:
+        """Plain text converted (``ScriptConverter.text``)."""
+        if not self.convert.may_change(text):
+            return text
+        return self.remembered("t", text, self.convert.text)
+
+    def html(self, html: str) -> str:
+        """HTML's text converted (``ScriptConverter.html``), its links as they are."""
+        if not self.convert.may_change(html):
+            return html  # nothing Han: no text and no attribute it would change
+        return self.remembered("h", html, self.convert.html)
+
+    def remembered(
+        self, kind: str, value: str, make: Callable[[str], str], keep: bool = True
+    ) -> str:
+        """What ``make`` makes of ``value``, kept under ``kind`` (if ``keep``) for the next
+        time it is asked; only a value's own conversion may be kept so."""
+        kept = self.kept
+        if kept is None:
+            return make(value)
+        key = f"{self.segment}/{kind}/{value}"
+        found = kept.get(key)
+        if found is None:
+            found = make(value)
+            if keep:
+                kept.put(key, found, sys.getsizeof(found))
+        return found
+
+
 def _converted_page(
-    settings: Settings,
-    variant: Version,
-    convert: ScriptConverter,
-    html: str,
-    page: str,
-    kept: SizedLRU[str] | None,
+    settings: Settings, variant: Version, convert: _Converting, html: str, page: str
 ) -> str:
     """A page's HTML in the variant: its text converted, its start tags' links moved and
     their readable attributes converted."""
-    # What a start tag or a text becomes depends on nothing but itself (a tag with a
-    # relative link excepted: it depends on the page), and pages repeat them: every page
-    # its menus and footer, every list the teasers of the others. Keyed with the variant's
-    # segment (a path segment: no "/"); a text never starts with "<" but the lone "<",
-    # which no tag is.
     lang = _lang_rewriter(original_language(settings), variant.lang)
-    prefix = variant.segment + "/"
+
+    def moved(token: str) -> str:
+        return convert.convert.start_tag(_moved_tag(settings, variant, page, lang(token)))
 
     def tag(token: str) -> str:
-        key = prefix + token
-        found = kept.get(key) if kept is not None else None
-        if found is None:
-            found = convert.start_tag(_moved_tag(settings, variant, page, lang(token)))
-            if kept is not None and _RELATIVE_LINK.search(token) is None:
-                kept.put(key, found, sys.getsizeof(found))
-        return found
+        # A start tag becomes the same on every page, unless a relative link in it is
+        # resolved against the page.
+        return convert.remembered("m", token, moved, _RELATIVE_LINK.search(token) is None)
 
-    def text(token: str) -> str:
-        if not convert.may_change(token):
-            return token
-        key = prefix + token
-        found = kept.get(key) if kept is not None else None
-        if found is None:
-            found = convert.text(token)
-            if kept is not None:
-                kept.put(key, found, sys.getsizeof(found))
-        return found
-
-    return html_text_mapped(html, text, tag)
+    return html_text_mapped(html, convert.text, tag)
 
 
 def _lang_rewriter(original: str, target: str) -> Callable[[str], str]:
@@ -186,7 +203,7 @@ _KEPT_KEYS = frozenset({"id", "uri", "guid", "version", "type", "mime_type", "re
 class _Mapped:
     """How a JSON document's values go into the variant."""
 
-    convert: ScriptConverter
+    convert: _Converting
     move: Callable[[str], str]
     lang: Callable[[str], str]
 
@@ -215,7 +232,7 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def _converted_feed(
-    settings: Settings, variant: Version, convert: ScriptConverter, document: bytes
+    settings: Settings, variant: Version, convert: _Converting, document: bytes
 ) -> bytes:
     """An RSS or Atom document in the variant: its language, words and links."""
     root = parse(document)

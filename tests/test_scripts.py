@@ -3,6 +3,7 @@ markup, code and URLs are never touched, and nothing is lost."""
 
 from __future__ import annotations
 
+import json
 import re
 from html import escape
 from pathlib import Path
@@ -141,3 +142,51 @@ def test_a_variant_pages_kept_pieces_are_what_each_page_would_make(
     for path in paths:
         alone = in_variant_response(settings, variant, page, path).body
         assert in_variant_response(settings, variant, page, path, kept).body == alone
+
+
+@given(
+    st.text(alphabet=HAN, min_size=1, max_size=6),
+    st.sampled_from(["", '<a href="part-2/">', '<img alt="{w}" src="a.jpg">']),
+)
+def test_a_variant_feeds_kept_conversions_are_what_each_feed_would_make(
+    words: str, markup: str
+) -> None:
+    """Feeds repeat their entries' titles and contents, and keep their conversions: an RSS
+    feed, an Atom feed and a JSON Feed each come out as they would with nothing kept."""
+    settings = Settings(Path("/nonexistent"), language="zh-Hant")
+    (variant,) = variants(settings)
+    content = escape(f"<p>{markup.format(w=words)}{words}</p>")
+    rss = (
+        f'<rss version="2.0"><channel><title>{words}</title><item><title>{words}</title>'
+        f"<description>{content}</description></item></channel></rss>"
+    )
+    atom = (
+        f'<feed xmlns="http://www.w3.org/2005/Atom"><title>{words}</title><entry>'
+        f'<title>{words}</title><content type="html">{content}</content></entry></feed>'
+    )
+    document = {"title": words, "items": [{"title": words, "content_html": content}]}
+    answers = [
+        Rendered(rss.encode(), Kind.FEED, media_type="application/rss+xml"),
+        Rendered(atom.encode(), Kind.FEED, media_type="application/atom+xml"),
+        Rendered(json.dumps(document).encode(), Kind.FEED, media_type="application/feed+json"),
+    ]
+    kept: SizedLRU[str] = SizedLRU(1 << 20)
+    for answer in answers * 2:
+        alone = in_variant_response(settings, variant, answer, "/rss.xml").body
+        assert in_variant_response(settings, variant, answer, "/rss.xml", kept).body == alone
+
+
+def test_a_text_that_looks_like_a_tag_is_kept_apart_from_the_tag() -> None:
+    """A feed's title may be, word for word, a start tag some page has: the title's
+    conversion leaves its link alone, the page's tag must still have its link moved."""
+    settings = Settings(Path("/nonexistent"), language="zh-Hant")
+    (variant,) = variants(settings)
+    tag = '<a href="/news/" title="頭髮">'
+    feed = f'<rss version="2.0"><channel><title>{escape(tag)}</title></channel></rss>'
+    kept: SizedLRU[str] = SizedLRU(1 << 20)
+    answer = Rendered(feed.encode(), Kind.FEED, media_type="application/rss+xml")
+    in_variant_response(settings, variant, answer, "/rss.xml", kept)
+    page = Rendered(f"<p>{tag}x</a></p>".encode(), Kind.PAGE)
+    moved = in_variant_response(settings, variant, page, "/", kept).body.decode()
+    assert 'href="/zh-hans/news/"' in moved
+    assert moved == in_variant_response(settings, variant, page, "/").body.decode()
