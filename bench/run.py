@@ -332,6 +332,8 @@ def measure_after_start(site: Path, work: Path, report: Report) -> None:
 
 def after_start_lines(report: Report, size: int) -> list[str]:
     """The report's table of the first seconds after a cold start."""
+    from reader.pacing import BACKGROUND_SHARE
+
     if not report.after_start:
         return []
     windows = report.after_start
@@ -365,7 +367,8 @@ def after_start_lines(report: Report, size: int) -> list[str]:
         f"against the bare app before the start was {worst:.2f}; against its neighbour, the "
         f"worst {min(ratios):.2f} and the mean {statistics.mean(ratios):.2f}). Background "
         "work gives way to requests (`reader/pacing.py`): while they come in, each of its "
-        "two threads (search index, images) takes at most 15% of the time, so it finishes "
+        f"two threads (search index, images) takes at most {BACKGROUND_SHARE:.0%} of the "
+        "time, so it finishes "
         "later under load. The bare app's windows are slower than before the start because "
         "reader's background work, with no requests of its own then, runs at full speed "
         "beside them, and the load generator shares the 2 cores.",

@@ -14,9 +14,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-BACKGROUND_SHARE = 0.15
+BACKGROUND_SHARE = 0.08
 """The most of the time one run of background work takes while requests are being answered
-(the search index and the images are made on two threads at once: 0.3 together)."""
+(the search index and the images are made on two threads at once: 0.16 together). At 0.15
+the worst window of cached answers after a cold start of 10,000 articles was 0.58 of a
+bare app's rate in six runs by hand, at 0.08 0.66 (docs/deploy.md); the search index is
+ready about twice as late under a constant load."""
 SLICE_SECONDS = 0.004
 """Work done between checks: under the interpreter's switch interval (5 ms), so a request
 never waits longer for its turn than it would behind any other thread."""
