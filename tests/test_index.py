@@ -16,10 +16,14 @@ import pytest
 from lxml import html as lxml_html
 
 import reader.index
+from reader.config import load_settings
 from reader.load import load_site
+from reader.model import Article
 from reader.parsecache import ParseCache
 from reader.site import Site
 from tests.factories import NOW, SiteFactory
+
+DEMO = Path(reader.index.__file__).parent / "demo_site"
 
 
 def start(site: SiteFactory, index: Path) -> Site:
@@ -255,3 +259,16 @@ def test_bodies_render_when_first_asked_for_and_stay_within_the_bound(
     assert snapshot.bodies.renders == 20  # the last one asked for was still there
     snapshot.body_html(snapshot.articles[0])
     assert snapshot.bodies.renders == 21  # the first one had been let go
+
+
+def test_articles_come_back_from_the_index_whole() -> None:
+    """The index rebuilds each article straight into its slots, not through ``__init__``:
+    every field, and the key ``__init__`` computes, must come back as they were."""
+    settings, _ = load_settings(DEMO)
+    _, catalog = load_site(settings, NOW)
+    articles = catalog.articles
+    assert articles
+    back = pickle.loads(pickle.dumps(articles, protocol=pickle.HIGHEST_PROTOCOL))
+    for article, restored in zip(articles, back, strict=True):
+        for slot in Article.__slots__:
+            assert getattr(restored, slot) == getattr(article, slot), slot
