@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 from urllib.parse import quote, unquote
 
@@ -152,7 +152,7 @@ NGINX_REDIRECTS_FILE = "redirects.map"
 
 def _write_redirect_maps(out: Path, moved: dict[str, str], prefix: str) -> list[str]:
     """Write the redirect maps beside the redirect pages, paths under the base path
-    ``prefix`` (decoded); the maps' paths, to keep them."""
+    ``prefix`` (decoded); the maps' names, to keep them."""
     if not moved:
         return []
     pairs = sorted((prefix + old, quote(prefix, safe="/") + new) for old, new in moved.items())
@@ -176,7 +176,7 @@ def _write_redirect_maps(out: Path, moved: dict[str, str], prefix: str) -> list[
         file = out / name
         if not _same(file, text.encode()):
             file.write_text(text, encoding="utf-8")
-        written.append(os.fspath(file))
+        written.append(name)
     return written
 
 
@@ -186,10 +186,17 @@ def _nginx_escaped(path: str) -> str:
 
 def file_for(out: Path, path: str) -> Path:
     """Where a URL path's bytes go: a path ending in ``/`` gets ``index.html``."""
+    return out / written_name(path)
+
+
+def written_name(path: str) -> str:
+    """The name of a URL path's file within the output, as the manifest lists it."""
     relative = path.lstrip("/")
     if not relative or relative.endswith("/"):
         relative += "index.html"
-    return out / relative
+    if "//" in relative or "/." in relative or relative.startswith("."):
+        relative = str(PurePosixPath(relative))  # as pathlib spells it: "a//./b" is "a/b"
+    return relative
 
 
 def build(
@@ -301,7 +308,7 @@ def _write(
     progress: bool,
 ) -> _Outcome:
     """Render and write ``jobs`` and the not-found page, write the redirect maps, and
-    remove every file but those and the ``kept`` files an earlier build wrote."""
+    remove every file but those and the ``kept`` files (names) an earlier build wrote."""
     paths, redirects, maps = outputs
     result = _render([*jobs, ("", None)], processes, progress)
     kept = result.files + kept
@@ -325,13 +332,13 @@ def _outputs(snapshot: Snapshot, out: Path) -> tuple[list[str], dict[str, str], 
     to write (old path to new); and every redirect the maps hold."""
     paths = site_paths(snapshot)
     # As the server does, a page at an alias's address wins: its redirect is not written.
-    taken = {file_for(out, path) for path in paths}
+    taken = {written_name(path) for path in paths}
     aliases = alias_paths(snapshot)
     # An old address with a query (WordPress's /?p=123) is no file: it goes in the maps only.
     redirects = {
         old: new
         for old, new in aliases.items()
-        if "?" not in old and file_for(out, old) not in taken
+        if "?" not in old and written_name(old) not in taken
     }
     maps = dict(redirects)
     maps |= {old.rstrip("/"): new for old, new in aliases.items() if "?" in old}
@@ -393,7 +400,7 @@ def _build_changed(
     jobs += [(old, new) for old, new in redirects.items() if previous.moved.get(old) != new]
     done = {path for path, _ in jobs}
     untouched = [path for path in (*paths, *redirects) if path not in done]
-    kept = _files_kept(out, untouched, now.manifest)
+    kept = _files_kept(untouched, now.manifest)
     return _write(snapshot, out, outputs, jobs, kept, processes, progress)
 
 
@@ -424,25 +431,15 @@ def _family(snapshot: Snapshot, path: str) -> tuple[str, str]:
 _ARCHIVE_NUMBER = re.compile(r"-archive-(\d+)\.")
 
 
-def _files_kept(out: Path, paths: Iterable[str], manifest: Path) -> list[str]:
-    """The files the previous build wrote for outputs not rendered again (each with its
-    compressed copies, if it had them)."""
+def _files_kept(paths: Iterable[str], manifest: Path) -> list[str]:
+    """The names of the files the previous build wrote for outputs not rendered again
+    (each with its compressed copies, if it had them)."""
     listed = set(manifest.read_text().splitlines())
     kept = []
     for path in paths:
-        file = os.fspath(file_for(out, path))
-        name = _relative(out, file)
-        kept += [file + suffix for suffix in ("", ".gz", ".br") if name + suffix in listed]
+        name = written_name(path)
+        kept += [name + suffix for suffix in ("", ".gz", ".br") if name + suffix in listed]
     return kept
-
-
-def _relative(out: Path, file: str) -> str:
-    """A written file's name within the output, as the manifest lists it."""
-    # Every written file's name is made as ``out / relative``: its prefix is out's, and
-    # cutting it is a hundred times quicker than os.path.relpath, which a build does for
-    # every file (100,000 at 10,000 articles).
-    prefix = os.path.join(out, "")
-    return file[len(prefix) :] if file.startswith(prefix) else os.path.relpath(file, out)
 
 
 @dataclass
@@ -687,9 +684,9 @@ def _build_chunk(jobs: list[tuple[str, str | None]]) -> _ChunkResult:
         if moved_to is not None:
             page = redirect_page(absolute(snapshot.settings, moved_to))
             rendered = Rendered(page, Kind.PAGE)
-            target = file_for(out, path)
+            name = written_name(path)
         elif not path:
-            rendered, target = site.not_found(snapshot, caches), out / NOT_FOUND_FILE
+            rendered, name = site.not_found(snapshot, caches), NOT_FOUND_FILE
         else:
             try:
                 with noting() as noted:
@@ -707,27 +704,31 @@ def _build_chunk(jobs: list[tuple[str, str | None]]) -> _ChunkResult:
             if rendered.status != 200:
                 failures.append(f"{path}: the site answers {rendered.status}")
                 continue
-            target = file_for(out, path)
-        if ".." in target.relative_to(out).parts:
+            name = written_name(path)
+        if ".." in name.split("/"):
             failures.append(f"{path}: would be written outside {out}")
             continue
-        variants = [(target, rendered.body)]
+        target = out / name
+        unchanged = _same(target, rendered.body)
+        writes = [] if unchanged else [(target, rendered.body)]
         if rendered.compressible and _BUILDING.precompress:
             gz, br = target.with_name(target.name + ".gz"), target.with_name(target.name + ".br")
-            # Unchanged bytes with both copies present: nothing to compress or write.
-            if not (_same(target, rendered.body) and gz.exists() and br.exists()):
-                variants += [(gz, rendered.gzip_body), (br, rendered.brotli_body)]
-            files += [os.fspath(gz), os.fspath(br)]
-        for file, body in variants:
-            if not _same(file, body):
-                if file.parent not in folders:
-                    file.parent.mkdir(parents=True, exist_ok=True)
-                    folders.add(file.parent)
-                temporary = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-                temporary.write_bytes(body)
-                temporary.replace(file)  # readers of the tree never see half a file
-                written += 1
-        files.append(os.fspath(target))
+            # Other bytes compress to other bytes: a changed page's copies are written
+            # unread; an unchanged page's only when missing.
+            if not unchanged or not gz.exists():
+                writes.append((gz, rendered.gzip_body))
+            if not unchanged or not br.exists():
+                writes.append((br, rendered.brotli_body))
+            files += [name + ".gz", name + ".br"]
+        for file, body in writes:
+            if file.parent not in folders:
+                file.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(file.parent)
+            temporary = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(body)
+            temporary.replace(file)  # readers of the tree never see half a file
+            written += 1
+        files.append(name)
     bodies = snapshot.bodies.take_fresh()
     return _ChunkResult(len(jobs), written, files, failures, reads, bodies)
 
@@ -740,10 +741,11 @@ def _same(file: Path, body: bytes) -> bool:
 
 
 def _remove_leftovers(out: Path, kept: list[str]) -> int:
-    """Delete what the previous build wrote and this one did not; never anything else."""
+    """Delete what the previous build wrote and this one did not (``kept``: the names of
+    the files it wrote or kept); never anything else."""
     manifest = out / MANIFEST
     previous = set(manifest.read_text().splitlines()) if manifest.is_file() else set()
-    current = {_relative(out, file) for file in kept}
+    current = set(kept)
     removed = 0
     emptied: set[Path] = set()
     for name in sorted(previous - current):

@@ -160,6 +160,12 @@ class Article:
         # Computed once: every index in the snapshot is keyed by it.
         object.__setattr__(self, "key", (*self.section, self.slug))
 
+    def __hash__(self) -> int:
+        # Equal articles have equal keys. The generated hash took every field (datetimes,
+        # frozensets, a menu entry): 5 µs each time an article was looked up in a cache
+        # keyed by it, twenty times a list page.
+        return hash(self.key)
+
     def __reduce__(self) -> tuple[Callable[[tuple[object, ...]], Article], tuple[object, ...]]:
         # Rebuilt from its values in __init__'s order, each set straight into its slot:
         # the on-disk index does it for every article at start, and through __init__ (an

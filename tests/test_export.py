@@ -13,6 +13,8 @@ from urllib.parse import quote
 import brotli
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from reader import views
@@ -23,6 +25,8 @@ from reader.export import (
     NOT_FOUND_FILE,
     REDIRECTS_FILE,
     build,
+    file_for,
+    written_name,
 )
 from reader.model import Article
 from reader.pages import Page
@@ -127,6 +131,33 @@ def test_a_rebuild_writes_only_what_changed_and_removes_what_went(
     assert page.xpath("string(//h1)").strip() == "Sport, corrected"
     assert (out / "sport/b/index.html").stat().st_mtime_ns != stamp
     assert os.fspath(out) not in (out / MANIFEST).read_text()
+
+
+@given(st.lists(st.sampled_from(["", ".", "..", "a", "b.xml", ".well-known", "新聞"]), max_size=6))
+def test_a_written_name_is_what_pathlib_makes_of_the_path(segments: list[str]) -> None:
+    # The manifest lists the names the builds before this one spelled with pathlib.
+    out = Path("/srv/out")
+    for path in ("/" + "/".join(segments), "/" + "/".join(segments) + "/"):
+        relative = path.lstrip("/")
+        if not relative or relative.endswith("/"):
+            relative += "index.html"
+        assert written_name(path) == os.fspath((out / relative).relative_to(out))
+        assert file_for(out, path) == out / relative
+
+
+def test_a_missing_compressed_copy_is_written_again_alone(
+    site: SiteFactory, tmp_path: Path
+) -> None:
+    site.article("news/a.md", title="An article long enough to be compressed " * 20)
+    out = tmp_path / "out"
+    build(Site(site.settings(), lambda: NOW), out, workers=1)
+    page = out / "news/a/index.html"
+    stamp = page.stat().st_mtime_ns
+    (out / "news/a/index.html.br").unlink()
+    again = build(Site(site.settings(), lambda: NOW), out, workers=1)
+    assert again.written == 1
+    assert brotli.decompress((out / "news/a/index.html.br").read_bytes()) == page.read_bytes()
+    assert page.stat().st_mtime_ns == stamp
 
 
 def test_many_workers_write_the_same_tree_as_one(site: SiteFactory, tmp_path: Path) -> None:

@@ -223,3 +223,16 @@ def test_time_passing_a_publication_builds_the_snapshot_afresh(site: SiteFactory
     assert _readable(updated, catalog.articles) == _readable(
         build_snapshot(settings, catalog, due), catalog.articles
     )
+
+
+def test_two_versions_of_an_article_are_told_apart_where_articles_are_keys() -> None:
+    # An article hashes by its key alone (cheap, for caches keyed by articles); equality
+    # still weighs every field, so an edited article is never taken for its old version.
+    first = Article(("news",), "a", "Title", NOW, "content/news/a.md", "id-a")
+    edited = Article(("news",), "a", "Title, corrected", NOW, "content/news/a.md", "id-a")
+    again = Article(("news",), "a", "Title", NOW, "content/news/a.md", "id-a")
+    assert hash(first) == hash(again) and first == again
+    assert first != edited
+    made = {first: "old", edited: "new"}
+    assert (made[again], made[edited]) == ("old", "new")
+    assert len({first, edited, again}) == 2
