@@ -23,7 +23,7 @@ import marshal
 import operator
 import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -154,14 +154,22 @@ class Digests:
         self.kept: dict[str, tuple[Recheck, bytes]] = {}
         """The published articles' digests, for the next build (``BuildRecord.fronts``)."""
         before = previous or {}
+        self._same_version: set[ArticleKey] = set()
+        """Articles whose file is at the version the previous build read (and ``recheck``
+        finds the same): their bodies' digests are the previous build's."""
         for article in (*snapshot._articles, *snapshot._pages):
             check = recheck(article)
             found = before.get(article.file)
             if found is None or found[0] != check:
                 found = check, _hashed(repr(_front(article)).encode())
+            else:
+                self._same_version.add(article.key)
             self.fronts[article.key] = found[1]
             self.kept[article.file] = found
         self._made: dict[ReadName, bytes] = {}
+        self._carried: tuple[tuple[bytes, ...], set[int]] | None = None
+        """The previous build's digests and the numbers of those that differ now, when
+        ``changed`` found every other one the same without looking (``of_names``)."""
 
     def placement(self) -> str:
         """A digest of every published article's and page's front matter, in order, and
@@ -186,13 +194,30 @@ class Digests:
         if not same_placement:
             return {number for number, (name, digest) in compared if self.of(name) != digest}
         changed = set()
+        same_version = self._same_version
         for number, (name, digest) in compared:
-            if name[0] == "body" or name[0] not in READ_KINDS:
+            kind = name[0]
+            if kind == "body" or kind not in READ_KINDS:
+                if kind == "body" and len(name) == 2 and name[1] in same_version:
+                    continue  # a digest of its file's version, which is as it was
                 if self.of(name) != digest:
                     changed.add(number)
-            else:
-                self._made[name] = digest
+        self._carried = previous.digests, changed
         return changed
+
+    def of_names(self, names: Sequence[ReadName]) -> list[bytes]:
+        """The digest of each of ``names``, which begin with the previous build's names
+        (numbered as they were) when ``changed`` compared with that build."""
+        if self._carried is None:
+            return [self.of(name) for name in names]
+        # Only the names found changed differ from the previous build's digests: at
+        # 100,000 articles, looking each of 420,000 names up again took 0.5 s.
+        before, changed = self._carried
+        digests = list(before)
+        for number in changed:
+            digests[number] = self.of(names[number])
+        digests += [self.of(name) for name in names[len(before) :]]
+        return digests
 
     def of(self, name: ReadName) -> bytes:
         """The digest of what ``name`` finds in the snapshot."""

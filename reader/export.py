@@ -534,6 +534,7 @@ class _Record:
                 for path in outcome.paths
             ]
         listed = tuple(names)
+        digests = self.digests.of_names(listed)
         # Names fall out of use only as others come in: looked for only then.
         if len(names) > known or previous is None:
             used = set().union(*reads)
@@ -541,6 +542,7 @@ class _Record:
                 kept = sorted(used)
                 renumbered = {old: new for new, old in enumerate(kept)}
                 listed = tuple(listed[number] for number in kept)
+                digests = [digests[number] for number in kept]
                 reads = [tuple(renumbered[number] for number in read) for read in reads]
         record = BuildRecord(
             self.out,
@@ -549,7 +551,7 @@ class _Record:
             self.placement,
             manifest_digest(self.manifest),
             listed,
-            tuple(map(self.digests.of, listed)),
+            tuple(digests),
             tuple(outcome.paths),
             tuple(reads),
             outcome.moved,
