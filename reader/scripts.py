@@ -27,24 +27,6 @@ _TOKEN = re.compile(r"<!--.*?-->|<[^<>]*>|[^<]+|<", re.DOTALL)
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 _TEXT_ATTRIBUTE = re.compile(rf'(\s(?:{"|".join(TEXT_ATTRIBUTES)})=")([^"]*)(")')
 _UNTRANSLATED = re.compile(r'\stranslate="no"')
-_HAN_CHARACTERS = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_QUICK_TOKEN = re.compile(
-    # Runs of what needs nothing done: comments, end tags and declarations, start tags
-    # without attributes, text without Han characters (each one whole: possessive, so a
-    # text run with Han further on is not cut short but matched whole below).
-    rf"(?:<!--.*?-->|<(?![A-Za-z])[^<>]*+>|<[A-Za-z][^<>=]*+>|[^<{_HAN_CHARACTERS}]++(?=<|\Z))++"
-    r"|(<[A-Za-z][^<>]*+>)"  # a start tag with attributes
-    r"|([^<]++)"  # text with Han characters
-    r"|<",
-    re.DOTALL,
-)
-_MAY_SKIP = re.compile(
-    r"<(?:code|pre|kbd|samp|var|style|textarea)(?![A-Za-z0-9-])"
-    r'|<script(?![A-Za-z0-9-])(?![^<>]*(?-i:type="application/ld\+json"))'
-    r'|\stranslate="no"',
-    re.IGNORECASE,
-)
-"""Finds every start of an element ``_left_as_written`` leaves (and a few others)."""
 
 
 def _left_as_written(name: str, tag: str) -> bool:
@@ -100,9 +82,7 @@ class ScriptConverter:
         marked ``translate="no"`` left as written. ``lang`` rewrites each start tag once
         more (the variant's ``lang`` attributes)."""
 
-        return html_text_mapped(
-            html, self.text, lambda token: self.start_tag(lang(token)), han_only=True
-        )
+        return html_text_mapped(html, self.text, lambda token: self.start_tag(lang(token)))
 
     def start_tag(self, tag: str) -> str:
         """A start tag with its readable attributes (``alt``, ``title``...) converted."""
@@ -115,18 +95,10 @@ def html_text_mapped(
     tag: Callable[[str], str] = lambda token: token,
     *,
     within: str = "",
-    han_only: bool = False,
 ) -> str:
     """HTML with ``text`` applied to its text and ``tag`` to its start tags, except in code,
     scripts and elements marked ``translate="no"``; only inside the element ``within``
-    (``main``) when one is named. ``han_only`` says that ``text`` changes only text with
-    Han characters and ``tag`` only start tags with attributes: the rest is passed over
-    unread, when nothing in the page is left as written."""
-    if han_only and not within and _MAY_SKIP.search(html) is None:
-        return _QUICK_TOKEN.sub(
-            lambda found: tag(found[1]) if found[1] else text(found[2]) if found[2] else found[0],
-            html,
-        )
+    (``main``) when one is named."""
     out: list[str] = []
     skipping, depth = "", 0
     inside = not within

@@ -132,7 +132,7 @@ def _converted_page(
         # resolved against the page.
         return convert.remembered("m", token, moved, _RELATIVE_LINK.search(token) is None)
 
-    return html_text_mapped(html, convert.text, tag, han_only=True)
+    return html_text_mapped(html, convert.text, tag)
 
 
 def _lang_rewriter(original: str, target: str) -> Callable[[str], str]:

@@ -9,7 +9,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import urljoin
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from reader.config import Settings
@@ -17,7 +17,7 @@ from reader.languages import variants
 from reader.lru import SizedLRU
 from reader.rendered import Rendered
 from reader.ruby import readings, ruby_text
-from reader.scripts import TEXT_ATTRIBUTES, ScriptConverter, html_text_mapped, term_in_script
+from reader.scripts import TEXT_ATTRIBUTES, ScriptConverter, term_in_script
 from reader.urls import Kind
 from reader.variants import in_variant_response
 
@@ -67,62 +67,6 @@ def test_conversion_changes_text_never_markup_code_or_urls(document: tuple[str, 
         assert after in (before, CONVERT.text(before))
 
 
-PIECES = st.one_of(
-    TEXT,
-    st.sampled_from(
-        [
-            "<",
-            ">",
-            "<!-- 漢字 <b> -->",
-            "<!--",
-            "<!DOCTYPE html>",
-            "<1字>",
-            "<br/>",
-            "<p>",
-            "</p>",
-            '<p class="頭髮">',
-            '<a href="/新聞/">',
-            '<li lang="zh-Hant">',
-            "<code>",
-            "</code>",
-            "<CODE>",
-            "</CODE>",
-            "<code/>",
-            "<pre>",
-            "</pre>",
-            "<var>",
-            "<script>",
-            "</script>",
-            '<script type="application/ld+json">',
-            "<scripts>",
-            '<script TYPE="APPLICATION/LD+JSON">',
-            '<span translate="no">',
-            "</span>",
-            '<SPAN TRANSLATE="NO">',
-            '<img alt="軟體" src="a.png">',
-            "<input disabled>",
-        ]
-    ),
-)
-
-
-@settings(max_examples=1000)
-@given(st.lists(PIECES, max_size=12))
-def test_passing_over_what_needs_nothing_changes_nothing(pieces: list[str]) -> None:
-    # Any markup, well formed or not: the quick way (text without Han and tags without
-    # attribute values passed over unread) gives what the token by token way gives.
-    html = "".join(pieces)
-
-    def text(token: str) -> str:
-        return "[" + CONVERT.text(token) + "]" if CONVERT.may_change(token) else token
-
-    def tag(token: str) -> str:
-        return token[:-1] + " seen>" if "=" in token else token
-
-    quick = html_text_mapped(html, text, tag, han_only=True)
-    assert quick == html_text_mapped(html, text, tag)
-
-
 def _blank(tag: str) -> str:
     """A tag with the values of its readable attributes (which are converted) left out."""
     return _READABLE.sub(r"\1\2", tag)
@@ -133,8 +77,6 @@ def test_the_glossary_is_never_converted(text: str) -> None:
     assert CONVERT.text(f"{text}乾隆{text}").count("乾隆") >= 1
 
 
-# No deadline: the first example loads the readings' dictionaries (350 ms on a busy machine).
-@settings(deadline=None)
 @given(TEXT)
 def test_the_reading_aid_loses_and_adds_no_text(text: str) -> None:
     escaped = escape(text)
