@@ -9,7 +9,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import urljoin
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.config import Settings
@@ -77,6 +77,8 @@ def test_the_glossary_is_never_converted(text: str) -> None:
     assert CONVERT.text(f"{text}乾隆{text}").count("乾隆") >= 1
 
 
+# No deadline: the first example loads the readings' dictionaries (350 ms on a busy machine).
+@settings(deadline=None)
 @given(TEXT)
 def test_the_reading_aid_loses_and_adds_no_text(text: str) -> None:
     escaped = escape(text)
