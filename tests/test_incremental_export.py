@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from reader import export
-from reader.buildrecord import load, record_path, save
+from reader.buildrecord import layout_path, load, record_path, save
 from reader.cli import main
 from reader.export import Report, build
 from reader.keptbodies import KeptBodies, kept_bodies_path
@@ -193,6 +193,36 @@ def test_a_full_build_can_be_asked_for_and_a_changed_tree_gets_one(tmp_path: Pat
     (builds.out / ".reader-build").write_text("edited by hand\n")
     report = builds.again(workers=1)
     assert not report.incremental
+    assert tree(builds.out) == builds.from_scratch()
+
+
+def test_a_text_edit_leaves_the_records_layout_and_a_layout_not_its_own_is_refused(
+    tmp_path: Path,
+) -> None:
+    site = city_site(tmp_path, CHINESE_SITE, 3)
+    builds = Builds(site, tmp_path)
+    builds.again(workers=1)
+    layout = layout_path(record_path(tmp_path / "cache" / "index.sqlite"))
+    first = layout.read_bytes()
+    stamp = layout.stat().st_mtime_ns
+
+    path = site.root / "content" / "city" / "a1.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n更正。\n", encoding="utf-8")
+    assert builds.again(workers=1).incremental
+    assert layout.stat().st_mtime_ns == stamp  # the outputs read what they read before
+    assert tree(builds.out) == builds.from_scratch()
+
+    story(site, "city/a9", date="2026-11-09T09:00:00+08:00")  # a new output: a new layout
+    assert builds.again(workers=1).incremental
+    assert layout.read_bytes() != first
+    assert tree(builds.out) == builds.from_scratch()
+
+    # The layout of another build (restored by hand, or a build stopped between writing
+    # the two files) is not this record's: everything is built again.
+    layout.write_bytes(first)
+    path.write_text(path.read_text(encoding="utf-8") + "\n再更正。\n", encoding="utf-8")
+    again = builds.again(workers=1)
+    assert not again.incremental
     assert tree(builds.out) == builds.from_scratch()
 
 
