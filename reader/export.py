@@ -534,7 +534,9 @@ class _Record:
                 if path in number_of:
                     number = number_of[path]
                     reads[number] = numbered(read)
-                    same_layout = same_layout and reads[number] == previous.reads[number]
+                    # Read in another order (a body found kept, or made): the same reads.
+                    same = set(reads[number]) == set(previous.reads[number])
+                    same_layout = same_layout and same
             same_layout = same_layout and len(names) == known
         else:
             before = dict(zip(previous.paths, previous.reads, strict=True)) if previous else {}
@@ -562,7 +564,7 @@ class _Record:
             listed,
             tuple(digests),
             previous.paths if same_layout and previous else tuple(outcome.paths),
-            tuple(reads),
+            previous.reads if same_layout and previous else tuple(reads),
             outcome.moved,
             self.digests.kept,
             previous.layout if previous else "",
