@@ -153,11 +153,11 @@ def settled_focus(page: Page) -> dict[str, Any]:
 
     A smooth scroll takes a few hundred milliseconds, but longer on a loaded machine, where
     the page may also draw no frame for a while, or start scrolling late. So this waits
-    while the page still moves or has not yet moved (up to about five seconds), and counts
+    while the page still moves or has not yet moved (up to about ten seconds), and counts
     a pause as stillness only across drawn frames.
     """
     still, started = 0, False
-    for _ in range(100):
+    for _ in range(200):
         state: dict[str, Any] = page.evaluate(FOCUS_STATE)
         if state["tag"] == "BODY" or (state["visible"] and not state["covered"]):
             return state
@@ -168,11 +168,13 @@ def settled_focus(page: Page) -> dict[str, Any]:
         )
         started = started or moved
         still = 0 if moved else still + 1
-        # A second and forty frames without moving, once the scroll has begun: it stays
+        # Three seconds and 120 frames without moving, once the scroll has begun: it stays
         # there. (With half a second, a CI run once failed here with the focus off screen
-        # at 320 px; ten runs of it passed after.) A scroll that has not begun yet gets the
-        # full wait. Only a hidden focus waits so long: a visible one returns at once.
-        if still == 20 and started:
+        # at 320 px; with a second, another at 1280 px, its scroll stopped at 731 of the
+        # 867 the footer's last link needed; the runs after passed.) A scroll that has not
+        # begun yet gets the full wait. Only a hidden focus waits so long: a visible one
+        # returns at once.
+        if still == 60 and started:
             return state
     return state
 
