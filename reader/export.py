@@ -184,13 +184,9 @@ def _nginx_escaped(path: str) -> str:
     return path.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def file_for(out: Path, path: str) -> Path:
-    """Where a URL path's bytes go: a path ending in ``/`` gets ``index.html``."""
-    return out / written_name(path)
-
-
 def written_name(path: str) -> str:
-    """The name of a URL path's file within the output, as the manifest lists it."""
+    """The name of a URL path's file within the output, as the manifest lists it: a path
+    ending in ``/`` gets ``index.html``."""
     relative = path.lstrip("/")
     if not relative or relative.endswith("/"):
         relative += "index.html"

@@ -25,7 +25,6 @@ from reader.export import (
     NOT_FOUND_FILE,
     REDIRECTS_FILE,
     build,
-    file_for,
     written_name,
 )
 from reader.model import Article
@@ -142,7 +141,6 @@ def test_a_written_name_is_what_pathlib_makes_of_the_path(segments: list[str]) -
         if not relative or relative.endswith("/"):
             relative += "index.html"
         assert written_name(path) == os.fspath((out / relative).relative_to(out))
-        assert file_for(out, path) == out / relative
 
 
 def test_a_missing_compressed_copy_is_written_again_alone(
