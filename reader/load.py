@@ -12,7 +12,6 @@ from datetime import datetime
 
 from reader.config import Settings
 from reader.loader import Catalog, is_ignored, load_catalog
-from reader.model import Article
 from reader.parsecache import ParseCache
 from reader.parsing import MARKDOWN_SUFFIXES
 from reader.store import Snapshot, build_snapshot, update_snapshot
@@ -83,43 +82,9 @@ def _come_or_gone(path: str, cache: ParseCache | None) -> bool:
     return not os.path.isfile(path)
 
 
-def changed_files(articles: Iterable[Article]) -> frozenset[str]:
-    """The articles' files that are gone or differ from the version they were read at.
-
-    A start from the on-disk index reads no file. This check, one ``stat`` per article
-    (about a third of a second at 100,000 articles, run beside the index's reading),
-    keeps what was edited or withdrawn while the server was down out of the first
-    snapshot, until the first reload reads it.
-    """
-    by_folder: dict[str, list[Article]] = {}
-    for article in articles:
-        by_folder.setdefault(os.path.dirname(article.file), []).append(article)
-    changed: set[str] = set()
-    for folder, inside in by_folder.items():
-        # Relative to the folder, each stat skips walking the whole path again.
-        try:
-            descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        except OSError:
-            changed.update(article.file for article in inside)
-            continue
-        try:
-            changed.update(a.file for a in inside if _changed(a, descriptor))
-        finally:
-            os.close(descriptor)
-    return frozenset(changed)
-
-
 def without_files(catalog: Catalog, files: frozenset[str]) -> Catalog:
     """The catalog less the articles read from these files."""
     if not files:
         return catalog
     kept = tuple(article for article in catalog.articles if article.file not in files)
     return replace(catalog, articles=kept)
-
-
-def _changed(article: Article, folder: int) -> bool:
-    try:
-        status = os.stat(os.path.basename(article.file), dir_fd=folder, follow_symlinks=True)
-    except OSError:
-        return True
-    return (status.st_mtime_ns, status.st_size) != article.stamp

@@ -7,7 +7,7 @@ import logging
 import time
 import unicodedata
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,10 +19,11 @@ from reader import responses, views
 from reader.caches import ResponseKey, SnapshotCaches
 from reader.config import Settings
 from reader.endpoints import ENDPOINTS, Asked, Translations
+from reader.filecheck import FileCheck
 from reader.index import DiskIndex
 from reader.languages import Version, language_name, variant_at, variant_settings
 from reader.live import Clock, Reloader, log_problems, utc_now
-from reader.load import changed_files, load_site, read_catalog, without_files
+from reader.load import load_site, read_catalog, without_files
 from reader.lru import SizedLRU
 from reader.model import Article
 from reader.pacing import Pacer
@@ -70,23 +71,21 @@ class Site:
         self.environment: Environment = make_environment(settings, compiled)
         cache = ParseCache()
         index = DiskIndex(index_path, settings) if index_path is not None else None
-        with ThreadPoolExecutor(max_workers=1) as beside:
-            # From the index, no file is opened: an article whose file changed is left out
-            # until the first reload, just after, reads it again. Each folder's files are
-            # checked beside the reading of the next, so the snapshot is built once, with
-            # or without changes.
-            checks: list[Future[frozenset[str]]] = []
+        # From the index, no file is opened: an article whose file changed is left out
+        # until the first reload, just after, reads it again. Each folder's files are
+        # checked beside the reading of the next, so the snapshot is built once, with or
+        # without changes.
+        check = FileCheck()
+        try:
             self.indexed = index is not None and index.restore(
-                cache,
-                None if check_files else (lambda a: checks.append(beside.submit(changed_files, a))),
+                cache, None if check_files else check.add
             )
             """Whether the parse cache came from the on-disk index."""
             self.restored = self.indexed and not check_files
             """Whether the first snapshot came from the on-disk index, with files unchecked."""
             if self.restored:
                 catalog = read_catalog(settings, cache, ())
-                changed = frozenset().union(*(check.result() for check in checks))
-                catalog = without_files(catalog, changed)
+                catalog = without_files(catalog, check.changed())
                 snapshot = build_snapshot(settings, catalog, clock())
             else:
                 if index is not None and self.indexed:
@@ -94,6 +93,8 @@ class Site:
                     # every file checked saves building two (0.08 s at 10,000 articles).
                     index.restore_entries(cache)
                 snapshot, catalog = load_site(settings, clock(), cache)
+        finally:
+            check.close()
         log_problems(catalog.problems)
         self.holder: SnapshotHolder[SnapshotCaches] = SnapshotHolder(
             snapshot, catalog, lambda _: SnapshotCaches.within(settings)

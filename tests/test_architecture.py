@@ -33,7 +33,7 @@ LAYERS: list[set[str]] = [
     {"reader.parsecache"},
     {"reader.loader"},
     {"reader.store", "reader.index"},
-    {"reader.load", "reader.search", "reader.buildrecord", "reader.keptbodies"},
+    {"reader.load", "reader.filecheck", "reader.search", "reader.buildrecord", "reader.keptbodies"},
     {"feeds.cache", "feeds.xml"},
     {"reader.presentation"},
     {"feeds.scope"},

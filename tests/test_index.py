@@ -7,6 +7,7 @@ import io
 import os
 import pickle
 import sqlite3
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from lxml import html as lxml_html
 
+import reader.filecheck
 import reader.index
 from reader.config import load_settings
+from reader.filecheck import FileCheck, changed_files
 from reader.load import load_site
 from reader.model import Article
 from reader.parsecache import ParseCache
@@ -77,8 +80,18 @@ def test_the_check_after_a_restart_finds_what_changed_while_down(
     assert {a.title for a in again.holder.current.articles} == titles
 
 
-def test_a_restart_serves_nothing_withdrawn_while_down(site: SiteFactory, tmp_path: Path) -> None:
-    """Until the first reload reads them, changed and deleted files are not served at all."""
+@pytest.mark.parametrize(
+    "child", [None, "/nonexistent/python", "/bin/false", "/bin/true", "/bin/echo"]
+)
+def test_a_restart_serves_nothing_withdrawn_while_down(
+    site: SiteFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child: str | None
+) -> None:
+    """Until the first reload reads them, changed and deleted files are not served at all,
+    whether the files are checked by a child process (None) or, when the child cannot be
+    started, fails or answers nonsense, in the server's own."""
+    monkeypatch.setattr(reader.filecheck, "CHILD_FROM", 0)
+    if child is not None:
+        monkeypatch.setattr(sys, "executable", child)
     site.article("news/kept.md", title="Kept")
     site.article("news/retracted.md", title="Retracted")
     gone = site.article("news/deleted.md", title="Deleted")
@@ -92,6 +105,35 @@ def test_a_restart_serves_nothing_withdrawn_while_down(site: SiteFactory, tmp_pa
     for path in ("/news/retracted/", "/news/deleted/"):
         assert restarted.answer(path).status == 404
     assert b"Retracted" not in restarted.answer("/rss.xml").body
+
+
+@pytest.mark.parametrize("child_from", [0, 10**6])
+def test_the_child_process_finds_the_files_changed_gone_or_replaced(
+    site: SiteFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child_from: int
+) -> None:
+    """As the server's own check does (and does for fewer files than a child is worth)."""
+    monkeypatch.setattr(reader.filecheck, "CHILD_FROM", child_from)
+    for number in range(30):
+        site.article(f"news/a{number}.md", title=f"A {number}")
+        site.article(f"news/city/b{number}.md", title=f"B {number}")
+        site.article(f"news/port/c{number}.md", title=f"C {number}")
+    articles = load_site(site.settings(), NOW)[0].articles
+    files = {a.title: Path(a.file) for a in articles}
+    files["A 1"].write_text(files["A 1"].read_text() + "More.")  # another size
+    os.utime(files["A 2"], ns=(0, 10**18))  # the same size, another time
+    files["B 3"].unlink()
+    files["B 4"].unlink()
+    files["B 4"].mkdir()  # a folder where the file was
+    folder = files["C 5"].parent
+    folder.rename(tmp_path / "moved")  # a whole folder gone
+    check = FileCheck()
+    for some in (articles[:20], articles[20:50], articles[50:]):  # as the index yields them
+        check.add(some)
+    assert (check._child is not None) == (child_from == 0), "a child for the many, none else"
+    found = check.changed()
+    in_folder = {os.fspath(p) for p in files.values() if p.parent == folder}
+    expected = {os.fspath(files[t]) for t in ("A 1", "A 2", "B 3", "B 4")} | in_folder
+    assert found == expected == changed_files(articles)
 
 
 def test_the_check_after_a_restart_reads_no_unchanged_file(
