@@ -3,7 +3,7 @@
 One row per section folder holds that folder's section, articles and problems and, apart,
 each file's version (modification time and size) with its parse. A restart builds its
 first snapshot from the folders alone without opening a file, leaving out every article
-whose file's version is not the indexed one (``reader.load.changed_files``); the files'
+whose file's version is not the indexed one (``reader.filecheck``); the files'
 entries are read just before the first reload, which re-reads what changed while the
 server was down.
 """
