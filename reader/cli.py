@@ -270,7 +270,7 @@ def _check(args: argparse.Namespace) -> int:
     for own in language_settings(settings):
         catalog = load_catalog(own, thorough=True)
         problems += [p for p in catalog.problems if p not in problems]
-        for article in catalog.articles:
+        for article in sorted(catalog.articles, key=lambda a: a.file):  # as files are listed
             reason = unpublished_reason(article, now)
             if reason is not None:
                 fix = "nothing, if that is meant; it is in no page, feed, sitemap or export"

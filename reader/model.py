@@ -208,3 +208,7 @@ def _restored(values: tuple[object, ...]) -> Article:
         set_slot(article, value)
     article.__post_init__()  # the fields __init__ does not take
     return article
+
+
+newest_first: Callable[[Article], tuple[datetime, ArticleKey]] = operator.attrgetter("date", "key")
+"""The sort key of every list of articles (with ``reverse``): by date, ties by path."""

@@ -18,7 +18,7 @@ from reader.bodies import BodyRenderer
 from reader.config import Settings
 from reader.loader import Catalog, url_name
 from reader.memory import collector_paused
-from reader.model import TAGS, Article, ArticleKey, Problem, Section, SectionKey
+from reader.model import TAGS, Article, ArticleKey, Problem, Section, SectionKey, newest_first
 from reader.reads import ReadName, note, note_body
 from reader.renditions import plan
 from reader.urls import api_key, article_path, section_path
@@ -427,17 +427,13 @@ def _changes(article: Article, now: datetime) -> Iterator[datetime]:
             yield moment
 
 
-_newest_first = operator.attrgetter("date", "key")
-"""The sort key of every list of articles (with ``reverse``): by date, ties by path."""
-
-
 def position(group: Sequence[Article], article: Article) -> int | None:
     """Where an article with ``article``'s key is in a newest-first list, if it is there."""
-    sought = _newest_first(article)
+    sought = newest_first(article)
     low, high = 0, len(group)
     while low < high:
         middle = (low + high) // 2
-        if _newest_first(group[middle]) > sought:
+        if newest_first(group[middle]) > sought:
             low = middle + 1
         else:
             high = middle
@@ -561,7 +557,7 @@ def _merged(one: list[Article], other: list[Article]) -> list[Article]:
     """Two newest-first lists as one, each article once ("Port" and "port" on one)."""
     seen: set[int] = set()
     merged = []
-    for article in sorted(one + other, key=_newest_first, reverse=True):
+    for article in sorted(one + other, key=newest_first, reverse=True):
         if id(article) not in seen:
             seen.add(id(article))
             merged.append(article)
@@ -671,7 +667,7 @@ def build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snaps
 def _build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snapshot:
     visible = sorted(
         (a for a in catalog.articles if is_visible(a, now)),
-        key=_newest_first,
+        key=newest_first,
         reverse=True,
     )
     published = [a for a in visible if not a.plain]
