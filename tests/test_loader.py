@@ -131,6 +131,18 @@ def test_nested_sections_with_and_without_index(site: SiteFactory) -> None:
     assert sections[()].title == "Test Gazette"
 
 
+def test_a_folders_articles_are_kept_newest_first(site: SiteFactory) -> None:
+    """As every list shows them, so the snapshot's sort of all articles merges the folders'
+    runs rather than sorting from scratch; ties by path, as in the lists."""
+    for name, day in (("a", 3), ("b", 9), ("c", 1), ("d", 9), ("e", 5)):
+        site.article(f"news/{name}.md", date=f"2026-11-0{day}T09:00:00+08:00")
+    site.article("news/city/f.md", date="2026-11-04T09:00:00+08:00")
+    cache = ParseCache()
+    load_catalog(site.settings(), cache)
+    news = next(f for name, f in cache.folders.items() if name.endswith("/news"))
+    assert [a.slug for a in news.articles] == ["d", "b", "e", "a", "c"]
+
+
 def test_broken_files_become_problems_and_the_rest_loads(site: SiteFactory) -> None:
     site.article("news/good.md")
     site.write("news/bad-yaml.md", "---\ntitle: ok\ndate: 2026-11-01\ntags: [unclosed\n---\nx\n")
