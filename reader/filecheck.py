@@ -8,8 +8,9 @@ and then waits for the unpickler to let go in turn. A child process, sent each f
 as the index yields them, checks them on another core and answers which changed; should it
 fail in any way, the files are checked here instead.
 
-Run as ``python -m reader.filecheck``: it reads ``(paths, stamps)`` pairs in ``marshal``,
-each after its size, from standard input until its end, then writes the changed paths.
+Run as a script (``python -I -S reader/filecheck.py``: it imports nothing of reader's), it
+reads ``(paths, stamps)`` pairs in ``marshal``, each after its size, from standard input
+until its end, then writes the changed paths.
 """
 
 from __future__ import annotations
@@ -86,7 +87,9 @@ class FileCheck:
         try:
             if self._child is None:
                 self._child = subprocess.Popen(
-                    [sys.executable, "-m", "reader.filecheck"],
+                    # This file alone, isolated: it needs only the standard library, and
+                    # nothing in the working folder or the environment can stand in for it.
+                    [sys.executable, "-I", "-S", os.path.abspath(__file__)],
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,
