@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 import os
 import threading
@@ -673,10 +674,13 @@ def _build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snap
     published = [a for a in visible if not a.plain]
     pages = tuple(a for a in visible if a.plain)
     upcoming = [moment for a in catalog.articles for moment in _changes(a, now)]
-    recent = tuple(a for a in published if a.date > now - RECENT_WINDOW)
+    since = now - RECENT_WINDOW
+    # Newest first, so the recent are where the list begins: the rest is never looked at.
+    recent = tuple(itertools.takewhile(lambda a: a.date > since, published))
     if recent:
         upcoming.append(recent[-1].date + RECENT_WINDOW)
-    pinned = tuple(a for a in published if a.featured and now < pinned_until(settings, a))
+    featured = [a for a in published if a.featured]
+    pinned = tuple(a for a in featured if now < pinned_until(settings, a))
     upcoming += [pinned_until(settings, a) for a in pinned]
     in_tree = IN_TREE.build(published)
     # A section exists publicly only while something in its tree is published.
