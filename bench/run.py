@@ -210,11 +210,22 @@ def target_paths(site: Path) -> dict[str, tuple[str, dict[str, str]]]:
     """The paths measured, with the request headers each is sent with."""
     from reader.config import load_settings
     from reader.loader import load_catalog
+    from reader.store import unpublished_reason
     from reader.urls import FeedFormat, FeedScope, article_path, feed_path, section_path
 
     settings, _ = load_settings(site)
     catalog = load_catalog(settings)
-    article = next(a for a in catalog.articles if not a.draft and a.section == ("north", "news"))
+    now = datetime.now(UTC)
+    # The first by name of the section's published articles: the corpus has drafts and
+    # articles dated ahead, and a folder's articles come newest first.
+    article = min(
+        (
+            a
+            for a in catalog.articles
+            if a.section == ("north", "news") and not a.plain and unpublished_reason(a, now) is None
+        ),
+        key=lambda a: a.file,
+    )
     return {
         "article": (article_path(article), {}),
         # The same article in the other script (converted once, then cached like any page).
@@ -229,7 +240,10 @@ def target_paths(site: Path) -> dict[str, tuple[str, dict[str, str]]]:
 def capture(port: int, paths: dict[str, tuple[str, dict[str, str]]], file: Path) -> str:
     """Record reader's exact answers for the bare app; return the article's ETag."""
 
-    def answer(response: httpx.Response) -> list[object]:
+    def answer(response: httpx.Response, wanted: int = 200) -> list[object]:
+        # Never a measurement of another answer than meant (an unpublished article's 404).
+        if response.status_code != wanted:
+            raise RuntimeError(f"{response.request.url.path} answered {response.status_code}")
         headers = [[k, v] for k, v in response.headers.multi_items()]
         return [response.status_code, headers, base64.b64encode(response.content).decode()]
 
@@ -240,9 +254,10 @@ def capture(port: int, paths: dict[str, tuple[str, dict[str, str]]], file: Path)
         etag = client.get(paths["304"][0]).headers["etag"]
         for name, (path, _) in paths.items():
             if name == "304":
-                conditional[path] = answer(client.get(path, headers={"if-none-match": etag}))
+                asked = client.get(path, headers={"if-none-match": etag})
+                conditional[path] = answer(asked, 304)
             elif name == "404":
-                plain["__404__"] = answer(client.get(path))
+                plain["__404__"] = answer(client.get(path), 404)
             else:
                 plain[path] = answer(client.get(path))
     file.write_text(json.dumps({"plain": plain, "conditional": conditional}))
