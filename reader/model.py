@@ -80,6 +80,11 @@ class Section:
         return self.key[:-1] if self.key else None
 
 
+NO_RESOURCES: frozenset[str] = frozenset()
+"""The resources of an article that is no bundle: one set for all (each article's own
+empty set took 216 bytes, 216 MB at a million articles)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """One article as written, published or not; the snapshot decides visibility."""
@@ -144,7 +149,8 @@ class Article:
     lang: str = ""
     bundle: str | None = None
     """The page bundle's folder, for an article written as ``slug/index.md``."""
-    resources: frozenset[str] = field(default_factory=frozenset)
+    resources: frozenset[str] = NO_RESOURCES
+    """A page bundle's other files, by their names in it."""
     id_pinned: bool = False
     """Whether ``id`` was written in the front matter, rather than derived."""
     menu: MenuEntry | None = None
