@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from reader.config import Settings
 from reader.index import DiskIndex
 from reader.load import changes_matter, load_site
+from reader.memory import give_back_freed
 from reader.model import Problem
 from reader.pacing import Pause, unpaced
 from reader.parsecache import ParseCache
@@ -100,6 +101,7 @@ class Reloader:
                 scanned = self.cache.take_scanned()
                 self.index.stage(self.cache, scanned if changed_only else None)
             self.index.write(pause)
+            give_back_freed()  # the rows' pickles (14 MB at 100,000 articles)
             log.info("index saved: %s", self.index.path)
 
     def index_written(self) -> None:

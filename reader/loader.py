@@ -25,9 +25,8 @@ from reader.article import (
 )
 from reader.bodies import BodyRenderer
 from reader.config import Settings
-from reader.frontmatter import Document
 from reader.images import intrinsic_size, local_file
-from reader.memory import collector_paused
+from reader.memory import collector_paused, give_back_freed
 from reader.model import Article, Problem, Section, SectionKey, Severity, newest_first
 from reader.parsecache import Entry, Folder, ParseCache
 from reader.parsing import MARKDOWN_SUFFIXES, SECTION_INDEX, parse_ahead, unreadable
@@ -85,6 +84,8 @@ def load_catalog(
     if walker.forgets:
         cache.retain(set().union(*walker.files), walker.walked)
     articles = _assign_unique_ids(walker.articles, walker.problems, settings)
+    if ahead:
+        give_back_freed()
     return Catalog(
         walker.sections,
         tuple(articles),
@@ -389,7 +390,8 @@ class _Walker:
         entry = self._read(name)
         if entry is None:
             return
-        if entry.built is None:
+        kept = entry.built
+        if kept is None:
             before = len(self.problems)
             document = entry.parsed.document
             built = None
@@ -410,18 +412,15 @@ class _Walker:
                 )
                 self.problems.extend(problems)
                 said = document.meta.items()
-                # Only the slug's line is needed again (for a clash); the front matter
-                # and the first paragraph, read into the article, can go.
-                line = document.line_of("slug")
-                slug_line = {"slug": line} if line else {}
-                slim = Document({}, "", document.body_line, slug_line)
-                entry.parsed = replace(entry.parsed, document=slim, lead="")
             if built is None and rendered:
                 built = self._last_good_version(Path(name), said)
-            entry.built = (built, tuple(self.problems[before:]))
+            # The front matter and the first paragraph, read into the article, can go.
+            slug_line = document.line_of("slug") if document is not None else None
+            kept = (built, tuple(self.problems[before:]))
+            entry.settle(kept, slug_line)
         else:
-            self.problems.extend(entry.built[1])
-        article = entry.built[0]
+            self.problems.extend(kept[1])
+        article = kept[0]
         if article is None:
             return
         if bundle is not None:
@@ -451,8 +450,8 @@ class _Walker:
                     image_mtime=mtime,
                     image_key=key,
                 )
-        if article is not entry.built[0]:
-            entry.built = (article, entry.built[1])
+        if article is not kept[0]:
+            entry.built = (article, kept[1])
         clash = taken.get(article.slug)
         if clash is not None:
             # Both files are named, and which one is served, so the editor knows what the

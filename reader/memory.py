@@ -1,10 +1,13 @@
-"""Keep Python's cyclic garbage collector from rescanning a large store again and again."""
+"""Keep Python's cyclic garbage collector from rescanning a large store again and again,
+and give memory a large load freed back to the system."""
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 
 @contextlib.contextmanager
@@ -26,3 +29,23 @@ def collector_paused() -> Iterator[None]:
         gc.freeze()
         if collecting:
             gc.enable()
+
+
+def give_back_freed() -> None:
+    """Return to the system the pages the C allocator holds free (glibc; elsewhere nothing).
+
+    glibc gives back only the free memory at the top of its heap; what a cold start freed
+    below what it kept (the workers' parses, each taken apart and let go as its article was
+    built) stayed resident: 97 MB at 100,000 articles.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    with contextlib.suppress(OSError):
+        trim: Callable[[int], int] | None = getattr(ctypes.CDLL(None), "malloc_trim", None)
+        return trim
+    return None

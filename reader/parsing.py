@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -159,8 +160,9 @@ def unreadable(path: Path, error: OSError) -> Problem:
     return Problem(path, None, f"cannot read the file ({error.strerror})", "check its permissions")
 
 
-Stamped = tuple[str, tuple[int, int], Parsed]
-"""A file's path, its version (modification time and size) when read, and its parse."""
+Stamped = tuple[str, tuple[int, int], bytes]
+"""A file's path, its version (modification time and size) when read, and its parse,
+pickled (``reader.parsecache.Entry`` takes it apart when it is needed)."""
 
 
 def parse_ahead(
@@ -236,5 +238,6 @@ def _parse_chunk(job: tuple[list[str], bool, Path, frozenset[str]]) -> list[Stam
         except OSError:
             continue  # gone already: the walk reports it, if it is still listed
         stamp = (status.st_mtime_ns, status.st_size)
-        parsed.append((name, stamp, parse_file(Path(name), thorough, root, allowed)))
+        parse = parse_file(Path(name), thorough, root, allowed)
+        parsed.append((name, stamp, pickle.dumps(parse, pickle.HIGHEST_PROTOCOL)))
     return parsed

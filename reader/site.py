@@ -25,6 +25,7 @@ from reader.languages import Version, language_name, variant_at, variant_setting
 from reader.live import Clock, Reloader, log_problems, utc_now
 from reader.load import load_site, read_catalog, without_files
 from reader.lru import SizedLRU
+from reader.memory import give_back_freed
 from reader.model import Article
 from reader.pacing import Pacer
 from reader.pages import Translation
@@ -148,6 +149,8 @@ class Site:
     def _sync_search(self) -> None:
         started = time.perf_counter()
         indexed = self.search.sync(self.holder.current, pause=self.pacer.run())
+        if indexed:
+            give_back_freed()  # the texts indexed, all of the articles' after a cold start
         if indexed or not self._told_searchable:
             # Said once after a start, and when there was work: an operator (and the bench)
             # learns when the background work after a start is over.

@@ -21,8 +21,8 @@ import reader.index
 from reader.config import load_settings
 from reader.filecheck import FileCheck, changed_files
 from reader.load import load_site
-from reader.model import Article
-from reader.parsecache import ParseCache
+from reader.model import NO_RESOURCES, Article
+from reader.parsecache import SETTLED, ParseCache
 from reader.site import Site
 from tests.factories import NOW, SiteFactory
 
@@ -314,3 +314,36 @@ def test_articles_come_back_from_the_index_whole() -> None:
     for article, restored in zip(articles, back, strict=True):
         for slot in Article.__slots__:
             assert getattr(restored, slot) == getattr(article, slot), slot
+
+
+def test_file_entries_keep_only_what_a_walk_reads_again(site: SiteFactory, tmp_path: Path) -> None:
+    """Once an article is built, its file's entry keeps the article, its version and what a
+    later walk reads (problems, the slug's line): a clean file's parse is one shared object,
+    its version the article's own, after a start from scratch and after a restart."""
+    clean = site.article("news/clean.md", title="Clean")
+    slugged = site.article("news/slugged.md", title="Slugged", slug="own-name")
+    index = tmp_path / "index.sqlite"
+    first = start(site, index)
+    first.reloader.save_index()
+    restarted = start(site, index)
+    assert restarted.restored and restarted.reloader.index is not None
+    restarted.reloader.index.restore_entries(restarted.reloader.cache)
+    for cache in (first.reloader.cache, restarted.reloader.cache):
+        entry = cache.entry(os.fspath(clean))
+        assert entry is not None and entry.built is not None and entry.built[0] is not None
+        assert entry.parsed is SETTLED
+        assert entry.stamp is entry.built[0].stamp
+        own = cache.entry(os.fspath(slugged))
+        assert own is not None and own.parsed is not SETTLED
+        assert own.parsed.document is not None and own.parsed.document.line_of("slug") == 3
+        assert own.parsed.document.meta == {}
+    assert all(a.resources is NO_RESOURCES for a in first.holder.catalog.articles)
+    restored = restarted.holder.catalog.articles
+    assert len({id(a.resources) for a in restored}) == 1, "one empty set for a folder's articles"
+    # A clash after a restart still names the slug's line, kept in the entry: the file
+    # first in name order keeps the address.
+    site.article("news/a-rival.md", title="Rival", slug="own-name")
+    restarted.reloader.reload()
+    problems = restarted.holder.catalog.problems
+    (clash,) = [p for p in problems if p.path.name == "slugged.md" and p.line is not None]
+    assert clash.line == 3 and "already a-rival.md's" in clash.message

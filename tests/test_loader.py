@@ -14,7 +14,7 @@ from lxml import html as lxml_html
 from reader import parsing
 from reader.loader import load_catalog
 from reader.model import Article, Severity
-from reader.parsecache import ParseCache
+from reader.parsecache import SETTLED, ParseCache
 from tests.factories import SiteFactory
 
 
@@ -354,7 +354,8 @@ def test_a_cold_start_parsed_on_all_cores_loads_the_same_catalog(
     assert one_by_one.read_ahead == frozenset(), "a small site is parsed as it is walked"
     monkeypatch.setattr(parsing, "PARSE_AHEAD_MIN_FILES", 0)  # as if it were a large one
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    ahead = load_catalog(site.settings())
+    cache = ParseCache()
+    ahead = load_catalog(site.settings(), cache)
     assert ahead.read_ahead == ahead.read == one_by_one.read, "workers parsed every file first"
     assert multiprocessing.active_children() == [], "the workers and the read-ahead are gone"
     assert ahead.articles == one_by_one.articles
@@ -363,6 +364,9 @@ def test_a_cold_start_parsed_on_all_cores_loads_the_same_catalog(
         "bad-yaml.md",
         "latin1.md",
     }
+    entries = [cache.entry(article.file) for article in ahead.articles]
+    settled = [e for e in entries if e is not None and e.parsed is SETTLED]
+    assert len(settled) == 41, "each parse, taken from its worker, is let go once built"
 
 
 def test_reading_ahead_passes_over_files_that_went_away(site: SiteFactory) -> None:
