@@ -398,6 +398,58 @@ def test_a_warm_restart_indexes_nothing_again(news: SiteFactory, tmp_path: Path)
     assert second.search.size() > 0
 
 
+def test_a_search_after_a_restart_answers_from_the_stored_index_meanwhile(
+    news: SiteFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a restart the search index's first update compares every stored version with
+    the snapshot (seconds at a million articles): a search never does it in its own time."""
+    index = tmp_path / "index.sqlite"
+    first = Site(news.settings(), lambda: NOW, index)
+    assert first.search.sync(first.holder.current) == 7
+    first.search.close()
+    second = Site(news.settings(), lambda: NOW, index)
+    released = threading.Event()
+    versions = second.search.store.versions
+
+    def slow_versions() -> dict[str, str]:
+        released.wait(30)  # held until the test lets go (a bound, not a measurement)
+        return versions()
+
+    monkeypatch.setattr(second.search.store, "versions", slow_versions)
+    monkeypatch.setattr(search, "CATCH_UP_SECONDS", 0.05)
+    answers: list[bytes] = []
+    asking = threading.Thread(
+        target=lambda: answers.append(second.answer("/search", "q=" + quote("施")).body)
+    )
+    try:
+        asking.start()
+        asking.join(20)  # a bound, not a measurement
+        assert answers, "the search waited for the comparison of every stored version"
+    finally:
+        released.set()
+    found = lxml_html.fromstring(answers[0]).xpath("//main//ol//h2/a/text()")
+    assert found == ["施工通告"], "found in the index as it was stored"
+    assert second.search.partial == 1
+    monkeypatch.setattr(search, "CATCH_UP_SECONDS", 30.0)  # a bound, not a measurement
+    second.answer("/search", "q=" + quote("施"))
+    assert second.search.partial == 1, "up to date once the comparison is over"
+
+
+def test_the_stored_versions_are_read_beside_searches(tmp_path: Path) -> None:
+    # A restart's first update reads every stored version (a million rows): on disk,
+    # through a connection of its own, so the searches' connection is free meanwhile.
+    store = TokenStore(tmp_path / "search.sqlite")
+    store.write([IndexRow("news/a", "v1", 0.0, "a", "a")])
+    read: list[dict[str, str]] = []
+    with store._lock:  # a search under way, for as long as the test holds it
+        reading = threading.Thread(target=lambda: read.append(store.versions()))
+        reading.start()
+        reading.join(20)  # a bound, not a measurement
+        assert read == [{"news/a": "v1"}], "the versions waited for the searches' connection"
+    reading.join()
+    store.close()
+
+
 def test_after_a_reload_only_what_changed_is_indexed_again(news: SiteFactory) -> None:
     site = make_client(news).app.site
     index = SearchIndex(None)  # the site's own is also kept up to date by its listener
