@@ -241,11 +241,19 @@ class SearchIndex:
                 # A daemon: a process that ends meanwhile leaves the update to the next
                 # start, as when it ends during the background's own.
                 helper = threading.Thread(
-                    target=self.sync, args=(snapshot,), name="search-catch-up", daemon=True
+                    target=self._sync_or_say, args=(snapshot,), name="search-catch-up", daemon=True
                 )
                 self._catching_up = helper
                 helper.start()
         helper.join(CATCH_UP_SECONDS)
+
+    def _sync_or_say(self, snapshot: Snapshot) -> None:
+        # On the catch-up thread no request is there to fail: the operator is told, and
+        # searches go on from the index as stored.
+        try:
+            self.sync(snapshot)
+        except Exception:
+            log.exception("the search index could not be brought up to date")
 
     def size(self) -> int:
         """The index's bytes on disk (0 in memory)."""

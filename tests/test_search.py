@@ -4,6 +4,7 @@ unpublished; and any query, however hostile, gets a page."""
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
 import unicodedata
 from datetime import timedelta
@@ -433,6 +434,30 @@ def test_a_search_after_a_restart_answers_from_the_stored_index_meanwhile(
     monkeypatch.setattr(search, "CATCH_UP_SECONDS", 30.0)  # a bound, not a measurement
     second.answer("/search", "q=" + quote("施"))
     assert second.search.partial == 1, "up to date once the comparison is over"
+
+
+def test_an_update_that_fails_is_said_and_searches_go_on_from_the_stored_index(
+    news: SiteFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    index = tmp_path / "index.sqlite"
+    first = Site(news.settings(), lambda: NOW, index)
+    assert first.search.sync(first.holder.current) == 7
+    first.search.close()
+    second = Site(news.settings(), lambda: NOW, index)
+
+    def failing() -> dict[str, str]:
+        raise sqlite3.OperationalError("disk I/O error")  # what a failing disk says
+
+    monkeypatch.setattr(second.search.store, "versions", failing)
+    page = second.answer("/search", "q=" + quote("施"))
+    assert page.status == 200
+    found = lxml_html.fromstring(page.body).xpath("//main//ol//h2/a/text()")
+    assert found == ["施工通告"]
+    assert "the search index could not be brought up to date" in caplog.text
+    assert "disk I/O error" in caplog.text
 
 
 def test_the_stored_versions_are_read_beside_searches(tmp_path: Path) -> None:
