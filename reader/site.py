@@ -74,8 +74,8 @@ class Site:
         index = DiskIndex(index_path, settings) if index_path is not None else None
         # From the index, no file is opened: an article whose file changed is left out
         # until the first reload, just after, reads it again. Each folder's files are
-        # checked beside the reading of the next, so the snapshot is built once, with or
-        # without changes.
+        # checked (by a child process, on a large site) while the next is read, so the
+        # snapshot is built once, with or without changes.
         check = FileCheck()
         try:
             self.indexed = index is not None and index.restore(

@@ -679,8 +679,7 @@ def _build_snapshot(settings: Settings, catalog: Catalog, now: datetime) -> Snap
     recent = tuple(itertools.takewhile(lambda a: a.date > since, published))
     if recent:
         upcoming.append(recent[-1].date + RECENT_WINDOW)
-    featured = [a for a in published if a.featured]
-    pinned = tuple(a for a in featured if now < pinned_until(settings, a))
+    pinned = tuple(a for a in published if a.featured and now < pinned_until(settings, a))
     upcoming += [pinned_until(settings, a) for a in pinned]
     in_tree = IN_TREE.build(published)
     # A section exists publicly only while something in its tree is published.
