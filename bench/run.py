@@ -54,8 +54,9 @@ class Report:
     starts: dict[int, dict[str, float]] = field(default_factory=dict)
     edits: dict[int, dict[str, float]] = field(default_factory=dict)
     exports: dict[str, tuple[float, int] | str] = field(default_factory=dict)
-    rebuilds: dict[str, tuple[float, int]] = field(default_factory=dict)
-    """Per change: seconds of the whole ``reader build`` after it, and outputs rendered."""
+    rebuilds: dict[str, tuple[float, int, dict[str, int]]] = field(default_factory=dict)
+    """Per change: seconds of the whole ``reader build`` after it, outputs rendered, and the
+    files it wrote by kind (``WRITTEN_KINDS``)."""
     notes: list[str] = field(default_factory=list)
     hostile: dict[str, float] = field(default_factory=dict)
     keyword_heavy: dict[str, float] = field(default_factory=dict)
@@ -641,7 +642,7 @@ def measure_exports(site: Path, pelican_site: Path | None, work: Path, report: R
     begun = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, env=env)
     report.exports["reader"] = (time.perf_counter() - begun, _documents(out))
-    report.rebuilds = _rebuilds_after_changes(site, command, env)
+    report.rebuilds = _rebuilds_after_changes(site, command, env, out)
     out = _empty(work / "export-reader-plain", stale)
     env["XDG_CACHE_HOME"] = str(_empty(work / "export-cache-plain", stale))
     plain = [sys.executable, "-m", "reader", "build", str(site), str(out), "--no-precompress"]
@@ -685,14 +686,16 @@ REBUILD_TARGETS = {
 
 
 def _rebuilds_after_changes(
-    site: Path, command: list[str], env: dict[str, str]
-) -> dict[str, tuple[float, int]]:
-    """Seconds of ``reader build`` into the same folder after each change, and how many
-    outputs it rendered; each change is undone and built again (not timed) after."""
+    site: Path, command: list[str], env: dict[str, str], out: Path
+) -> dict[str, tuple[float, int, dict[str, int]]]:
+    """Seconds of ``reader build`` into the same folder after each change, how many
+    outputs it rendered and which files it wrote; each change is undone and built again
+    (not timed) after."""
     articles = sorted(p for p in (site / "content").rglob("*.md") if p.name != "_index.md")
     old = articles[0]
     text = old.read_text(encoding="utf-8")
     new = old.with_name("bench-new-article.md")
+    stems = {article.stem for article in articles} | {new.stem}
     # Dated now, after every article of the corpus (news arrives newest), and not in the
     # future, which would keep it unpublished.
     moment = (datetime.now(UTC) - timedelta(minutes=1)).isoformat(timespec="seconds")
@@ -707,24 +710,51 @@ def _rebuilds_after_changes(
         "that article deleted": (new.unlink, None),
         "an older article deleted": (old.unlink, lambda: old.write_text(text, encoding="utf-8")),
     }
-    found: dict[str, tuple[float, int]] = {}
+    marker = out.parent / f".{out.name}-before-rebuild"
+    found: dict[str, tuple[float, int, dict[str, int]]] = {}
     try:
         for change, (make, undo) in changes.items():
             make()
+            marker.write_bytes(b"")  # written before the build: its time is the build's start
             os.sync()  # the build before's files flushed, as for the starts
             begun = time.perf_counter()
             done = subprocess.run(command, check=True, capture_output=True, env=env, text=True)
             seconds = time.perf_counter() - begun
             rendered = re.search(r"(\d+) outputs? the changes reach rendered again", done.stderr)
-            found[change] = (seconds, int(rendered.group(1)) if rendered else -1)
+            written = _written_since(out, marker.stat().st_mtime_ns, stems)
+            found[change] = (seconds, int(rendered.group(1)) if rendered else -1, written)
             if undo is not None:
                 undo()
                 subprocess.run(command, check=True, capture_output=True, env=env)
     finally:
         old.write_text(text, encoding="utf-8")
         new.unlink(missing_ok=True)
+        marker.unlink(missing_ok=True)
     print(f"  rebuilds: {found}", file=sys.stderr)
     return found
+
+
+WRITTEN_KINDS = ("list pages", "article pages", "feeds and sitemaps")
+
+
+def _written_since(out: Path, since_ns: int, article_stems: set[str]) -> dict[str, int]:
+    """The documents under ``out`` written since ``since_ns`` (not their .gz and .br
+    copies), by kind: pages of lists, articles' pages (named for their files, as in the
+    corpus), and feeds, archives and sitemaps."""
+    counts = dict.fromkeys(WRITTEN_KINDS, 0)
+    for folder, _, names in os.walk(out):
+        for name in names:
+            if name.startswith(".") or name.endswith((".gz", ".br")):
+                continue
+            file = Path(folder, name)
+            if file.stat().st_mtime_ns < since_ns:
+                continue
+            if name.endswith((".xml", ".json")):
+                counts["feeds and sitemaps"] += 1
+            elif name.endswith(".html"):
+                article = name == "index.html" and file.parent.name in article_stems
+                counts["article pages" if article else "list pages"] += 1
+    return counts
 
 
 def _empty(out: Path, stale: Path) -> Path:
@@ -889,13 +919,15 @@ def write_report(report: Report, out: Path, sizes: list[int]) -> None:
         "",
         "### Building again after a change",
         "",
-        "| change | seconds | outputs rendered | target s |",
-        "| --- | ---: | ---: | ---: |",
+        "| change | seconds | outputs rendered | written: list pages / articles / feeds "
+        "| target s |",
+        "| --- | ---: | ---: | ---: | ---: |",
     ]
-    for change, (seconds, rendered) in report.rebuilds.items():
+    for change, (seconds, rendered, written) in report.rebuilds.items():
         target = REBUILD_TARGETS.get(change, float("nan"))
         met = "" if seconds <= target else " (**not met**)"
-        lines.append(f"| {change} | {seconds:.1f} | {rendered:,} | {target:.0f}{met} |")
+        kinds = " / ".join(f"{written[kind]:,}" for kind in WRITTEN_KINDS)
+        lines.append(f"| {change} | {seconds:.1f} | {rendered:,} | {kinds} | {target:.0f}{met} |")
     lines += [
         "",
         "Documents are HTML pages and feeds. reader also writes a `.gz` and a `.br` copy of "
@@ -910,8 +942,11 @@ def write_report(report: Report, out: Path, sizes: list[int]) -> None:
         "reads of the snapshot found something different, and the new ones "
         "(`reader/buildrecord.py`), taking the unchanged articles' bodies from the build "
         "before (`reader/keptbodies.py`). A new or deleted article shifts every page of the "
-        "lists it joins or leaves (the home page's, its sections', its keywords'), counted "
-        "among the outputs rendered.",
+        "lists it joins or leaves (the home page's, its sections', its keywords'), and "
+        "changes the related articles shown on the pages of articles sharing a keyword with "
+        "it, counted among the outputs rendered. *Written* counts the documents the build "
+        "wrote, by kind (each in both scripts; an output rendered the same as before is not "
+        "written again).",
         "",
         *search_lines(out / "search-figures.md"),
         *report.notes,
