@@ -465,15 +465,19 @@ def _build(args: argparse.Namespace) -> int:
     for site in sites:
         key = site.settings.language_key
         out = args.out / key if key and key != settings.root_language else args.out
-        report = build(
-            site,
-            out,
-            workers=args.workers,
-            progress=sys.stderr.isatty(),
-            precompress=not args.no_precompress,
-            companions=[other for other in sites if other is not site],
-            full=args.full,
-        )
+        try:
+            report = build(
+                site,
+                out,
+                workers=args.workers,
+                progress=sys.stderr.isatty(),
+                precompress=not args.no_precompress,
+                companions=[other for other in sites if other is not site],
+                full=args.full,
+            )
+        except OSError as error:  # a full disk, a file where a folder goes: said, not a trace
+            print(_unwritable(out, error), file=sys.stderr)
+            return 1
         for failure in report.failures:
             print(f"reader: {failure}", file=sys.stderr)
         read = f"{report.read} content file{'s' * (report.read != 1)} read"
@@ -485,6 +489,16 @@ def _build(args: argparse.Namespace) -> int:
         )
         failed = failed or bool(report.failures)
     return 1 if failed else 0
+
+
+def _unwritable(out: Path, error: OSError) -> str:
+    """What a build that could not write into its folder says, and what to do about it."""
+    where = f" {error.filename}:" if error.filename else ""
+    return (
+        f"reader: {out}: the build could not write there:{where} {error.strerror or error}; "
+        "free space or move what is in the way, then build again (what was written stays, "
+        "and the next build renders every page)"
+    )
 
 
 def _rendered_again(report: Report) -> str:

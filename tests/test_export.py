@@ -296,6 +296,60 @@ def test_a_page_that_cannot_be_made_is_named_and_the_rest_is_built(
     assert (out / "news/good/index.html").is_file() and (out / "rss.xml").is_file()
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_build_that_cannot_write_says_where_and_what_to_do(
+    site: SiteFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    workers: str,
+) -> None:
+    """A file where the build makes a folder (or a full disk: the same error, another
+    reason) is said in one line naming the file, not a traceback, from a worker too."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    site.article("news/a.md", title="A")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "news").write_text("in the way")
+    command = ["build", str(site.root), str(out), "--base-url", BASE, "--workers", workers]
+    assert main(command) == 1
+    said = capsys.readouterr().err
+    assert f"reader: {out}: the build could not write there: {out / 'news'}" in said
+    assert "move what is in the way, then build again" in said
+    (out / "news").unlink()
+    assert main(command) == 0
+    assert (out / "news/a/index.html").is_file()
+
+
+def test_a_build_that_runs_out_of_room_says_so_and_leaves_no_half_file(
+    site: SiteFactory, tmp_path: Path
+) -> None:
+    """A disk that refuses a write part of the way through (here the kernel's limit on a
+    file's size, as a full disk would): the build says so and leaves no partial file."""
+    site.article("news/a.md", "A body that makes a page of some size. " * 400, title="A")
+    out = tmp_path / "out"
+
+    # The limit set in the child itself (a preexec_fn is unsafe beside this process's
+    # threads); the refusal then comes from write, in the build's workers too.
+    limited = (
+        "import resource, runpy, signal; "
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192)); "
+        "runpy.run_module('reader', run_name='__main__')"
+    )
+    arguments = [str(site.root), str(out), "--base-url", BASE, "--no-index", "--workers", "2"]
+    done = subprocess.run(
+        [sys.executable, "-c", limited, "build", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert f"reader: {out}: the build could not write there: File too large" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not [path for path in out.rglob("*") if path.name.endswith(".tmp")]
+
+
 def test_the_export_writes_redirect_maps_for_static_hosts(
     site: SiteFactory, tmp_path: Path
 ) -> None:
