@@ -330,9 +330,13 @@ def _import(args: argparse.Namespace) -> int:
         download=not args.no_download,
         language=settings.language,
     )
-    summary = run_import(
-        args.source, writer, settings.timezone, profile, progress=progress_stream()
-    )
+    try:
+        summary = run_import(
+            args.source, writer, settings.timezone, profile, progress=progress_stream()
+        )
+    except OSError as error:  # the site's disk: a source file that cannot be read is a line
+        print(_unwritable(args.site, "the import", error, "import again"), file=sys.stderr)
+        return 1
     if args.dry_run:
         for path in summary.written:
             print(f"would write {path}")
@@ -366,8 +370,15 @@ def _fix(args: argparse.Namespace) -> int:
         if input("Write these changes? [y/N] ").strip().lower() not in ("y", "yes"):
             print("nothing written")
             return 1
-    for change in changes:
-        write(change)
+    for written, change in enumerate(changes):
+        try:
+            write(change)
+        except OSError as error:
+            then = (
+                f"run this again ({written} of the {len(changes)} files were written, each whole)"
+            )
+            print(_unwritable(args.site, "the fix", error, then), file=sys.stderr)
+            return 1
     print(f"{len(changes)} files written")
     return 0
 
@@ -476,7 +487,8 @@ def _build(args: argparse.Namespace) -> int:
                 full=args.full,
             )
         except OSError as error:  # a full disk, a file where a folder goes: said, not a trace
-            print(_unwritable(out, error), file=sys.stderr)
+            then = "build again (what was written stays, and the next build renders every page)"
+            print(_unwritable(out, "the build", error, then), file=sys.stderr)
             return 1
         for failure in report.failures:
             print(f"reader: {failure}", file=sys.stderr)
@@ -491,13 +503,12 @@ def _build(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _unwritable(out: Path, error: OSError) -> str:
-    """What a build that could not write into its folder says, and what to do about it."""
+def _unwritable(folder: Path, doing: str, error: OSError, then: str) -> str:
+    """What a command that could not write into its folder says, and what to do about it."""
     where = f" {error.filename}:" if error.filename else ""
     return (
-        f"reader: {out}: the build could not write there:{where} {error.strerror or error}; "
-        "free space or move what is in the way, then build again (what was written stays, "
-        "and the next build renders every page)"
+        f"reader: {folder}: {doing} could not write there:{where} {error.strerror or error}; "
+        f"free space or move what is in the way, then {then}"
     )
 
 

@@ -31,6 +31,7 @@ from reader.model import Article
 from reader.pages import Page
 from reader.site import Site
 from reader.store import Snapshot
+from tests.commands import reader_with_small_files
 from tests.factories import NOW, SiteFactory
 from tests.server import running_server
 
@@ -329,21 +330,8 @@ def test_a_build_that_runs_out_of_room_says_so_and_leaves_no_half_file(
     site.article("news/a.md", "A body that makes a page of some size. " * 400, title="A")
     out = tmp_path / "out"
 
-    # The limit set in the child itself (a preexec_fn is unsafe beside this process's
-    # threads); the refusal then comes from write, in the build's workers too.
-    limited = (
-        "import resource, runpy, signal; "
-        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
-        "resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192)); "
-        "runpy.run_module('reader', run_name='__main__')"
-    )
     arguments = [str(site.root), str(out), "--base-url", BASE, "--no-index", "--workers", "2"]
-    done = subprocess.run(
-        [sys.executable, "-c", limited, "build", *arguments],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = reader_with_small_files(["build", *arguments], 8192)
     assert done.returncode == 1, done.stderr
     assert f"reader: {out}: the build could not write there: File too large" in done.stderr
     assert "Traceback" not in done.stderr

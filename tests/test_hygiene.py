@@ -20,6 +20,7 @@ from reader.hygiene import (
     without_link_farms,
 )
 from reader.scripts import converted
+from tests.commands import reader_with_small_files
 from tests.factories import SiteFactory, make_client, parse_html
 
 JUNK = "海灣市東區(qū)新聞資訊：本區(qū)經(jīng)濟發(fā)展迅速，社(shè)區(qū)活動豐富。"
@@ -97,6 +98,22 @@ def test_check_names_the_farms_line_and_the_pinyin_count(
     out = capsys.readouterr().out
     assert re.search(r"a\.md:10: error: a block of 3 links to other sites", out), out
     assert re.search(r"a\.md:6: warning: 6 pinyin annotations are glued", out), out
+
+
+def test_a_fix_the_disk_refuses_leaves_each_file_whole_and_says_so(site: SiteFactory) -> None:
+    """A disk that refuses a write part of the way (the kernel's limit on a file's size, as
+    a full disk does): the file it refused is as it was, nothing half written is left, and
+    a line says so, not a traceback."""
+    small = site.article("news/a.md", title="A", body=JUNK)
+    big = site.article("news/b.md", title="B", body=JUNK + "\n\n" + "長文。" * 3000)
+    before = big.read_bytes()
+    done = reader_with_small_files(["fix", str(site.root), "--pinyin", "--yes"], 4096)
+    assert done.returncode == 1
+    assert f"reader: {site.root}: the fix could not write there: File too large" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert big.read_bytes() == before
+    assert CLEAN in small.read_text(encoding="utf-8")
+    assert not [p for p in site.root.rglob("*") if p.name.endswith(".tmp")]
 
 
 def test_fix_shows_the_change_then_writes_it_when_asked(

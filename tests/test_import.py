@@ -3,6 +3,7 @@ written for this project, imported into a site that the server then serves clean
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from datetime import datetime
@@ -16,7 +17,8 @@ from hypothesis import strategies as st
 
 from reader.cli import main
 from reader.importing.record import Imported
-from reader.importing.writer import MANIFEST, Writer, slug
+from reader.importing.writer import JOURNAL, MANIFEST, Writer, slug
+from tests.commands import reader_with_small_files
 from tests.factories import SiteFactory, make_client, parse_html
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
@@ -186,6 +188,58 @@ def test_a_feed_file_is_imported_entry_by_entry(
     assert "手工藝工作坊" in body
 
 
+def _old_feed(folder: Path, entries: int) -> Path:
+    """An old site's feed of short articles, as a file."""
+    items = "".join(
+        f"<item><title>Item {n}</title><link>https://old.example.org/{n}.html</link>"
+        f"<pubDate>Mon, 0{1 + n % 9} Jun 2025 08:00:00 +0800</pubDate>"
+        f"<description>&lt;p&gt;The text of item {n}.&lt;/p&gt;</description></item>"
+        for n in range(entries)
+    )
+    feed = folder / "old.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Old</title>'
+        f"<link>https://old.example.org/</link><description>x</description>{items}</channel></rss>",
+        encoding="utf-8",
+    )
+    return feed
+
+
+def test_an_import_stopped_before_its_record_is_not_written_twice(
+    site: SiteFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The record of what was imported is written at the end; an import stopped before it
+    (here a folder stands where it goes) is said in one line, and the next import knows
+    every article it wrote: none is written again under a new name."""
+    feed = _old_feed(tmp_path, 6)
+    (site.root / MANIFEST).mkdir()
+    (site.root / MANIFEST / "in the way").write_text("x")
+    assert main(["import", str(feed), str(site.root)]) == 1
+    said = capsys.readouterr().err
+    assert f"reader: {site.root}: the import could not write there" in said
+    written = sorted(p.parent.name for p in (site.root / "content").rglob("index.md"))
+    assert len(written) == 6
+    (site.root / MANIFEST / "in the way").unlink()
+    (site.root / MANIFEST).rmdir()
+    assert main(["import", str(feed), str(site.root)]) == 0
+    assert "6 unchanged" in capsys.readouterr().out
+    assert sorted(p.parent.name for p in (site.root / "content").rglob("index.md")) == written
+    assert set(json.loads((site.root / MANIFEST).read_text())) == {
+        f"https://old.example.org/{n}.html" for n in range(6)
+    }
+    assert not (site.root / JOURNAL).exists()
+
+
+def test_an_import_onto_a_full_disk_says_so_in_one_line(site: SiteFactory, tmp_path: Path) -> None:
+    """A disk that refuses a write (the kernel's limit on a file's size, as a full disk
+    does): a line saying where and what to do, not a traceback."""
+    feed = _old_feed(tmp_path, 3)
+    done = reader_with_small_files(["import", str(feed), str(site.root)], 256)
+    assert done.returncode == 1
+    assert f"reader: {site.root}: the import could not write there" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_an_unreachable_image_keeps_its_address_and_is_tried_again(
     site: SiteFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -244,8 +298,6 @@ def test_without_the_import_extra_the_command_says_what_to_install(
 
 
 def test_the_manifest_records_what_was_written(portal: SiteFactory) -> None:
-    import json
-
     manifest = json.loads((portal.root / MANIFEST).read_text())
     key = "https://old.example.org/zhuanti/xqu/xinwen/20261120/1234.html"
     assert manifest[key]["path"] == FERRY.removeprefix("content/")

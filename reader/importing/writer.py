@@ -27,6 +27,10 @@ from reader.importing.record import ImageRef, Imported
 from reader.tidy import write_atomically
 
 MANIFEST = ".reader-import.json"
+JOURNAL = ".reader-import.journal"
+"""Each article written since the manifest was, a JSON line each: an import stopped half
+way (a full disk, Ctrl-C) is known to the next, which would otherwise write it all again
+under new names."""
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 """A downloaded image larger than this is not kept (its address stays in the text)."""
 IMAGE_TIMEOUT_SECONDS = 10.0
@@ -57,6 +61,23 @@ class Written:
     outcome: Outcome
     path: Path
     problems: list[str] = field(default_factory=list)
+
+
+def _journalled(path: Path) -> dict[str, dict[str, str]]:
+    """The articles an import stopped half way wrote, by key (none without a journal); a
+    line the stop cut short is left out."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    found: dict[str, dict[str, str]] = {}
+    for line in lines:
+        try:
+            key, entry = json.loads(line)
+            found[str(key)] = {"path": str(entry["path"]), "sha256": str(entry["sha256"])}
+        except (ValueError, TypeError, KeyError):
+            continue
+    return found
 
 
 @functools.lru_cache(maxsize=4096)
@@ -97,12 +118,14 @@ class Writer:
         self.dry_run = dry_run
         self.download = download
         self.manifest_path = site / MANIFEST
+        self.journal_path = site / JOURNAL
         self.manifest: dict[str, dict[str, str]] = {}
         if self.manifest_path.is_file():
             try:
                 self.manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 self.manifest = {}
+        self.manifest.update(_journalled(self.journal_path))
         self._taken: set[Path] = {self.content / e["path"] for e in self.manifest.values()}
 
     def write(self, article: Imported) -> Written:
@@ -127,17 +150,29 @@ class Writer:
             return Written(outcome, index, problems)
         self._sections(article, folder)
         write_atomically(index, text.encode())
-        self.manifest[key] = {
+        entry = {
             "path": folder.relative_to(self.content).as_posix(),
             "sha256": _digest(text.encode()),
         }
+        self.manifest[key] = entry
+        # Once the article is there: a line about an article not written would have the
+        # next import take the older text for an editor's change, and leave it.
+        try:
+            with self.journal_path.open("a", encoding="utf-8") as journal:
+                journal.write(json.dumps([key, entry], ensure_ascii=False) + "\n")
+        except OSError as error:
+            problems.append(
+                f"{index}: written, but not noted for an import that follows a stop "
+                f"({error.strerror}); if this one stops too, the next writes it again"
+            )
         return Written(outcome, index, problems)
 
     def save_manifest(self) -> None:
-        """Record what was written, for the next import."""
+        """Record what was written, for the next import (the journal's lines with it)."""
         if not self.dry_run:
             data = json.dumps(self.manifest, ensure_ascii=False, indent=1, sort_keys=True)
             write_atomically(self.manifest_path, data.encode())
+            self.journal_path.unlink(missing_ok=True)
 
     def _section_names(self, article: Imported) -> list[tuple[str, str]]:
         """(folder name, title) of each section of the article, outermost first."""
