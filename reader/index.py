@@ -148,15 +148,16 @@ class DiskIndex:
             self._staged.update(taken)
             self._kept = frozenset(cache.folders)
 
-    def write(self, pause: Pause = unpaced) -> None:
+    def write(self, pause: Pause = unpaced) -> bool:
         """Write the rows staged so far and drop rows of folders gone by then, with
-        ``pause`` between folders; writes happen one at a time, in the order staged."""
+        ``pause`` between folders; writes happen one at a time, in the order staged.
+        False when the disk refused (said in the log)."""
         with self._writing:
             with self._lock:
                 staged, self._staged = self._staged, {}
                 kept, self._kept = self._kept, None
             if kept is None:
-                return  # nothing staged since the last write
+                return True  # nothing staged since the last write
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 with contextlib.closing(self._connect()) as db, db:
@@ -180,6 +181,8 @@ class DiskIndex:
                     db.executemany("DELETE FROM sections WHERE folder = ?", gone)
             except (OSError, sqlite3.Error) as error:
                 log.warning("%s: the index cannot be written (%s)", self.path, error)
+                return False
+            return True
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10)

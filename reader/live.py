@@ -100,9 +100,10 @@ class Reloader:
             with self._lock:
                 scanned = self.cache.take_scanned()
                 self.index.stage(self.cache, scanned if changed_only else None)
-            self.index.write(pause)
+            written = self.index.write(pause)
             give_back_freed()  # the rows' pickles (14 MB at 100,000 articles)
-            log.info("index saved: %s", self.index.path)
+            if written:
+                log.info("index saved: %s", self.index.path)
 
     def index_written(self) -> None:
         """Wait until every reload so far is in the on-disk index."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -106,11 +107,27 @@ class Found:
     """Whether there were more matches than were ranked."""
 
 
+def _opened(path: Path | None) -> TokenStore:
+    """The token store at ``path``; in memory when the disk refuses it (full, read-only),
+    so that the site is served and searched all the same."""
+    try:
+        return TokenStore(path)
+    except (sqlite3.Error, OSError) as error:
+        if path is None:
+            raise
+        log.warning(
+            "%s: the search index cannot be kept on disk (%s); searching from memory",
+            path,
+            error,
+        )
+        return TokenStore(None)
+
+
 class SearchIndex:
     """The published articles' tokens (``searchstore``), kept in step with the snapshot."""
 
     def __init__(self, path: Path | None) -> None:
-        self.store = TokenStore(path)
+        self.store = _opened(path)
         self._syncing = threading.Lock()
         """One sync at a time, so two never index the same edit twice."""
         self._synced: Snapshot | None = None

@@ -18,6 +18,7 @@ from jinja2 import (
     pass_context,
     select_autoescape,
 )
+from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 
 from reader.config import Settings
@@ -35,6 +36,21 @@ def asset_dirs(settings: Settings) -> tuple[Path, ...]:
     return (settings.templates_dir / "static", theme_dir() / "static")
 
 
+class _CompiledTemplates(FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates, where a disk that refuses to read or write (a
+    full disk) costs time only: the template is compiled, and the page served."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        """Fill ``bucket`` from its file, if it can be read."""
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """Keep ``bucket`` in its file, if it can be written."""
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
 def make_environment(settings: Settings, compiled: Path | None = None) -> Environment:
     """A template environment for one site; strict, so a missing value fails loudly in tests.
 
@@ -48,7 +64,7 @@ def make_environment(settings: Settings, compiled: Path | None = None) -> Enviro
         folder = compiled / _compiler_digest()
         with contextlib.suppress(OSError):  # no cache costs only time
             folder.mkdir(parents=True, exist_ok=True)
-            cache = FileSystemBytecodeCache(os.fspath(folder))
+            cache = _CompiledTemplates(os.fspath(folder))
     environment = Environment(
         bytecode_cache=cache,
         loader=ChoiceLoader(

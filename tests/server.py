@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -14,6 +13,8 @@ from pathlib import Path
 from typing import IO
 
 import httpx
+
+from tests.commands import reader_command
 
 STARTUP_SECONDS = 30.0
 
@@ -32,14 +33,16 @@ def running_server(
     cwd: Path | None = None,
     log_path: Path | None = None,
     env: dict[str, str] | None = None,
+    file_limit: int | None = None,
 ) -> Iterator[str]:
     """Start ``reader serve ARGS`` and yield its base URL once it answers.
 
     The server's log (with uvicorn's access log) goes to ``log_path`` when given; ``env``
-    adds to the environment (the on-disk index otherwise goes to a fresh folder).
+    adds to the environment (the on-disk index otherwise goes to a fresh folder);
+    ``file_limit`` is the size no file it writes may pass (``commands.reader_command``).
     """
     port = free_port()
-    command = [sys.executable, "-m", "reader", "serve", *args, "--port", str(port)]
+    command = [*reader_command(file_limit), "serve", *args, "--port", str(port)]
     # A file, not a pipe: a pipe nobody reads fills up and blocks the server's logging.
     with ExitStack() as files:
         # The on-disk index goes to a fresh cache folder, never the user's own.

@@ -40,6 +40,25 @@ def test_demo_site_serves_pages_and_feeds_over_http() -> None:
         assert httpx.get(base + "/no/such/").status_code == 404
 
 
+def test_a_full_disk_costs_the_caches_not_the_pages(tmp_path: Path) -> None:
+    """No file of the server's cache can be written (the kernel's limit on a file's size,
+    as a full disk does): every page, feed and search still answers, from memory. (The
+    compiled templates' cache once failed every page with a 500, and the search index
+    the start.)"""
+    log = tmp_path / "server.log"
+    with running_server("--no-watch", log_path=log, file_limit=4096) as base:
+        for path in ("/", "/zh-hans/", "/rss.xml", "/search?q=%E6%B8%AF", "/search?q=ferry"):
+            answer = httpx.get(base + path, timeout=10)
+            assert answer.status_code == 200, (path, log.read_text())
+        found = html.fromstring(httpx.get(base + "/search?q=%E6%B8%AF", timeout=10).text)
+        assert found.xpath("//main//ol/li"), "the search finds what the demo holds"
+        # The on-disk index is written beside the requests: its refusal is said, once done.
+        assert wait_for(lambda: "the index cannot be written" in log.read_text(), 30)
+    said = log.read_text()
+    assert "searching from memory" in said and "Traceback" not in said
+    assert "index saved" not in said
+
+
 def test_edits_new_files_and_deletions_show_without_a_restart(site: SiteFactory) -> None:
     path = site.article("news/story.md", title="Before the edit")
     with running_server(str(site.root)) as base:
