@@ -385,8 +385,8 @@ def save(path: Path, record: BuildRecord, *, same_layout: bool = False) -> None:
                 dict(value) if isinstance(value, Mapping) else value
                 for value in (getattr(record, name) for name in _LAYOUT_FIELDS)
             )
-            _written(layout_path(path), marshal.dumps((_HEADER, values["layout"], layout)))
-        _written(path, marshal.dumps((_HEADER, values)))
+            write_whole(layout_path(path), marshal.dumps((_HEADER, values["layout"], layout)))
+        write_whole(path, marshal.dumps((_HEADER, values)))
         # The record as versions before 2026-12-03 pickled it: megabytes no build reads.
         path.with_name(path.name.replace(".marshal", ".pickle")).unlink(missing_ok=True)
     except (OSError, ValueError) as error:
@@ -394,8 +394,8 @@ def save(path: Path, record: BuildRecord, *, same_layout: bool = False) -> None:
         forget(path)
 
 
-def _written(path: Path, data: bytes) -> None:
-    """Replace the file at ``path`` with ``data`` whole."""
+def write_whole(path: Path, data: bytes) -> None:
+    """Replace the file at ``path`` with ``data`` whole: a reader sees the old or the new."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -32,6 +32,7 @@ from reader.buildrecord import (
     record_path,
     rest,
     save,
+    write_whole,
 )
 from reader.caches import SnapshotCaches
 from reader.endpoints import ENDPOINTS, hugo_feeds, merged_terms
@@ -308,10 +309,14 @@ def _write(
     """Render and write ``jobs`` and the not-found page, write the redirect maps, and
     remove every file but those and the ``kept`` files (names) an earlier build wrote."""
     paths, redirects, maps = outputs
+    names = [written_name(path) for path, _ in jobs] + [NOT_FOUND_FILE]
+    assert _BUILDING is not None
+    copies = (".gz", ".br") if _BUILDING.precompress else ()
+    listed = _listed_ahead(out, _listed(out), names, copies)
     result = _render([*jobs, ("", None)], processes, progress)
     kept = result.files + kept
     kept += _write_redirect_maps(out, maps, unquote(snapshot.settings.base_path))
-    removed = _remove_leftovers(out, kept)
+    removed = _remove_leftovers(out, listed, kept)
     return _Outcome(
         len(kept),
         result.written,
@@ -756,11 +761,30 @@ def _same(file: Path, body: bytes) -> bool:
         return False
 
 
-def _remove_leftovers(out: Path, kept: list[str]) -> int:
-    """Delete what the previous build wrote and this one did not (``kept``: the names of
-    the files it wrote or kept); never anything else."""
+def _listed(out: Path) -> set[str]:
+    """The files the manifest says builds wrote in ``out`` (none without one)."""
     manifest = out / MANIFEST
-    previous = set(manifest.read_text().splitlines()) if manifest.is_file() else set()
+    return set(manifest.read_text().splitlines()) if manifest.is_file() else set()
+
+
+def _listed_ahead(
+    out: Path, listed: set[str], names: list[str], copies: tuple[str, ...]
+) -> set[str]:
+    """The manifest's files and, added to it before they are written, those a build is
+    about to write (with their compressed ``copies``): a build stopped half way (a full
+    disk, Ctrl-C) leaves none unlisted, and the next one removes what it no longer makes,
+    an article unpublished meanwhile too."""
+    ahead = {*names, *(name + copy for name in names for copy in copies)}
+    if ahead <= listed:
+        return listed
+    listed = listed | ahead
+    write_whole(out / MANIFEST, "".join(f"{name}\n" for name in sorted(listed)).encode())
+    return listed
+
+
+def _remove_leftovers(out: Path, previous: set[str], kept: list[str]) -> int:
+    """Delete what earlier builds wrote (``previous``, the manifest's files) and this one
+    did not (``kept``: the names of the files it wrote or kept); never anything else."""
     current = set(kept)
     removed = 0
     emptied: set[Path] = set()
@@ -779,5 +803,5 @@ def _remove_leftovers(out: Path, kept: list[str]) -> int:
             except OSError:  # not empty (or gone already)
                 break
             folder = folder.parent
-    manifest.write_text("".join(f"{name}\n" for name in sorted(current)))
+    write_whole(out / MANIFEST, "".join(f"{name}\n" for name in sorted(current)).encode())
     return removed

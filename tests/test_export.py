@@ -338,6 +338,29 @@ def test_a_build_that_runs_out_of_room_says_so_and_leaves_no_half_file(
     assert not [path for path in out.rglob("*") if path.name.endswith(".tmp")]
 
 
+def test_an_article_unpublished_after_a_build_stopped_half_way_is_removed(
+    site: SiteFactory, tmp_path: Path
+) -> None:
+    """A build the disk stops half way leaves every file it wrote in its manifest, so
+    the next build removes the page of an article unpublished meanwhile (a takedown):
+    before, a first build stopped so left no manifest, and the page stayed published."""
+    for name in ("a", "b", "c", "d"):
+        site.article(f"news/{name}.md", f"Short text {name}.", title=name.upper())
+    site.article("news/z.md", "A long story. " * 2000, title="Z", date="2026-10-01T09:00:00+08:00")
+    out = tmp_path / "out"
+    arguments = [str(site.root), str(out), "--base-url", BASE, "--no-index", "--workers", "1"]
+    stopped = reader_with_small_files(["build", *arguments], 16384)
+    assert stopped.returncode == 1 and "File too large" in stopped.stderr
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert written - {MANIFEST} <= set((out / MANIFEST).read_text().splitlines())
+    pages = sorted(n for n in "abcd" if f"news/{n}/index.html" in written)
+    assert pages, f"the build stopped before any short article's page: {sorted(written)}"
+    site.article(f"news/{pages[0]}.md", "Taken down.", title="Gone", draft=True)
+    assert main(["build", *arguments]) == 0
+    assert not (out / f"news/{pages[0]}").exists()
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
 def test_the_export_writes_redirect_maps_for_static_hosts(
     site: SiteFactory, tmp_path: Path
 ) -> None:
