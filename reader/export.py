@@ -151,9 +151,9 @@ NGINX_REDIRECTS_FILE = "redirects.map"
 """The same for nginx, to include in a ``map $uri $moved { ... }`` block (docs/deploy.md)."""
 
 
-def _write_redirect_maps(out: Path, moved: dict[str, str], prefix: str) -> list[str]:
-    """Write the redirect maps beside the redirect pages, paths under the base path
-    ``prefix`` (decoded); the maps' names, to keep them."""
+def _redirect_maps(moved: dict[str, str], prefix: str) -> list[tuple[str, str]]:
+    """The redirect maps to write beside the redirect pages, paths under the base path
+    ``prefix`` (decoded): each file's name and text."""
     if not moved:
         return []
     pairs = sorted((prefix + old, quote(prefix, safe="/") + new) for old, new in moved.items())
@@ -169,16 +169,20 @@ def _write_redirect_maps(out: Path, moved: dict[str, str], prefix: str) -> list[
     nginx = "".join(f'"{_nginx_escaped(old)}" {new};\n' for old, new in paths)
     # ... and a query with $request_uri, as it was sent.
     nginx_queries = "".join(f'"{_nginx_escaped(old)}" {new};\n' for old, new in queries)
-    written = []
     maps = [(REDIRECTS_FILE, netlify), (NGINX_REDIRECTS_FILE, nginx)]
     if queries:
         maps.append((NGINX_QUERY_REDIRECTS_FILE, nginx_queries))
+    return maps
+
+
+def _write_redirect_maps(out: Path, maps: list[tuple[str, str]]) -> list[str]:
+    """Write the redirect maps, each whole (a map cut short is a broken server config);
+    their names, to keep them."""
     for name, text in maps:
-        file = out / name
-        if not _same(file, text.encode()):
-            file.write_text(text, encoding="utf-8")
-        written.append(name)
-    return written
+        data = text.encode()
+        if not _same(out / name, data):
+            write_whole(out / name, data)
+    return [name for name, _ in maps]
 
 
 def _nginx_escaped(path: str) -> str:
@@ -309,13 +313,15 @@ def _write(
     """Render and write ``jobs`` and the not-found page, write the redirect maps, and
     remove every file but those and the ``kept`` files (names) an earlier build wrote."""
     paths, redirects, maps = outputs
-    names = [written_name(path) for path, _ in jobs] + [NOT_FOUND_FILE]
+    redirect_maps = _redirect_maps(maps, unquote(snapshot.settings.base_path))
     assert _BUILDING is not None
     copies = (".gz", ".br") if _BUILDING.precompress else ()
-    listed = _listed_ahead(out, _listed(out), names, copies)
+    rendered = [written_name(path) for path, _ in jobs] + [NOT_FOUND_FILE]
+    others = [name for name, _ in redirect_maps]
+    listed = _listed_ahead(out, _listed(out), rendered, copies, others)
     result = _render([*jobs, ("", None)], processes, progress)
     kept = result.files + kept
-    kept += _write_redirect_maps(out, maps, unquote(snapshot.settings.base_path))
+    kept += _write_redirect_maps(out, redirect_maps)
     removed = _remove_leftovers(out, listed, kept)
     return _Outcome(
         len(kept),
@@ -768,16 +774,22 @@ def _listed(out: Path) -> set[str]:
 
 
 def _listed_ahead(
-    out: Path, listed: set[str], names: list[str], copies: tuple[str, ...]
+    out: Path, listed: set[str], rendered: list[str], copies: tuple[str, ...], others: list[str]
 ) -> set[str]:
     """The manifest's files and, added to it before they are written, those a build is
-    about to write (with their compressed ``copies``): a build stopped half way (a full
-    disk, Ctrl-C) leaves none unlisted, and the next one removes what it no longer makes,
-    an article unpublished meanwhile too."""
-    ahead = {*names, *(name + copy for name in names for copy in copies)}
-    if ahead <= listed:
+    about to write: the ``rendered`` outputs with their compressed ``copies``, and the
+    ``others``. A build stopped half way (a full disk, Ctrl-C) leaves none unlisted, and
+    the next one removes what it no longer makes, an article unpublished meanwhile too."""
+    # An output listed with its first copy is listed whole; one too small to compress
+    # stays new, and costs a write of the manifest before it (rare, and safe).
+    first = copies[0] if copies else ""
+    new = {name for name in others if name not in listed}
+    for name in rendered:
+        if name not in listed or name + first not in listed:
+            new.update([name, *(name + copy for copy in copies)])
+    if not new:
         return listed
-    listed = listed | ahead
+    listed = listed | new
     write_whole(out / MANIFEST, "".join(f"{name}\n" for name in sorted(listed)).encode())
     return listed
 
