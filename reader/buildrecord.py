@@ -379,6 +379,7 @@ def save(path: Path, record: BuildRecord, *, same_layout: bool = False) -> None:
     try:
         # A name marshal cannot write (ValueError) leaves no record: the next build renders
         # everything, never less than it should.
+        path.parent.mkdir(parents=True, exist_ok=True)
         if not (same_layout and record.layout):
             values["layout"] = os.urandom(16).hex()
             layout = tuple(
@@ -398,11 +399,11 @@ def write_whole(path: Path, data: bytes) -> None:
     """Replace the file at ``path`` with ``data`` whole: a reader sees the old or the new."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_bytes(data)
         temporary.replace(path)
-    finally:
+    except BaseException:  # a full disk, Ctrl-C: no half file left behind either
         temporary.unlink(missing_ok=True)
+        raise
 
 
 def forget(path: Path) -> None:

@@ -747,13 +747,7 @@ def _build_chunk(jobs: list[tuple[str, str | None]]) -> _ChunkResult:
             if file.parent not in folders:
                 file.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(file.parent)
-            temporary = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-            try:
-                temporary.write_bytes(body)
-                temporary.replace(file)  # readers of the tree never see half a file
-            except BaseException:  # a full disk: no half file left behind either
-                temporary.unlink(missing_ok=True)
-                raise
+            write_whole(file, body)  # readers of the tree never see half a file
             written += 1
         files.append(name)
     bodies = snapshot.bodies.take_fresh()
