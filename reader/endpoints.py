@@ -646,7 +646,7 @@ def _lists(count: Callable[[Snapshot], Iterable[tuple[Params, int]]]) -> Instanc
         size = snapshot.settings.page_size
         for first, items in count(snapshot):
             for page in range(2, views.page_count(items, size) + 1):
-                yield Params(path=first.path, tag=first.tag, page=page)
+                yield replace(first, page=page)  # of the same list: its taxonomy too
 
     return instances
 

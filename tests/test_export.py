@@ -5,10 +5,11 @@ from __future__ import annotations
 import gzip
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import brotli
 import httpx
@@ -100,6 +101,34 @@ def test_the_export_equals_what_the_server_answers(tmp_path: Path) -> None:
             assert gzip.decompress(packed.read_bytes()) == original.read_bytes(), packed
         elif packed.suffix == ".br":
             assert brotli.decompress(packed.read_bytes()) == original.read_bytes(), packed
+
+
+def test_every_link_of_the_export_names_a_file_of_it(tmp_path: Path) -> None:
+    # One article a page, so that every list, keyword and category of two has later pages.
+    site = tmp_path / "demo"
+    shutil.copytree(DEMO_SITE, site)
+    toml = site / "site.toml"
+    text = toml.read_text(encoding="utf-8")
+    assert "page_size = 8\n" in text
+    toml.write_text(text.replace("page_size = 8\n", "page_size = 1\n"), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(site), str(out), "--base-url", BASE, "--no-precompress"]) == 0
+    missing, checked = set(), 0
+    for page in out.rglob("*.html"):
+        tree = lxml_html.fromstring(page.read_bytes())
+        for link in tree.xpath("//a/@href | //link/@href | //img/@src | //source/@srcset"):
+            url = urlsplit(urljoin(BASE + url_path(out, page).lstrip("/"), link.split()[0]))
+            if not (BASE + url.path).startswith(BASE) or url.netloc != urlsplit(BASE).netloc:
+                continue  # another site's
+            if url.query or url.path.startswith(("/search", "/oembed")):
+                continue  # what only a server answers
+            name = unquote(url.path).lstrip("/")
+            target = out / name / "index.html" if name == "" or name.endswith("/") else out / name
+            checked += 1
+            if not target.is_file():
+                missing.add(f"{url.path} (in {url_path(out, page)})")
+    assert checked > 1000
+    assert not missing, sorted(missing)[:20]
 
 
 def test_a_rebuild_writes_only_what_changed_and_removes_what_went(

@@ -101,6 +101,24 @@ def test_the_export_maps_hugos_feed_addresses(hugo_site: SiteFactory, tmp_path: 
     assert not (out / "index.xml").exists(), "no HTML page where a feed reader wants a feed"
 
 
+def test_the_export_writes_the_later_pages_of_every_taxonomy(
+    site: SiteFactory, tmp_path: Path
+) -> None:
+    # A category's later pages were listed under keywords (/tags/city/page/2/): none was
+    # written, each was a failure, and so every build after rendered everything again.
+    site.site_toml += "page_size = 2\n"
+    site.__post_init__()
+    for n in range(5):
+        day = f"2026-11-0{n + 1}T09:00:00+08:00"
+        site.article(f"posts/p{n}.md", title=f"Story {n}", date=day, categories=["City"])
+    out = tmp_path / "out"
+    assert main(["build", str(site.root), str(out), "--no-index", "--no-precompress"]) == 0
+    last = out / "categories/city/page/3/index.html"
+    assert last.is_file() and "Story 0" in last.read_text(encoding="utf-8"), "the oldest"
+    assert not (out / "categories/city/page/4").exists()
+    assert not (out / "tags/city/page").exists()
+
+
 def test_markdown_as_hugos_goldmark_renders_it(site: SiteFactory) -> None:
     site.article(
         "posts/a.md",
