@@ -65,8 +65,9 @@ TITLE = Field(("title",), "The headline.", required=True)
 DATE = Field(
     ("date",),
     "When it was published (see *Dates*). An article dated in the future is not shown "
-    "anywhere until then. A page without one is a plain page (served, in no list or feed; "
-    "a note says so): its `lastmod`, else its file's time, stands in.",
+    "anywhere until then. A page without one (or with an empty one) is a plain page "
+    "(served, in no list or feed; a note says so): its `lastmod`, else its file's time, "
+    "stands in.",
 )
 UPDATED = Field(
     ("updated", "lastmod"),
@@ -293,21 +294,24 @@ class _Builder:
         # one that names a layout of its own, is not news.
         plain = not section or bool(LAYOUT.raw(meta)) or not _listed(meta)
         updated = self.date(UPDATED) if UPDATED.raw(meta) is not None else None
-        if DATE.spelling(meta) is None and not plain:
+        # An empty date ('date: ""', as a template leaves it) is no date, as in Hugo.
+        dated = DATE.raw(meta) is not None
+        if not dated and not plain:
             # As Hugo serves an undated page (a wiki's, a manual's): a page, not news.
             plain = True
+            empty = DATE.spelling(meta) is not None
             self.problems.append(
                 Problem(
                     path,
-                    2,
-                    "the page has no date, so it is a plain page: at its address, in no "
-                    "list or feed",
-                    "add a line 'date: 2026-11-28T09:30:00+08:00' if it is news",
+                    self.line(DATE) if empty else 2,
+                    f"the page {'has an empty date' if empty else 'has no date'}, so it is a "
+                    "plain page: at its address, in no list or feed",
+                    "write a date such as 'date: 2026-11-28T09:30:00+08:00' if it is news",
                     Severity.NOTE,
                 )
             )
         # A plain page (About) needs no date, as in Hugo: it was last changed when its file was.
-        date = self.date(DATE) if DATE.spelling(meta) is not None else updated or self.file_time()
+        date = self.date(DATE) if dated else updated or self.file_time()
         if date is None:
             return None
         publish_date = self.date(PUBLISH_DATE) if PUBLISH_DATE.raw(meta) is not None else None

@@ -740,6 +740,24 @@ def test_a_plain_page_needs_no_date_and_shows_none(tmp_path: Path) -> None:
     assert lastmod.timestamp() == FILE_TIME, "the file's time stands in for the date"
 
 
+def test_an_empty_date_is_no_date(site: SiteFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    # Found on a real Hugo site: a hundred posts with 'date: ""', which Hugo serves as
+    # undated pages. Each was an error ("None is not a date") and not served at all.
+    site.article("posts/dated.md", title="Dated")
+    for name, date in (("empty", '""'), ("blank", "")):
+        page = site.write(f"posts/{name}.md", f"---\ntitle: {name}\ndate: {date}\n---\n\nText.\n")
+        os.utime(page, (FILE_TIME, FILE_TIME))  # before the tests' clock: its date
+    assert main(["check", str(site.root)]) == 0
+    out = capsys.readouterr().out
+    for name in ("empty.md", "blank.md"):
+        said = next(line for line in out.splitlines() if name in line)
+        assert f"{name}:3: note: the page has an empty date, so it is a plain page" in said
+    client = make_client(site)
+    for path in ("/posts/empty/", "/posts/blank/"):
+        assert client.get(path).status_code == 200, path
+    assert parse_html(client.get("/posts/")).xpath("//main//h3/a/text()") == ["Dated"]
+
+
 def test_a_date_written_as_a_day_is_shown_without_a_time(site: SiteFactory) -> None:
     site.article("posts/day.md", title="Day", date="2019-03-11", lastmod="2019-03-12")
     site.article("posts/timed.md", title="Timed", date="2019-03-10T09:30:00+08:00")
