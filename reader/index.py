@@ -247,13 +247,15 @@ def _fingerprint(settings: Settings) -> str:
     here = Path(__file__).parent
     for name in _SHAPING_MODULES:
         digest.update((here / f"{name}.py").read_bytes())
-    # Settings that only change how a run serves (not what a file means) do not count.
+    # Settings that only change how a run serves (not what a file means) do not count:
+    # a build and a server of one site share the index (each made it the other's way).
     shaping = replace(
         settings,
         base_url="",
         base_url_configured=False,
         watch=True,
         preview=False,
+        exporting=False,
         cache_mb=0,
         preview_secret="",
     )

@@ -285,6 +285,21 @@ def test_other_settings_do_not_use_the_index(site: SiteFactory, tmp_path: Path) 
     assert not other_zone.restored
 
 
+def test_a_build_and_a_server_of_one_site_share_its_index(
+    site: SiteFactory, tmp_path: Path
+) -> None:
+    # An editor previews with `reader serve` while `reader build` publishes: each wrote the
+    # index under its own fingerprint, so each start (and every build) read every file.
+    for number in range(3):
+        site.article(f"news/a{number}.md", title=f"Article {number}")
+    index = tmp_path / "index.sqlite"
+    Site(site.settings(watch=True), lambda: NOW, index).reloader.save_index()
+    build = Site(site.settings(exporting=True), lambda: NOW, index, check_files=True)
+    assert build.indexed and build.holder.catalog.read == frozenset()
+    build.reloader.save_index()
+    assert Site(site.settings(watch=True), lambda: NOW, index).restored
+
+
 def test_bodies_render_when_first_asked_for_and_stay_within_the_bound(
     site: SiteFactory,
 ) -> None:
