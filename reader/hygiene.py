@@ -249,7 +249,8 @@ def script_of_language(lang: str) -> str | None:
 
 # --- A kicker glued to the title ----------------------------------------------------------
 
-_KICKER_BAR = re.compile(r"^\s*([^丨|｜]{1,20}?)\s*[丨|｜]\s*(\S.*)$")
+_KICKER_BAR = re.compile(r"^\s*([^丨|｜]{1,20}?)\s*[丨|｜]\s*([^\s=|].*)$")
+"""A bar followed by ``=`` or another bar is code (``|=``, ``||``), not a separator."""
 
 
 def glued_kicker(title: str) -> tuple[str, str] | None:

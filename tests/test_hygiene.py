@@ -180,3 +180,6 @@ def test_scripts_and_kickers_are_judged_only_when_clear() -> None:
     assert script_of("The ferry runs later on weekends, the transport office said today.") is None
     assert glued_kicker("小店故事｜夜市經濟") == ("小店故事", "夜市經濟")
     assert glued_kicker("No bar in this title") is None
+    # A bar of code is no separator (found on a real site: "|=" was read as one).
+    assert glued_kicker("java boolean的|=或&=或^=写法") is None
+    assert glued_kicker("a || b in Go") is None
