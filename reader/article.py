@@ -559,7 +559,9 @@ class _Builder:
 
     def hugo_url(self) -> tuple[str, ...]:
         """The address Hugo's ``url`` gave the page: an alias, so that links to it work."""
-        url = URL.text(self.meta)
+        raw = URL.raw(self.meta)
+        # Only ASCII spaces around it are not Hugo's: an ideographic one is part of the address.
+        url = raw.strip(" \t\r\n") if isinstance(raw, str) else _text(raw)
         if "://" in url or url.startswith("//") or not url.strip("/"):
             return ()  # the home page, or a page on another host: not an address to take
         address = "/" + url.lstrip("/")

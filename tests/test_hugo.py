@@ -661,8 +661,11 @@ def test_hugos_url_front_matter_keeps_its_address(site: SiteFactory) -> None:
     site.article("about.md", title="About us", url="/about-us/")
     site.article("posts/old.md", title="Old", url="legacy/page.html")
     site.article("posts/home.md", title="Home?", url="/")
+    # As Hugo keeps it: an ideographic space ends a real site's url, and its links.
+    site.article("posts/wide.md", title="Wide", url="wrapper\u3000")
     client = make_client(site)
-    for old, new in [("/about-us/", "/about/"), ("/legacy/page.html", "/posts/old/")]:
+    moves = [("/about-us/", "/about/"), ("/legacy/page.html", "/posts/old/")]
+    for old, new in [*moves, ("/wrapper%E3%80%80/", "/posts/wide/")]:
         moved = client.get(old)
         assert moved.status_code == 301 and moved.headers["location"] == new, old
     assert client.get("/").status_code == 200, "url: / takes no address"
