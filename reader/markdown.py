@@ -89,9 +89,11 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
     "ol": {"start", "reversed"},
-    # Footnotes link a reference and its note by id; a code block that scrolls takes focus.
+    # Footnotes link a reference and its note by id; a code block or table that scrolls
+    # takes focus.
     "sup": {"id"},
     "pre": {"tabindex"},
+    "table": {"tabindex"},
     "li": {"id"},
     **{heading: {"id"} for heading in ("h1", "h2", "h3", "h4", "h5", "h6")},
     "p": {"role", "aria-level"},  # a heading below h6 (see _demote_headings)
@@ -344,6 +346,21 @@ class _Renderer(RendererHTML):
         self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
         return _focusable(super().code_block(tokens, idx, options, env))
+
+    def table_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        # A wide table scrolls sideways on its own, as code does: a keyboard must reach it.
+        tokens[idx].attrSet("tabindex", "0")
+        return self.renderToken(tokens, idx, options, env)
+
+    def th_open(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        # An empty header cell (``| | 2025 |``, over a column of row labels) names no
+        # column: a plain cell, which screen readers do not announce as a header.
+        inline, close = tokens[idx + 1], tokens[idx + 2]
+        if inline.type == "inline" and not inline.content.strip() and close.type == "th_close":
+            tokens[idx].tag = close.tag = "td"
+        return self.renderToken(tokens, idx, options, env)
 
     def image(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         token = tokens[idx]

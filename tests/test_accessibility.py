@@ -17,6 +17,7 @@ from tests.browser import (
     launched,
     opened,
 )
+from tests.factories import SiteFactory
 from tests.server import running_server
 
 pytestmark = pytest.mark.browser
@@ -374,3 +375,24 @@ def test_the_keyboard_reaches_a_section_and_the_next_page(
         page.keyboard.press("Enter")
         page.wait_for_url("**/page/2/")
         assert page.locator("main h1").inner_text().startswith("最新文章")
+
+
+WIDE_TABLE = "| | " + " | ".join(f"Column {n}" for n in range(12)) + " |\n"
+WIDE_TABLE += "|---" * 13 + "|\n" + "| Row | " + " | ".join(["12,345"] * 12) + " |\n"
+"""A table of row labels under an empty header cell, too wide for a phone: as a real
+site's articles have them."""
+
+
+def test_a_wide_table_with_row_labels_passes_axe_on_a_phone(
+    browser: Browser, site: SiteFactory
+) -> None:
+    # Found on a real site: axe reported the table's region that scrolls but takes no
+    # focus (WCAG 2.1.1: a keyboard could not scroll it) and its empty header cell.
+    site.article("news/figures.md", title="Figures", body=WIDE_TABLE)
+    server = running_server(str(site.root), "--no-watch")
+    with server as url, opened(browser, url + "/news/figures/", width=320) as page:
+        assert page.evaluate("document.querySelector('table').scrollWidth > 320")
+        assert axe_violations(page) == []
+        page.focus("table")
+        page.keyboard.press("ArrowRight")  # scrolls it, in as long as it takes
+        page.wait_for_function("document.querySelector('table').scrollLeft > 0", timeout=5000)
