@@ -776,7 +776,32 @@ def _replace_shortcodes(
         )
         return ""
 
-    return _SHORTCODE.sub(single, _PAIRED.sub(paired, text))
+    # Escaped ones ({{</* x */>}}, as pages about shortcodes write them) are shown as
+    # written, unescaped: kept aside meanwhile, behind a mark the text does not hold and
+    # as many lines long, so that lines still count.
+    mark = _unused_mark(text) if _ESCAPED_SHORTCODE.search(text) else None
+    if mark is None:
+        return _SHORTCODE.sub(single, _PAIRED.sub(paired, text))
+    escaped: list[str] = []
+
+    def aside(match: re.Match[str]) -> str:
+        opening, inner, closing = match.groups()
+        escaped.append(f"{{{{{opening}{inner}{closing}}}}}")
+        return f"{mark}{len(escaped) - 1}" + "\n" * inner.count("\n") + mark
+
+    text = _ESCAPED_SHORTCODE.sub(aside, text)  # what ``warn`` counts lines in from here
+    done = _SHORTCODE.sub(single, _PAIRED.sub(paired, text))
+    kept_aside = re.compile(f"{mark}(\\d+)\n*{mark}")
+    return kept_aside.sub(lambda m: escaped[int(m[1])], done)
+
+
+_ESCAPED_SHORTCODE = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}", re.DOTALL)
+
+
+def _unused_mark(text: str) -> str | None:
+    """A private-use character ``text`` does not hold (None if it holds them all)."""
+    present = set(text)
+    return next((chr(c) for c in range(0xE000, 0xF900) if chr(c) not in present), None)
 
 
 def _positional(args: str) -> list[str]:

@@ -288,6 +288,29 @@ def test_unknown_and_inline_shortcodes_are_warnings_with_their_line(
     assert "a.md:10: warning: the inline shortcode 'css.inline'" in out
 
 
+def test_an_escaped_shortcode_is_shown_as_written(
+    site: SiteFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Found on a real site's posts about Hugo: {{</* x */>}} is how Hugo shows a shortcode
+    # without running it. It was read as a shortcode named '/' and left out, with a warning.
+    site.article(
+        "posts/a.md",
+        body='Write:\n\n```md\n{{</* imgc src="a.jpg" */>}}\n{{%/* note\n  two */%}}\n```\n\n'
+        "Or {{</* x */>}} inline.\n\n{{< unknown >}}\n",
+    )
+    assert main(["check", str(site.root)]) == 0
+    out = capsys.readouterr().out
+    assert "shortcode '/'" not in out
+    assert "a.md:16: warning: Hugo shortcode 'unknown'" in out, "its line, counted past them"
+    body = article_body(make_client(site), "/posts/a/")
+    assert body.xpath("string(.//pre)") == '{{< imgc src="a.jpg" >}}\n{{% note\n  two %}}\n'
+    assert "Or {{< x >}} inline." in body.xpath("string(.//p[2])")
+    # Text that looks like what stands in for them meanwhile is text.
+    site.article("posts/b.md", body="\ue0007\ue001 and \ue0000\n\ue001 {{</* y */>}}\n")
+    text = article_body(make_client(site), "/posts/b/").xpath("string(.//p)")
+    assert text == "\ue0007\ue001 and \ue0000\n\ue001 {{< y >}}"
+
+
 def test_section_aliases_redirect(site: SiteFactory, tmp_path: Path) -> None:
     site.write("news/city/_index.md", "---\ntitle: City\naliases: [/old-city/, town]\n---\n")
     site.article("news/city/a.md", title="A")
