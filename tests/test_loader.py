@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from reader import parsing
+from reader.dates import is_date_only, parse_date
 from reader.loader import load_catalog
 from reader.model import Article, Severity
 from reader.parsecache import SETTLED, ParseCache
@@ -106,6 +110,35 @@ def test_date_only_and_rfc_2822_dates(site: SiteFactory) -> None:
     assert dates["a"] == datetime.fromisoformat("2026-11-01T00:00:00+08:00")
     assert dates["b"] == datetime.fromisoformat("2026-11-01T09:00:00+00:00")
     assert all(d.tzinfo is not None for d in dates.values())
+
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+FULL = ["January", "February", "March", "April", "May", "June", "July", "August"]
+FULL += ["September", "October", "November", "December"]
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)))
+def test_a_day_written_as_people_write_it_is_that_day(day: date) -> None:
+    # Found on a real Hugo site: '26 Mar 2018' (which Hugo reads) was an error here.
+    zone = ZoneInfo("Asia/Shanghai")
+    short, full = MONTHS[day.month - 1], FULL[day.month - 1]
+    for written in (
+        f"{day.day} {short} {day.year}",
+        f"{day.day:02} {full} {day.year}",
+        f"{full} {day.day}, {day.year}",
+        f"{day.year}-{day.month}-{day.day}",
+        f"{day.year}/{day.month:02}/{day.day:02}",
+        f"{day.year}年{day.month}月{day.day}日",
+    ):
+        assert parse_date(written, zone) == datetime(*day.timetuple()[:3], tzinfo=zone), written
+        assert is_date_only(written), written
+
+
+def test_a_day_that_reads_two_ways_or_none_is_not_read() -> None:
+    zone = ZoneInfo("UTC")
+    for written in ("03/04/2018", "4.3.2018", "31 Feb 2020", "2020-13-01", "Smarch 3, 2020"):
+        with pytest.raises(ValueError, match="is not a date this reads"):
+            parse_date(written, zone)
 
 
 def test_page_bundle_is_an_article_with_resources(site: SiteFactory) -> None:
