@@ -16,11 +16,13 @@ _KEY_LINE = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*[:=]")
 class FrontMatterError(Exception):
     """Front matter that cannot be read, with the line (1-based, in the file) and a fix."""
 
-    def __init__(self, message: str, line: int | None, fix: str) -> None:
+    def __init__(self, message: str, line: int | None, fix: str, empty: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.fix = fix
+        self.empty = empty
+        """Whether the file holds nothing at all: a placeholder, said as a warning."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,15 @@ def parse_document(text: str) -> Document:
     """Split ``text`` into front matter and body; raise FrontMatterError when it is broken."""
     text = text.removeprefix("\ufeff")
     lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() not in _FENCES:
+    if not text.strip():
+        # A placeholder (Hugo serves it as an untitled page): nothing to serve here.
+        raise FrontMatterError(
+            "the file is empty, so nothing is served for it",
+            None,
+            "write its front matter and text, or remove it",
+            empty=True,
+        )
+    if lines[0].strip() not in _FENCES:
         raise FrontMatterError(
             "no front matter",
             1,

@@ -110,7 +110,8 @@ def parse_file(
     try:
         document = parse_document(text)
     except FrontMatterError as error:
-        problem = Problem(path, error.line, error.message, error.fix)
+        severity = Severity.WARNING if error.empty else Severity.ERROR
+        problem = Problem(path, error.line, error.message, error.fix, severity)
         return Parsed(None, (*read, problem), lenient=lenient_fields(text))
     if path.name.split(".")[0] == SECTION_INDEX.split(".")[0]:  # _index.md, _index.en.md
         return Parsed(replace(document, body=""), read)

@@ -83,6 +83,8 @@ def test_each_broken_file_is_a_diagnostic_and_the_good_are_served(
         # A title alone is an undated page, which Hugo serves: a plain page, and a note.
         said = "note" if name == "front-matter-only.md" else "error|warning"
         assert re.search(rf"{re.escape(name)}(:\d+)?: ({said}): .+\. Fix: .+", line), line
+    # A placeholder, as real sites keep (Hugo serves it untitled): said for what it is.
+    assert "empty.md: warning: the file is empty, so nothing is served for it" in out
     server = Site(hostile.settings(), lambda: NOW)
     for name, (_, text) in GOOD.items():
         slug = name.removesuffix(".md")
