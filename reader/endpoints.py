@@ -589,7 +589,7 @@ def _assets(snapshot: Snapshot) -> Iterator[Params]:
 
 
 def _files(snapshot: Snapshot) -> Iterator[Params]:
-    for article in snapshot.articles:
+    for article in (*snapshot.articles, *snapshot.pages):  # a plain page's bundle too
         for name in sorted(article.resources):
             yield Params(path=(*article.key, *name.split("/")))
     for path in _files_below(snapshot.settings.static_dir):

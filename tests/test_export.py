@@ -111,6 +111,11 @@ def test_every_link_of_the_export_names_a_file_of_it(tmp_path: Path) -> None:
     text = toml.read_text(encoding="utf-8")
     assert "page_size = 8\n" in text
     toml.write_text(text.replace("page_size = 8\n", "page_size = 1\n"), encoding="utf-8")
+    # And a plain page (not news) with a picture of its own, in its page bundle.
+    team = site / "content" / "team"
+    team.mkdir()
+    (team / "index.md").write_text("---\ntitle: Our team\n---\n\n![The newsroom](room.png)\n")
+    (team / "room.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     out = tmp_path / "out"
     assert main(["build", str(site), str(out), "--base-url", BASE, "--no-precompress"]) == 0
     missing, checked = set(), 0
