@@ -122,8 +122,12 @@ def _day(value: Any) -> datetime.date | None:
 
 def _permalinks(value: Any) -> tuple[tuple[str, str], ...]:
     # Hugo's [permalinks] table: section name -> URL pattern; newer sites nest it under
-    # "page" (regular pages), which is what old links name.
-    table = value.get("page", value) if isinstance(value, dict) else {}
+    # "page" (regular pages), which is what old links name. A pattern under "page" is
+    # the section page/'s own, as older sites write it.
+    if not isinstance(value, dict):
+        return ()
+    nested = value.get("page")
+    table = nested if isinstance(nested, dict) else value
     return tuple(
         (str(section), pattern) for section, pattern in table.items() if isinstance(pattern, str)
     )

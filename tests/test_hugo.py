@@ -519,6 +519,31 @@ def test_mutation_xss_through_math_runs_nothing_in_chromium(site: SiteFactory) -
     assert found["mathml"], "the real formula is MathML"
 
 
+def test_a_permalink_for_a_section_named_page_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Found in a popular theme's demo site: `page = "/:slug/"` names the section page/, not
+    # the newer [permalinks.page] table, and reading the settings raised (a traceback).
+    root = tmp_path / "site"
+    (root / "content/post").mkdir(parents=True)
+    (root / "content/page").mkdir()
+    (root / "hugo.toml").write_text(
+        '[permalinks]\npost = "/p/:slug/"\npage = "/:slug/"\n', encoding="utf-8"
+    )
+    (root / "content/post/hello.md").write_text("---\ntitle: Hello\ndate: 2020-01-02\n---\n\nx\n")
+    (root / "content/page/about.md").write_text("---\ntitle: About\n---\n\nUs.\n")
+    settings, problems = load_settings(root)
+    assert not problems
+    assert dict(settings.permalinks) == {"post": "/p/:slug/", "page": "/:slug/"}
+    client = Client(create_app(replace(settings, watch=False)))
+    moved = client.get("/p/hello/")
+    assert (moved.status_code, moved.headers.get("location")) == (301, "/post/hello/")
+    # /page/2/ is the front page's second page here: the folder is named, not read.
+    assert main(["check", str(root)]) == 1
+    said = capsys.readouterr().out
+    assert "page: error: a top-level section may not be called 'page'" in said
+
+
 def test_hugo_permalinks_keep_working(tmp_path: Path) -> None:
     """A Hugo site that published under [permalinks] patterns: every old address redirects."""
     root = tmp_path / "site"
