@@ -30,7 +30,7 @@ from reader.memory import collector_paused, give_back_freed
 from reader.model import Article, Problem, Section, SectionKey, Severity, newest_first
 from reader.parsecache import Entry, Folder, ParseCache
 from reader.parsing import MARKDOWN_SUFFIXES, SECTION_INDEX, parse_ahead, unreadable
-from reader.urls import RESERVED_TOP_LEVEL, is_tag_id_dated
+from reader.urls import NUMBERED_TOP_LEVEL, RESERVED_TOP_LEVEL, is_tag_id_dated
 
 BUNDLE_INDEX = "index.md"
 
@@ -194,8 +194,10 @@ class _Walker:
                     if not key and entry.name in self.settings.taxonomy_names:
                         self._taxonomy_folder(path)
                         continue
-                    if not key and entry.name in RESERVED_TOP_LEVEL:
+                    if not key and entry.name in RESERVED_TOP_LEVEL - NUMBERED_TOP_LEVEL:
                         self._reserved(path)
+                        continue
+                    if self._numbered(key, url_name(entry.name), path):
                         continue
                     taken[url_name(entry.name)] = entry.path
                     subfolders.append((path, url_name(entry.name)))
@@ -270,6 +272,23 @@ class _Walker:
             return True
         self.problems.append(Problem(Path(entry.path), None, message, fix))
         return False
+
+    def _numbered(self, key: SectionKey, name: str, path: Path) -> bool:
+        """Whether ``name`` in section ``key`` is an address of ours (``/page/2/``, the
+        front page's second page), said as an error: then it is not served."""
+        if len(key) != 1 or key[0] not in NUMBERED_TOP_LEVEL:
+            return False
+        if not (name.isascii() and name.isdigit()):
+            return False
+        self.problems.append(
+            Problem(
+                path,
+                None,
+                f"/{key[0]}/{name}/ is the front page's page {name}; this is not served",
+                "give it a name that is not a number alone",
+            )
+        )
+        return True
 
     def _reserved(self, entry: Path) -> None:
         self.problems.append(
@@ -452,6 +471,8 @@ class _Walker:
                 )
         if article is not kept[0]:
             entry.built = (article, kept[1])
+        if self._numbered(article.section, article.slug, Path(name)):
+            return
         clash = taken.get(article.slug)
         if clash is not None:
             # Both files are named, and which one is served, so the editor knows what the

@@ -333,6 +333,19 @@ RESERVED_TOP_LEVEL = frozenset(
 )
 """Folder names at the content root that would hide a route of ours: never sections (nor
 may a taxonomy of the site name one)."""
+NUMBERED_TOP_LEVEL = frozenset(
+    name
+    for name in RESERVED_TOP_LEVEL
+    if name not in (*VARIANT_SEGMENTS.values(), PINYIN_SEGMENT)
+    and all(
+        re.fullmatch(rf"/{re.escape(name)}/\{{\w+:int\}}/", route.pattern)
+        for route in ROUTES
+        if route.top_level == name
+    )
+)
+"""Of those, the names under which our only addresses are numbers (``/page/2/``): a
+section may take one (Hugo sites keep their About page in ``page/``), but nothing in it
+may be named by a number alone."""
 
 # Tried in this order: the routes with a literal part, then a missing trailing slash of
 # those, then the content catch-alls (so /tags/x is the tag, not a section called tags).

@@ -532,16 +532,22 @@ def test_a_permalink_for_a_section_named_page_is_read(
     )
     (root / "content/post/hello.md").write_text("---\ntitle: Hello\ndate: 2020-01-02\n---\n\nx\n")
     (root / "content/page/about.md").write_text("---\ntitle: About\n---\n\nUs.\n")
+    os.utime(root / "content/page/about.md", (FILE_TIME, FILE_TIME))  # an undated page
     settings, problems = load_settings(root)
     assert not problems
     assert dict(settings.permalinks) == {"post": "/p/:slug/", "page": "/:slug/"}
     client = Client(create_app(replace(settings, watch=False)))
     moved = client.get("/p/hello/")
     assert (moved.status_code, moved.headers.get("location")) == (301, "/post/hello/")
-    # /page/2/ is the front page's second page here: the folder is named, not read.
+    # Its About page (Hugo's /about/), in the folder page/, which a theme's demo has.
+    moved = client.get("/about/")
+    assert (moved.status_code, moved.headers.get("location")) == (301, "/page/about/")
+    assert client.get("/page/about/").status_code == 200
+    # But /page/2/ is the front page's second page here: nothing there may be a number.
+    (root / "content/page/2.md").write_text("---\ntitle: Two\n---\n\nx\n")
     assert main(["check", str(root)]) == 1
     said = capsys.readouterr().out
-    assert "page: error: a top-level section may not be called 'page'" in said
+    assert "2.md: error: /page/2/ is the front page's page 2; this is not served" in said
 
 
 def test_hugo_permalinks_keep_working(tmp_path: Path) -> None:
