@@ -190,7 +190,8 @@ def _menu(value: Any) -> tuple[MenuLink, ...]:
             continue
         url = str(item.get("url") or "").strip()
         page_ref = "" if url else str(item.get("pageref") or "").strip()
-        name = " ".join(str(item.get("name") or "").split())
+        # An entry shown as an icon has no name, only a title (its tooltip): the text here.
+        name = " ".join(str(item.get("name") or item.get("title") or "").split())
         weight = item.get("weight", 0)
         if not isinstance(weight, int) or isinstance(weight, bool):
             weight = 0
@@ -209,12 +210,18 @@ class SiteLanguage:
     """Its BCP 47 tag, as pages and feeds say it (``languageCode``, else the key)."""
     name: str = ""
     """Its own name for itself, for the switch between languages (``languageName``)."""
-    title: str = ""
-    """The site's title in it, if it has its own."""
     weight: int = 0
     content_dir: str = ""
     """Its own content folder, relative to the site's (``contentDir``); "" to share
     ``content/``, telling its files apart by their suffix."""
+    own: tuple[tuple[str, Any], ...] = ()
+    """Its values of the settings a language may have its own of (``LANGUAGE_SETTINGS``):
+    the site's, where its table gives none (filled in once all settings are read)."""
+
+
+LANGUAGE_SETTINGS = ("title", "description", "copyright", "menu", "params")
+"""The settings a language's table may give its own value, as in Hugo's ``[languages.en]``
+(its title, ``params.description``, ``copyright``, ``[[menus.main]]`` and ``[params]``)."""
 
 
 _LANGUAGE_KEY = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
@@ -242,12 +249,45 @@ def _languages(value: Any) -> tuple[SiteLanguage, ...]:
                 name,
                 normalize_language(str(item.get("languagecode") or name)),
                 str(item.get("languagename") or "").strip(),
-                str(item.get("title") or "").strip(),
                 weight if isinstance(weight, int) and not isinstance(weight, bool) else 0,
                 content_dir,
+                _own_settings(item),
             )
         )
     return tuple(sorted(found, key=lambda language: (language.weight, language.key)))
+
+
+def _own_settings(table: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    # A language's table names a setting as site.toml does or as Hugo does.
+    own = []
+    for f in SITE_SETTINGS:
+        if f.name not in LANGUAGE_SETTINGS:
+            continue
+        for key in (f.name, *f.metadata["hugo"]):
+            found = _looked_up(table, key)
+            if _usable(found, f.metadata["toml"]):
+                own.append((f.name, f.metadata["read"](found)))
+                break
+    return tuple(own)
+
+
+def _looked_up(table: dict[str, Any], dotted: str) -> Any:
+    found: Any = table
+    for part in dotted.lower().split("."):
+        found = found.get(part) if isinstance(found, dict) else None
+    return found
+
+
+def _usable(found: Any, wanted: type) -> bool:
+    """Whether a value found in a config has a setting's TOML type (a bool is not a number,
+    and an empty text is no value)."""
+    if isinstance(found, int) and not isinstance(found, bool) and found < 1:
+        return False  # Hugo's -1 means "no limit": our default stands
+    return (
+        isinstance(found, wanted)
+        and (wanted is bool or not isinstance(found, bool))
+        and found != ""
+    )
 
 
 def _at_least_one(value: Any) -> int:
@@ -524,7 +564,8 @@ class Settings:
         (),
         dict,
         "A multilingual site's languages, as Hugo's `[languages]` table: `[languages.en]` with "
-        "`languageCode`, `languageName`, `title`, `weight` and `contentDir`. Each language is "
+        "`languageCode`, `languageName`, `weight`, `contentDir`, and its own `title`, "
+        "`description`, `copyright`, `menu` and `params` if not the site's. Each language is "
         "served under `/KEY/` (the default one at the root), from its own `contentDir` or from "
         "the files named for it (`about.en.md`); see docs/languages.md.",
         read=_languages,
@@ -708,14 +749,18 @@ def _read_hugo_config(site_dir: Path, problems: list[Problem]) -> dict[str, Any]
     """Hugo's configuration, merged as Hugo merges it, with every key in lower case
     (Hugo's keys are case-insensitive: ``baseURL`` is ``baseurl``)."""
     merged: dict[str, Any] = {}
+    per_language: list[tuple[str, str, dict[str, Any]]] = []
     folder = site_dir / HUGO_CONFIG_DIR
     if folder.is_dir():
         for file in sorted(folder.iterdir()):
             stem = file.stem.lower()
             if file.suffix.lower() in (".toml", ".yaml", ".yml", ".json") and file.is_file():
                 content = _read_config_file(file, problems)
+                key, _, language = stem.partition(".")
                 if stem in ("hugo", "config"):
                     merged = {**content, **merged}
+                elif language:  # menus.en.toml: the menus of the language en
+                    per_language.append((language, key, content))
                 else:
                     merged[stem] = content
     for name in HUGO_FILES:
@@ -724,6 +769,11 @@ def _read_hugo_config(site_dir: Path, problems: list[Problem]) -> dict[str, Any]
             merged = {**merged, **_read_config_file(file, problems)}
             break
     lowered: dict[str, Any] = _lower_keys(merged)
+    languages = lowered.get("languages")
+    for language, key, content in per_language:
+        table = languages.get(language) if isinstance(languages, dict) else None
+        if isinstance(table, dict):  # a file for a language the site has not is not read
+            table[key] = _lower_keys(content)
     return lowered
 
 
@@ -835,18 +885,8 @@ def _hugo_values(raw: dict[str, Any]) -> dict[str, Any]:
             values["math_dollars"] = True
     for f in SITE_SETTINGS:
         for hugo_key in f.metadata["hugo"]:
-            found: Any = raw
-            for part in hugo_key.lower().split("."):
-                found = found.get(part) if isinstance(found, dict) else None
-            wanted = f.metadata["toml"]
-            usable = (
-                isinstance(found, wanted)
-                and (wanted is bool or not isinstance(found, bool))
-                and found != ""
-            )
-            if isinstance(found, int) and not isinstance(found, bool) and found < 1:
-                usable = False  # Hugo's -1 means "no limit": our default stands
-            if usable and f.name not in values:
+            found = _looked_up(raw, hugo_key)
+            if _usable(found, f.metadata["toml"]) and f.name not in values:
                 values[f.name] = found
     return values
 
@@ -870,4 +910,26 @@ def _build(site_dir: Path, values: dict[str, Any], problems: list[Problem], path
             problems.append(Problem(path, None, f"{f.name} {message}", fix.format(key=f.name)))
     if "base_url" in kwargs:
         kwargs["base_url_configured"] = True
+    if "languages" in kwargs:
+        kwargs["languages"] = _with_site_values(kwargs["languages"], kwargs)
     return Settings(site_dir=site_dir, **kwargs)
+
+
+def _with_site_values(
+    languages: tuple[SiteLanguage, ...], site: dict[str, Any]
+) -> tuple[SiteLanguage, ...]:
+    """Each language's own settings completed with the site's, so that any language's
+    settings can be made from any other's; its params are the site's, its own added over
+    them, as Hugo merges them."""
+    defaults = {f.name: f.default for f in SITE_SETTINGS if f.name in LANGUAGE_SETTINGS}
+    completed = []
+    for language in languages:
+        own = dict(language.own)
+        values = {
+            name: own.get(name, site.get(name, default)) for name, default in defaults.items()
+        }
+        values["params"] = tuple(
+            {**dict(site.get("params", ())), **dict(own.get("params", ()))}.items()
+        )
+        completed.append(replace(language, own=tuple(values.items())))
+    return tuple(completed)

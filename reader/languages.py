@@ -139,8 +139,8 @@ def language_settings(settings: Settings) -> tuple[Settings, ...]:
     return tuple(
         replace(
             settings,
+            **dict(language.own),
             language=language.code,
-            title=language.title or settings.title,
             base_url=site_url + ("" if language.key == root else quote(language.key) + "/"),
             language_key=language.key,
             cache_mb=share,

@@ -324,7 +324,8 @@ class _Walker:
             )
 
     def _section(self, folder: Path, key: SectionKey) -> Section:
-        title = folder.name if key else self.settings.title
+        # Hugo capitalizes a list's title made from its folder's name ("posts": Posts).
+        title = folder.name[:1].upper() + folder.name[1:] if key else self.settings.title
         index = self.languages.index_file(folder, SECTION_INDEX)
         if index is None:
             return Section(key, title, aliases=self._ugly_address(key))

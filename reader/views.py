@@ -633,9 +633,11 @@ def _chrome(
 
 
 def _navigation(snapshot: Snapshot, path: str) -> tuple[MenuLink, ...]:
-    """The header's links: each top section, then the menu's entries not among them."""
+    """The header's links: each top section (named as the menu names it, if it does), then
+    the menu's entries not among them."""
+    named = {item.url: item.title for item in snapshot.menu}
     links = [
-        MenuLink(s.title, url, _current(url, path))
+        MenuLink(named.get(url, s.title), url, _current(url, path))
         for s in snapshot.subsections(())
         if (url := section_path(s.key))
     ]

@@ -77,7 +77,7 @@ def test_an_alias_never_replaces_a_real_page_in_the_export(
     home = lxml_html.fromstring((out / "index.html").read_bytes())
     assert home.xpath("//h1")[0].text_content() == "Test Gazette"
     section = lxml_html.fromstring((out / "news/index.html").read_bytes())
-    assert section.xpath("//h1")[0].text_content() == "news"
+    assert section.xpath("//h1")[0].text_content() == "News"
     moved = lxml_html.fromstring((out / "old/index.html").read_bytes())
     assert moved.xpath("//meta[@http-equiv='refresh']/@content") == [
         "0; url=https://news.example.org/news/a/"

@@ -79,10 +79,10 @@ def test_each_top_section_has_a_block_with_its_newest_and_a_link_to_the_rest(
     blocks = {
         block.xpath("h2/text()")[0]: block for block in page.xpath("//section[@class='block']")
     }
-    assert sorted(blocks) == ["city", "sport"]
-    assert blocks["sport"].xpath(".//h3/a/text()") == ["Story 0", "Story 4", "Story 6"]
-    assert blocks["sport"].xpath(".//p[@class='more']/a/@href") == ["/sport/"]
-    assert blocks["sport"].xpath(".//p[@class='summary']") == [], "headlines only"
+    assert sorted(blocks) == ["City", "Sport"]
+    assert blocks["Sport"].xpath(".//h3/a/text()") == ["Story 0", "Story 4", "Story 6"]
+    assert blocks["Sport"].xpath(".//p[@class='more']/a/@href") == ["/sport/"]
+    assert blocks["Sport"].xpath(".//p[@class='summary']") == [], "headlines only"
 
 
 def test_an_editors_pin_leads_until_it_runs_out(site: SiteFactory) -> None:
@@ -255,8 +255,8 @@ def test_the_header_names_the_sections_and_marks_the_current_one(site: SiteFacto
     nav = "//header//nav[@class='site-nav']//a"
     home = parse_html(client.get("/"))
     assert [(a.text, a.get("aria-current")) for a in home.xpath(nav)] == [
-        ("city", None),
-        ("sport", None),
+        ("City", None),
+        ("Sport", None),
     ]
     article = parse_html(client.get("/sport/story-0/"))
     assert [a.get("aria-current") for a in article.xpath(nav)] == [None, "true"]

@@ -728,13 +728,19 @@ def test_hugos_url_front_matter_keeps_its_address(site: SiteFactory) -> None:
 
 MENU_CONFIG = """title = "Blog"
 [[menus.main]]
-name = "Posts"
+name = "All posts"
 pageRef = "/posts"
 weight = 20
 [[menus.main]]
 name = "Elsewhere <b>"
 url = "https://gohugo.io/"
 weight = 30
+[[menus.main]]
+name = ""
+pre = "<i class='icon-github'></i>"
+title = "GitHub"
+url = "https://github.com/"
+weight = 40
 [[menus.main]]
 name = "Child"
 pageRef = "/posts/a"
@@ -760,30 +766,39 @@ def test_menus_from_config_and_front_matter_are_shown_on_every_page(tmp_path: Pa
     site = hugo_root(tmp_path, MENU_CONFIG, files)
     client = make_client(site)
     # The top sections first, then the menu's other entries in the menu's order (by
-    # weight, unweighted last): a section the menu names too is shown once.
+    # weight, unweighted last): a section the menu names too is shown once, as the menu
+    # names it; an entry shown as an icon by its theme is named by its title.
     expected = [
-        ("Posts", "/posts/"),
+        ("All posts", "/posts/"),
         ("Sport", "/sport/"),
         ("Write to us", "/contact/"),
         ("Elsewhere <b>", "https://gohugo.io/"),
+        ("GitHub", "https://github.com/"),
         ("About", "/about/"),
     ]
     for path in ("/", "/posts/a/", "/sport/run/", "/tags/", "/feeds/", "/nowhere/"):
         menu = parse_html(client.get(path)).xpath("//header//nav[@class='site-nav']//a")
         assert [(a.text, a.get("href")) for a in menu] == expected, path
     posts = parse_html(client.get("/posts/")).xpath("//header//nav//a[@aria-current]")
-    assert [(a.text, a.get("aria-current")) for a in posts] == [("Posts", "page")]
+    assert [(a.text, a.get("aria-current")) for a in posts] == [("All posts", "page")]
     below = parse_html(client.get("/posts/a/")).xpath("//header//nav//a[@aria-current]")
-    assert [(a.text, a.get("aria-current")) for a in below] == [("Posts", "true")]
+    assert [(a.text, a.get("aria-current")) for a in below] == [("All posts", "true")]
 
 
 def test_without_a_menu_the_header_lists_the_top_sections(site: SiteFactory) -> None:
     site.article("posts/a.md")
     site.article("news/deep/b.md")
     site.article("drafts/c.md", draft=True)
+    site.article("新聞/d.md")
     page = parse_html(make_client(site).get("/"))
-    links = page.xpath("//header//nav[@class='site-nav']//a/@href")
-    assert links == ["/news/", "/posts/"], "top sections with something published, by title"
+    links = page.xpath("//header//nav[@class='site-nav']//a")
+    # A section without a title of its own is named by its folder, capitalized as Hugo
+    # capitalizes it.
+    assert [(a.text, a.get("href")) for a in links] == [
+        ("News", "/news/"),
+        ("Posts", "/posts/"),
+        ("新聞", "/%E6%96%B0%E8%81%9E/"),
+    ], "top sections with something published, by title"
 
 
 def test_a_plain_page_needs_no_date_and_shows_none(tmp_path: Path) -> None:

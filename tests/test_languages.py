@@ -19,6 +19,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from reader.cli import main
+from reader.config import load_settings
 from reader.languages import language_settings
 from reader.presentation import reading_minutes
 from reader.preview import SECRET_VARIABLE
@@ -645,3 +646,100 @@ def test_a_multilingual_sites_cache_memory_is_shared_out_not_multiplied(
         "https://news.example.org/",
         "https://news.example.org/en/",
     ]
+
+
+ZH_MENU = """
+[[main]]
+name = "港口消息"
+url = "/news/"
+"""
+
+LANGUAGES_OWN_SETTINGS = """
+baseURL = "https://news.example.org/"
+defaultContentLanguage = "zh"
+copyright = "© Citizen Media"
+[params]
+description = "The city's news"
+desk = "City desk"
+[[menus.main]]
+name = "Harbour"
+url = "/news/"
+[languages.zh]
+languageCode = "zh-TW"
+title = "市民日報"
+weight = 1
+[languages.zh.params]
+description = "本市新聞"
+desk = "本市組"
+[languages.en]
+languageCode = "en"
+title = "Citizen Daily"
+weight = 2
+copyright = "© Citizen Media, in English"
+"""
+"""A bilingual Hugo site whose languages set some settings for themselves, as Hugo's
+``[languages.en]`` does: Chinese its params (its description among them), English its
+copyright; Chinese its own menu too (``ZH_MENU``, in this file or in a file of its own)."""
+
+
+@pytest.mark.parametrize("in_folder", [False, True], ids=["hugo.toml", "config-folder"])
+def test_each_language_has_its_own_menu_description_copyright_and_params(
+    site: SiteFactory, in_folder: bool
+) -> None:
+    _bilingual(site)
+    site.article("news/desk.md", '{{< param "desk" >}}', title="編輯部")
+    site.article("news/desk.en.md", '{{< param "desk" >}}', title="Desk")
+    (site.root / "hugo.toml").unlink()
+    if in_folder:  # Hugo's config folder: one file a key; menus.zh.toml is zh's menus
+        folder = site.root / "config" / "_default"
+        folder.mkdir(parents=True)
+        (folder / "hugo.toml").write_text(LANGUAGES_OWN_SETTINGS, encoding="utf-8")
+        (folder / "menus.zh.toml").write_text(ZH_MENU, encoding="utf-8")
+        (folder / "menus.fr.toml").write_text(ZH_MENU, encoding="utf-8")  # no such language
+    else:
+        own_menu = ZH_MENU.replace("[[main]]", "[[languages.zh.menus.main]]")
+        config = LANGUAGES_OWN_SETTINGS + own_menu
+        (site.root / "hugo.toml").write_text(config, encoding="utf-8")
+    client = make_client(site)
+
+    def menu(path: str) -> list[tuple[str, str]]:
+        links = parse_html(client.get(path)).xpath("//nav[@class='site-nav']//a")
+        return [(a.text, a.get("href")) for a in links]
+
+    assert menu("/") == menu("/news/ferry/") == [("港口消息", "/news/")]
+    assert menu("/zh-hans/") == [("港口消息", "/zh-hans/news/")]
+    assert menu("/en/") == [("Harbour", "/en/news/")]
+    assert client.get("/fr/").status_code == 404
+
+    def channel(path: str) -> tuple[str | None, str | None]:
+        feed = etree.fromstring(client.get(path).content)
+        return feed.findtext("channel/description"), feed.findtext("channel/copyright")
+
+    assert channel("/rss.xml") == ("本市新聞", "© Citizen Media")
+    assert channel("/en/rss.xml") == ("The city's news", "© Citizen Media, in English")
+    english_footer = parse_html(client.get("/en/")).xpath("string(//footer)")
+    assert "© Citizen Media, in English" in english_footer
+    desk = "normalize-space(//div[@class='body'])"
+    assert parse_html(client.get("/news/desk/")).xpath(desk) == "本市組"
+    assert parse_html(client.get("/en/news/desk/")).xpath(desk) == "City desk"
+
+
+def test_a_languages_own_settings_in_site_toml_take_our_names(tmp_path: Path) -> None:
+    (tmp_path / "site.toml").write_text(
+        'title = "市民日報"\ndescription = "本市新聞"\ncopyright = "© 市民"\n'
+        'params = { desk = "本市組", city = "港城" }\n'
+        'menu = [{ name = "新聞", url = "/news/" }]\n'
+        '[languages.zh]\nlanguageCode = "zh-TW"\nweight = 1\n'
+        '[languages.en]\nweight = 2\ntitle = "Citizen Daily"\ndescription = "City news"\n'
+        'params = { desk = "City desk" }\nmenu = [{ name = "News", url = "/news/" }]\n',
+        encoding="utf-8",
+    )
+    settings, problems = load_settings(tmp_path)
+    assert not problems
+    zh, en = language_settings(settings)
+    assert (zh.title, zh.description, zh.copyright) == ("市民日報", "本市新聞", "© 市民")
+    assert (en.title, en.description, en.copyright) == ("Citizen Daily", "City news", "© 市民")
+    assert (zh.menu, en.menu) == ((("新聞", "/news/", "", 0),), (("News", "/news/", "", 0),))
+    assert dict(en.params) == {"desk": "City desk", "city": "港城"}
+    # Made from either language's settings, each language's are the same.
+    assert language_settings(en) == (zh, en)

@@ -160,7 +160,7 @@ def test_nested_sections_with_and_without_index(site: SiteFactory) -> None:
     assert sections[("topics",)].weight == 2
     assert sections[("topics",)].description == "By district"
     assert sections[("topics", "east")].title == "East District"
-    assert sections[("topics", "east", "news")].title == "news", "no _index.md: folder name"
+    assert sections[("topics", "east", "news")].title == "News", "no _index.md: folder name"
     assert sections[()].title == "Test Gazette"
 
 
@@ -327,7 +327,7 @@ def test_broken_section_index_keeps_the_section(site: SiteFactory) -> None:
     site.write("news/_index.md", "---\ntitle: [broken\n---\n")
     site.article("news/a.md")
     catalog = load_catalog(site.settings())
-    assert catalog.sections[("news",)].title == "news"
+    assert catalog.sections[("news",)].title == "News"
     assert [a.slug for a in catalog.articles] == ["a"]
     assert catalog.problems[0].path.name == "_index.md"
 

@@ -111,7 +111,7 @@ def test_a_section_with_nothing_published_does_not_exist(site: SiteFactory) -> N
     assert "Empty section" not in titles and "Plans" not in titles
     home = parse_html(client.get("/"))
     assert home.xpath("//nav[@class='site-nav']//a/@href") == ["/news/"]
-    assert [h.text for h in home.xpath("//section[@class='block']/h2")] == ["news"]
+    assert [h.text for h in home.xpath("//section[@class='block']/h2")] == ["News"]
     assert "Empty section" not in home.text_content()
 
 

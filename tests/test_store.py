@@ -99,9 +99,9 @@ def test_section_lists_include_subsections_newest_first(site: SiteFactory) -> No
         ("topics", "west"),
     ]
     assert [s.title for s in snapshot.ancestors(("topics", "east", "news"))] == [
-        "topics",
-        "east",
-        "news",
+        "Topics",
+        "East",
+        "News",
     ]
 
 
