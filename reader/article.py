@@ -139,9 +139,12 @@ FEATURED_UNTIL = Field(
     "article with a lead image, by itself.",
 )
 IMAGE = Field(
-    ("image", "images"),
+    ("image", "images", "featured_image", "featuredImage", "featuredimage", "cover"),
     "A lead image (relative to the article, or an absolute path or URL). Hugo's `images` "
-    "list gives the first.",
+    "list gives the first; themes' `featured_image`, `featuredImage` (LoveIt) and `cover` "
+    "(PaperMod's `cover.image`, with `cover.alt`) are read too. Without any, a bundle's "
+    "image named like `*feature*`, else `*cover*` or `*thumbnail*`, is the lead image, as "
+    "Hugo finds one for link previews.",
 )
 IMAGE_ALT = Field(
     ("image_alt",), "The lead image's text alternative. An image without one is a warning."
@@ -332,7 +335,7 @@ class _Builder:
             )
             return None
         self.problems.extend(self.source.body_problems)
-        image = _text(meta.get("image")) or _first_text(meta.get("images"))
+        image, image_alt = _named_image(meta)
         if image and not _is_image_address(image):
             self.warn(
                 IMAGE,
@@ -341,7 +344,7 @@ class _Builder:
                 "give a file of the bundle, a path such as /images/x.jpg, or an https:// URL",
             )
             image = ""
-        image_alt = IMAGE_ALT.text(meta)
+        image_alt = IMAGE_ALT.text(meta) or image_alt
         if image and not image_alt:
             self.warn(
                 IMAGE,
@@ -646,8 +649,19 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-def _first_text(value: Any) -> str:
-    return _text(value[0]) if isinstance(value, list) and value else ""
+def _named_image(meta: dict[str, Any]) -> tuple[str, str]:
+    """The lead image the front matter names, under the first of its names that names one
+    (``images: []`` names none), and the alt text that comes with it (PaperMod's cover's)."""
+    for name in IMAGE.names:
+        value: Any = meta.get(name)
+        if isinstance(value, list):  # Hugo's images: the first
+            value = value[0] if value else None
+        alt = ""
+        if isinstance(value, dict):  # PaperMod's cover: {image, alt, caption}
+            value, alt = value.get("image"), _text(value.get("alt"))
+        if _text(value):
+            return _text(value), alt
+    return "", ""
 
 
 def _people(value: Any) -> str:

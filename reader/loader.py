@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import mimetypes
 import os
 import stat
 import unicodedata
@@ -448,6 +449,17 @@ class _Walker:
             resources = frozenset(bundle_files(bundle))
             if resources != article.resources:
                 article = replace(article, resources=resources)
+            article = _with_bundle_cover(article)
+            if article.image_from_bundle and not article.image_alt:
+                self.problems.append(
+                    Problem(
+                        Path(name),
+                        None,
+                        f"the lead image (the bundle's {article.image}) has no alt text",
+                        "add 'image_alt: ...' describing what the image shows",
+                        Severity.WARNING,
+                    )
+                )
         if article.image:
             # The lead image may be replaced without its article changing: look every time.
             facts = self._lead_image_facts(self._locate(article.image, bundle))
@@ -632,6 +644,52 @@ def _is_article_file(entry: os.DirEntry[str]) -> bool:
         return entry.name not in (SECTION_INDEX, BUNDLE_INDEX) and entry.is_file()
     except OSError:  # a link into a loop of links
         return False
+
+
+def _with_bundle_cover(article: Article) -> Article:
+    """The article with its bundle's cover as its lead image when its front matter names
+    none, and without one that is gone."""
+    if article.image and not article.image_from_bundle:
+        return article
+    cover = bundle_cover(article.resources)
+    if cover == article.image:
+        return article
+    return replace(
+        article,
+        image=cover,
+        image_from_bundle=bool(cover),
+        image_type=mimetypes.guess_type(cover)[0] or "" if cover else "",
+        image_length=0,
+        image_width=0,
+        image_height=0,
+        image_file="",
+        image_mtime=0,
+        image_key="",
+    )
+
+
+_COVER_NAMES = (("feature",), ("cover", "thumbnail"))
+"""What a bundle's image is named to be its page's image, as Hugo looks for one for link
+previews: ``*feature*``, else ``*cover*`` or ``*thumbnail*``."""
+
+
+def bundle_cover(resources: Iterable[str]) -> str:
+    """The image among a bundle's files (its own, not in a folder of it) named as its page's
+    cover, the shortest name first (``featured-image.jpg`` before its ``-preview``); ""."""
+    images = sorted(
+        (name for name in resources if "/" not in name and _is_image(name)),
+        key=lambda name: (len(name), name),
+    )
+    for words in _COVER_NAMES:
+        found = next((n for n in images if any(w in n.lower() for w in words)), None)
+        if found is not None:
+            return found
+    return ""
+
+
+def _is_image(name: str) -> bool:
+    kind = mimetypes.guess_type(name)[0]
+    return kind is not None and kind.startswith("image/")
 
 
 def bundle_files(bundle: Path) -> Iterator[str]:

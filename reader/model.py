@@ -133,6 +133,9 @@ class Article:
     """The lead image's file when the site serves it (a bundle's or static/'s); "" if not."""
     image_mtime: int = 0
     """That file's modification time in ns: the version its renditions on disk were made of."""
+    image_from_bundle: bool = False
+    """The lead image is its bundle's cover (``bundle_cover``), the front matter naming
+    none: looked for again whenever the bundle is listed."""
     image_key: str = ""
     """What names the image's renditions in addresses (``/_img/KEY/``): its file's place in
     the site, its size and dimensions, so every machine serving the same files writes the

@@ -19,7 +19,7 @@ from reader.dates import is_date_only, parse_date
 from reader.loader import load_catalog
 from reader.model import Article, Severity
 from reader.parsecache import SETTLED, ParseCache
-from tests.factories import SiteFactory
+from tests.factories import SiteFactory, make_client
 
 
 def fragment(markup: str) -> Any:
@@ -370,6 +370,56 @@ def test_a_replaced_lead_image_is_measured_again(site: SiteFactory) -> None:
     (second,) = load_catalog(site.settings(), cache).articles
     assert (second.image_width, second.image_height) == (1200, 600)
     assert second.image_length == lead.stat().st_size
+
+
+def _svg(path: Path, width: int) -> None:
+    path.write_text(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="100"/>')
+
+
+def test_themes_lead_images_are_read_and_a_bundles_cover_is_found(site: SiteFactory) -> None:
+    # LoveIt's featuredImage (after an empty images list), PaperMod's cover with its alt.
+    site.write(
+        "news/loveit.md",
+        "---\ntitle: L\ndate: 2026-11-01\nimages: []\nfeaturedImage: /img/l.png\n---\nx\n",
+    )
+    site.write(
+        "news/papermod.md",
+        "---\ntitle: P\ndate: 2026-11-01\ncover:\n  image: /img/p.png\n  alt: A pier\n---\nx\n",
+    )
+    # A bundle naming none: its image named as Hugo finds one for link previews.
+    site.article("news/bundle/index.md")
+    bundle = site.root / "content/news/bundle"
+    for name, width in (("featured-image-preview.svg", 100), ("featured-image.svg", 300)):
+        _svg(bundle / name, width)
+    _svg(bundle / "cover.svg", 200)
+    (bundle / "inside").mkdir()
+    _svg(bundle / "inside/feature.svg", 50)
+    cache = ParseCache()
+    catalog = load_catalog(site.settings(), cache)
+    found = {a.slug: (a.image, a.image_alt, a.image_width) for a in catalog.articles}
+    assert found == {
+        "loveit": ("/img/l.png", "", 0),
+        "papermod": ("/img/p.png", "A pier", 0),
+        "bundle": ("featured-image.svg", "", 300),
+    }
+    (warning,) = [p for p in catalog.problems if p.path == bundle / "index.md"]
+    assert "featured-image.svg" in warning.message and "image_alt" in warning.fix
+    page = lxml_html.fromstring(make_client(site).get("/news/bundle/").text)
+    assert page.xpath("//figure[@class='lead-image']/img/@src") == ["featured-image.svg"]
+
+    def bundle_image() -> tuple[str, int]:
+        (article,) = [a for a in load_catalog(site.settings(), cache).articles if a.bundle]
+        return article.image, article.image_width
+
+    (bundle / "featured-image.svg").unlink()
+    assert bundle_image() == ("featured-image-preview.svg", 100)
+    (bundle / "featured-image-preview.svg").unlink()
+    assert bundle_image() == ("cover.svg", 200)
+    (bundle / "cover.svg").unlink()
+    assert bundle_image() == ("", 0), "a cover that is gone is no lead image"
+    site.article("news/bundle/index.md", image="cover.svg", image_alt="Cover")
+    _svg(bundle / "featured.svg", 10)
+    assert bundle_image() == ("cover.svg", 0), "the image the front matter names wins"
 
 
 def test_a_cold_start_parsed_on_all_cores_loads_the_same_catalog(
