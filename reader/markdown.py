@@ -17,6 +17,7 @@ from urllib.parse import quote, unquote, urlsplit
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
@@ -476,8 +477,52 @@ def _parser(*, linkify: bool, typographer: bool, dollars: bool = False) -> Markd
         parser.add_render_rule("math_inline_double", _math_rule("block"))
     parser.add_render_rule("math_inline", _math_rule("inline"))
     parser.add_render_rule("math_block", _math_rule("block"))
-    # Headings get ids, as Goldmark's autoHeadingID gives them, so "#section" links work.
-    return parser.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_id)
+    # Headings get ids, as Goldmark's autoHeadingID gives them, so "#section" links work;
+    # an id the heading gives itself ("## Setup {#setup}") first, taken before any is made.
+    parser.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_id)
+    # Read before the typographer and linkify, which would change the id as written.
+    parser.core.ruler.after("inline", "heading_attributes", _heading_attributes)
+    return parser
+
+
+_ATTRIBUTES = re.compile(
+    r"""[ \t]*((?:[#.][^ \t{}"']+|[\w-]+=(?:"[^"]*"|'[^']*'|[^ \t{}"']+))"""
+    r"""(?:[ \t]+(?:[#.][^ \t{}"']+|[\w-]+=(?:"[^"]*"|'[^']*'|[^ \t{}"']+)))*)[ \t]*"""
+)
+"""What Goldmark reads between the braces ending a heading: ``#id .class key=value``."""
+_GIVEN_ID = re.compile(r"(?:^|[ \t])#([^ \t{}\"']+)")
+
+
+def _trailing_attributes(text: str) -> tuple[int, str] | None:
+    """Where a heading's attributes (``{#id .class}``) begin in its text, and what is between
+    the braces; None when it does not end with them."""
+    end = len(text.rstrip(" \t"))
+    if not text[:end].endswith("}"):
+        return None
+    start = text.rfind("{", 0, end)
+    if start < 0 or _ATTRIBUTES.fullmatch(text, start + 1, end - 1) is None:
+        return None
+    return len(text[:start].rstrip()), text[start + 1 : end - 1]  # as a heading's end is
+
+
+def _heading_attributes(state: StateCore) -> None:
+    """A heading's attributes, as Goldmark reads them by default in Hugo: its id given, the
+    braces not shown (classes and the rest are not kept, as the sanitiser would drop them)."""
+    for index, token in enumerate(state.tokens):
+        if token.type != "heading_open":
+            continue
+        inline = state.tokens[index + 1]
+        last = inline.children[-1] if inline.children else None
+        found = _trailing_attributes(last.content) if last and last.type == "text" else None
+        if last is None or found is None:
+            continue
+        last.content = last.content[: found[0]]
+        in_source = _trailing_attributes(inline.content)
+        if in_source is not None:
+            inline.content = inline.content[: in_source[0]]
+        given = _GIVEN_ID.findall(found[1])
+        if given:
+            token.attrSet("id", given[-1] + "-1" if given[-1] in PAGE_IDS else given[-1])
 
 
 def _heading_id(text: str) -> str:

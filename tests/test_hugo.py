@@ -421,6 +421,47 @@ def test_headings_get_ids_as_goldmark_gives_them(site: SiteFactory) -> None:
     assert len(page.xpath("//*[@id='main']")) == 1, "the skip link's target stays unique"
 
 
+def test_a_heading_gives_itself_an_id_as_goldmark_reads_it(site: SiteFactory) -> None:
+    site.article(
+        "posts/a.md",
+        body='## 1 內容組織 {#contents}\n\n## Setup {#setup .wide data-x="1"}\n\n'
+        "## Ferry {times}\n\n## Code `{#x}`\n\n## Main {#main}\n\n## Contents\n\n"
+        "[back](#contents)\n",
+    )
+    body = article_body(make_client(site), "/posts/a/")
+    headings = [(h.get("id"), h.text_content()) for h in body.xpath(".//h2")]
+    assert headings == [
+        ("contents", "1 內容組織"),
+        ("setup", "Setup"),
+        ("ferry-times", "Ferry {times}"),  # not attributes: shown as written
+        ("code-x", "Code {#x}"),  # in code: shown as written
+        ("main-1", "Main"),  # never an id of the page's own
+        ("contents-1", "Contents"),  # a made id never takes a given one
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(
+        st.characters(blacklist_categories=["Cc", "Cs"], blacklist_characters="{}#`\\*_[]<>&!|~$"),
+        max_size=30,
+    ),
+    given_id=st.from_regex(r"[A-Za-z][\w-]{0,20}", fullmatch=True),
+)
+def test_a_given_heading_id_changes_nothing_else(text: str, given_id: str) -> None:
+    def rendered(source: str) -> Any:
+        html = markdown.render_markdown(source, path=Path("a.md")).html
+        return lxml_html.fragment_fromstring(html, create_parent="div")
+
+    plain, attributed = rendered(f"## {text}"), rendered(f"## {text} {{#{given_id}}}")
+    assert [h.text_content() for h in attributed.iter("h2")] == [
+        h.text_content() for h in plain.iter("h2")
+    ]
+    for heading in attributed.iter("h2"):
+        expected = given_id + "-1" if given_id in markdown.PAGE_IDS else given_id
+        assert heading.get("id") == expected
+
+
 def test_the_ids_the_theme_uses_are_never_given_to_a_body() -> None:
     theme = Path(__file__).resolve().parent.parent / "templates"
     used = {m for t in theme.glob("*.html") for m in re.findall(r'id="([^"{]+)"', t.read_text())}
