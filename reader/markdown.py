@@ -223,8 +223,7 @@ def render_markdown(
     problems: list[Problem] = []
     text = _replace_shortcodes(text, path, first_line, problems, params or {})
     if "$$" in text:
-        # A block of its own even right below a paragraph's line, as Hugo's passthrough reads it.
-        text = _DISPLAY_DOLLARS.sub(lambda m: "\n\\[\n" + m.group(1) + "\n\\]\n", text)
+        text = _display_dollars(text)
     text = _dedent_table_rows(text) if "|" in text else text
     parser = _parser(
         linkify=_BARE_LINK.search(text) is not None,
@@ -400,8 +399,42 @@ def _mathml(tex: str, display: str) -> str:
     return f"{opening}><semantics>{inner}{annotation}</semantics></math>"
 
 
-_DISPLAY_DOLLARS = re.compile(r"^\$\$[ \t]*\n(.+?)\n[ \t]*\$\$[ \t]*$", re.DOTALL | re.MULTILINE)
-"""A ``$$`` block on lines of its own, which Hugo's passthrough reads as display math."""
+_DISPLAY_DOLLARS = re.compile(
+    r"^\$\$[ \t]*\n(.+?)\n[ \t]*\$\$[ \t]*$|^\$\$([^$\n][^\n]*?)\$\$[ \t]*$",
+    re.DOTALL | re.MULTILINE,
+)
+"""A ``$$`` block on lines of its own, which Hugo's passthrough reads as display math, or
+on one line of its own, as the math scripts of Hugo's themes (KaTeX, MathJax) read it."""
+_FENCE_LINE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def _display_dollars(text: str) -> str:
+    """``$$`` blocks as display math (``\\[ \\]``), each a block of its own even right below
+    a paragraph's line, as Hugo's passthrough reads them; never in fenced code, which
+    shows them as written."""
+    out: list[str] = []
+    prose: list[str] = []
+    fence = ""
+    for line in text.splitlines(keepends=True):
+        if fence:
+            out.append(line)
+            closing = _FENCE_LINE.match(line)
+            if closing and closing[1][0] == fence[0] and len(closing[1]) >= len(fence):
+                fence = "" if not line[closing.end() :].strip() else fence
+            continue
+        opening = _FENCE_LINE.match(line)
+        if opening is None:
+            prose.append(line)
+            continue
+        out.append(_DISPLAY_DOLLARS.sub(_as_display_math, "".join(prose)))
+        prose, fence = [], opening[1]
+        out.append(line)
+    out.append(_DISPLAY_DOLLARS.sub(_as_display_math, "".join(prose)))
+    return "".join(out)
+
+
+def _as_display_math(found: re.Match[str]) -> str:
+    return "\n\\[\n" + (found[1] if found[1] is not None else found[2]) + "\n\\]\n"
 
 
 def _highlighted(code: str, language: str) -> str | None:

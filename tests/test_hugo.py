@@ -516,6 +516,25 @@ def test_tex_becomes_mathml_with_its_tex_kept(site: SiteFactory) -> None:
     assert body.xpath("string(.//code)") == "\\frac{"
 
 
+def test_display_math_on_one_line_is_math_and_in_fenced_code_is_code(site: SiteFactory) -> None:
+    # How a math post shows its source, then the result (LoveIt's demo does).
+    example = "$$\n\\frac{a}{b}\n$$\n$$ c = \\sqrt{a} $$\n"
+    site.article(
+        "posts/a.md",
+        body=f"```markdown\n{example}```\n\n~~~~\n~~~\n{example}~~~~\n\nGives:\n\n{example}\n"
+        "Costs $$5 and $$6.\n",
+    )
+    body = article_body(make_client(site), "/posts/a/")
+    assert [code.text for code in body.xpath(".//pre/code")] == [example, "~~~\n" + example]
+    maths = body.xpath(".//*[local-name()='math']")
+    assert [m.get("display") for m in maths] == ["block", "block"]
+    assert [m.xpath("string(.//*[local-name()='annotation'])") for m in maths] == [
+        "\\frac{a}{b}",
+        "c = \\sqrt{a}",
+    ]
+    assert "Costs $$5 and $$6." in body.text_content()
+
+
 MATH_MXSS = (
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
     '<math><mtext><h1><a><h6></a></h6><mglyph><svg><mtext><style><a title="</style>'
