@@ -98,6 +98,7 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "li": {"id"},
     **{heading: {"id"} for heading in ("h1", "h2", "h3", "h4", "h5", "h6")},
     "p": {"role", "aria-level"},  # a heading below h6 (see _demote_headings)
+    "div": {"role"},  # a note (see _as_notes)
 }
 _FOOTNOTE_ID = re.compile(r"fn(?:ref)?\d+(?::\d+)?")
 PAGE_IDS = frozenset(
@@ -139,8 +140,8 @@ def _allowed_value(element: str, attribute: str, value: str) -> str | None:
         return value if _TOKEN_CLASS.fullmatch(value) or value == "lno" else None
     if attribute == "tabindex":
         return "0" if value == "0" else None  # in the reading order, never ahead of it
-    if attribute == "role":
-        return value if value == "heading" else None
+    if attribute == "role":  # a heading below h6; a theme's note (an admonition)
+        return value if (element, value) in (("p", "heading"), ("div", "note")) else None
     if attribute == "aria-level":
         return value if value in ("7", "8") else None
     return value
@@ -221,7 +222,8 @@ def render_markdown(
     ``allowed_hosts`` (the site's own and its ``link_allowlist``).
     """
     problems: list[Problem] = []
-    text = _replace_shortcodes(text, path, first_line, problems, params or {})
+    note = _unused_mark(text) if _NOTE.search(text) else None
+    text = _replace_shortcodes(text, path, first_line, problems, params or {}, note)
     if "$$" in text:
         text = _display_dollars(text)
     text = _dedent_table_rows(text) if "|" in text else text
@@ -231,6 +233,8 @@ def render_markdown(
         dollars=dollars and "$" in text,
     )
     tokens = parser.parse(text)
+    if note is not None:
+        _as_notes(tokens, note)
     if emoji and ":" in text:
         _emojize(tokens)
     _demote_headings(tokens)
@@ -803,10 +807,17 @@ script of the third party's (no tracking, nothing that needs JavaScript)."""
 
 
 def _replace_shortcodes(
-    text: str, path: Path, first_line: int, problems: list[Problem], params: Mapping[str, str]
+    text: str,
+    path: Path,
+    first_line: int,
+    problems: list[Problem],
+    params: Mapping[str, str],
+    note: str | None = None,
 ) -> str:
-    """Hugo's shortcodes as static Markdown or HTML: figures, code, embeds as links; the
-    others dropped with a warning, keeping their inner text without template code."""
+    """Hugo's shortcodes as static Markdown or HTML: figures, code, embeds as links, notes
+    (``admonition`` and its kin) as quotes whose text starts with ``note``, which
+    ``_as_notes`` makes notes; the others dropped with a warning, keeping their inner text
+    without template code."""
 
     def warn(at: int, message: str, fix: str) -> None:
         line = first_line + text.count("\n", 0, at)
@@ -857,8 +868,19 @@ def _replace_shortcodes(
     # Escaped ones ({{</* x */>}}, as pages about shortcodes write them) are shown as
     # written, unescaped: kept aside meanwhile, behind a mark the text does not hold and
     # as many lines long, so that lines still count.
-    mark = _unused_mark(text) if _ESCAPED_SHORTCODE.search(text) else None
+    def as_quote(match: re.Match[str]) -> str:
+        # Line for line, so that later warnings keep their line: the opening tag's line
+        # becomes the title's (a hard break after it), the closing tag's an empty one.
+        named, positional = _shortcode_args(match[3]), _positional(match[3])
+        title = named.get("title") or (positional[1] if len(positional) > 1 else "")
+        escaped = _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", title)
+        head = f"> {note}" + (f"**{escaped}**  " if title else "")
+        body = [f"> {line}" if line.strip() else ">" for line in match[4].split("\n")]
+        return "\n".join([head, *body, ""])
+
+    mark = _unused_mark(text + (note or "")) if _ESCAPED_SHORTCODE.search(text) else None
     if mark is None:
+        text = _NOTE.sub(as_quote, text) if note is not None else text
         return _SHORTCODE.sub(single, _PAIRED.sub(paired, text))
     escaped: list[str] = []
 
@@ -868,12 +890,54 @@ def _replace_shortcodes(
         return f"{mark}{len(escaped) - 1}" + "\n" * inner.count("\n") + mark
 
     text = _ESCAPED_SHORTCODE.sub(aside, text)  # what ``warn`` counts lines in from here
+    text = _NOTE.sub(as_quote, text) if note is not None else text
     done = _SHORTCODE.sub(single, _PAIRED.sub(paired, text))
     kept_aside = re.compile(f"{mark}(\\d+)\n*{mark}")
     return kept_aside.sub(lambda m: escaped[int(m[1])], done)
 
 
 _ESCAPED_SHORTCODE = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}", re.DOTALL)
+_NOTE = re.compile(
+    r"^[ \t]{0,3}\{\{([<%])\s*(admonition|notice|hint|alert|callout)\b(.*?)\s*[>%]\}\}[ \t]*\n"
+    r"(.*?)\n[ \t]*\{\{[<%]\s*/\s*\2\s*[>%]\}\}[ \t]*$",
+    re.DOTALL | re.MULTILINE,
+)
+"""The notes of Hugo's themes, each on lines of its own: LoveIt's, DoIt's and FixIt's
+``admonition`` (its title the second argument or ``title``), hugo-notice's ``notice``,
+Book's ``hint``, Docsy's ``alert``, Hextra's ``callout``."""
+_MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+"""What Markdown may read as syntax: each escaped in text written into it."""
+
+
+def _as_notes(tokens: list[Token], mark: str) -> None:
+    """The quotes that notes became (``_replace_shortcodes``: their text starts with
+    ``mark``) as ``<div role="note">``, the mark taken out (a paragraph of it alone too)."""
+    opened: list[Token] = []
+    notes: set[int] = set()
+    for index, token in enumerate(tokens):
+        if token.type == "blockquote_open":
+            opened.append(token)
+        elif token.type == "blockquote_close" and opened:
+            start = opened.pop()
+            if id(start) in notes:
+                start.tag = token.tag = "div"
+                start.attrSet("role", "note")
+        elif (
+            token.type == "inline"
+            and token.content.startswith(mark)
+            and opened
+            and index >= 2
+            and tokens[index - 2] is opened[-1]
+        ):
+            notes.add(id(opened[-1]))
+            token.content = token.content[len(mark) :]
+            children = token.children or []
+            if children and children[0].content == mark:  # and its line's end, if it ends
+                del children[: 2 if len(children) > 1 and children[1].type == "softbreak" else 1]
+            elif children and children[0].content.startswith(mark):
+                children[0].content = children[0].content[len(mark) :]
+            if not token.content.strip():
+                tokens[index - 1].hidden = tokens[index + 1].hidden = True
 
 
 def _unused_mark(text: str) -> str | None:

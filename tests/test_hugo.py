@@ -26,6 +26,7 @@ from reader import markdown
 from reader.app import create_app
 from reader.cli import main
 from reader.config import load_settings
+from reader.loader import load_catalog
 from reader.site import Site
 from tests.browser import launched, require
 from tests.factories import NOW, Client, SiteFactory, make_client, parse_html
@@ -460,6 +461,34 @@ def test_a_given_heading_id_changes_nothing_else(text: str, given_id: str) -> No
     for heading in attributed.iter("h2"):
         expected = given_id + "-1" if given_id in markdown.PAGE_IDS else given_id
         assert heading.get("id") == expected
+
+
+def test_a_themes_admonition_is_a_note_with_its_title(site: SiteFactory) -> None:
+    # LoveIt's, DoIt's and FixIt's admonition (the common Chinese Hugo themes'), and
+    # hugo-notice's notice, each on lines of its own.
+    site.article(
+        "posts/a.md",
+        body="Before.\n"
+        '{{< admonition tip "提示 *x* <b>" false >}}\n一个 **提示**\n\n- a\n{{< /admonition >}}\n'
+        "After.\n\n{{< notice warning >}}\nCareful.\n{{< /notice >}}\n\n> A quote.\n\n"
+        "![](pic.png)\n",
+    )
+    body = article_body(make_client(site), "/posts/a/")
+    notes = body.xpath(".//div[@role='note']")
+    assert [note.xpath("string(p/strong)") for note in notes] == ["提示 *x* <b>", ""]
+    assert [" ".join(p.text_content().split()) for p in notes[0].xpath("p")] == [
+        "提示 *x* <b> 一个 提示"
+    ]
+    assert notes[0].xpath("ul/li/text()") == ["a"]
+    assert [p.text_content() for p in notes[1].xpath("p")] == ["Careful."]
+    assert [p.text_content() for p in body.xpath("p")][:2] == ["Before.", "After."]
+    assert body.xpath("string(blockquote)").strip() == "A quote.", "a quote stays a quote"
+    assert "{{" not in body.text_content() and "admonition" not in body.text_content()
+    # Line for line: a later warning names its own line.
+    file = site.root / "content/posts/a.md"
+    line = file.read_text("utf-8").splitlines().index("![](pic.png)") + 1
+    problems = load_catalog(site.settings()).problems
+    assert [(p.line, "alt" in p.message) for p in problems] == [(line, True)]
 
 
 def test_the_ids_the_theme_uses_are_never_given_to_a_body() -> None:
