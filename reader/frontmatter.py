@@ -108,13 +108,39 @@ def parse_document(text: str) -> Document:
             f"add a line {fence!r} after the last front matter field",
         )
     source = "".join(lines[1:end])
-    meta = _parse(_FENCES[fence], source)
+    written = _parse(_FENCES[fence], source)
     key_lines: dict[str, int] = {}
     for offset, line in enumerate(lines[1:end], start=2):
         match = _KEY_LINE.match(line)
         if match and not line[:1].isspace():
-            key_lines.setdefault(match.group(1), offset)
-    return Document(meta, "".join(lines[end + 1 :]), end + 2, key_lines)
+            key_lines.setdefault(match.group(1).lower(), offset)
+    return Document(
+        _keys_in_lower_case(written, lines[1:end]), "".join(lines[end + 1 :]), end + 2, key_lines
+    )
+
+
+def _keys_in_lower_case(written: dict[str, Any], lines: list[str]) -> dict[str, Any]:
+    """The fields under lower-case names, as Hugo reads them (``Title``, ``Draft: true`` and
+    ``ExpiryDate`` are ``title``, ``draft`` and ``expirydate``: read any other way, a draft
+    would be published). One written twice in two cases with two values is refused, as
+    which one a reader meant cannot be known."""
+    meta: dict[str, Any] = {}
+    for key, value in written.items():
+        name = key.lower()
+        if name in meta and meta[name] != value:
+            spelled = [
+                (offset, found[1])
+                for offset, line in enumerate(lines, start=2)
+                if (found := _KEY_LINE.match(line)) and found[1].lower() == name
+            ]
+            raise FrontMatterError(
+                f"the field {name!r} is written twice, in two cases with two values "
+                f"({', '.join(repr(k) for _, k in spelled) or repr(key)}); Hugo reads them as one",
+                spelled[-1][0] if spelled else None,
+                "keep one of them",
+            )
+        meta[name] = value
+    return meta
 
 
 @functools.cache

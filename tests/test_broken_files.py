@@ -145,6 +145,35 @@ def test_the_front_matter_parser_raises_only_its_own_error(text: str) -> None:
         assert error.message and error.fix
 
 
+def _any_case(word: str) -> st.SearchStrategy[str]:
+    return st.tuples(*(st.sampled_from([c.lower(), c.upper()]) for c in word)).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    key=st.sampled_from(["title", "draft", "publishdate", "expirydate", "tags"]).flatmap(_any_case),
+    toml=st.booleans(),
+    repeated=st.booleans(),
+)
+def test_front_matter_keys_are_read_in_lower_case_whatever_their_case(
+    key: str, toml: bool, repeated: bool
+) -> None:
+    first, field = ("a = 1", f'{key} = "x"') if toml else ("a: 1", f"{key}: x")
+    again = f'\n{key.lower()} = "y"' if toml else f"\n{key.lower()}: y"
+    fence = "+++" if toml else "---"
+    text = f"{fence}\n{first}\n{field}{again if repeated else ''}\n{fence}\nBody.\n"
+    if repeated and key != key.lower():  # two cases, two values: refused, on the later one
+        with pytest.raises(FrontMatterError) as refused:
+            parse_document(text)
+        assert refused.value.line == 4 and repr(key.lower()) in refused.value.message
+        return
+    if repeated:  # one key written twice: the format's own error (TOML) or the last (YAML)
+        return
+    document = parse_document(text)
+    assert document.meta == {"a": 1, key.lower(): "x"}
+    assert document.line_of(key.lower()) == 3
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_tag_slugs_are_one_path_segment(name: str) -> None:

@@ -43,6 +43,12 @@ def hidden(site: SiteFactory, relative: str, front: str) -> None:
         "publishdate: 2026-12-25",
         "expiryDate: 2026-11-20T00:00:00+08:00",
         "publishDate: not a date",
+        # Hugo reads front matter keys in any case.
+        "Draft: true",
+        "DRAFT: yes",
+        "PublishDate: 2026-12-25",
+        "ExpiryDate: 2026-11-20T00:00:00+08:00",
+        "draft: false\nDraft: true",  # which one is meant cannot be known: refused
     ],
 )
 def test_an_article_not_clearly_published_is_in_no_output(site: SiteFactory, front: str) -> None:
@@ -65,6 +71,24 @@ def test_an_article_not_clearly_published_is_in_no_output(site: SiteFactory, fro
 def test_a_clearly_false_draft_flag_publishes(site: SiteFactory, front: str) -> None:
     site.write("news/out.md", f"---\ntitle: Out\ndate: 2026-11-01\n{front}\n---\nText.\n")
     assert make_client(site).get("/news/out/").status_code == 200
+
+
+def test_front_matter_keys_are_read_in_any_case_as_hugo_reads_them(
+    site: SiteFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site.write(
+        "news/caps.md",
+        "---\nTitle: 大寫的鍵\nDate: 2026-11-01T09:00:00+08:00\nTags: [Harbour]\n"
+        "Description: A summary.\n---\nText.\n",
+    )
+    site.write("news/twice.md", "---\ntitle: A\ndate: 2026-11-01\ndraft: false\nDraft: true\n---\n")
+    page = parse_html(make_client(site).get("/news/caps/"))
+    assert page.xpath("string(//h1)") == "大寫的鍵"
+    assert page.xpath("//meta[@name='description']/@content") == ["A summary."]
+    assert make_client(site).get("/tags/harbour/").status_code == 200
+    assert main(["check", str(site.root)]) == 1
+    said = capsys.readouterr().out
+    assert "twice.md:5: error: the field 'draft' is written twice" in said, said
 
 
 def test_check_says_why_an_article_is_held_back(
