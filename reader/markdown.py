@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import os
@@ -222,7 +223,7 @@ def render_markdown(
     ``allowed_hosts`` (the site's own and its ``link_allowlist``).
     """
     problems: list[Problem] = []
-    note = _unused_mark(text) if _NOTE.search(text) else None
+    note = _unused_mark(text) if "{{" in text and _NOTE_OPENING.search(text) else None
     text = _replace_shortcodes(text, path, first_line, problems, params or {}, note)
     if "$$" in text:
         text = _display_dollars(text)
@@ -233,7 +234,7 @@ def render_markdown(
         dollars=dollars and "$" in text,
     )
     tokens = parser.parse(text)
-    if note is not None:
+    if note is not None or "[!" in text:
         _as_notes(tokens, note)
     if emoji and ":" in text:
         _emojize(tokens)
@@ -857,6 +858,14 @@ def _replace_shortcodes(
             # As Hugo's: the value, or nothing when neither the page nor the site sets it.
             key = (_positional(args) or [""])[0].lower()
             return html.escape(params.get(key, ""))
+        if _NOTE_NAME.fullmatch(name):
+            warn(
+                match.start(),
+                f"the note {name!r} was not read as one, only its text kept: its tags are "
+                "neither on lines of their own nor on one line with a blank line below",
+                "put each of its tags on a line of its own",
+            )
+            return ""
         warn(
             match.start(),
             f"Hugo shortcode {name!r} is not supported and was left out",
@@ -868,19 +877,9 @@ def _replace_shortcodes(
     # Escaped ones ({{</* x */>}}, as pages about shortcodes write them) are shown as
     # written, unescaped: kept aside meanwhile, behind a mark the text does not hold and
     # as many lines long, so that lines still count.
-    def as_quote(match: re.Match[str]) -> str:
-        # Line for line, so that later warnings keep their line: the opening tag's line
-        # becomes the title's (a hard break after it), the closing tag's an empty one.
-        named, positional = _shortcode_args(match[3]), _positional(match[3])
-        title = named.get("title") or (positional[1] if len(positional) > 1 else "")
-        escaped = _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", title)
-        head = f"> {note}" + (f"**{escaped}**  " if title else "")
-        body = [f"> {line}" if line.strip() else ">" for line in match[4].split("\n")]
-        return "\n".join([head, *body, ""])
-
     mark = _unused_mark(text + (note or "")) if _ESCAPED_SHORTCODE.search(text) else None
     if mark is None:
-        text = _NOTE.sub(as_quote, text) if note is not None else text
+        text = _notes_as_quotes(text, note) if note is not None else text
         return _SHORTCODE.sub(single, _PAIRED.sub(paired, text))
     escaped: list[str] = []
 
@@ -890,28 +889,81 @@ def _replace_shortcodes(
         return f"{mark}{len(escaped) - 1}" + "\n" * inner.count("\n") + mark
 
     text = _ESCAPED_SHORTCODE.sub(aside, text)  # what ``warn`` counts lines in from here
-    text = _NOTE.sub(as_quote, text) if note is not None else text
+    text = _notes_as_quotes(text, note) if note is not None else text
     done = _SHORTCODE.sub(single, _PAIRED.sub(paired, text))
     kept_aside = re.compile(f"{mark}(\\d+)\n*{mark}")
     return kept_aside.sub(lambda m: escaped[int(m[1])], done)
 
 
 _ESCAPED_SHORTCODE = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}", re.DOTALL)
-_NOTE = re.compile(
-    r"^[ \t]{0,3}\{\{([<%])\s*(admonition|notice|hint|alert|callout)\b(.*?)\s*[>%]\}\}[ \t]*\n"
-    r"(.*?)\n[ \t]*\{\{[<%]\s*/\s*\2\s*[>%]\}\}[ \t]*$",
-    re.DOTALL | re.MULTILINE,
+_NOTE_NAMES = r"(admonition|notice|hint|alert|callout)"
+_NOTE_NAME = re.compile(_NOTE_NAMES)
+_NOTE_OPENING = re.compile(
+    rf'^[ \t]{{0,3}}\{{\{{([<%])[ \t]*{_NOTE_NAMES}\b((?:[^>%"\n]|"[^"\n]*")*)[>%]\}}\}}',
+    re.MULTILINE,
 )
-"""The notes of Hugo's themes, each on lines of its own: LoveIt's, DoIt's and FixIt's
-``admonition`` (its title the second argument or ``title``), hugo-notice's ``notice``,
-Book's ``hint``, Docsy's ``alert``, Hextra's ``callout``."""
+_NOTE_CLOSING = re.compile(rf"\{{\{{[<%][ \t]*/[ \t]*{_NOTE_NAMES}[ \t]*[>%]\}}\}}")
+"""The notes of Hugo's themes: LoveIt's, DoIt's and FixIt's ``admonition`` (its title the
+second argument or ``title``), hugo-notice's ``notice``, Book's ``hint``, Docsy's
+``alert``, Hextra's ``callout``; each tag on a line of its own, or both on one line."""
+
+
+def _notes_as_quotes(text: str, note: str) -> str:
+    """Each note as a quote whose text starts with ``note`` (``_as_notes`` makes it a note),
+    line for line, so that later warnings keep their line: the opening tag's line becomes
+    the title's (a hard break after it), the closing tag's an empty one. One on one line
+    is one only when a blank line follows it (a line below it would be read as its own).
+    Read line by line, in time linear in the text, whatever it holds."""
+    lines = text.split("\n")
+    closings: dict[str, list[int]] = {}
+    for number, line in enumerate(lines):
+        if (closing := _NOTE_CLOSING.fullmatch(line.strip())) is not None:
+            closings.setdefault(closing[1], []).append(number)
+    out: list[str] = []
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        opening = _NOTE_OPENING.match(line)
+        rest = line[opening.end() :] if opening else ""
+        if opening and not rest.strip():
+            ends = closings.get(opening[2], [])
+            after = bisect.bisect_right(ends, number)
+            if after < len(ends):
+                inner = lines[number + 1 : ends[after]]
+                out.append(f"> {note}" + _note_title(opening[3], "  "))
+                out += [f"> {line}" if line.strip() else ">" for line in inner]
+                out.append("")
+                number = ends[after] + 1
+                continue
+        elif opening:
+            at = rest.rfind("{{")
+            closing = _NOTE_CLOSING.fullmatch(rest[at:].rstrip()) if at >= 0 else None
+            blank_below = number + 1 == len(lines) or not lines[number + 1].strip()
+            if closing is not None and closing[1] == opening[2] and blank_below:
+                out.append(f"> {note}" + _note_title(opening[3], " ") + rest[:at].strip())
+                number += 1
+                continue
+        out.append(line)
+        number += 1
+    return "\n".join(out)
+
+
+def _note_title(args: str, then: str) -> str:
+    """A note's title (``title``, else its second argument) as bold Markdown, then ``then``."""
+    named, positional = _shortcode_args(args), _positional(args)
+    title = named.get("title") or (positional[1] if len(positional) > 1 else "")
+    escaped = _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", title)
+    return f"**{escaped}**{then}" if title else ""
+
+
 _MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 """What Markdown may read as syntax: each escaped in text written into it."""
 
 
-def _as_notes(tokens: list[Token], mark: str) -> None:
-    """The quotes that notes became (``_replace_shortcodes``: their text starts with
-    ``mark``) as ``<div role="note">``, the mark taken out (a paragraph of it alone too)."""
+def _as_notes(tokens: list[Token], mark: str | None) -> None:
+    """As notes (``<div role="note">``): the quotes that notes became (``_replace_shortcodes``:
+    their text starts with ``mark``, taken out, and a paragraph of it alone), and the
+    alerts of GitHub and Hugo (``> [!WARNING]``), their type or title in bold."""
     opened: list[Token] = []
     notes: set[int] = set()
     for index, token in enumerate(tokens):
@@ -922,22 +974,39 @@ def _as_notes(tokens: list[Token], mark: str) -> None:
             if id(start) in notes:
                 start.tag = token.tag = "div"
                 start.attrSet("role", "note")
-        elif (
-            token.type == "inline"
-            and token.content.startswith(mark)
-            and opened
-            and index >= 2
-            and tokens[index - 2] is opened[-1]
-        ):
-            notes.add(id(opened[-1]))
-            token.content = token.content[len(mark) :]
+        elif token.type == "inline" and opened and index >= 2 and tokens[index - 2] is opened[-1]:
             children = token.children or []
-            if children and children[0].content == mark:  # and its line's end, if it ends
-                del children[: 2 if len(children) > 1 and children[1].type == "softbreak" else 1]
-            elif children and children[0].content.startswith(mark):
-                children[0].content = children[0].content[len(mark) :]
-            if not token.content.strip():
-                tokens[index - 1].hidden = tokens[index + 1].hidden = True
+            alert = _ALERT.match(token.content)
+            if mark is not None and token.content.startswith(mark):
+                notes.add(id(opened[-1]))
+                token.content = token.content[len(mark) :]
+                if children and children[0].content == mark:  # and its line's end, if it ends
+                    del children[
+                        : 2 if len(children) > 1 and children[1].type == "softbreak" else 1
+                    ]
+                elif children and children[0].content.startswith(mark):
+                    children[0].content = children[0].content[len(mark) :]
+                if not token.content.strip():
+                    tokens[index - 1].hidden = tokens[index + 1].hidden = True
+            elif alert and children and children[0].content.startswith(alert[0]):
+                notes.add(id(opened[-1]))
+                _alert_title(children, alert)
+
+
+_ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][+-]?[ \t]*", re.IGNORECASE)
+"""The first line of an alert, as GitHub and Hugo read it: its type, then maybe a title."""
+
+
+def _alert_title(children: list[Token], alert: re.Match[str]) -> None:
+    """An alert's first line as its title in bold: what follows its type, or else its type
+    ("Warning"); the text below it on a line of its own."""
+    line_end = next((i for i, c in enumerate(children) if c.type == "softbreak"), len(children))
+    rest = children[0].content[alert.end() :]
+    children[0].content = rest or ("" if line_end > 1 else alert[1].capitalize())
+    if line_end < len(children):
+        children[line_end].type, children[line_end].tag = "hardbreak", "br"
+    children.insert(line_end, Token("strong_close", "strong", -1, markup="**"))
+    children.insert(0, Token("strong_open", "strong", 1, markup="**"))
 
 
 def _unused_mark(text: str) -> str | None:

@@ -471,11 +471,27 @@ def test_a_themes_admonition_is_a_note_with_its_title(site: SiteFactory) -> None
         body="Before.\n"
         '{{< admonition tip "提示 *x* <b>" false >}}\n一个 **提示**\n\n- a\n{{< /admonition >}}\n'
         "After.\n\n{{< notice warning >}}\nCareful.\n{{< /notice >}}\n\n> A quote.\n\n"
+        '{{< admonition type=info title="一行" >}} 一个 **信息** 横幅 {{< /admonition >}}\n\n'
+        "{{< admonition >}} Not alone {{< /admonition >}}\nA line below.\n\n"
+        "> [!WARNING]\n> Mind the gap.\n\n> [!TIP] Own title\n> Hold on.\n\n"
         "![](pic.png)\n",
     )
     body = article_body(make_client(site), "/posts/a/")
     notes = body.xpath(".//div[@role='note']")
-    assert [note.xpath("string(p/strong)") for note in notes] == ["提示 *x* <b>", ""]
+    assert [note.xpath("string(p/strong)") for note in notes] == [
+        "提示 *x* <b>",
+        "",
+        "一行",
+        "Warning",  # GitHub's and Hugo's alerts: their type, or their own title
+        "Own title",
+    ]
+    assert [" ".join(n.text_content().split()) for n in notes[2:]] == [
+        "一行 一个 信息 横幅",
+        "Warning Mind the gap.",
+        "Own title Hold on.",
+    ]
+    # On one line with a line below (which would be read as the note's own): tags dropped.
+    assert "Not alone A line below." in " ".join(body.text_content().split())
     assert [" ".join(p.text_content().split()) for p in notes[0].xpath("p")] == [
         "提示 *x* <b> 一个 提示"
     ]
@@ -485,10 +501,13 @@ def test_a_themes_admonition_is_a_note_with_its_title(site: SiteFactory) -> None
     assert body.xpath("string(blockquote)").strip() == "A quote.", "a quote stays a quote"
     assert "{{" not in body.text_content() and "admonition" not in body.text_content()
     # Line for line: a later warning names its own line.
-    file = site.root / "content/posts/a.md"
-    line = file.read_text("utf-8").splitlines().index("![](pic.png)") + 1
+    lines = (site.root / "content/posts/a.md").read_text("utf-8").splitlines()
+    not_alone = lines.index("{{< admonition >}} Not alone {{< /admonition >}}") + 1
     problems = load_catalog(site.settings()).problems
-    assert [(p.line, "alt" in p.message) for p in problems] == [(line, True)]
+    assert [(p.line, p.message.split(" ")[:3]) for p in problems] == [
+        (not_alone, ["the", "note", "'admonition'"]),
+        (lines.index("![](pic.png)") + 1, ["image", "'pic.png'", "has"]),
+    ]
 
 
 def test_the_ids_the_theme_uses_are_never_given_to_a_body() -> None:
