@@ -247,8 +247,8 @@ def _languages(value: Any) -> tuple[SiteLanguage, ...]:
         found.append(
             SiteLanguage(
                 name,
-                normalize_language(str(item.get("languagecode") or name)),
-                str(item.get("languagename") or "").strip(),
+                normalize_language(str(item.get("languagecode") or item.get("locale") or name)),
+                str(item.get("languagename") or item.get("label") or "").strip(),
                 weight if isinstance(weight, int) and not isinstance(weight, bool) else 0,
                 content_dir,
                 _own_settings(item),
@@ -347,7 +347,7 @@ class Settings:
         "`zh-HK` and `zh-CN` are read as those. Interface labels exist for `zh-Hant`, "
         "`zh-Hans` and `en`.",
         read=_language,
-        hugo=("languageCode",),
+        hugo=("languageCode", "locale"),
     )
     timezone: ZoneInfo = setting(
         lambda: ZoneInfo("UTC"),
@@ -492,6 +492,15 @@ class Settings:
         "…) in article bodies, as Hugo's Goldmark makes them by default; never in code. "
         "Read from a Hugo config's `markup.goldmark.extensions.typographer` too.",
         read=_flag,
+    )
+    capitalize_titles: bool = setting(
+        True,
+        bool,
+        "A section without a title of its own is named by its folder, with its first letter "
+        "capitalized (`posts`: Posts), as Hugo names it; `false` keeps the folder's name as "
+        "written. Hugo's `capitalizeListTitles`.",
+        read=_flag,
+        hugo=("capitalizeListTitles",),
     )
     emoji: bool = setting(
         False,
@@ -769,12 +778,49 @@ def _read_hugo_config(site_dir: Path, problems: list[Problem]) -> dict[str, Any]
             merged = {**merged, **_read_config_file(file, problems)}
             break
     lowered: dict[str, Any] = _lower_keys(merged)
-    languages = lowered.get("languages")
-    for language, key, content in per_language:
-        table = languages.get(language) if isinstance(languages, dict) else None
-        if isinstance(table, dict):  # a file for a language the site has not is not read
-            table[key] = _lower_keys(content)
+    _fold_languages(lowered, [(lang, key, _lower_keys(c)) for lang, key, c in per_language])
     return lowered
+
+
+_ONE_LANGUAGES_OWN = frozenset({"title", "copyright", "params", "menus", "menu", "timezone"})
+"""What a site's only language gives the site, as Hugo reads it from ``[languages.zh-cn]``."""
+
+
+def _fold_languages(config: dict[str, Any], per_language: list[tuple[str, str, Any]]) -> None:
+    """Hugo's languages as its config folder and its newer keys give them: a language's own
+    table in ``languages.zh-cn.toml``, its menus in ``menus.zh-cn.toml``; the languages of
+    ``disableLanguages`` taken out (never the default); a site left with one language is a
+    site in that language (its ``locale`` or ``languageCode``, its title, menus...), and one
+    with none is in its ``defaultContentLanguage`` when it names no ``languageCode``."""
+    found = config.get("languages")
+    languages: dict[str, Any] = dict(found) if isinstance(found, dict) else {}
+    for language, key, content in sorted(per_language, key=lambda item: item[1] != "languages"):
+        own = languages.get(language)
+        if key == "languages" and isinstance(content, dict):
+            languages[language] = {**(own if isinstance(own, dict) else {}), **content}
+        elif isinstance(own, dict):  # a file for a language the site has not is not read
+            own[key] = content
+    default = str(config.get("defaultcontentlanguage") or "").strip().lower()
+    off = config.get("disablelanguages")
+    disabled = {str(name).lower() for name in off} if isinstance(off, list) else set()
+    languages = {k: v for k, v in languages.items() if k.lower() not in disabled - {default}}
+    config.pop("languages", None)
+    if len(languages) > 1:
+        config["languages"] = languages
+        return
+    for key, table in languages.items():
+        own = table if isinstance(table, dict) else {}
+        for name, value in own.items():
+            if name == "params" and isinstance(value, dict):
+                params = config.get("params")
+                config["params"] = {**(params if isinstance(params, dict) else {}), **value}
+            elif name in _ONE_LANGUAGES_OWN:
+                config[name] = value
+        code = own.get("languagecode") or own.get("locale")
+        if code or not (config.get("languagecode") or config.get("locale")):
+            config["languagecode"] = code or key
+    if not languages and default and not (config.get("languagecode") or config.get("locale")):
+        config["languagecode"] = default
 
 
 def _read_config_file(path: Path, problems: list[Problem]) -> dict[str, Any]:
@@ -893,7 +939,7 @@ def _hugo_values(raw: dict[str, Any]) -> dict[str, Any]:
 
 _HUGO_KEYS_READ = frozenset(
     {key.split(".")[0].lower() for f in fields(Settings) for key in f.metadata.get("hugo", ())}
-    | {"markup"}
+    | {"markup", "disablelanguages"}
 )
 """Hugo's top-level config keys something here reads (of markup: the typographer)."""
 

@@ -325,8 +325,9 @@ class _Walker:
             )
 
     def _section(self, folder: Path, key: SectionKey) -> Section:
-        # Hugo capitalizes a list's title made from its folder's name ("posts": Posts).
-        title = folder.name[:1].upper() + folder.name[1:] if key else self.settings.title
+        title = folder.name if key else self.settings.title
+        if key and self.settings.capitalize_titles:  # as Hugo names it: "posts" is Posts
+            title = title[:1].upper() + title[1:]
         index = self.languages.index_file(folder, SECTION_INDEX)
         if index is None:
             return Section(key, title, aliases=self._ugly_address(key))

@@ -202,7 +202,7 @@ def test_a_page_that_becomes_headless_is_not_kept_as_a_broken_edit(site: SiteFac
             "config/_default/hugo.toml": 'baseurl = "https://hugo.example.org/"\n'
             "[pagination]\npagerSize = 7\n",
             "config/_default/params.toml": 'description = "From params"\n',
-            "config/_default/languages.toml": "[en]\nweight = 1\n",
+            "config/_default/languages.toml": '[en]\nweight = 1\nlanguageCode = "en-GB"\n',
         },
     ],
 )
@@ -215,7 +215,8 @@ def test_every_form_of_hugo_config_is_read(tmp_path: Path, files: dict[str, str]
     settings, problems = load_settings(root)
     assert not problems
     if "config/_default/languages.toml" in files:  # a file per top-level key: languages too
-        assert [(lang.key, lang.weight) for lang in settings.languages] == [("en", 1)]
+        # One language: the site is in it (a site of several is in test_languages.py).
+        assert (settings.languages, settings.language) == ((), "en-GB")
     assert settings.base_url == "https://hugo.example.org/" and settings.page_size == 7
     if "config/_default/params.toml" in files:
         assert settings.description == "From params"

@@ -743,3 +743,58 @@ def test_a_languages_own_settings_in_site_toml_take_our_names(tmp_path: Path) ->
     assert dict(en.params) == {"desk": "City desk", "city": "港城"}
     # Made from either language's settings, each language's are the same.
     assert language_settings(en) == (zh, en)
+
+
+def _config_folder(site: SiteFactory, files: dict[str, str]) -> None:
+    (site.root / "site.toml").unlink()
+    folder = site.root / "config" / "_default"
+    folder.mkdir(parents=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+NEWER_HUGO_LANGUAGES = {
+    "hugo.toml": 'baseURL = "https://news.example.org/"\ntitle = "菠菜"\n'
+    'defaultContentLanguage = "zh-cn"\ndisableLanguages = ["en"]\ncapitalizeListTitles = false\n',
+    "languages.zh-cn.toml": 'weight = 1\nlocale = "zh-CN"\nlabel = "简体中文"\n'
+    'copyright = "CC 中文"\n',
+    "languages.en.toml": 'weight = 2\nlocale = "en"\nlabel = "English"\ncopyright = "CC"\n',
+    "menus.zh-cn.toml": '[[main]]\nname = "关于"\nurl = "/about/"\n',
+}
+"""A site of newer Hugo's config folder (FixIt's author's): each language a file of its own,
+with ``locale`` and ``label``; English switched off."""
+
+
+def test_a_hugo_config_folder_of_language_files_with_one_left_is_a_site_in_it(
+    site: SiteFactory,
+) -> None:
+    _config_folder(site, NEWER_HUGO_LANGUAGES)
+    site.article("posts/a.md", "港口。", title="港口")
+    site.article("about.md", "我们。", title="关于我们")
+    client = make_client(site)
+    home = parse_html(client.get("/"))
+    assert home.get("lang") == "zh-Hans"
+    assert home.xpath("string(//a[@class='skip-link'])") == "跳至主要内容"
+    nav = [(a.text, a.get("href")) for a in home.xpath("//nav[@class='site-nav']//a")]
+    assert nav == [("posts", "/posts/"), ("关于", "/about/")]  # capitalizeListTitles off
+    assert "CC 中文" in home.xpath("string(//footer)")
+    assert client.get("/en/").status_code == 404, "a language switched off is not served"
+
+
+def test_a_multilingual_sites_languages_may_say_locale_and_label(site: SiteFactory) -> None:
+    files = dict(NEWER_HUGO_LANGUAGES)
+    files["hugo.toml"] = files["hugo.toml"].replace('disableLanguages = ["en"]\n', "")
+    _config_folder(site, files)
+    site.article("posts/a.md", "港口。", title="港口")
+    site.article("posts/a.en.md", "Harbour.", title="Harbour")
+    client = make_client(site)
+    english = parse_html(client.get("/en/posts/a/"))
+    assert english.get("lang") == "en" and "CC" in english.xpath("string(//footer)")
+    chinese = parse_html(client.get("/posts/a/"))
+    assert chinese.xpath("//a[@hreflang='en']/text()") == ["English"]
+
+
+def test_a_site_named_only_by_its_default_content_language_is_in_it(site: SiteFactory) -> None:
+    _config_folder(site, {"hugo.toml": 'title = "市民"\ndefaultContentLanguage = "zh-tw"\n'})
+    site.article("posts/a.md", "港口。", title="港口")
+    assert parse_html(make_client(site).get("/")).get("lang") == "zh-Hant"
