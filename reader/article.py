@@ -528,6 +528,8 @@ class _Builder:
         if pattern is None:
             return self._hugo_form(_hugo_path(own), own, explicit_suffix=False)
         local = date  # as Hugo formats it: in the zone the date was written in
+        path = self.source.path  # Hugo's content base name: the file's, or its bundle's
+        base_name = path.stem if path.name != "index.md" else path.parent.name
         title_slug = _urlized(title)
         values = {
             "year": f"{local.year:04d}",
@@ -541,15 +543,22 @@ class _Builder:
             "sections": "/".join(section),
             "title": title_slug,
             "slug": SLUG.text(self.meta) or title_slug,
-            "filename": self.source.path.stem
-            if self.source.path.name != "index.md"
-            else self.source.path.parent.name,
-            "contentbasename": slug,
+            "filename": base_name,
+            "contentbasename": base_name,
+            "slugorfilename": SLUG.text(self.meta) or base_name,
+            "slugorcontentbasename": SLUG.text(self.meta) or base_name,
         }
-        address = _PERMALINK_TOKEN.sub(lambda m: values.get(m.group(1), m.group(0)), pattern)
+
+        def token(found: re.Match[str]) -> str:
+            if found[2] is not None:  # :sections[1:], [:last], [last], [0]: a slice of them
+                sliced = _sliced(section, found[2])
+                return found[0] if sliced is None else "/".join(sliced)
+            return values.get(found[1], found[0])
+
+        address = _PERMALINK_TOKEN.sub(token, pattern)
         if ":" in address:
             return ()  # a token Hugo has and the reader does not: no address to keep
-        address = _hugo_path(address if address.startswith("/") else "/" + address)
+        address = _hugo_path(re.sub("/{2,}", "/", "/" + address))  # an empty slice: no folder
         suffix = "." in pattern.rstrip("/").rsplit("/", 1)[-1]
         return self._hugo_form(address, own, explicit_suffix=suffix)
 
@@ -677,7 +686,31 @@ def _summarize(text: str) -> str:
     return text[:SUMMARY_LENGTH].rstrip() + "…"
 
 
-_PERMALINK_TOKEN = re.compile(r":(\w+)")
+_PERMALINK_TOKEN = re.compile(r":(\w+)(?:\[([^\]]*)\])?")
+"""A token of a ``permalinks`` pattern (``:slug``), with its index if it has one
+(``:sections[1:]``)."""
+
+
+def _sliced(parts: tuple[str, ...], index: str) -> tuple[str, ...] | None:
+    """Hugo's index into a page's sections (``1:``, ``:last``, ``last``, ``0``); None when it
+    cannot be read."""
+
+    def number(text: str, default: int) -> int | None:
+        text = text.strip()
+        if not text:
+            return default
+        if text == "last":
+            return len(parts) - 1
+        return int(text) if text.isdigit() else None
+
+    if ":" not in index:
+        at = number(index, -1)
+        return (parts[at],) if at is not None and 0 <= at < len(parts) else None
+    start_text, _, end_text = index.partition(":")
+    start, end = number(start_text, 0), number(end_text, len(parts))
+    return parts[start:end] if start is not None and end is not None else None
+
+
 _HUGO_PATH_DROPPED = re.compile(r"[^\w\s./\\%#+~-]")
 
 

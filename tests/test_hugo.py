@@ -666,9 +666,24 @@ def test_hugo_permalinks_keep_working(tmp_path: Path) -> None:
     (root / "content/posts/bundle").mkdir(parents=True)
     (root / "hugo.toml").write_text(
         'baseURL = "https://hugo.example.org/"\n[permalinks]\n'
-        'posts = "/:year/:month/:slug/"\nNews = "/news/:year/:filename/"\n',
+        'posts = "/:year/:month/:slug/"\nNews = "/news/:year/:filename/"\n'
+        # Newer Hugo's tokens, as FixIt's sites write them (no slashes around).
+        'notes = "notes/:slugorcontentbasename"\ndeep = "/:sections[1:]/:slugorfilename/"\n'
+        'last = "/:sections[last]/:contentbasename/"\n',
         encoding="utf-8",
     )
+    for name, text in {
+        "notes/_acm/hustoj/index.md": "---\ntitle: HUSTOJ\ndate: 2020-01-02\n---\n",
+        "notes/_acm/poj/index.md": "---\ntitle: POJ\nslug: given\ndate: 2020-01-02\n---\n",
+        "deep/a/_index.md": "---\ntitle: A\n---\n",
+        "deep/a/b/_index.md": "---\ntitle: B\n---\n",
+        "deep/a/b/page.md": "---\ntitle: Page\ndate: 2020-01-02\n---\n",
+        "deep/top.md": "---\ntitle: Top\ndate: 2020-01-02\n---\n",
+        "last/x/_index.md": "---\ntitle: X\n---\n",
+        "last/x/y.md": "---\ntitle: Y\nslug: not-this\ndate: 2020-01-02\n---\n",
+    }.items():
+        (root / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "content" / name).write_text(text, encoding="utf-8")
     (root / "content/posts/first.md").write_text(
         '---\ntitle: "Hello, World!"\ndate: 2019-03-11T23:30:00+08:00\n---\n\nx\n', "utf-8"
     )
@@ -686,6 +701,11 @@ def test_hugo_permalinks_keep_working(tmp_path: Path) -> None:
         ("/2019/03/hello-world/", "/posts/first/"),
         ("/2020/01/own-slug/", "/posts/own-slug/"),
         ("/news/2021/港灣/", "/news/%E6%B8%AF%E7%81%A3/"),
+        ("/notes/hustoj/", "/notes/_acm/hustoj/"),
+        ("/notes/given/", "/notes/_acm/given/"),
+        ("/a/b/page/", "/deep/a/b/page/"),
+        ("/top/", "/deep/top/"),  # no sections after the first: none in the address
+        ("/x/y/", "/last/x/not-this/"),
     ):
         moved = client.get(old)
         assert (moved.status_code, moved.headers.get("location")) == (301, new), old
