@@ -854,6 +854,10 @@ def _replace_shortcodes(
             link = _embed_link(name, args)
             if link:
                 return link
+        if name == "link":
+            link = _link_html(args)
+            if link:
+                return link
         if name == "param":
             # As Hugo's: the value, or nothing when neither the page nor the site sets it.
             key = (_positional(args) or [""])[0].lower()
@@ -870,7 +874,7 @@ def _replace_shortcodes(
             match.start(),
             f"Hugo shortcode {name!r} is not supported and was left out",
             "replace it with Markdown or HTML (understood: figure, highlight, param, ref, "
-            "relref, youtube, vimeo, x, tweet, instagram, gist)",
+            "relref, link, youtube, vimeo, x, tweet, instagram, gist, and themes' notes)",
         )
         return ""
 
@@ -1057,6 +1061,20 @@ def _shortcode_args(args: str) -> dict[str, str]:
         if sep:
             named[key.strip()] = value
     return named
+
+
+def _link_html(args: str) -> str:
+    """LoveIt's and FixIt's ``link``: a link to ``href`` (or the first argument) reading
+    ``content`` (or the second, else the address), titled ``title`` (or the third); "" when
+    it names no address. Its card form is a plain link too."""
+    named, positional = _shortcode_args(args), _positional(args)
+    href = named.get("href") or (positional[0] if positional else "")
+    text = named.get("content") or (positional[1] if len(positional) > 1 else "") or href
+    title = named.get("title") or (positional[2] if len(positional) > 2 else "")
+    if not href.strip():
+        return ""
+    titled = f' title="{html.escape(title)}"' if title else ""
+    return f'<a href="{html.escape(href.strip())}"{titled}>{html.escape(text)}</a>'
 
 
 def _figure_html(args: dict[str, str]) -> str:

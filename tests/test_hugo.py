@@ -511,6 +511,26 @@ def test_a_themes_admonition_is_a_note_with_its_title(site: SiteFactory) -> None
     ]
 
 
+def test_a_themes_link_shortcode_is_a_link(site: SiteFactory) -> None:
+    # LoveIt's and FixIt's, in their named and positional forms; nothing but a link.
+    site.article(
+        "posts/a.md",
+        body='{{< link href="https://github.com/x" content="卡片 <b>" card=true >}}\n\n'
+        'See {{< link "https://assemble.io" Assemble "A title" >}}, '
+        '{{< link "mailto:a@b.example" >}} and {{< link "javascript:alert(1)" Bad >}}.\n',
+    )
+    body = article_body(make_client(site), "/posts/a/")
+    links = [(a.get("href"), a.text, a.get("title")) for a in body.xpath(".//a")]
+    assert links == [
+        ("https://github.com/x", "卡片 <b>", None),
+        ("https://assemble.io", "Assemble", "A title"),
+        ("mailto:a@b.example", "mailto:a@b.example", None),
+        (None, "Bad", None),  # the sanitiser keeps no javascript: address
+    ]
+    problems = load_catalog(site.settings()).problems
+    assert not [p for p in problems if "shortcode" in p.message]
+
+
 def test_the_ids_the_theme_uses_are_never_given_to_a_body() -> None:
     theme = Path(__file__).resolve().parent.parent / "templates"
     used = {m for t in theme.glob("*.html") for m in re.findall(r'id="([^"{]+)"', t.read_text())}
