@@ -520,6 +520,7 @@ def _parser(*, linkify: bool, typographer: bool, dollars: bool = False) -> Markd
     parser.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_id)
     # Read before the typographer and linkify, which would change the id as written.
     parser.core.ruler.after("inline", "heading_attributes", _heading_attributes)
+    parser.core.ruler.after("heading_attributes", "icons", _drop_icons)
     return parser
 
 
@@ -587,6 +588,22 @@ def _emojize(tokens: list[Token]) -> None:
         for child in token.children or ():
             if child.type == "text" and ":" in child.content:
                 child.content = emoji.emojize(child.content, language="alias")
+
+
+_ICON = re.compile(r"[ \t]?:\((?:fa[srlbdt]?|fa-[a-z]+)(?:[ \t]+fa-[\w-]+)+\):")
+"""An icon in LoveIt's and FixIt's Markdown (``:(fas fa-download):``, Font Awesome's classes
+between ``:(`` and ``):``), drawn by their scripts and fonts."""
+
+
+def _drop_icons(state: StateCore) -> None:
+    """Themes' icons taken out of text (never of code), before headings get their ids:
+    pictures with no words, they would read as their class names."""
+    for token in state.tokens:
+        for place, child in enumerate(token.children or ()):
+            if child.type == "text" and ":(" in child.content:
+                child.content = _ICON.sub("", child.content)
+                if place == 0:
+                    child.content = child.content.lstrip(" \t")
 
 
 _TABLE_START = re.compile(

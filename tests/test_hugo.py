@@ -531,6 +531,18 @@ def test_a_themes_link_shortcode_is_a_link(site: SiteFactory) -> None:
     assert not [p for p in problems if "shortcode" in p.message]
 
 
+def test_a_themes_icons_are_not_read_as_their_class_names(site: SiteFactory) -> None:
+    # LoveIt's and FixIt's Font Awesome icons in Markdown; kept in code, where docs show them.
+    site.article(
+        "posts/a.md",
+        body="下载 :(fa-solid fa-download): 文件, :(fab fa-sass): SASS, `:(fas fa-x):` and "
+        ":( a face ):\n\n## :(far fa-star fa-fw): Stars\n",
+    )
+    body = article_body(make_client(site), "/posts/a/")
+    assert body.xpath("string(p)") == "下载 文件, SASS, :(fas fa-x): and :( a face ):"
+    assert [(h.get("id"), h.text) for h in body.xpath("h2")] == [("stars", "Stars")]
+
+
 def test_the_ids_the_theme_uses_are_never_given_to_a_body() -> None:
     theme = Path(__file__).resolve().parent.parent / "templates"
     used = {m for t in theme.glob("*.html") for m in re.findall(r'id="([^"{]+)"', t.read_text())}
