@@ -9,7 +9,7 @@ import os
 import re
 import shlex
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,10 @@ from mdit_py_plugins.texmath import texmath_plugin
 from reader.hygiene import MIN_FARM_LINKS, LinkFarm, without_link_farms
 from reader.model import Problem, Severity
 
-_SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w/.-]+)(.*?)\s*[>%]\}\}", re.DOTALL)
+_ARGS = r"((?:[^{}]|\{(?!\{)|\}(?!\}))*?)"
+"""A shortcode's arguments: never across another tag's braces, so that finding tags takes
+time linear in the text, whatever it holds."""
+_SHORTCODE = re.compile(rf"\{{\{{([<%])\s*(/?)\s*([\w/.-]+){_ARGS}\s*[>%]\}}\}}")
 
 ALLOWED_TAGS = frozenset(
     nh3.ALLOWED_TAGS
@@ -801,11 +804,36 @@ def _raw_images_without_alt(fragment: str) -> list[str]:
     return missing
 
 
-_PAIRED = re.compile(
-    r"\{\{([<%])\s*(highlight|[\w.-]+\.inline)\b(.*?)\s*[>%]\}\}(.*?)"
-    r"\{\{[<%]\s*/\s*\2\s*[>%]\}\}",
-    re.DOTALL,
+_PAIRED_OPENING = re.compile(
+    rf"\{{\{{([<%])\s*(highlight|comment|[\w.-]+\.inline)\b{_ARGS}\s*[>%]\}}\}}"
 )
+"""The shortcodes read with what they enclose: code, Hugo's comment, inline templates."""
+_CLOSING_TAG = re.compile(r"\{\{[<%]\s*/\s*([\w.-]+)\s*[>%]\}\}")
+
+
+def _paired_sub(text: str, replace: Callable[[re.Match[str], str], str]) -> str:
+    """``text`` with each paired shortcode (``_PAIRED_OPENING`` to its closing tag) replaced
+    by ``replace(opening, inner)``; its closing tag found by position, not by searching on
+    from each opening (which took cubic time on a file of unclosed tags)."""
+    closings: dict[str, list[re.Match[str]]] = {}
+    for closing in _CLOSING_TAG.finditer(text):
+        closings.setdefault(closing[1], []).append(closing)
+    starts = {name: [found.start() for found in tags] for name, tags in closings.items()}
+    out: list[str] = []
+    at = 0
+    for opening in _PAIRED_OPENING.finditer(text):
+        if opening.start() < at or opening[2] not in closings:
+            continue
+        after = bisect.bisect_left(starts[opening[2]], opening.end())
+        if after == len(starts[opening[2]]):
+            continue
+        closing = closings[opening[2]][after]
+        out += [text[at : opening.start()], replace(opening, text[opening.end() : closing.start()])]
+        at = closing.end()
+    out.append(text[at:])
+    return "".join(out)
+
+
 """A shortcode whose inner text is code (``highlight``) or a template (``x.inline``)."""
 _TEMPLATE_ACTION = re.compile(r"\{\{-?.*?-?\}\}", re.DOTALL)
 _EMBEDS = {
@@ -837,12 +865,18 @@ def _replace_shortcodes(
     ``_as_notes`` makes notes; the others dropped with a warning, keeping their inner text
     without template code."""
 
+    newlines: list[tuple[str, list[int]]] = []  # of the text as it is when warned about
+
     def warn(at: int, message: str, fix: str) -> None:
-        line = first_line + text.count("\n", 0, at)
+        if not newlines or newlines[-1][0] is not text:  # found once: a file may hold many
+            newlines.append((text, [found.start() for found in re.finditer("\n", text)]))
+        line = first_line + bisect.bisect_left(newlines[-1][1], at)
         problems.append(Problem(path, line, message, fix, Severity.WARNING))
 
-    def paired(match: re.Match[str]) -> str:
-        name, args, inner = match.group(2), match.group(3), match.group(4)
+    def paired(match: re.Match[str], inner: str) -> str:
+        name, args = match.group(2), match.group(3)
+        if name == "comment":  # Hugo's: what it encloses is for the editors, never shown
+            return "\n" * inner.count("\n")
         if name == "highlight":
             language, *rest = _shortcode_parts(args) or [""]
             # Its options ("linenos=table,hl_lines=2 4-5") as a fence's, which Hugo also reads.
@@ -901,7 +935,7 @@ def _replace_shortcodes(
     mark = _unused_mark(text + (note or "")) if _ESCAPED_SHORTCODE.search(text) else None
     if mark is None:
         text = _notes_as_quotes(text, note) if note is not None else text
-        return _SHORTCODE.sub(single, _PAIRED.sub(paired, text))
+        return _SHORTCODE.sub(single, _paired_sub(text, paired))
     escaped: list[str] = []
 
     def aside(match: re.Match[str]) -> str:
@@ -911,12 +945,12 @@ def _replace_shortcodes(
 
     text = _ESCAPED_SHORTCODE.sub(aside, text)  # what ``warn`` counts lines in from here
     text = _notes_as_quotes(text, note) if note is not None else text
-    done = _SHORTCODE.sub(single, _PAIRED.sub(paired, text))
+    done = _SHORTCODE.sub(single, _paired_sub(text, paired))
     kept_aside = re.compile(f"{mark}(\\d+)\n*{mark}")
     return kept_aside.sub(lambda m: escaped[int(m[1])], done)
 
 
-_ESCAPED_SHORTCODE = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}", re.DOTALL)
+_ESCAPED_SHORTCODE = re.compile(r"\{\{([<%])/\*((?:(?!\{\{[<%]/\*).)*?)\*/([>%])\}\}", re.DOTALL)
 _NOTE_NAMES = r"(admonition|notice|hint|alert|callout)"
 _NOTE_NAME = re.compile(_NOTE_NAMES)
 _NOTE_OPENING = re.compile(

@@ -37,6 +37,13 @@ BROKEN: dict[str, bytes] = {
     "nul-bytes.md": b"---\ntitle: T\x00\ndate: 2026-11-01\n---\n\nBody \x00 here.\n",
     "binary.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8,
     "title-a-map.md": b"---\ntitle: {a: 1}\ndate: 2026-11-01\n---\n\nx\n",
+    # Tags that never close: found in time linear in the file (their expressions once took
+    # cubic time: a minute for these).
+    "unclosed-shortcodes.md": b"---\ntitle: T\ndate: 2026-11-01\n---\n\n"
+    + b"{{< highlight go >}}x" * 1000
+    + b"{{< a >" * 1000
+    + b"{{</* x " * 1000
+    + b"{{% comment %}}z\n" * 1000,
 }
 GOOD: dict[str, tuple[bytes, str]] = {
     "gbk.md": (

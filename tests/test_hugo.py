@@ -543,6 +543,23 @@ def test_a_themes_icons_are_not_read_as_their_class_names(site: SiteFactory) -> 
     assert [(h.get("id"), h.text) for h in body.xpath("h2")] == [("stars", "Stars")]
 
 
+def test_hugos_comment_shortcode_is_never_shown(site: SiteFactory) -> None:
+    # Hugo's own (0.137): what it encloses is for the editors.
+    site.article(
+        "posts/a.md",
+        body="Public.\n\n{{% comment %}} TODO: ask legal about Zhang San. {{% /comment %}}\n\n"
+        "{{< comment >}}\nPrivate\nnote.\n{{< /comment >}}\n\n![](pic.png)\n",
+    )
+    client = make_client(site)
+    for path in ("/posts/a/", "/rss.xml", "/feed.json", "/api/v1/articles"):
+        shown = client.get(path).text
+        assert "Zhang San" not in shown and "Private" not in shown, path
+    assert article_body(client, "/posts/a/").text_content().split() == ["Public."]
+    lines = (site.root / "content/posts/a.md").read_text("utf-8").splitlines()
+    problems = load_catalog(site.settings()).problems
+    assert [p.line for p in problems] == [lines.index("![](pic.png)") + 1]
+
+
 def test_the_ids_the_theme_uses_are_never_given_to_a_body() -> None:
     theme = Path(__file__).resolve().parent.parent / "templates"
     used = {m for t in theme.glob("*.html") for m in re.findall(r'id="([^"{]+)"', t.read_text())}
