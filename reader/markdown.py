@@ -550,6 +550,8 @@ def _trailing_attributes(text: str) -> tuple[int, str] | None:
 def _heading_attributes(state: StateCore) -> None:
     """A heading's attributes, as Goldmark reads them by default in Hugo: its id given, the
     braces not shown (classes and the rest are not kept, as the sanitiser would drop them)."""
+    if "}" not in state.src:
+        return
     for index, token in enumerate(state.tokens):
         if token.type != "heading_open":
             continue
@@ -601,6 +603,8 @@ between ``:(`` and ``):``), drawn by their scripts and fonts."""
 def _drop_icons(state: StateCore) -> None:
     """Themes' icons taken out of text (never of code), before headings get their ids:
     pictures with no words, they would read as their class names."""
+    if ":(" not in state.src:
+        return
     for token in state.tokens:
         for place, child in enumerate(token.children or ()):
             if child.type == "text" and ":(" in child.content:
@@ -864,6 +868,8 @@ def _replace_shortcodes(
     (``admonition`` and its kin) as quotes whose text starts with ``note``, which
     ``_as_notes`` makes notes; the others dropped with a warning, keeping their inner text
     without template code."""
+    if "{{" not in text:
+        return text
 
     newlines: list[tuple[str, list[int]]] = []  # of the text as it is when warned about
 
