@@ -350,6 +350,24 @@ def test_a_phones_breadcrumb_trail_is_one_line_and_screen_readers_get_all_of_it(
         assert all(c in shown for c in ("專題", "港灣區", "燈塔島清灘活動")), "all shown when wide"
 
 
+def test_a_phones_trail_marks_only_crumbs_it_hides(browser: Browser, base: str) -> None:
+    """An ellipsis stands for the crumbs between home and the parent, and only for them: a
+    trail of home and the page alone shows home alone, with nothing before it."""
+
+    def before_each(path: str) -> list[str]:
+        with opened(browser, base + path, width=360) as page:
+            return list(
+                page.evaluate(
+                    "[...document.querySelectorAll('.breadcrumbs li')].map("
+                    "li => getComputedStyle(li, '::before').content)"
+                )
+            )
+
+    assert before_each("/search?q=%E6%B8%A1%E8%BC%AA") == ["none", '"›"']
+    trail = before_each(DEMO_PAGES["article-first-with-image"])
+    assert trail[0] == "none" and trail[-2] == '"› … ›"'
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_keyboard_reaches_a_section_and_the_next_page(
     browser: Browser, base: str, width: int
