@@ -531,6 +531,7 @@ class _Builder:
         path = self.source.path  # Hugo's content base name: the file's, or its bundle's
         base_name = path.stem if path.name != "index.md" else path.parent.name
         title_slug = _urlized(title)
+        given_slug = SLUG.text(self.meta)
         values = {
             "year": f"{local.year:04d}",
             "month": f"{local.month:02d}",
@@ -542,11 +543,11 @@ class _Builder:
             "section": section[0] if section else "",
             "sections": "/".join(section),
             "title": title_slug,
-            "slug": SLUG.text(self.meta) or title_slug,
+            "slug": given_slug or title_slug,
             "filename": base_name,
             "contentbasename": base_name,
-            "slugorfilename": SLUG.text(self.meta) or base_name,
-            "slugorcontentbasename": SLUG.text(self.meta) or base_name,
+            "slugorfilename": given_slug or base_name,
+            "slugorcontentbasename": given_slug or base_name,
         }
 
         def token(found: re.Match[str]) -> str:

@@ -838,7 +838,6 @@ def _paired_sub(text: str, replace: Callable[[re.Match[str], str], str]) -> str:
     return "".join(out)
 
 
-"""A shortcode whose inner text is code (``highlight``) or a template (``x.inline``)."""
 _TEMPLATE_ACTION = re.compile(r"\{\{-?.*?-?\}\}", re.DOTALL)
 _EMBEDS = {
     "youtube": ("YouTube", "https://www.youtube.com/watch?v={id}"),
@@ -963,10 +962,10 @@ _NOTE_OPENING = re.compile(
     rf'^[ \t]{{0,3}}\{{\{{([<%])[ \t]*{_NOTE_NAMES}\b((?:[^>%"\n]|"[^"\n]*")*)[>%]\}}\}}',
     re.MULTILINE,
 )
-_NOTE_CLOSING = re.compile(rf"\{{\{{[<%][ \t]*/[ \t]*{_NOTE_NAMES}[ \t]*[>%]\}}\}}")
-"""The notes of Hugo's themes: LoveIt's, DoIt's and FixIt's ``admonition`` (its title the
-second argument or ``title``), hugo-notice's ``notice``, Book's ``hint``, Docsy's
-``alert``, Hextra's ``callout``; each tag on a line of its own, or both on one line."""
+"""The opening tag of a note of Hugo's themes: LoveIt's, DoIt's and FixIt's ``admonition``
+(its title the second argument or ``title``), hugo-notice's ``notice``, Book's ``hint``,
+Docsy's ``alert``, Hextra's ``callout``; each tag on a line of its own, or both on one
+line. Its closing tag is any ``_CLOSING_TAG`` of its name."""
 
 
 def _notes_as_quotes(text: str, note: str) -> str:
@@ -978,7 +977,7 @@ def _notes_as_quotes(text: str, note: str) -> str:
     lines = text.split("\n")
     closings: dict[str, list[int]] = {}
     for number, line in enumerate(lines):
-        if (closing := _NOTE_CLOSING.fullmatch(line.strip())) is not None:
+        if (closing := _CLOSING_TAG.fullmatch(line.strip())) is not None:
             closings.setdefault(closing[1], []).append(number)
     out: list[str] = []
     number = 0
@@ -998,7 +997,7 @@ def _notes_as_quotes(text: str, note: str) -> str:
                 continue
         elif opening:
             at = rest.rfind("{{")
-            closing = _NOTE_CLOSING.fullmatch(rest[at:].rstrip()) if at >= 0 else None
+            closing = _CLOSING_TAG.fullmatch(rest[at:].rstrip()) if at >= 0 else None
             blank_below = number + 1 == len(lines) or not lines[number + 1].strip()
             if closing is not None and closing[1] == opening[2] and blank_below:
                 out.append(f"> {note}" + _note_title(opening[3], " ") + rest[:at].strip())
@@ -1011,8 +1010,7 @@ def _notes_as_quotes(text: str, note: str) -> str:
 
 def _note_title(args: str, then: str) -> str:
     """A note's title (``title``, else its second argument) as bold Markdown, then ``then``."""
-    named, positional = _shortcode_args(args), _positional(args)
-    title = named.get("title") or (positional[1] if len(positional) > 1 else "")
+    title = _argument(args, "title", 1)
     escaped = _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", title)
     return f"**{escaped}**{then}" if title else ""
 
@@ -1120,14 +1118,19 @@ def _shortcode_args(args: str) -> dict[str, str]:
     return named
 
 
+def _argument(args: str, name: str, place: int) -> str:
+    """A shortcode's argument given by its name, else by its place (themes take either)."""
+    positional = _positional(args)
+    return _shortcode_args(args).get(name) or (positional[place] if len(positional) > place else "")
+
+
 def _link_html(args: str) -> str:
     """LoveIt's and FixIt's ``link``: a link to ``href`` (or the first argument) reading
     ``content`` (or the second, else the address), titled ``title`` (or the third); "" when
     it names no address. Its card form is a plain link too."""
-    named, positional = _shortcode_args(args), _positional(args)
-    href = named.get("href") or (positional[0] if positional else "")
-    text = named.get("content") or (positional[1] if len(positional) > 1 else "") or href
-    title = named.get("title") or (positional[2] if len(positional) > 2 else "")
+    href = _argument(args, "href", 0)
+    text = _argument(args, "content", 1) or href
+    title = _argument(args, "title", 2)
     if not href.strip():
         return ""
     titled = f' title="{html.escape(title)}"' if title else ""
