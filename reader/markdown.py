@@ -910,6 +910,10 @@ def _replace_shortcodes(
             link = _embed_link(name, args)
             if link:
                 return link
+        if name in _PLAYERS:
+            link = _PLAYERS[name](args)
+            if link:
+                return link
         if name == "link":
             link = _link_html(args)
             if link:
@@ -930,7 +934,8 @@ def _replace_shortcodes(
             match.start(),
             f"Hugo shortcode {name!r} is not supported and was left out",
             "replace it with Markdown or HTML (understood: figure, highlight, param, ref, "
-            "relref, link, youtube, vimeo, x, tweet, instagram, gist, and themes' notes)",
+            "relref, link, youtube, vimeo, x, tweet, instagram, gist, bilibili, youku, music, "
+            "and themes' notes)",
         )
         return ""
 
@@ -1101,8 +1106,81 @@ def _embed_link(name: str, args: str) -> str:
     if "{user}" in pattern and not values["user"]:
         pattern = pattern.replace("{user}", "i")  # x.com/i/status/ID finds any post
     url = pattern.format(**{k: quote(v, safe="") for k, v in values.items()})
-    label = named.get("title") or values["id"]
-    return f'\n\n<p><a href="{html.escape(url)}">{site}: {html.escape(label)}</a></p>\n\n'
+    return _embed_paragraph(url, f"{site}: {named.get('title') or values['id']}")
+
+
+def _bilibili_link(args: str) -> str:
+    """LoveIt's, FixIt's and Even's ``bilibili``: its video (a ``BV`` id or an ``av``
+    number, then a part number, by place or as ``id``/``p``) on bilibili."""
+    video = _argument(args, "id", 0).strip()
+    part = _argument(args, "p", 1).strip()
+    if not video:
+        return ""
+    named = ("av" if video.isdigit() else "") + quote(video, safe="")
+    address = f"https://www.bilibili.com/video/{named}/"
+    address += f"?p={part}" if part.isdigit() and part != "1" else ""
+    label = f"{video}, P{part}" if part.isdigit() and part != "1" else video
+    return _embed_paragraph(address, f"bilibili: {label}")
+
+
+def _youku_link(args: str) -> str:
+    """Jane's ``youku``: its video's player page on Youku."""
+    video = _argument(args, "id", 0).strip()
+    if not video:
+        return ""
+    return _embed_paragraph(
+        f"https://player.youku.com/embed/{quote(video, safe='')}", f"Youku: {video}"
+    )
+
+
+def _music_link(args: str) -> str:
+    """A theme's ``music`` player as a link: to the audio file (``url``, titled by ``name``
+    and ``artist``), to the page it plays (``auto``), or to a song, list or album of
+    NetEase Cloud Music or QQ Music (``server``, ``type``, ``id``, or the three by place,
+    LoveIt's and FixIt's; one id alone is a NetEase song, as Jane's and Even's)."""
+    named = _shortcode_args(args)
+    if named.get("url"):
+        title = " – ".join(part for part in (named.get("name"), named.get("artist")) if part)
+        return _embed_paragraph(named["url"], title or named["url"])
+    if named.get("auto"):
+        return _embed_paragraph(named["auto"], named["auto"])
+    positional = _positional(args)
+    given = positional if len(positional) == 3 else ["netease", "song", *positional[:1]]
+    server, kind = named.get("server", given[0]), named.get("type", given[1])
+    item = (named.get("id") or (given[2] if len(given) > 2 else "")).strip()
+    address = _MUSIC.get(server, {}).get(kind)
+    if not item or address is None:
+        return ""
+    label = "NetEase Cloud Music" if server == "netease" else "QQ Music"
+    return _embed_paragraph(address.format(id=quote(item, safe="")), f"{label}: {item}")
+
+
+_MUSIC = {
+    "netease": {
+        kind: f"https://music.163.com/#/{kind}?id={{id}}"
+        for kind in ("song", "playlist", "album", "artist")
+    },
+    "tencent": {
+        "song": "https://y.qq.com/n/ryqq/songDetail/{id}",
+        "playlist": "https://y.qq.com/n/ryqq/playlist/{id}",
+        "album": "https://y.qq.com/n/ryqq/albumDetail/{id}",
+        "artist": "https://y.qq.com/n/ryqq/singer/{id}",
+    },
+}
+"""Where a player's ``server`` and ``type`` (MetingJS's names) are pages a reader opens."""
+_PLAYERS: dict[str, Callable[[str], str]] = {
+    "bilibili": _bilibili_link,
+    "youku": _youku_link,
+    "music": _music_link,
+}
+"""The players of Chinese sites that themes embed, each a plain link as ``_EMBEDS``."""
+
+
+def _embed_paragraph(address: str, label: str) -> str:
+    """A paragraph of its own holding one link; "" without an address."""
+    if not address.strip():
+        return ""
+    return f'\n\n<p><a href="{html.escape(address.strip())}">{html.escape(label)}</a></p>\n\n'
 
 
 def _shortcode_args(args: str) -> dict[str, str]:

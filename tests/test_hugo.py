@@ -278,6 +278,40 @@ def test_hugos_shortcodes_become_static_markup(site: SiteFactory) -> None:
     assert not body.xpath(".//iframe|.//script")
 
 
+def test_chinese_sites_players_become_links(site: SiteFactory) -> None:
+    # Found in LoveIt's demo, FixIt's author's blog, Jane's and Even's: bilibili, Youku
+    # and music players were left out, the video or song a post was about gone.
+    site.article(
+        "posts/a.md",
+        body='{{< bilibili BV1Sx411T7QQ >}}\n\n{{< bilibili id=BV1TJ411C7An p=3 >}}\n\n'
+        "{{< bilibili 170001 >}}\n\n{{< youku XMzQ0ODUxMjM2NA >}}\n\n"
+        "{{< music netease song 1868553 >}}\n\n"
+        '{{< music server="tencent" type="playlist" id="8305844774" >}}\n\n'
+        '{{% music "3950552" %}}\n\n'
+        '{{< music url="/music/wave.mp3" name=Wavelength artist=oldmanyoung >}}\n\n'
+        '{{< music auto="https://music.163.com/#/playlist?id=60198" >}}\n\n'
+        '{{< music url="javascript:alert(1)" name=x >}}\n\n'
+        '{{< music server="kugou" type="song" id="1" >}}\n\n{{< bilibili >}}\n',
+    )
+    body = article_body(make_client(site), "/posts/a/")
+    assert body.xpath(".//a/@href") == [
+        "https://www.bilibili.com/video/BV1Sx411T7QQ/",
+        "https://www.bilibili.com/video/BV1TJ411C7An/?p=3",
+        "https://www.bilibili.com/video/av170001/",
+        "https://player.youku.com/embed/XMzQ0ODUxMjM2NA",
+        "https://music.163.com/#/song?id=1868553",
+        "https://y.qq.com/n/ryqq/playlist/8305844774",
+        "https://music.163.com/#/song?id=3950552",
+        "/music/wave.mp3",
+        "https://music.163.com/#/playlist?id=60198",
+    ]
+    text = body.text_content()
+    assert "bilibili: BV1TJ411C7An, P3" in text and "Wavelength – oldmanyoung" in text
+    assert "NetEase Cloud Music: 1868553" in text and "QQ Music: 8305844774" in text
+    assert "javascript" not in lxml_html.tostring(body, encoding="unicode")
+    assert not body.xpath(".//iframe|.//script|.//audio")
+
+
 def test_unknown_and_inline_shortcodes_are_warnings_with_their_line(
     site: SiteFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:
