@@ -10,9 +10,9 @@ import re
 import shlex
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote, unquote, urlsplit
 
 import nh3
@@ -226,8 +226,8 @@ def render_markdown(
     ``allowed_hosts`` (the site's own and its ``link_allowlist``).
     """
     problems: list[Problem] = []
-    note = _unused_mark(text) if "{{" in text and _NOTE_OPENING.search(text) else None
-    text = _replace_shortcodes(text, path, first_line, problems, params or {}, note)
+    marks = _unused_marks(text) if "{{" in text and _QUOTED_OPENING.search(text) else None
+    text = _replace_shortcodes(text, path, first_line, problems, params or {}, marks)
     if "$$" in text:
         text = _display_dollars(text)
     text = _dedent_table_rows(text) if "|" in text else text
@@ -237,8 +237,8 @@ def render_markdown(
         dollars=dollars and "$" in text,
     )
     tokens = parser.parse(text)
-    if note is not None or "[!" in text:
-        _as_notes(tokens, note)
+    if marks is not None or "[!" in text:
+        tokens = _as_notes(tokens, marks)
     if emoji and ":" in text:
         _emojize(tokens)
     _demote_headings(tokens)
@@ -861,12 +861,12 @@ def _replace_shortcodes(
     first_line: int,
     problems: list[Problem],
     params: Mapping[str, str],
-    note: str | None = None,
+    marks: _Marks | None = None,
 ) -> str:
-    """Hugo's shortcodes as static Markdown or HTML: figures, code, embeds as links, notes
-    (``admonition`` and its kin) as quotes whose text starts with ``note``, which
-    ``_as_notes`` makes notes; the others dropped with a warning, keeping their inner text
-    without template code."""
+    """Hugo's shortcodes as static Markdown or HTML: figures, code, embeds as links; notes
+    (``admonition`` and its kin), folds (``details``) and attributed quotes as quotes
+    starting with ``marks`` (``_quoted_shortcodes``), which ``_as_notes`` finishes; the
+    others dropped with a warning, keeping their inner text without template code."""
     if "{{" not in text:
         return text
 
@@ -922,10 +922,10 @@ def _replace_shortcodes(
             # As Hugo's: the value, or nothing when neither the page nor the site sets it.
             key = (_positional(args) or [""])[0].lower()
             return html.escape(params.get(key, ""))
-        if _NOTE_NAME.fullmatch(name):
+        if _QUOTED_NAME.fullmatch(name):
             warn(
                 match.start(),
-                f"the note {name!r} was not read as one, only its text kept: its tags are "
+                f"the shortcode {name!r} was not read, only its text kept: its tags are "
                 "neither on lines of their own nor on one line with a blank line below",
                 "put each of its tags on a line of its own",
             )
@@ -942,9 +942,9 @@ def _replace_shortcodes(
     # Escaped ones ({{</* x */>}}, as pages about shortcodes write them) are shown as
     # written, unescaped: kept aside meanwhile, behind a mark the text does not hold and
     # as many lines long, so that lines still count.
-    mark = _unused_mark(text + (note or "")) if _ESCAPED_SHORTCODE.search(text) else None
+    mark = _unused_mark(text + "".join(marks or ())) if _ESCAPED_SHORTCODE.search(text) else None
     if mark is None:
-        text = _notes_as_quotes(text, note) if note is not None else text
+        text = _quoted_shortcodes(text, marks) if marks is not None else text
         return _SHORTCODE.sub(single, _paired_sub(text, paired))
     escaped: list[str] = []
 
@@ -954,31 +954,56 @@ def _replace_shortcodes(
         return f"{mark}{len(escaped) - 1}" + "\n" * inner.count("\n") + mark
 
     text = _ESCAPED_SHORTCODE.sub(aside, text)  # what ``warn`` counts lines in from here
-    text = _notes_as_quotes(text, note) if note is not None else text
+    text = _quoted_shortcodes(text, marks) if marks is not None else text
     done = _SHORTCODE.sub(single, _paired_sub(text, paired))
     kept_aside = re.compile(f"{mark}(\\d+)\n*{mark}")
     return kept_aside.sub(lambda m: escaped[int(m[1])], done)
 
 
 _ESCAPED_SHORTCODE = re.compile(r"\{\{([<%])/\*((?:(?!\{\{[<%]/\*).)*?)\*/([>%])\}\}", re.DOTALL)
-_NOTE_NAMES = r"(admonition|notice|hint|alert|callout)"
-_NOTE_NAME = re.compile(_NOTE_NAMES)
-_NOTE_OPENING = re.compile(
-    rf'^[ \t]{{0,3}}\{{\{{([<%])[ \t]*{_NOTE_NAMES}\b((?:[^>%"\n]|"[^"\n]*")*)[>%]\}}\}}',
+_NOTE_NAMES = ("admonition", "notice", "hint", "alert", "callout")
+_FOLD_NAMES = ("details", "expand")
+_QUOTED_NAME = re.compile("|".join((*_NOTE_NAMES, *_FOLD_NAMES, "blockquote")))
+_QUOTED_OPENING = re.compile(
+    rf"^[ \t]{{0,3}}\{{\{{([<%])[ \t]*({_QUOTED_NAME.pattern})\b"
+    rf'((?:[^>%"\n]|"[^"\n]*")*)[>%]\}}\}}',
     re.MULTILINE,
 )
-"""The opening tag of a note of Hugo's themes: LoveIt's, DoIt's and FixIt's ``admonition``
-(its title the second argument or ``title``), hugo-notice's ``notice``, Book's ``hint``,
-Docsy's ``alert``, Hextra's ``callout``; each tag on a line of its own, or both on one
-line. Its closing tag is any ``_CLOSING_TAG`` of its name."""
+"""The opening tag of a shortcode made a quote, each tag on a line of its own or both on
+one line: a note of Hugo's themes (LoveIt's, DoIt's and FixIt's ``admonition``, its title
+the second argument or ``title``; hugo-notice's ``notice``, Book's ``hint``, Docsy's
+``alert``, Hextra's ``callout``), a fold (Hugo's ``details``, its ``summary``; FixIt's
+``details`` and Jane's ``expand``, the first argument) or an attributed quote (the
+Octopress ``blockquote`` of Jane and others: ``author``, ``source``, ``link``, ``title``).
+Its closing tag is any ``_CLOSING_TAG`` of its name."""
+_NESTING = 8
+"""How deep quoted shortcodes are read inside each other; deeper ones keep their text."""
 
 
-def _notes_as_quotes(text: str, note: str) -> str:
-    """Each note as a quote whose text starts with ``note`` (``_as_notes`` makes it a note),
-    line for line, so that later warnings keep their line: the opening tag's line becomes
-    the title's (a hard break after it), the closing tag's an empty one. One on one line
-    is one only when a blank line follows it (a line below it would be read as its own).
-    Read line by line, in time linear in the text, whatever it holds."""
+class _Marks(NamedTuple):
+    """Private-use characters a body does not hold, by which the token pass knows what a
+    quote was: a note (its text starts with ``note``), a fold or an attributed quote (its
+    first line starts with what is between two ``fold`` or ``cite`` marks)."""
+
+    note: str
+    fold: str
+    cite: str
+
+
+def _unused_marks(text: str) -> _Marks | None:
+    """Three private-use characters ``text`` does not hold (None if it holds all but two)."""
+    present = set(text)
+    free = (chr(c) for c in range(0xE000, 0xF900) if chr(c) not in present)
+    found = [mark for mark, _ in zip(free, range(3), strict=False)]
+    return _Marks(*found) if len(found) == 3 else None
+
+
+def _quoted_shortcodes(text: str, marks: _Marks, depth: int = 0) -> str:
+    """Each quoted shortcode (``_QUOTED_OPENING``) as a Markdown quote that starts as
+    ``_quote_start`` says, line for line, so that later warnings keep their line: the
+    opening tag's line becomes the quote's first, the closing tag's an empty one. One on
+    one line is one only when a blank line follows it (a line below it would be read as
+    its own). Read line by line, in time linear in the text at each depth of nesting."""
     lines = text.split("\n")
     closings: dict[str, list[int]] = {}
     for number, line in enumerate(lines):
@@ -988,15 +1013,17 @@ def _notes_as_quotes(text: str, note: str) -> str:
     number = 0
     while number < len(lines):
         line = lines[number]
-        opening = _NOTE_OPENING.match(line)
+        opening = _QUOTED_OPENING.match(line)
         rest = line[opening.end() :] if opening else ""
         if opening and not rest.strip():
             ends = closings.get(opening[2], [])
             after = bisect.bisect_right(ends, number)
             if after < len(ends):
-                inner = lines[number + 1 : ends[after]]
-                out.append(f"> {note}" + _note_title(opening[3], "  "))
-                out += [f"> {line}" if line.strip() else ">" for line in inner]
+                inner = "\n".join(lines[number + 1 : ends[after]])
+                if depth < _NESTING and "{{" in inner:
+                    inner = _quoted_shortcodes(inner, marks, depth + 1)
+                out.append(_quote_start(opening[2], opening[3], marks, block=True))
+                out += [f"> {line}" if line.strip() else ">" for line in inner.split("\n")]
                 out.append("")
                 number = ends[after] + 1
                 continue
@@ -1005,12 +1032,37 @@ def _notes_as_quotes(text: str, note: str) -> str:
             closing = _CLOSING_TAG.fullmatch(rest[at:].rstrip()) if at >= 0 else None
             blank_below = number + 1 == len(lines) or not lines[number + 1].strip()
             if closing is not None and closing[1] == opening[2] and blank_below:
-                out.append(f"> {note}" + _note_title(opening[3], " ") + rest[:at].strip())
+                start = _quote_start(opening[2], opening[3], marks, block=False)
+                out.append(start + rest[:at].strip())
                 number += 1
                 continue
         out.append(line)
         number += 1
     return "\n".join(out)
+
+
+def _quote_start(name: str, args: str, marks: _Marks, *, block: bool) -> str:
+    """The first line of the quote a quoted shortcode becomes: a note's mark and bold
+    title (then a hard break, or a space before text on the same line); a fold's summary
+    or a quote's attribution between two marks (the attribution in Markdown)."""
+    if name in _FOLD_NAMES:
+        summary = _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", _argument(args, "summary", 0))
+        return f"> {marks.fold}{summary}{marks.fold}"
+    if name == "blockquote":
+        return f"> {marks.cite}{_attribution(_shortcode_args(args))}{marks.cite}"
+    return f"> {marks.note}" + _note_title(args, "  " if block else " ")
+
+
+def _attribution(args: Mapping[str, str]) -> str:
+    """An Octopress quote's attribution in Markdown: its author, then its source or its
+    link (reading ``title``, else the address); "" when it gives none."""
+    author = _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", args.get("author", "").strip())
+    source = _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", args.get("source", "").strip())
+    link = args.get("link", "").strip()
+    if link and not source:
+        words = args.get("title", "").strip() or re.sub(r"^\w+://(www\.)?", "", link)
+        source = f'<a href="{html.escape(link)}">{html.escape(words)}</a>'
+    return ", ".join(part for part in (author, source) if part)
 
 
 def _note_title(args: str, then: str) -> str:
@@ -1024,37 +1076,104 @@ _MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 """What Markdown may read as syntax: each escaped in text written into it."""
 
 
-def _as_notes(tokens: list[Token], mark: str | None) -> None:
-    """As notes (``<div role="note">``): the quotes that notes became (``_replace_shortcodes``:
-    their text starts with ``mark``, taken out, and a paragraph of it alone), and the
-    alerts of GitHub and Hugo (``> [!WARNING]``), their type or title in bold."""
-    opened: list[Token] = []
-    notes: set[int] = set()
+@dataclass
+class _Quote:
+    """A quote open in the token pass: where it starts in the output, what it became and,
+    for an attributed one, its attribution."""
+
+    opening: Token
+    at: int
+    kind: str = "quote"
+    attribution: list[Token] = field(default_factory=list)
+
+
+def _as_notes(tokens: list[Token], marks: _Marks | None) -> list[Token]:
+    """The quotes that quoted shortcodes became (``_quoted_shortcodes``), finished: a note
+    as ``<div role="note">``, its mark taken out; a fold as ``<details>`` with its summary;
+    an attributed quote in a ``<figure>``, its attribution the caption; and the alerts of
+    GitHub and Hugo (``> [!WARNING]``) as notes, their type or title in bold."""
+    out: list[Token] = []
+    opened: list[_Quote] = []
     for index, token in enumerate(tokens):
         if token.type == "blockquote_open":
-            opened.append(token)
+            opened.append(_Quote(token, len(out)))
         elif token.type == "blockquote_close" and opened:
-            start = opened.pop()
-            if id(start) in notes:
-                start.tag = token.tag = "div"
-                start.attrSet("role", "note")
-        elif token.type == "inline" and opened and index >= 2 and tokens[index - 2] is opened[-1]:
+            quote = opened.pop()
+            if quote.kind == "note":
+                quote.opening.tag = token.tag = "div"
+                quote.opening.attrSet("role", "note")
+            elif quote.kind == "fold":
+                quote.opening.tag = token.tag = "details"
+            elif quote.kind == "cite":
+                out.insert(quote.at, Token("figure_open", "figure", 1))
+                caption = _wrapped("figcaption", [Token("text", "", 0, content="— ")])
+                caption[1].children = [*(caption[1].children or []), *quote.attribution]
+                out += [token, *caption, Token("figure_close", "figure", -1)]
+                continue
+        elif (
+            token.type == "inline"
+            and opened
+            and index >= 2
+            and tokens[index - 2] is opened[-1].opening
+        ):
+            quote = opened[-1]
             children = token.children or []
+            first = children[0].content if children else ""
             alert = _ALERT.match(token.content)
-            if mark is not None and token.content.startswith(mark):
-                notes.add(id(opened[-1]))
-                token.content = token.content[len(mark) :]
-                if children and children[0].content == mark:  # and its line's end, if it ends
-                    del children[
-                        : 2 if len(children) > 1 and children[1].type == "softbreak" else 1
-                    ]
-                elif children and children[0].content.startswith(mark):
-                    children[0].content = children[0].content[len(mark) :]
-                if not token.content.strip():
-                    tokens[index - 1].hidden = tokens[index + 1].hidden = True
-            elif alert and children and children[0].content.startswith(alert[0]):
-                notes.add(id(opened[-1]))
+            if marks is not None and first.startswith(marks.note):
+                quote.kind = "note"
+                children[0].content = first[len(marks.note) :]
+                if (
+                    not children[0].content
+                    and len(children) > 1
+                    and children[1].type == "softbreak"
+                ):
+                    del children[:2]  # the mark's line, ended
+            elif marks is not None and first.startswith((marks.fold, marks.cite)):
+                mark = first[0]
+                words = _between_marks(token, mark)
+                if mark == marks.cite:
+                    quote.kind, quote.attribution = ("cite", words) if words else ("quote", [])
+                else:
+                    quote.kind = "fold"
+                    if words:
+                        out[quote.at + 1 : quote.at + 1] = _wrapped("summary", words)
+            elif alert and children and first.startswith(alert[0]):
+                quote.kind = "note"
                 _alert_title(children, alert)
+            if quote.kind != "quote" and not any(child.content for child in token.children or []):
+                tokens[index - 1].hidden = tokens[index + 1].hidden = True
+        out.append(token)
+    return out
+
+
+def _between_marks(inline: Token, mark: str) -> list[Token]:
+    """What an inline token's children hold between its leading ``mark`` and the next,
+    taken out of it with the marks and the line break after them."""
+    children = inline.children or []
+    for at, child in enumerate(children):
+        end = child.content.find(mark, 1 if at == 0 else 0) if child.type == "text" else -1
+        if end < 0:
+            continue
+        head = children[:at]
+        before = child.content[:end]
+        if before:
+            head.append(Token("text", "", 0, content=before))
+        child.content = child.content[end + 1 :]
+        tail = children[at:] if child.content else children[at + 1 :]
+        if tail and tail[0].type in ("softbreak", "hardbreak"):
+            tail = tail[1:]
+        if head and head[0].type == "text":
+            head[0].content = head[0].content.removeprefix(mark)
+        inline.children = tail
+        return [token for token in head if token.content or token.type != "text"]
+    return []
+
+
+def _wrapped(tag: str, children: list[Token]) -> list[Token]:
+    """An element holding inline children, as block tokens (a summary, a caption)."""
+    inline = Token("inline", "", 0, children=children, content="")
+    return [Token(f"{tag}_open", tag, 1), inline, Token(f"{tag}_close", tag, -1)]
 
 
 _ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][+-]?[ \t]*", re.IGNORECASE)

@@ -283,7 +283,7 @@ def test_chinese_sites_players_become_links(site: SiteFactory) -> None:
     # and music players were left out, the video or song a post was about gone.
     site.article(
         "posts/a.md",
-        body='{{< bilibili BV1Sx411T7QQ >}}\n\n{{< bilibili id=BV1TJ411C7An p=3 >}}\n\n'
+        body="{{< bilibili BV1Sx411T7QQ >}}\n\n{{< bilibili id=BV1TJ411C7An p=3 >}}\n\n"
         "{{< bilibili 170001 >}}\n\n{{< youku XMzQ0ODUxMjM2NA >}}\n\n"
         "{{< music netease song 1868553 >}}\n\n"
         '{{< music server="tencent" type="playlist" id="8305844774" >}}\n\n'
@@ -540,9 +540,73 @@ def test_a_themes_admonition_is_a_note_with_its_title(site: SiteFactory) -> None
     not_alone = lines.index("{{< admonition >}} Not alone {{< /admonition >}}") + 1
     problems = load_catalog(site.settings()).problems
     assert [(p.line, p.message.split(" ")[:3]) for p in problems] == [
-        (not_alone, ["the", "note", "'admonition'"]),
+        (not_alone, ["the", "shortcode", "'admonition'"]),
         (lines.index("![](pic.png)") + 1, ["image", "'pic.png'", "has"]),
     ]
+
+
+def test_folds_and_attributed_quotes_keep_what_they_were(site: SiteFactory) -> None:
+    # Jane's example site: its Octopress quotes were shown as the post's own words, their
+    # authors and sources gone, and its "expand" folds (as Hugo's "details" and FixIt's)
+    # lost their summaries.
+    site.article(
+        "posts/a.md",
+        body='{{< details summary="See the *details*" >}}\nHidden **text**.\n\n- a\n'
+        "{{< /details >}}\n"
+        '{{< expand "展開？" >}}\n是的！\n{{< /expand >}}\n'
+        "{{< details >}}\nNo summary.\n{{< /details >}}\n"
+        '{{< blockquote author="Author3" source="Source <i>" >}}\n  A quote, indented.\n'
+        "{{< /blockquote >}}\n"
+        "Not quoted.\n"
+        '{{< blockquote author="Author5" link="https://www.example.com/a" title="Ex" >}}\n'
+        "Linked.\n{{< /blockquote >}}\n\n"
+        '{{< blockquote link="https://www.example.com/long/path" >}}\n'
+        "Bare.\n{{< /blockquote >}}\n\n"
+        "{{< blockquote >}}\nPlain.\n{{< /blockquote >}}\n\n"
+        '{{< details "一行" >}}Folded on one line.{{< /details >}}\n\n'
+        '{{< admonition tip "Outer" >}}\nTip.\n{{< details "Inner" >}}\nDeep.\n{{< /details >}}\n'
+        "{{< /admonition >}}\n\n![](pic.png)\n",
+    )
+    body = article_body(make_client(site), "/posts/a/")
+    folds = body.xpath(".//details")
+    assert [fold.xpath("string(summary)") for fold in folds] == [
+        "See the *details*",
+        "展開？",
+        "",
+        "一行",
+        "Inner",
+    ]
+    assert [[" ".join(e.text_content().split()) for e in f.xpath("*")] for f in folds] == [
+        ["See the *details*", "Hidden text.", "a"],
+        ["展開？", "是的！"],
+        ["No summary."],
+        ["一行", "Folded on one line."],
+        ["Inner", "Deep."],
+    ]
+    assert not folds[2].xpath("summary") and not folds[0].get("open")
+    note = body.xpath(".//div[@role='note']")[0]
+    assert note.xpath("string(p/strong)") == "Outer" and note.xpath(".//details/summary")
+    quotes = body.xpath(".//blockquote")
+    assert [" ".join(q.text_content().split()) for q in quotes] == [
+        "A quote, indented.",
+        "Linked.",
+        "Bare.",
+        "Plain.",
+    ]
+    captions = [figure.xpath("string(figcaption)") for figure in body.xpath(".//figure")]
+    assert captions == ["— Author3, Source <i>", "— Author5, Ex", "— example.com/long/path"]
+    assert [figure.xpath("blockquote") != [] for figure in body.xpath(".//figure")] == [True] * 3
+    assert body.xpath(".//figcaption/a/@href") == [
+        "https://www.example.com/a",
+        "https://www.example.com/long/path",
+    ]
+    assert "Not quoted." in [p.text_content() for p in body.xpath("p")]
+    assert "{{" not in body.text_content()
+    lines = (site.root / "content/posts/a.md").read_text("utf-8").splitlines()
+    problems = load_catalog(site.settings()).problems
+    assert [(p.line, p.message.split(" ")[:2]) for p in problems] == [
+        (lines.index("![](pic.png)") + 1, ["image", "'pic.png'"])
+    ], "line for line: a later warning names its own line"
 
 
 def test_a_themes_link_shortcode_is_a_link(site: SiteFactory) -> None:
