@@ -637,24 +637,28 @@ def _dedent_table_rows(text: str) -> str:
 
 
 def _demote_headings(tokens: list[Token]) -> None:
-    """The page's only h1 is the article title: a body that uses ``#`` has its heading
-    levels moved down, each level it uses to the next free one, so none collide. A body
-    using all six gets a seventh level, which HTML lacks: a paragraph that assistive
-    technology reads as a heading of level 7."""
-    used = sorted({int(t.tag[1]) for t in tokens if t.type == "heading_open"})
-    if not used or used[0] != 1:
-        return
-    level_of = {level: rank + 2 for rank, level in enumerate(used)}
+    """The page's only h1 is the article title, and no heading skips a level below it:
+    each heading is placed one level below the nearest heading before it written with
+    fewer ``#`` (the title, if none), so a body's outline keeps its shape whatever level
+    it starts at or returns to. Deeper than h6 is a paragraph that assistive technology
+    reads as a heading of level 7 or more, which HTML lacks."""
+    written: list[tuple[int, int]] = []  # the open headings: level written, level given
+    given = 0
     for token in tokens:
-        if token.type not in ("heading_open", "heading_close"):
+        if token.type == "heading_open":
+            level = int(token.tag[1])
+            while written and written[-1][0] >= level:
+                written.pop()
+            given = written[-1][1] + 1 if written else 2
+            written.append((level, given))
+        elif token.type != "heading_close":
             continue
-        level = level_of[int(token.tag[1])]
-        if level <= 6:
-            token.tag = f"h{level}"
+        if given <= 6:
+            token.tag = f"h{given}"
             continue
         token.tag = "p"
         if token.type == "heading_open":
-            token.attrs = {"role": "heading", "aria-level": str(level)}
+            token.attrs = {"role": "heading", "aria-level": str(given)}
 
 
 _CONTENT_SUFFIXES = (".md", ".markdown")

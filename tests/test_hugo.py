@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import re
 import shutil
@@ -1171,6 +1172,46 @@ def test_indented_table_rows_and_all_six_heading_levels_read_as_hugo_reads_them(
         ["Alice", "23"],
     ]
     assert "    Bob | 27" in rendered.xpath("string(.//pre)"), "code stays as written"
+
+
+def test_a_bodys_headings_never_skip_a_level(site: SiteFactory) -> None:
+    # Hugo's "(Hu)go Template Primer", in many themes' example sites, runs "##" sections,
+    # then "# Hugo Parameters" with "##" below it: its first headings were h3 under the
+    # title's h1 (axe: heading-order), as are those of a body that starts at "###".
+    site.article("posts/a.md", body="## A\n\n### B\n\n## C\n\n# D\n\n## E\n\n#### F\n")
+    site.article("posts/b.md", body="### Only\n\n### Level\n\n##### Deeper\n")
+    client = make_client(site)
+    levels = [
+        [h.tag for h in article_body(client, path).xpath(".//h2|.//h3|.//h4|.//h5|.//h6")]
+        for path in ("/posts/a/", "/posts/b/")
+    ]
+    assert levels == [["h2", "h3", "h2", "h2", "h3", "h4"], ["h2", "h2", "h3"]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 6), min_size=1, max_size=12))
+def test_heading_levels_form_an_outline(written: list[int]) -> None:
+    source = "\n\n".join(f"{'#' * level} H{n}" for n, level in enumerate(written))
+    page = lxml_html.fragment_fromstring(
+        markdown.render_markdown(source, path=Path("a.md")).html, create_parent="div"
+    )
+    given = [
+        int(e.get("aria-level")) if e.tag == "p" else int(e.tag[1])
+        for e in page.xpath(
+            "./*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or @role]"
+        )
+    ]
+    assert len(given) == len(written) and given[0] == 2
+    assert all(2 <= b <= a + 1 for a, b in itertools.pairwise(given)), "no level skipped"
+    for i, j in itertools.pairwise(range(len(written))):
+        # The author's order kept: deeper stays deeper, a return to a level written
+        # before (with nothing shallower between) returns to its level.
+        if written[j] > written[i]:
+            assert given[j] == given[i] + 1
+        elif written[j] == written[i]:
+            assert given[j] == given[i]
+    if written[0] == 2 <= min(written) and all(b <= a + 1 for a, b in itertools.pairwise(written)):
+        assert given == written, "an outline already without gaps under the title is kept"
 
 
 CODE_OPTIONS = (
