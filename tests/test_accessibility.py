@@ -414,3 +414,34 @@ def test_a_wide_table_with_row_labels_passes_axe_on_a_phone(
         page.focus("table")
         page.keyboard.press("ArrowRight")  # scrolls it, in as long as it takes
         page.wait_for_function("document.querySelector('table').scrollLeft > 0", timeout=5000)
+
+
+THEMED_BODY = """\
+A claim.[^1] Another.[^2]
+
+{{< details "更多" >}}
+Folded text with [a link](https://example.org/).
+{{< /details >}}
+
+{{< blockquote author="A. Writer" link="https://example.org/source" >}}
+Quoted words.
+{{< /blockquote >}}
+
+[^1]: [The source](https://example.org/a)
+[^2]: Plain words.
+"""
+"""What Hugo themes' example sites put in one body: a footnote that ends in a link, a fold
+and an attributed quote."""
+
+
+def test_footnotes_folds_and_quotes_pass_axe(browser: Browser, site: SiteFactory) -> None:
+    # Found on Even's example site: a footnote ending in a link left its back link, a
+    # lone arrow just after it, a target too small (axe: target-size).
+    site.article("news/themed.md", title="Themed", body=THEMED_BODY)
+    server = running_server(str(site.root), "--no-watch")
+    with server as url:
+        for width in (320, 1280):
+            with opened(browser, url + "/news/themed/", width=width) as page:
+                assert page.locator("details summary").count() == 1
+                assert page.locator("figure figcaption a").count() == 1
+                assert axe_violations(page) == []
