@@ -528,8 +528,7 @@ class _Builder:
         if pattern is None:
             return self._hugo_form(_hugo_path(own), own, explicit_suffix=False)
         local = date  # as Hugo formats it: in the zone the date was written in
-        path = self.source.path  # Hugo's content base name: the file's, or its bundle's
-        base_name = path.stem if path.name != "index.md" else path.parent.name
+        base_name = self._content_base_name()
         title_slug = _urlized(title)
         given_slug = SLUG.text(self.meta)
         values = {
@@ -562,6 +561,16 @@ class _Builder:
         address = _hugo_path(re.sub("/{2,}", "/", "/" + address))  # an empty slice: no folder
         suffix = "." in pattern.rstrip("/").rsplit("/", 1)[-1]
         return self._hugo_form(address, own, explicit_suffix=suffix)
+
+    def _content_base_name(self) -> str:
+        """Hugo's content base name: the file's name, or its bundle's (``post/index.md``:
+        ``post``), without a language's suffix (``about.en.md``, ``post/index.en.md``)."""
+        path = self.source.path
+        stem = path.name.rsplit(".", 1)[0]
+        base, dot, suffix = stem.rpartition(".")
+        if dot and suffix.lower() in {language.key for language in self.settings.languages}:
+            stem = base
+        return path.parent.name if stem == "index" else stem
 
     def _hugo_form(self, address: str, own: str, *, explicit_suffix: bool) -> tuple[str, ...]:
         """Hugo's address as its uglyURLs writes it (``.html`` unless the pattern names a

@@ -579,6 +579,37 @@ def test_every_page_hugo_publishes_in_each_language_answers_here(
         assert tree.get("lang") == ("en" if english else "zh-Hant")
 
 
+@pytest.mark.external
+def test_hugos_addresses_of_translated_bundles_answer_here(site: SiteFactory) -> None:
+    """LoveIt's demo: posts are bundles in two languages (``index.en.md``,
+    ``index.zh-cn.md``) under ``posts = ":contentbasename"``; their Hugo addresses were
+    404, the base name read as ``index.en``. (Hugo 0.111 names it ``:filename``.)"""
+    hugo = shutil.which("hugo")
+    require(hugo, "hugo", "apt-get install hugo")
+    _bilingual(site)
+    config = (site.root / "hugo.toml").read_text(encoding="utf-8")
+    (site.root / "hugo.toml").write_text(
+        config + '\n[permalinks]\nnews = ":filename"\n', encoding="utf-8"
+    )
+    site.article("news/boats/index.md", "船。", title="船期")
+    site.article("news/boats/index.en.md", "Boats.", title="Boat times")
+    listed = subprocess.run(
+        [str(hugo), "list", "all"], cwd=site.root, capture_output=True, text=True, check=True
+    ).stdout
+    published = [row for row in csv.DictReader(io.StringIO(listed)) if row["draft"] != "true"]
+    assert {urlsplit(row["permalink"]).path for row in published} >= {
+        "/boats/",
+        "/en/boats/",
+        "/ferry/",
+        "/en/ferry/",
+    }
+    client = make_client(site)
+    for row in published:
+        response = client.get(urlsplit(row["permalink"]).path, follow_redirects=True)
+        assert response.status_code == 200, row["permalink"]
+        assert parse_html(response).xpath("string(//h1)") == row["title"]
+
+
 def test_a_site_publishing_both_scripts_as_languages_has_no_converted_variant(
     site: SiteFactory,
 ) -> None:
