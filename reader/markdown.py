@@ -442,7 +442,13 @@ def _display_dollars(text: str) -> str:
 
 
 def _as_display_math(found: re.Match[str]) -> str:
-    return "\n\\[\n" + (found[1] if found[1] is not None else found[2]) + "\n\\]\n"
+    """A ``$$`` block as ``\\[ \\]``, line for line, with blank lines around it where a
+    paragraph's line is next to it (the brackets are read only as a block of their own)."""
+    block = f"\\[\n{found[1]}\n\\]" if found[1] is not None else f"\\[{found[2]}\\]"
+    lines = found[0].count("\n")
+    return _on_lines_of_its_own(
+        block, found.string, found.start(), found.end(), lines, before=True, after=True
+    )
 
 
 def _highlighted(code: str, language: str) -> str | None:
@@ -813,16 +819,17 @@ def _raw_images_without_alt(fragment: str) -> list[str]:
 
 
 _PAIRED_OPENING = re.compile(
-    rf"\{{\{{([<%])\s*(highlight|comment|[\w.-]+\.inline)\b{_ARGS}\s*[>%]\}}\}}"
+    rf"\{{\{{([<%])\s*(highlight|mermaid|echarts|comment|[\w.-]+\.inline)\b{_ARGS}\s*[>%]\}}\}}"
 )
-"""The shortcodes read with what they enclose: code, Hugo's comment, inline templates."""
+"""The shortcodes read with what they enclose: code, diagrams' and charts' sources (drawn
+by a theme's script, shown as their code), Hugo's comment, inline templates."""
 _CLOSING_TAG = re.compile(r"\{\{[<%]\s*/\s*([\w.-]+)\s*[>%]\}\}")
 
 
-def _paired_sub(text: str, replace: Callable[[re.Match[str], str], str]) -> str:
+def _paired_sub(text: str, replace: Callable[[re.Match[str], str, re.Match[str]], str]) -> str:
     """``text`` with each paired shortcode (``_PAIRED_OPENING`` to its closing tag) replaced
-    by ``replace(opening, inner)``; its closing tag found by position, not by searching on
-    from each opening (which took cubic time on a file of unclosed tags)."""
+    by ``replace(opening, inner, closing)``; its closing tag found by position, not by
+    searching on from each opening (which took cubic time on a file of unclosed tags)."""
     closings: dict[str, list[re.Match[str]]] = {}
     for closing in _CLOSING_TAG.finditer(text):
         closings.setdefault(closing[1], []).append(closing)
@@ -836,10 +843,46 @@ def _paired_sub(text: str, replace: Callable[[re.Match[str], str], str]) -> str:
         if after == len(starts[opening[2]]):
             continue
         closing = closings[opening[2]][after]
-        out += [text[at : opening.start()], replace(opening, text[opening.end() : closing.start()])]
+        inner = text[opening.end() : closing.start()]
+        out += [text[at : opening.start()], replace(opening, inner, closing)]
         at = closing.end()
     out.append(text[at:])
     return "".join(out)
+
+
+def _standing_alone(block: str, match: re.Match[str]) -> str:
+    """Block HTML standing where a shortcode stood, as a block of its own (the line after
+    it blank, or the HTML block would take it in)."""
+    return _on_lines_of_its_own(block, match.string, match.start(), match.end(), 0, after=True)
+
+
+def _on_lines_of_its_own(
+    block: str,
+    text: str,
+    start: int,
+    end: int,
+    lines: int,
+    *,
+    before: bool = False,
+    after: bool = False,
+) -> str:
+    """``block`` in place of ``text[start:end]``, which held ``lines`` line breaks, on lines
+    of its own (with a blank line ``before`` or ``after`` it, where asked), adding only
+    the line breaks that needs and making up after it any it has fewer than it replaced:
+    the lines after it keep their numbers (for later warnings) whenever it was written as
+    a block of its own."""
+    ahead = text[:start]
+    if not ahead or ahead.endswith("\n\n") or (ahead.endswith("\n") and not before):
+        lead = ""
+    else:
+        lead = "\n" if ahead.endswith("\n") else "\n\n" if before else "\n"
+    rest = text[end:]
+    if not rest.strip() or rest.startswith("\n\n") or (rest.startswith("\n") and not after):
+        tail = ""
+    else:
+        tail = "\n" if rest.startswith("\n") else "\n\n" if after else "\n"
+    replaced = lead + block + tail
+    return replaced + "\n" * max(0, lines - replaced.count("\n"))
 
 
 _TEMPLATE_ACTION = re.compile(r"\{\{-?.*?-?\}\}", re.DOTALL)
@@ -882,42 +925,40 @@ def _replace_shortcodes(
         line = first_line + bisect.bisect_left(newlines[-1][1], at)
         problems.append(Problem(path, line, message, fix, Severity.WARNING))
 
-    def paired(match: re.Match[str], inner: str) -> str:
+    def paired(match: re.Match[str], inner: str, closing: re.Match[str]) -> str:
         name, args = match.group(2), match.group(3)
+        lines = (match[0] + inner + closing[0]).count("\n")
         if name == "comment":  # Hugo's: what it encloses is for the editors, never shown
-            return "\n" * inner.count("\n")
-        if name == "highlight":
-            language, *rest = _shortcode_parts(args) or [""]
+            return "\n" * lines
+        if name in ("highlight", "mermaid", "echarts"):
+            language, *rest = _shortcode_parts(args) if name == "highlight" else [name]
             # Its options ("linenos=table,hl_lines=2 4-5") as a fence's, which Hugo also reads.
             info = f"{language} {{{rest[0]}}}" if rest else language
             fence = "~~~~" if "~~~" in inner else "~~~"
-            return f"\n\n{fence}{info}\n{inner.strip(chr(10))}\n{fence}\n\n"
+            block = f"{fence}{info if name != 'echarts' else ''}\n{inner.strip(chr(10))}\n{fence}"
+            return _on_lines_of_its_own(block, match.string, match.start(), closing.end(), lines)
         warn(
             match.start(),
             f"the inline shortcode {name!r} is a template; its text is kept, its code left out",
             "write the content as Markdown or HTML",
         )
-        return _TEMPLATE_ACTION.sub("", inner)
+        return _TEMPLATE_ACTION.sub(lambda action: "\n" * action[0].count("\n"), inner)
 
     def single(match: re.Match[str]) -> str:
         closing, name, args = match.group(2), match.group(3), match.group(4)
         if closing:
             return ""
         if name == "figure":
-            return _figure_html(_shortcode_args(args))
+            return _standing_alone(_figure_html(_shortcode_args(args)), match)
         if name in ("ref", "relref"):
             target = (_positional(args) or [""])[0]
             if target:
                 # The link pass turns a content file's path into its page's URL.
                 return target if target.lower().endswith(_CONTENT_SUFFIXES) else target + ".md"
-        if name in _EMBEDS:
-            link = _embed_link(name, args)
+        if name in _EMBEDS or name in _PLAYERS:
+            link = _embed_link(name, args) if name in _EMBEDS else _PLAYERS[name](args)
             if link:
-                return link
-        if name in _PLAYERS:
-            link = _PLAYERS[name](args)
-            if link:
-                return link
+                return _standing_alone(link, match)
         if name == "link":
             link = _link_html(args)
             if link:
@@ -949,7 +990,8 @@ def _replace_shortcodes(
     mark = _unused_mark(text + "".join(marks or ())) if _ESCAPED_SHORTCODE.search(text) else None
     if mark is None:
         text = _quoted_shortcodes(text, marks) if marks is not None else text
-        return _SHORTCODE.sub(single, _paired_sub(text, paired))
+        text = _paired_sub(text, paired)  # what ``warn`` counts lines in from here
+        return _SHORTCODE.sub(single, text)
     escaped: list[str] = []
 
     def aside(match: re.Match[str]) -> str:
@@ -959,7 +1001,8 @@ def _replace_shortcodes(
 
     text = _ESCAPED_SHORTCODE.sub(aside, text)  # what ``warn`` counts lines in from here
     text = _quoted_shortcodes(text, marks) if marks is not None else text
-    done = _SHORTCODE.sub(single, _paired_sub(text, paired))
+    text = _paired_sub(text, paired)
+    done = _SHORTCODE.sub(single, text)
     kept_aside = re.compile(f"{mark}(\\d+)\n*{mark}")
     return kept_aside.sub(lambda m: escaped[int(m[1])], done)
 
@@ -1303,7 +1346,7 @@ def _embed_paragraph(address: str, label: str) -> str:
     """A paragraph of its own holding one link; "" without an address."""
     if not address.strip():
         return ""
-    return f'\n\n<p><a href="{html.escape(address.strip())}">{html.escape(label)}</a></p>\n\n'
+    return f'<p><a href="{html.escape(address.strip())}">{html.escape(label)}</a></p>'
 
 
 def _shortcode_args(args: str) -> dict[str, str]:
@@ -1343,4 +1386,4 @@ def _figure_html(args: dict[str, str]) -> str:
     alt = html.escape(args.get("alt", ""))
     caption = args.get("caption") or args.get("title") or ""
     figcaption = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-    return f'\n\n<figure><img src="{src}" alt="{alt}" loading="lazy">{figcaption}</figure>\n\n'
+    return f'<figure><img src="{src}" alt="{alt}" loading="lazy">{figcaption}</figure>'

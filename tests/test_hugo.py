@@ -326,6 +326,34 @@ def test_unknown_and_inline_shortcodes_are_warnings_with_their_line(
     assert "a.md:10: warning: the inline shortcode 'css.inline'" in out
 
 
+def test_warnings_keep_their_lines_after_shortcodes_made_markup(
+    site: SiteFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A warning after a highlight, figure, embed or $$ block named a line two or four
+    # further down for each one above it, and one after a paired shortcode counted in
+    # the wrong text.
+    site.article(
+        "posts/a.md",
+        body="Text.\n\n{{< highlight go >}}\nx := 1\n{{< /highlight >}}\n\n"
+        "{{< figure src=a.png alt=A >}}\n\n{{< youtube abc >}}\n\n"
+        "{{< comment >}}\nnote\n{{< /comment >}}\n"
+        "{{< mermaid >}}\ngraph LR;\n  A --> B\n{{< /mermaid >}}\n"
+        "{{< css.inline >}}\n{{ .Site.Title\n}}\n{{< /css.inline >}}\n\n"
+        "{{< bilibili BV1 >}}\n\n$$\nx^2\n$$\n\n{{< unknown >}}\n\n![](b.png)\n",
+    )
+    assert main(["check", str(site.root)]) == 0
+    lines = (site.root / "content/posts/a.md").read_text("utf-8").splitlines()
+    out = capsys.readouterr().out
+    for written, said in [
+        ("{{< css.inline >}}", "the inline shortcode 'css.inline'"),
+        ("{{< unknown >}}", "Hugo shortcode 'unknown'"),
+        ("![](b.png)", "image 'b.png'"),
+    ]:
+        assert f"a.md:{lines.index(written) + 1}: warning: {said}" in out
+    body = article_body(make_client(site), "/posts/a/")
+    assert body.xpath("string(.//pre[2]/code)") == "graph LR;\n  A --> B\n", "a diagram's source"
+
+
 def test_an_escaped_shortcode_is_shown_as_written(
     site: SiteFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:
