@@ -872,10 +872,13 @@ def _on_lines_of_its_own(
     the lines after it keep their numbers (for later warnings) whenever it was written as
     a block of its own."""
     ahead = text[:start]
+    indent = ahead[ahead.rfind("\n") + 1 :]
     if not ahead or ahead.endswith("\n\n") or (ahead.endswith("\n") and not before):
         lead = ""
+    elif ahead.endswith("\n") or (indent and not indent.strip()):
+        lead = "\n"  # a blank line, or the indent left on one (else it would make code)
     else:
-        lead = "\n" if ahead.endswith("\n") else "\n\n" if before else "\n"
+        lead = "\n\n" if before else "\n"
     rest = text[end:]
     if not rest.strip() or rest.startswith("\n\n") or (rest.startswith("\n") and not after):
         tail = ""
@@ -950,6 +953,18 @@ def _replace_shortcodes(
             return ""
         if name == "figure":
             return _standing_alone(_figure_html(_shortcode_args(args)), match)
+        if name == "image":  # LoveIt's, DoIt's and FixIt's: src, alt, caption by place too
+            named = _shortcode_args(args)
+            found = {
+                "src": _argument(args, "src", 0),
+                "alt": _argument(args, "alt", 1),
+                "caption": _argument(args, "caption", 2),
+                **{key: named.get(key, "") for key in ("title", "width", "height")},
+            }
+            if found["src"].strip():
+                return _standing_alone(_figure_html(found), match)
+        if name == "fa-icon":  # DoIt's: a picture, but a box ticked or not says something
+            return _ICON_MEANINGS.get(_argument(args, "name", 1).removeprefix("fa-"), "")
         if name in ("ref", "relref"):
             target = (_positional(args) or [""])[0]
             if target:
@@ -963,6 +978,14 @@ def _replace_shortcodes(
             link = _link_html(args)
             if link:
                 return link
+        if name == "person":  # LoveIt's and DoIt's: a link to someone, in a sentence
+            person = _person_html(args)
+            if person:
+                return person
+        if name == "friend":  # DoIt's and FixIt's: a card linking a friend's site
+            friend = _friend_html(args)
+            if friend:
+                return _standing_alone(friend, match)
         if name == "param":
             # As Hugo's: the value, or nothing when neither the page nor the site sets it.
             key = (_positional(args) or [""])[0].lower()
@@ -1338,6 +1361,7 @@ _PLAYERS: dict[str, Callable[[str], str]] = {
     "bilibili": _bilibili_link,
     "youku": _youku_link,
     "music": _music_link,
+    "audio": _music_link,  # DoIt's, inside its ``aplayer``: ``url``, ``name``, ``artist``
 }
 """The players of Chinese sites that themes embed, each a plain link as ``_EMBEDS``."""
 
@@ -1381,9 +1405,50 @@ def _link_html(args: str) -> str:
     return f'<a href="{html.escape(href.strip())}"{titled}>{html.escape(text)}</a>'
 
 
+_ICON_MEANINGS = {
+    "check-square": "☑",
+    "square-check": "☑",
+    "square": "☐",
+    "check": "✓",
+    "circle-check": "✓",
+    "check-circle": "✓",
+    "times": "✗",
+    "xmark": "✗",
+}
+"""The icons that say something (a table's yes and no), as the characters that say it;
+other icons are pictures with no words, left out."""
+
+
+def _person_html(args: str) -> str:
+    """A person (``url``, ``name``, then ``text``, by name or place) as a link reading
+    their name, what the text says of them after it in brackets; "" without an address."""
+    url, name = _argument(args, "url", 0).strip(), _argument(args, "name", 1)
+    text = _argument(args, "text", 2)
+    if not url:
+        return ""
+    said = f" ({html.escape(text)})" if text.strip() else ""
+    return f'<a href="{html.escape(url)}">{html.escape(name.strip() or url)}</a>{said}'
+
+
+def _friend_html(args: str) -> str:
+    """A friend's card (``name``, ``url``, then ``avatar`` and ``bio``, or FixIt's
+    ``logo`` and ``word``) as a paragraph: a link reading the name, then the words."""
+    name, url = _argument(args, "name", 0), _argument(args, "url", 1).strip()
+    words = _argument(args, "bio", 3) or _argument(args, "word", 3)
+    if not url:
+        return ""
+    after = f" – {html.escape(words)}" if words.strip() else ""
+    return f'<p><a href="{html.escape(url)}">{html.escape(name.strip() or url)}</a>{after}</p>'
+
+
 def _figure_html(args: dict[str, str]) -> str:
     src = html.escape(args.get("src", ""))
     alt = html.escape(args.get("alt", ""))
     caption = args.get("caption") or args.get("title") or ""
     figcaption = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-    return f'<figure><img src="{src}" alt="{alt}" loading="lazy">{figcaption}</figure>'
+    size = "".join(
+        f' {side}="{number}"'
+        for side in ("width", "height")
+        if (number := args.get(side, "").strip().removesuffix("px")).isdigit()
+    )
+    return f'<figure><img src="{src}" alt="{alt}"{size} loading="lazy">{figcaption}</figure>'

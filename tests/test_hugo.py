@@ -313,6 +313,46 @@ def test_chinese_sites_players_become_links(site: SiteFactory) -> None:
     assert not body.xpath(".//iframe|.//script|.//audio")
 
 
+def test_themes_images_people_and_meaningful_icons_are_kept(site: SiteFactory) -> None:
+    # DoIt's example site (LoveIt's and FixIt's shortcodes too): its images with their
+    # captions were left out, and so were the people and friends a post links to, its
+    # audio, and the ticks and empty boxes of a table saying what is supported.
+    site.article(
+        "posts/a.md",
+        body='{{< image src="shot.webp" caption="安装 PWA" height="693px" width="419px" >}}\n\n'
+        '{{< image "/a.jpg" "An A" "The A" >}}\n\n'
+        "| Language | Done | Icon |\n|---|---|---|\n"
+        "| English | {{< fa-icon regular check-square >}} | {{< fa-icon brands sass >}} |\n"
+        "| French | {{< fa-icon regular square >}} | x |\n\n"
+        'Made by {{< person "https://dillonzq.example/" Dillon "author of LoveIt" >}}.\n\n'
+        '{{< friend "PCloud" "https://pcloud.example/" "https://pcloud.example/a.jpg" "Hi" >}}\n\n'
+        '{{< friend name="X" url="javascript:alert(1)" bio="b" >}}\n\n'
+        "{{< aplayer >}}\n"
+        '    {{< audio name="Wavelength" artist="oldmanyoung" url="/music/w.mp3" >}}\n'
+        "{{< /aplayer >}}\n",
+    )
+    body = article_body(make_client(site), "/posts/a/")
+    figures = [
+        (f.xpath("string(img/@src)"), f.xpath("string(img/@alt)"), f.xpath("string(figcaption)"))
+        for f in body.xpath(".//figure")
+    ]
+    assert figures == [("shot.webp", "", "安装 PWA"), ("/a.jpg", "An A", "The A")]
+    assert body.xpath(".//figure[1]/img/@width") == ["419"]
+    assert [[c.text_content().strip() for c in row] for row in body.xpath(".//tbody/tr")] == [
+        ["English", "☑", ""],
+        ["French", "☐", "x"],
+    ]
+    assert [(a.get("href"), a.text) for a in body.xpath(".//a")] == [
+        ("https://dillonzq.example/", "Dillon"),
+        ("https://pcloud.example/", "PCloud"),
+        (None, "X"),
+        ("/music/w.mp3", "Wavelength – oldmanyoung"),
+    ]
+    text = " ".join(body.text_content().split())
+    assert "Made by Dillon (author of LoveIt)." in text and "PCloud – Hi" in text
+    assert not body.xpath(".//img[contains(@src, 'pcloud')]"), "no third party's avatar"
+
+
 def test_unknown_and_inline_shortcodes_are_warnings_with_their_line(
     site: SiteFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:
