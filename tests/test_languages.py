@@ -812,8 +812,16 @@ def test_a_hugo_config_folder_of_language_files_with_one_left_is_a_site_in_it(
     assert client.get("/en/").status_code == 404, "a language switched off is not served"
 
 
-def test_a_multilingual_sites_languages_may_say_locale_and_label(site: SiteFactory) -> None:
-    files = dict(NEWER_HUGO_LANGUAGES)
+@pytest.mark.parametrize("named", ["languages", "hugo"])
+def test_a_multilingual_sites_languages_may_say_locale_and_label(
+    site: SiteFactory, named: str
+) -> None:
+    # DoIt's example site names its languages' files hugo.en.toml and hugo.zh-cn.toml:
+    # its Chinese half was not served at all (/zh-cn/ 404), the site read as English only.
+    files = {
+        name.replace("languages.", f"{named}.", 1): text
+        for name, text in NEWER_HUGO_LANGUAGES.items()
+    }
     files["hugo.toml"] = files["hugo.toml"].replace('disableLanguages = ["en"]\n', "")
     _config_folder(site, files)
     site.article("posts/a.md", "港口。", title="港口")
