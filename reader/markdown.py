@@ -511,7 +511,11 @@ def _parser(*, linkify: bool, typographer: bool, dollars: bool = False) -> Markd
     parser = MarkdownIt("commonmark", options, renderer_cls=_Renderer)
     parser.enable(["table", "strikethrough", *(["linkify"] if linkify else [])])
     if typographer:
-        parser.enable(["replacements", "smartquotes"])
+        parser.enable(["smartquotes"])
+        # Goldmark's replacements, not markdown-it's (which also make "(c)" ©, "+-" ±,
+        # ".." …, "?...." "?.." and ",," ","): an ASCII table's "+--" or a list's "(c)"
+        # stays as written, as on Hugo's page.
+        parser.core.ruler.before("smartquotes", "dashes_and_ellipses", _dashes_and_ellipses)
     if linkify and parser.linkify is not None:
         # As Goldmark: links with a scheme or "www.", and addresses; a bare "example.com"
         # (or "a.as", which looks like one) and a scheme-relative "//x.y" stay text.
@@ -531,6 +535,37 @@ def _parser(*, linkify: bool, typographer: bool, dollars: bool = False) -> Markd
     parser.core.ruler.after("inline", "heading_attributes", _heading_attributes)
     parser.core.ruler.after("heading_attributes", "icons", _drop_icons)
     return parser
+
+
+def _dashes_and_ellipses(state: StateCore) -> None:
+    """The typographer's replacements Goldmark makes: ``...`` as an ellipsis (``....``
+    one and a dot), ``---`` an em dash, ``--`` an en dash (between words or between
+    spaces, as markdown-it places them: ``--flag`` stays), in text but not in code or in
+    a link written out as its address."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        in_autolink = 0
+        for token in block.children:
+            if token.type == "link_open" and token.info == "auto":
+                in_autolink += 1
+            elif token.type == "link_close" and token.info == "auto":
+                in_autolink -= 1
+            elif (
+                token.type == "text"
+                and not in_autolink
+                and ("--" in token.content or "..." in token.content)
+            ):
+                text = _ELLIPSIS.sub("\u2026", token.content)
+                text = _EM_DASH.sub("\\1\u2014", text)
+                text = _EN_DASH_BETWEEN_WORDS.sub("\\1\u2013", text)
+                token.content = _EN_DASH_BETWEEN_SPACES.sub("\\1\u2013", text)
+
+
+_ELLIPSIS = re.compile(r"\.\.\.")
+_EM_DASH = re.compile(r"(^|[^-])---(?=[^-]|$)", re.MULTILINE)
+_EN_DASH_BETWEEN_WORDS = re.compile(r"(^|[^-\s])--(?=[^-\s]|$)", re.MULTILINE)
+_EN_DASH_BETWEEN_SPACES = re.compile(r"(^|\s)--(?=\s|$)", re.MULTILINE)
 
 
 _ATTRIBUTES = re.compile(

@@ -1213,6 +1213,21 @@ def test_typographer_and_emoji_as_hugo_sets_them(
     assert ("😄" in text) is emoji
 
 
+def test_the_typographer_changes_only_what_goldmarks_does(site: SiteFactory) -> None:
+    # Found comparing a real blog's pages with Hugo's: markdown-it's typographer also made
+    # a list's "(c)" ©, an ASCII table's "+-" ±, "cd .." "cd …", "?...." "?.." and ",,"
+    # ",", none of which Goldmark's (Hugo's, checked with Hugo 0.111) does.
+    written = "(a) (b) (c) (r) (tm) x +- y, cd .. then !!!!! ,, ng add --project p"
+    body = f"{written}\n\n+-+\n|a|\n+-+\n\nWait... ?.... 10--20, a -- b, a---b.\n"
+    site.article("posts/a.md", body=body)
+    paragraphs = article_body(make_client(site), "/posts/a/").xpath(".//p")
+    assert [p.text_content() for p in paragraphs] == [
+        written,
+        "+-+\n|a|\n+-+",
+        "Wait… ?…. 10–20, a – b, a—b.",
+    ]
+
+
 def test_indented_table_rows_and_all_six_heading_levels_read_as_hugo_reads_them(
     site: SiteFactory,
 ) -> None:
