@@ -539,12 +539,16 @@ class _Unique(Generic[Name]):
     def swap(
         self, index: Mapping[Name, Article], edits: Sequence[tuple[Article, Article]]
     ) -> Mapping[Name, Article]:
-        """The index with each edited article under its keys."""
+        """The index with each edited article under the keys it holds (an old address two
+        articles claim stays the one's that ``build`` gives it, whichever is edited)."""
         if not edits:
             return index
         swapped = _copied(index)
         for _, after in edits:
-            swapped.update((key, after) for key in self.keys(after))
+            for key in self.keys(after):
+                held = swapped.get(key)
+                if held is None or held.key == after.key:
+                    swapped[key] = after
         return MappingProxyType(swapped)
 
 

@@ -176,6 +176,11 @@ EDITS: dict[str, tuple[bool, str, dict[str, Any]]] = {
         {"title": "E, corrected", "date": "2026-11-27T09:00:00+08:00", "aliases": ["/e-old"]},
     ),
     "clash": (True, "news/twin2.md", {"title": "Twin two, corrected", "date": "2026-11-04"}),
+    "shared alias": (  # two articles claim one old address (a real blog's url: disruptor)
+        True,
+        "sport/f.md",
+        {"title": "F, corrected", "date": "2026-11-27T10:00:00+08:00", "aliases": ["/e-old"]},
+    ),
     "future": (True, "news/later.md", {"title": "Later, corrected", "date": "2026-12-25"}),
     "spellings": (  # the loader keeps one spelling of a tag, so this is a change of words
         True,
@@ -197,6 +202,7 @@ def test_an_edit_swapped_into_the_snapshot_reads_as_one_built_afresh(
     site.article("news/twin2.md", title="Twin two", date="2026-11-04")
     site.article("news/later.md", date="2026-12-25")
     site.article("sport/e.md", date="2026-11-27T09:00:00+08:00", aliases=["/e-old"])
+    site.article("sport/f.md", date="2026-11-27T10:00:00+08:00", aliases=["/e-old"])
     settings = site.settings()
     cache = ParseCache()
     first_catalog = load_catalog(settings, cache)
