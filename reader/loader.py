@@ -8,7 +8,7 @@ import mimetypes
 import os
 import stat
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -85,6 +85,8 @@ def load_catalog(
     if walker.forgets:
         cache.retain(set().union(*walker.files), walker.walked)
     articles = _assign_unique_ids(walker.articles, walker.problems, settings)
+    if thorough:
+        walker.problems += _shared_old_addresses(articles, settings.content_dir)
     if ahead:
         give_back_freed()
     return Catalog(
@@ -721,6 +723,36 @@ def url_name(name: str) -> str:
 
 def _within(real: str, root: str) -> bool:
     return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _shared_old_addresses(articles: Sequence[Article], content: Path) -> list[Problem]:
+    """A warning for each article whose old address (``aliases``, ``url``, a Hugo
+    permalink) another file claims too: it leads to the oldest of them (``build_snapshot``),
+    which an editor should know. Only ``reader check`` looks: a pass over every address."""
+    claimants: dict[str, list[Article]] = {}
+    for article in articles:
+        for alias in article.aliases:
+            claimants.setdefault(alias.rstrip("/") + "/", []).append(article)
+    problems = []
+    for address, claiming in claimants.items():
+        if len({article.key for article in claiming}) < 2:
+            continue
+        oldest = min(claiming, key=newest_first)
+        for article in sorted(
+            {a.key: a for a in claiming if a.key != oldest.key}.values(), key=newest_first
+        ):
+            problems.append(
+                Problem(
+                    article.source_path,
+                    None,
+                    f"its old address {address} is also "
+                    f"{os.path.relpath(oldest.file, content)}'s, and leads there (to the "
+                    "oldest of the articles claiming it)",
+                    "give one of them another 'url' or 'aliases' in its front matter",
+                    Severity.WARNING,
+                )
+            )
+    return problems
 
 
 def _assign_unique_ids(

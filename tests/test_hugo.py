@@ -1071,6 +1071,28 @@ def test_hugos_url_front_matter_keeps_its_address(site: SiteFactory) -> None:
     assert client.get("/").status_code == 200, "url: / takes no address"
 
 
+def test_an_old_address_two_files_claim_is_named_and_leads_to_the_older(
+    site: SiteFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A real blog (wiloon/blog): 40 of its old addresses were each claimed by two posts'
+    # url or aliases (url: disruptor, twice); which one a reader reached was not said.
+    site.article("posts/a.md", title="Older", url="disruptor", date="2026-11-01")
+    site.article("inbox/b.md", title="Newer", url="/disruptor/", date="2026-11-02")
+    site.article("posts/c.md", title="Newest", aliases=["/disruptor"], date="2026-11-03")
+    assert client_location(make_client(site), "/disruptor/") == "/posts/a/"
+    assert main(["check", str(site.root)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("its old address /disruptor/ is also posts/a.md's") == 2
+    assert "inbox/b.md: warning" in out and "posts/c.md: warning" in out
+
+
+def client_location(client: Client, path: str) -> str:
+    """Where ``path`` redirects."""
+    moved = client.get(path)
+    assert moved.status_code == 301, path
+    return moved.headers["location"]
+
+
 MENU_CONFIG = """title = "Blog"
 [[menus.main]]
 name = "All posts"
