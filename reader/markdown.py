@@ -18,6 +18,7 @@ from urllib.parse import quote, unquote, urlsplit
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
@@ -503,6 +504,32 @@ def _focusable(block: str) -> str:
     return '<pre tabindex="0"' + block[4:] if block.startswith("<pre") else block
 
 
+def _bracket_math_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A block of display math, ``\\[`` to ``\\]``, when nothing but spaces follows the
+    ``\\]`` on its line; else the line is text (a list item of a real blog's began
+    "\\[Recommended\\] 安装 …": its words and link were lost to the math)."""
+    begin = state.bMarks[start] + state.tShift[start]
+    found = _BRACKET_MATH.match(state.src, begin)
+    if found is None:
+        return False
+    line = start
+    while line < end and found.end() > state.eMarks[line]:
+        line += 1
+    if line >= end:
+        return False  # it closes outside the block it opened in (a quote, a list item)
+    if not silent:
+        token = state.push("math_block", "math", 0)
+        token.block = True
+        token.content = found[1]
+        token.markup = "\\["
+        token.map = [start, line + 1]
+    state.line = line + 1
+    return True
+
+
+_BRACKET_MATH = re.compile(r"\\\[((?:(?!\\\])[\s\S])+?)\\\][ \t]*$", re.MULTILINE)
+
+
 @functools.cache
 def _parser(*, linkify: bool, typographer: bool, dollars: bool = False) -> MarkdownIt:
     # What Hugo's Goldmark renders by default: GFM tables, strikethrough, task lists and
@@ -522,6 +549,10 @@ def _parser(*, linkify: bool, typographer: bool, dollars: bool = False) -> Markd
         parser.linkify.set({"fuzzy_link": False}).add("//", None)
     parser.use(footnote_plugin).use(deflist_plugin).use(tasklists_plugin)
     parser.use(texmath_plugin, delimiters="brackets")
+    # Only what is display math as Hugo's themes read it: not "\[Recommended\] text", which
+    # is Markdown's escaped brackets, nor texmath's own "\[ x \] (1)".
+    parser.block.ruler.at("math_block", _bracket_math_block)
+    parser.block.ruler.disable("math_block_eqno")
     if dollars:
         # Single dollars, as a site's passthrough may add them: "$x$" but not "$5 or $6".
         parser.use(dollarmath_plugin, allow_space=False, allow_digits=False, allow_labels=False)

@@ -1235,6 +1235,21 @@ def test_typographer_and_emoji_as_hugo_sets_them(
     assert ("😄" in text) is emoji
 
 
+def test_escaped_brackets_starting_a_line_are_text_not_math(site: SiteFactory) -> None:
+    # A real blog (zhengzangw/hugo-site): a list item "\\[Recommended\\] 安装 [Anaconda](…)"
+    # was read as display math, "Recommended" in MathML and the rest, link and all, gone.
+    site.article(
+        "posts/a.md",
+        body="* \\[Recommended\\] 安装 [Anaconda](https://anaconda.example/)\n* pip\n\n"
+        "\\[ x^2 \\]\n\n> \\[ y \\]\n\n\\[ z \\] (1)\n",
+    )
+    body = article_body(make_client(site), "/posts/a/")
+    assert body.xpath("string(.//li[1])") == "[Recommended] 安装 Anaconda"
+    assert body.xpath(".//li[1]/a/@href") == ["https://anaconda.example/"]
+    assert body.xpath(".//math/@display") == ["block", "block"], "math alone on its line is"
+    assert body.xpath("string(./p[last()])") == "[ z ] (1)", "no numbered-equation form"
+
+
 def test_the_typographer_changes_only_what_goldmarks_does(site: SiteFactory) -> None:
     # Found comparing a real blog's pages with Hugo's: markdown-it's typographer also made
     # a list's "(c)" ©, an ASCII table's "+-" ±, "cd .." "cd …", "?...." "?.." and ",,"
