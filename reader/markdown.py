@@ -1097,20 +1097,23 @@ def _replace_shortcodes(
 
 
 _ESCAPED_SHORTCODE = re.compile(r"\{\{([<%])/\*((?:(?!\{\{[<%]/\*).)*?)\*/([>%])\}\}", re.DOTALL)
-_NOTE_NAMES = ("admonition", "notice", "hint", "alert", "callout")
+_NOTE_NAMES = ("admonition", "notice", "hint", "alert", "callout", "note")
+_QUOTE_NAMES = ("blockquote", "quote")
 _FOLD_NAMES = ("details", "expand")
-_QUOTED_NAME = re.compile("|".join((*_NOTE_NAMES, *_FOLD_NAMES, "blockquote")))
+_QUOTED_NAME = re.compile("|".join((*_NOTE_NAMES, *_FOLD_NAMES, *_QUOTE_NAMES)))
 _QUOTED_OPENING = re.compile(
-    rf"^[ \t]{{0,3}}\{{\{{([<%])[ \t]*({_QUOTED_NAME.pattern})\b"
+    rf"^[ \t]{{0,3}}\{{\{{([<%])[ \t]*({_QUOTED_NAME.pattern})(?![\w.-])"
     rf'((?:[^>%"\n]|"[^"\n]*")*)[>%]\}}\}}',
     re.MULTILINE,
 )
 """The opening tag of a shortcode made a quote, each tag on a line of its own or both on
 one line: a note of Hugo's themes (LoveIt's, DoIt's and FixIt's ``admonition``, its title
 the second argument or ``title``; hugo-notice's ``notice``, Book's ``hint``, Docsy's
-``alert``, Hextra's ``callout``), a fold (Hugo's ``details``, its ``summary``; FixIt's
-``details`` and Jane's ``expand``, the first argument) or an attributed quote (the
-Octopress ``blockquote`` of Jane and others: ``author``, ``source``, ``link``, ``title``).
+``alert``, Hextra's ``callout``, NexT's ``note``), a fold (Hugo's ``details``, its
+``summary``; FixIt's ``details`` and Jane's ``expand``, the first argument) or a quote,
+attributed when it says by whom (the Octopress ``blockquote`` of Jane and others:
+``author``, ``source``, ``link``, ``title``; Stack's and NexT's ``quote``: ``author``,
+``source``, ``url``).
 Its closing tag is any ``_CLOSING_TAG`` of its name."""
 _NESTING = 8
 """How deep quoted shortcodes are read inside each other; deeper ones keep their text."""
@@ -1184,26 +1187,31 @@ def _quote_start(name: str, args: str, marks: _Marks, *, block: bool) -> str:
     if name in _FOLD_NAMES:
         summary = _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", _argument(args, "summary", 0))
         return f"> {marks.fold}{summary}{marks.fold}"
-    if name == "blockquote":
+    if name in _QUOTE_NAMES:
         return f"> {marks.cite}{_attribution(_shortcode_args(args))}{marks.cite}"
     return f"> {marks.note}" + _note_title(args, "  " if block else " ")
 
 
 def _attribution(args: Mapping[str, str]) -> str:
-    """An Octopress quote's attribution in Markdown: its author, then its source or its
-    link (reading ``title``, else the address); "" when it gives none."""
+    """A quote's attribution in Markdown: its author, then its source, linked to its
+    ``link`` (Octopress's) or ``url`` (Stack's), the link reading ``title``, else the
+    source, else the address; "" when it gives none."""
     author = _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", args.get("author", "").strip())
-    source = _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", args.get("source", "").strip())
-    link = args.get("link", "").strip()
-    if link and not source:
-        words = args.get("title", "").strip() or re.sub(r"^\w+://(www\.)?", "", link)
+    source = args.get("source", "").strip()
+    link = (args.get("link") or args.get("url") or "").strip()
+    if link:
+        words = args.get("title", "").strip() or source or re.sub(r"^\w+://(www\.)?", "", link)
         source = f'<a href="{html.escape(link)}">{html.escape(words)}</a>'
+    else:
+        source = _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", source)
     return ", ".join(part for part in (author, source) if part)
 
 
 def _note_title(args: str, then: str) -> str:
-    """A note's title (``title``, else its second argument) as bold Markdown, then ``then``."""
+    """A note's title (``title``, else its second argument, but NexT's ``no-icon`` flag) as
+    bold Markdown, then ``then``."""
     title = _argument(args, "title", 1)
+    title = "" if title == "no-icon" else title
     escaped = _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", title)
     return f"**{escaped}**{then}" if title else ""
 
@@ -1277,7 +1285,10 @@ def _as_notes(tokens: list[Token], marks: _Marks | None) -> list[Token]:
             elif alert and children and first.startswith(alert[0]):
                 quote.kind = "note"
                 _alert_title(children, alert)
-            if quote.kind != "quote" and not any(child.content for child in token.children or []):
+            marked = marks is not None and first.startswith(marks)
+            if (marked or quote.kind != "quote") and not any(
+                child.content for child in token.children or []
+            ):
                 tokens[index - 1].hidden = tokens[index + 1].hidden = True
         out.append(token)
     return out

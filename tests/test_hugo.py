@@ -678,6 +678,31 @@ def test_folds_and_attributed_quotes_keep_what_they_were(site: SiteFactory) -> N
     ], "line for line: a later warning names its own line"
 
 
+def test_nexts_notes_and_stacks_attributed_quotes(site: SiteFactory) -> None:
+    # NexT's example site: its notes ("note info", "note default no-icon") and quote were
+    # left out as unknown shortcodes (their text kept loose); Stack's quote names its
+    # author, source and the source's address.
+    site.article(
+        "posts/a.md",
+        body="{{< note default no-icon >}}\n  ### Header\n  **Welcome**\n{{< /note >}}\n\n"
+        "{{< quote >}}\n\n希望是无所谓有。\n\n**鲁迅**\n\n{{< /quote >}}\n\n"
+        '{{< quote author="一位名人" source="他们写的书" '
+        'url="https://zh.wikipedia.org/wiki/Book" >}}\n'
+        "Lorem ipsum.\n{{< /quote >}}\n\n{{< quote-card >}}\nCard.\n{{< /quote-card >}}\n",
+    )
+    body = article_body(make_client(site), "/posts/a/")
+    note = body.xpath(".//div[@role='note']")[0]
+    assert [e.tag for e in note] == ["h2", "p"] and "no-icon" not in note.text_content()
+    quotes = body.xpath(".//blockquote")
+    assert [[p.text_content() for p in q.xpath("p")] for q in quotes] == [
+        ["希望是无所谓有。", "鲁迅"],
+        ["Lorem ipsum."],
+    ]
+    assert body.xpath("string(.//figcaption)") == "— 一位名人, 他们写的书"
+    assert body.xpath(".//figcaption/a/@href") == ["https://zh.wikipedia.org/wiki/Book"]
+    assert "Card." in body.text_content(), "quote-card is another shortcode"
+
+
 def test_a_themes_link_shortcode_is_a_link(site: SiteFactory) -> None:
     # LoveIt's and FixIt's, in their named and positional forms; nothing but a link.
     site.article(
