@@ -729,6 +729,23 @@ def load_settings(site_dir: Path, *, base_url: str | None = None) -> tuple[Setti
     else:
         raw = _read_hugo_config(site_dir, problems)
         values = _hugo_values(raw)
+        site_file = _hugo_config_path(site_dir)  # where a setting's problem is
+        relative = str(values.get("base_url", "http://x/")).strip()
+        given = urlsplit(relative)
+        if given.scheme not in ("http", "https") or not given.netloc:
+            # As Hugo allows ("/" on a site served from several hosts); a feed cannot.
+            del values["base_url"]
+            problems.append(
+                Problem(
+                    site_file,
+                    None,
+                    f"baseURL {relative!r} is not an absolute http(s) address, so it is not "
+                    "used: feeds, sitemaps and canonical links name the server's own address",
+                    "set baseURL to the site's public address, or pass "
+                    "--base-url https://news.example.org/",
+                    Severity.WARNING,
+                )
+            )
         unused = sorted(set(raw) - _HUGO_KEYS_READ)
         if unused:
             problems.append(

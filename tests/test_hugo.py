@@ -967,6 +967,23 @@ def hugo_root(tmp_path: Path, config: str, files: dict[str, str]) -> SiteFactory
     return factory
 
 
+@pytest.mark.parametrize("given", ["/", "/blog/", "//cdn.example/"])
+def test_a_relative_hugo_base_url_is_a_warning_naming_hugos_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], given: str
+) -> None:
+    # NexT's example site has baseURL: / (Hugo allows it): reader check failed with
+    # "site.toml: error: base_url '/' is not an absolute http(s) URL", of a file the site
+    # has not, and advised writing a key Hugo's config does not have.
+    files = {"posts/a.md": "---\ntitle: A\ndate: 2026-11-01\n---\nText.\n"}
+    site = hugo_root(tmp_path, f'baseURL = "{given}"\ntitle = "T"\n', files)
+    assert main(["check", str(site.root)]) == 0
+    out = capsys.readouterr().out
+    assert f"hugo.toml: warning: baseURL {given!r} is not an absolute http(s) address" in out
+    assert "site.toml" not in out
+    settings, _ = load_settings(site.root)
+    assert not settings.base_url_configured and settings.title == "T"
+
+
 FILE_TIME = (NOW - timedelta(days=3)).timestamp()
 TAXONOMY_CONFIG = (
     'title = "Blog"\nbaseURL = "https://hugo.example.org/"\n'
