@@ -315,10 +315,11 @@ class Snapshot:
             if scheme in ("http", "https") or (not scheme and url.startswith("/")):
                 return MenuItem(name or url, url, weight)
             return None  # javascript: and the like are never a link of ours
-        # A content path, as Hugo's pageRef names a page: its file, or its folder. One that
+        # A content path, as Hugo's pageRef names a page: its file, or its folder (or its
+        # address as uglyURLs write it: NexT's example site names "/about.html"). One that
         # names nothing published is left out, so a menu cannot point at a draft.
         ref = page_ref.strip("/")
-        for suffix in ("/_index.md", "/index.md", ".md"):
+        for suffix in ("/_index.md", "/index.md", ".md", ".markdown", ".html"):
             ref = ref.removesuffix(suffix)
         key = tuple(url_name(part) for part in ref.split("/") if part)
         article = self._by_key.get(key)

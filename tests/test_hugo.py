@@ -1160,6 +1160,10 @@ url = "javascript:alert(1)"
 [[menus.main]]
 name = "Secret"
 pageRef = "/posts/draft.md"
+[[menus.main]]
+name = "Our team"
+pageRef = "/team.html"
+weight = 50
 """
 
 
@@ -1167,6 +1171,8 @@ def test_menus_from_config_and_front_matter_are_shown_on_every_page(tmp_path: Pa
     files = {
         **TAXONOMY_FILES,
         "about.md": "---\ntitle: About\nmenu: main\n---\n\nUs.\n",
+        # NexT's example site names its English About page by its address, "/about.html".
+        "team.md": "---\ntitle: Team\n---\n\nWe.\n",
         "contact.md": "---\ntitle: Contact\nmenu:\n  main:\n    name: Write to us\n"
         "    weight: 10\n---\n\nHere.\n",
         "sport/_index.md": "---\ntitle: Sport\nmenu: [main, footer]\n---\n",
@@ -1183,6 +1189,7 @@ def test_menus_from_config_and_front_matter_are_shown_on_every_page(tmp_path: Pa
         ("Write to us", "/contact/"),
         ("Elsewhere <b>", "https://gohugo.io/"),
         ("GitHub", "https://github.com/"),
+        ("Our team", "/team/"),
         ("About", "/about/"),
     ]
     for path in ("/", "/posts/a/", "/sport/run/", "/tags/", "/feeds/", "/nowhere/"):
