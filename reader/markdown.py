@@ -939,7 +939,9 @@ def _on_lines_of_its_own(
     a block of its own."""
     ahead = text[:start]
     indent = ahead[ahead.rfind("\n") + 1 :]
-    if not ahead or ahead.endswith("\n\n") or (ahead.endswith("\n") and not before):
+    # Only line breaks before it: the start of the text, or of the run of it between
+    # fenced code blocks that ``_display_dollars`` reads, where a block may begin.
+    if not ahead.strip("\n") or ahead.endswith("\n\n") or (ahead.endswith("\n") and not before):
         lead = ""
     elif ahead.endswith("\n") or (indent and not indent.strip()):
         lead = "\n"  # a blank line, or the indent left on one (else it would make code)

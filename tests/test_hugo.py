@@ -394,6 +394,35 @@ def test_warnings_keep_their_lines_after_shortcodes_made_markup(
     assert body.xpath("string(.//pre[2]/code)") == "graph LR;\n  A --> B\n", "a diagram's source"
 
 
+BLOCKS = [
+    "Text.",
+    "{{< highlight go >}}\nx := 1\n{{< /highlight >}}",
+    "{{< figure src=a.png alt=A >}}",
+    "{{< youtube abc >}}",
+    "{{< bilibili BV1 >}}",
+    "{{< comment >}}\nnote\n{{< /comment >}}",
+    "{{< mermaid >}}\ngraph LR;\n{{< /mermaid >}}",
+    "$$\nx^2\n$$",
+    "$$ y $$",
+    '{{< details "S" >}}\nFolded.\n\n- a\n{{< /details >}}',
+    '{{< blockquote author="A" >}}\nQuoted.\n{{< /blockquote >}}',
+    "{{< admonition tip T >}}\nTip.\n{{< /admonition >}}",
+    '{{< details "One line" >}}Folded.{{< /details >}}',
+    "{{< unknown >}}",
+    "> [!NOTE]\n> Noted.",
+]
+"""Blocks a body's shortcodes and math make, each a paragraph of its own."""
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(BLOCKS), max_size=8))
+def test_a_warning_after_any_blocks_names_its_own_line(blocks: list[str]) -> None:
+    body = "\n\n".join([*blocks, "![](last.png)"]) + "\n"
+    rendered = markdown.render_markdown(body, path=Path("a.md"), first_line=5)
+    lines = [p.line for p in rendered.problems if "last.png" in p.message]
+    assert lines == [5 + body.split("\n").index("![](last.png)")]
+
+
 def test_an_escaped_shortcode_is_shown_as_written(
     site: SiteFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:
