@@ -1363,12 +1363,11 @@ def _embed_link(name: str, args: str) -> str:
     site, pattern = _EMBEDS[name]
     named, positional = _shortcode_args(args), _positional(args)
     values = {"user": named.get("user", ""), "id": named.get("id", "")}
-    if name == "gist" and len(positional) >= 2:
+    posts = ("x", "tweet", "twitter", "twitter_simple", "gist")
+    if name in posts and len(positional) >= 2:  # {{< gist user id >}}, an old tweet's form
         values["user"], values["id"] = positional[0], positional[1]
-    elif positional:
-        values["id"] = positional[-1]
-        if len(positional) > 1:
-            values["user"] = positional[0]
+    elif positional:  # the id first: "{{< instagram ID hidecaption >}}" has a flag after it
+        values["id"] = positional[0]
     if not values["id"]:
         return ""
     if "{user}" in pattern and not values["user"]:

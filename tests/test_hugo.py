@@ -255,7 +255,7 @@ def test_hugos_shortcodes_become_static_markup(site: SiteFactory) -> None:
         "{{< vimeo_simple 48912912 >}}\n\n"
         '{{< x user="SanDiegoZoo" id="1453110110599868418" >}}\n\n'
         "{{< tweet 1085870671291310081 >}}\n\n"
-        "{{< instagram BWNjjyYFxVx >}}\n\n"
+        "{{< instagram BWNjjyYFxVx hidecaption >}}\n\n"
         "{{< gist spf13 7896402 >}}\n\n"
         '{{< highlight go "linenos=table,hl_lines=2" >}}\nfunc main() {\n\tfmt.Println("<hi>")\n}\n'
         "{{< /highlight >}}\n\n"
