@@ -806,10 +806,10 @@ _ONE_LANGUAGES_OWN = frozenset({"title", "copyright", "params", "menus", "menu",
 def _fold_languages(config: dict[str, Any], per_language: list[tuple[str, str, Any]]) -> None:
     """Hugo's languages as its config folder and its newer keys give them: a language's own
     table in ``languages.zh-cn.toml`` or ``hugo.zh-cn.toml`` (DoIt's example site), its
-    menus in ``menus.zh-cn.toml``; the languages of
-    ``disableLanguages`` taken out (never the default); a site left with one language is a
-    site in that language (its ``locale`` or ``languageCode``, its title, menus...), and one
-    with none is in its ``defaultContentLanguage`` when it names no ``languageCode``."""
+    menus in ``menus.zh-cn.toml``; the languages of ``disableLanguages`` taken out (never
+    the default); a site left with one language is a site in that language (its ``locale``
+    or ``languageCode``, its title, menus...), and one with none is in its
+    ``defaultContentLanguage`` when it names no ``languageCode``."""
     found = config.get("languages")
     languages: dict[str, Any] = dict(found) if isinstance(found, dict) else {}
     tables = ("languages", "hugo", "config")  # hugo.zh-cn.toml: a language's own table too
