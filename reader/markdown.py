@@ -1080,8 +1080,8 @@ def _replace_shortcodes(
             match.start(),
             f"Hugo shortcode {name!r} is not supported and was left out",
             "replace it with Markdown or HTML (understood: figure, highlight, param, ref, "
-            "relref, link, youtube, vimeo, x, tweet, instagram, gist, bilibili, youku, music, "
-            "and themes' notes)",
+            "relref, link, image, youtube, vimeo, x, tweet, instagram, gist, bilibili, youku, "
+            "music, and themes' notes, folds and quotes)",
         )
         return ""
 
