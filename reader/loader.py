@@ -731,7 +731,7 @@ def _shared_old_addresses(articles: Sequence[Article], content: Path) -> list[Pr
     which an editor should know. Only ``reader check`` looks: a pass over every address."""
     claimants: dict[str, list[Article]] = {}
     for article in articles:
-        for alias in article.aliases:
+        for alias in () if article.draft else article.aliases:  # a draft claims nothing yet
             claimants.setdefault(alias.rstrip("/") + "/", []).append(article)
     problems = []
     for address, claiming in claimants.items():

@@ -1150,6 +1150,9 @@ def test_an_old_address_two_files_claim_is_named_and_leads_to_the_older(
     site.article("posts/a.md", title="Older", url="disruptor", date="2026-11-01")
     site.article("inbox/b.md", title="Newer", url="/disruptor/", date="2026-11-02")
     site.article("posts/c.md", title="Newest", aliases=["/disruptor"], date="2026-11-03")
+    site.article(
+        "posts/d.md", title="Oldest, a draft", url="disruptor", date="2026-10-01", draft=True
+    )
     assert client_location(make_client(site), "/disruptor/") == "/posts/a/"
     assert main(["check", str(site.root)]) == 0
     out = capsys.readouterr().out
