@@ -36,8 +36,9 @@ from reader.store import READ_KINDS, Neighbours, Snapshot, Tag
 
 log = logging.getLogger("reader")
 
-FORMAT = 5
-"""What the record's fields mean; a record of another format is ignored."""
+FORMAT = 6
+"""What the record's fields mean; a record of another format is ignored (6: an old
+address of a file, ``/about.html``, is no longer written as a folder)."""
 
 _HEADER = ("accessible-reader build record", FORMAT, sys.version_info[:2])
 """What a record file begins with: marshal's format may change with Python's version."""

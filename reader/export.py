@@ -121,6 +121,15 @@ def _export_order(route: Route) -> int:
     return _FEEDS_IN_ORDER.index(route.name) + 1 if route.name in _FEEDS_IN_ORDER else 0
 
 
+def _as_written(alias: str) -> str:
+    """An old address as a static host serves it: a folder's ends in ``/`` (its
+    ``index.html``), a file's does not (Hugo's uglyURLs ``/about.html``, written as that
+    file and mapped without a slash, which nginx's ``$uri`` would not match)."""
+    trimmed = alias.rstrip("/")
+    last = trimmed.rsplit("/", 1)[-1].lower()
+    return trimmed if last.endswith((".html", ".htm")) else trimmed + "/"
+
+
 def alias_paths(snapshot: Snapshot) -> dict[str, str]:
     """Old URL paths and the article (or section) path each now redirects to."""
     moved = {
@@ -130,7 +139,7 @@ def alias_paths(snapshot: Snapshot) -> dict[str, str]:
     }
     moved |= {unquote(old): new for old, new in merged_terms(snapshot).items() if old.endswith("/")}
     moved |= {
-        unquote(alias.rstrip("/") + "/"): article_path(article)
+        unquote(_as_written(alias)): article_path(article)
         for article in (*snapshot.articles, *snapshot.pages)
         for alias in article.aliases
     }
@@ -319,6 +328,7 @@ def _write(
     rendered = [written_name(path) for path, _ in jobs] + [NOT_FOUND_FILE]
     others = [name for name, _ in redirect_maps]
     listed = _listed_ahead(out, _listed(out), rendered, copies, others)
+    _clear_the_way(out, rendered, listed)
     result = _render([*jobs, ("", None)], processes, progress)
     kept = result.files + kept
     kept += _write_redirect_maps(out, redirect_maps)
@@ -788,6 +798,28 @@ def _listed_ahead(
     return listed
 
 
+def _clear_the_way(out: Path, names: list[str], listed: set[str]) -> None:
+    """Take away an earlier build's folder where this one writes a file of its name: an
+    old address once written as a folder (``about.html/index.html``), now the file Hugo
+    wrote (``about.html``). Only the files earlier builds listed go, and the folders they
+    leave empty; anything else stays, and the write there fails with its reason."""
+    for name in names:
+        if not name.endswith((".html", ".htm")) or name.endswith("/index.html"):
+            continue  # a page's own file (a file's name only when it names a file)
+        folder = out / name
+        if not folder.is_dir():
+            continue
+        for inside in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+            relative = inside.relative_to(out).as_posix()
+            if inside.is_file() and relative in listed:
+                inside.unlink()
+            elif inside.is_dir():
+                with contextlib.suppress(OSError):
+                    inside.rmdir()
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
 def _remove_leftovers(out: Path, previous: set[str], kept: list[str]) -> int:
     """Delete what earlier builds wrote (``previous``, the manifest's files) and this one
     did not (``kept``: the names of the files it wrote or kept); never anything else."""
@@ -796,7 +828,8 @@ def _remove_leftovers(out: Path, previous: set[str], kept: list[str]) -> int:
     emptied: set[Path] = set()
     for name in sorted(previous - current):
         file = out / name
-        with contextlib.suppress(FileNotFoundError):
+        # Gone already, or its folder is now a file of this build (``_clear_the_way``).
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
             file.unlink()
             removed += 1
         emptied.add(file.parent)

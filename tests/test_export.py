@@ -398,19 +398,53 @@ def test_an_article_unpublished_after_a_build_stopped_half_way_is_removed(
 def test_the_export_writes_redirect_maps_for_static_hosts(
     site: SiteFactory, tmp_path: Path
 ) -> None:
-    site.article("news/a.md", title="A", aliases=["/old/a/", "/舊 址/"])
+    # An address of Hugo's uglyURLs (NexT's example site's /about.html) is a file, as
+    # Hugo wrote it: it was a folder (about.html/index.html), and the maps said
+    # "/about.html/", which nginx's $uri of a request for /about.html never is.
+    site.article("news/a.md", title="A", aliases=["/old/a/", "/舊 址/", "/old/a.html"])
     out = tmp_path / "out"
     assert main(["build", str(site.root), str(out), "--base-url", BASE, "--no-index"]) == 0
     netlify = (out / "_redirects").read_text(encoding="utf-8").splitlines()
-    aliases = ["/old/a/ /news/a/ 301", "/%E8%88%8A%20%E5%9D%80/ /news/a/ 301"]
+    aliases = [
+        "/old/a.html /news/a/ 301",
+        "/old/a/ /news/a/ 301",
+        "/%E8%88%8A%20%E5%9D%80/ /news/a/ 301",
+    ]
     assert [line for line in netlify if "/news/a/ 301" in line] == aliases
     assert "/news/index.xml /news/rss.xml 301" in netlify, "and Hugo's feed addresses"
     nginx = (out / "redirects.map").read_text(encoding="utf-8").splitlines()
     assert [line for line in nginx if "/news/a/;" in line] == [
+        '"/old/a.html" /news/a/;',
         '"/old/a/" /news/a/;',
         '"/舊 址/" /news/a/;',
     ]
     assert (out / "old/a/index.html").is_file(), "and the redirect pages, as before"
+    assert b"/news/a/" in (out / "old/a.html").read_bytes(), "the file Hugo wrote, redirecting"
     site.article("news/a.md", title="A")
     assert main(["build", str(site.root), str(out), "--base-url", BASE, "--no-index"]) == 0
     assert "/old/a/" not in (out / "_redirects").read_text(), "gone with the alias"
+
+
+def test_an_export_made_before_old_files_were_files_is_built_again(
+    site: SiteFactory, tmp_path: Path
+) -> None:
+    # An export an earlier version wrote holds /old/a.html as a folder; the next build
+    # writes the file there, through the folder it takes away (it stopped with "Not a
+    # directory", at the folder's file it meant to remove).
+    site.article("news/a.md", title="A", aliases=["/old/a.html"])
+    out = tmp_path / "out"
+    build = ["build", str(site.root), str(out), "--base-url", BASE, "--full", "--no-index"]
+    assert main(build) == 0
+    earlier = out / "old/a.html"
+    page = earlier.read_bytes()
+    for suffix in ("", ".gz", ".br"):
+        Path(f"{earlier}{suffix}").unlink(missing_ok=True)
+    earlier.mkdir()
+    (earlier / "index.html").write_bytes(page)
+    manifest = out / ".reader-build"
+    names = manifest.read_text(encoding="utf-8").replace("old/a.html\n", "old/a.html/index.html\n")
+    manifest.write_text(names, encoding="utf-8")
+    (out / "mine.txt").write_text("not the build's", encoding="utf-8")
+    assert main(build) == 0
+    assert earlier.is_file() and b"/news/a/" in earlier.read_bytes()
+    assert (out / "mine.txt").is_file(), "nothing the builds did not write is touched"
