@@ -133,7 +133,7 @@ def _as_written(alias: str) -> str:
 def alias_paths(snapshot: Snapshot) -> dict[str, str]:
     """Old URL paths and the article (or section) path each now redirects to."""
     moved = {
-        unquote(alias): section_path(section.key)
+        unquote(_as_written(alias)): section_path(section.key)
         for section in snapshot.sections.values()
         for alias in section.aliases
     }
