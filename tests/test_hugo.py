@@ -1558,6 +1558,20 @@ def test_every_address_hugo_gives_answers_and_keeps_its_feed_id(
     assert guids == {t: p for t, p in permalinks.items() if t != "About"}
 
 
+def test_an_ugly_sites_old_addresses_are_exported_as_the_files_hugo_wrote(
+    tmp_path: Path,
+) -> None:
+    # forecho/hugo-blog (uglyURLs): its section's /posts.html and its posts' /a.html were
+    # written as folders (posts.html/index.html) and mapped with a slash nginx never sees.
+    files = {"posts/a.md": "---\ntitle: A\ndate: 2026-11-01\n---\nText.\n"}
+    site = hugo_root(tmp_path, 'baseURL = "https://u.example.org/"\nuglyURLs = true\n', files)
+    out = tmp_path / "out"
+    assert main(["build", str(site.root), str(out), "--no-index", "--no-precompress"]) == 0
+    for old, new in [("posts.html", "/posts/"), ("posts/a.html", "/posts/a/")]:
+        assert (out / old).is_file() and new.encode() in (out / old).read_bytes(), old
+        assert f'"/{old}" {new};' in (out / "redirects.map").read_text(encoding="utf-8")
+
+
 PASSTHROUGH = """[markup.goldmark.extensions.passthrough]
 enable = true
 [markup.goldmark.extensions.passthrough.delimiters]
