@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from lxml import html as lxml_html
@@ -158,3 +159,9 @@ def make_client(site: SiteFactory, clock: Clock | None = None, **overrides: Any)
 def parse_html(response: httpx.Response) -> Any:
     """Parse an HTML response into an lxml tree."""
     return lxml_html.fromstring(response.content)
+
+
+def redirect_target(page: Path) -> str:
+    """The path an exported redirect page sends a reader to (its canonical link's)."""
+    href = lxml_html.fromstring(page.read_bytes()).xpath("string(//link[@rel='canonical']/@href)")
+    return urlsplit(str(href)).path
