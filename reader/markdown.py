@@ -5,11 +5,12 @@ from __future__ import annotations
 import bisect
 import functools
 import html
+import itertools
 import os
 import re
 import shlex
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -1143,9 +1144,7 @@ class _Marks(NamedTuple):
 
 def _unused_marks(text: str) -> _Marks | None:
     """Three private-use characters ``text`` does not hold (None if it holds all but two)."""
-    present = set(text)
-    free = (chr(c) for c in range(0xE000, 0xF900) if chr(c) not in present)
-    found = [mark for mark, _ in zip(free, range(3), strict=False)]
+    found = list(itertools.islice(_free_characters(text), 3))
     return _Marks(*found) if len(found) == 3 else None
 
 
@@ -1197,7 +1196,7 @@ def _quote_start(name: str, args: str, marks: _Marks, *, block: bool) -> str:
     title (then a hard break, or a space before text on the same line); a fold's summary
     or a quote's attribution between two marks (the attribution in Markdown)."""
     if name in _FOLD_NAMES:
-        summary = _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", _argument(args, "summary", 0))
+        summary = _as_markdown_text(_argument(args, "summary", 0))
         return f"> {marks.fold}{summary}{marks.fold}"
     if name in _QUOTE_NAMES:
         return f"> {marks.cite}{_attribution(_shortcode_args(args))}{marks.cite}"
@@ -1208,14 +1207,14 @@ def _attribution(args: Mapping[str, str]) -> str:
     """A quote's attribution in Markdown: its author, then its source, linked to its
     ``link`` (Octopress's) or ``url`` (Stack's), the link reading ``title``, else the
     source, else the address; "" when it gives none."""
-    author = _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", args.get("author", "").strip())
+    author = _as_markdown_text(args.get("author", "").strip())
     source = args.get("source", "").strip()
     link = (args.get("link") or args.get("url") or "").strip()
     if link:
         words = args.get("title", "").strip() or source or re.sub(r"^\w+://(www\.)?", "", link)
         source = f'<a href="{html.escape(link)}">{html.escape(words)}</a>'
     else:
-        source = _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", source)
+        source = _as_markdown_text(source)
     return ", ".join(part for part in (author, source) if part)
 
 
@@ -1224,12 +1223,18 @@ def _note_title(args: str, then: str) -> str:
     bold Markdown, then ``then``."""
     title = _argument(args, "title", 1)
     title = "" if title == "no-icon" else title
-    escaped = _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", title)
+    escaped = _as_markdown_text(title)
     return f"**{escaped}**{then}" if title else ""
 
 
 _MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 """What Markdown may read as syntax: each escaped in text written into it."""
+
+
+def _as_markdown_text(text: str) -> str:
+    """``text`` written into Markdown as text: every character it could read as syntax
+    escaped."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", text)
 
 
 @dataclass
@@ -1353,8 +1358,14 @@ def _alert_title(children: list[Token], alert: re.Match[str]) -> None:
 
 def _unused_mark(text: str) -> str | None:
     """A private-use character ``text`` does not hold (None if it holds them all)."""
+    return next(_free_characters(text), None)
+
+
+def _free_characters(text: str) -> Iterator[str]:
+    """The private-use characters ``text`` does not hold, to mark what a pass leaves for
+    the next: text cannot be taken for them."""
     present = set(text)
-    return next((chr(c) for c in range(0xE000, 0xF900) if chr(c) not in present), None)
+    return (chr(c) for c in range(0xE000, 0xF900) if chr(c) not in present)
 
 
 def _positional(args: str) -> list[str]:
