@@ -5,6 +5,7 @@ fit the pages of Chinese portals, or by an import profile's CSS selectors."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -13,18 +14,28 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from reader.encodings import UnknownEncodingError, decode_text
 from reader.hygiene import drop_link_farms, glued_kicker, without_glued_pinyin
+from reader.importing import masthead
+from reader.importing.masthead import MAX_NAME
 from reader.importing.record import ImageRef, Imported, NotArticle
 
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
-NOT_SECTIONS = frozenset(
-    {"首頁", "首页", "主頁", "主页", "網站首頁", "网站首页", "home", "正文", "正文內容",
-     "正文内容", "內容", "内容", "詳情", "详情", "文章", "article"}
+_LABEL = r"[ \t\u3000\xa0]*[:：][ \t\u3000\xa0]*"
+"""A label's colon: spaces around it, but no line break (a label ending a line is empty)."""
+_NEXT_LABEL = (
+    r"(?:作者|記者|记者|編輯|编辑|責任編輯|责任编辑|時間|时间|日期|發布|发布|發表|发表|瀏覽|浏览"
+    r"|點擊|点击|閱讀|阅读|字號|字号)"
+)
+_VALUE = rf"((?:(?!{_NEXT_LABEL})[^\s　|｜])*)"
+"""A label's value: up to a space, a bar or the next label (來源：某報作者：某人)."""
+_SOURCE = re.compile(rf"(?:信息|稿件|新聞|新闻)?(?:來源|来源|出處|出处|Source){_LABEL}{_VALUE}")
+_AUTHOR = re.compile(rf"(?:作者|記者|记者|撰文|文|Author|By){_LABEL}{_VALUE}")
+_WORD_CHARACTER = re.compile(r"[A-Za-z\u3400-\u9fff]")
+"""What a label may not follow: a letter (a time, 12:11來源：, may come before one)."""
+PLACEHOLDERS = frozenset(
+    {"未知", "不詳", "不详", "佚名", "匿名", "網絡", "网络", "網絡整理", "网络整理", "互聯網",
+     "互联网", "本站", "本站原創", "本站原创", "admin", "unknown", "n/a", "none"}
 )  # fmt: skip
-"""Crumbs that name no section: the home page, and the page itself."""
-_SEPARATORS = re.compile(r"\s*(?:>|›|»|＞|→|/)\s*")
-_LABEL = r"\s*[:：]\s*"
-_SOURCE = re.compile(rf"(?:來源|来源|出處|出处|Source){_LABEL}([^\s　|｜]*)")
-_AUTHOR = re.compile(rf"(?:作者|記者|记者|撰文|文|Author|By){_LABEL}([^\s　|｜]+)")
+"""What a portal writes after 來源 or 作者 when it names no one: left out, as an empty label."""
 _DATE = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:\s*(\d{1,2})\s*[:：時时]\s*(\d{2})(?:\s*[:：分]\s*(\d{2}))?)?"
@@ -32,7 +43,6 @@ _DATE = re.compile(
 _HOT_WORDS = re.compile(r"(熱詞|热词|關鍵詞|关键词|關鍵字|关键字|標籤|标签|Tags|Keywords)")
 _PREVIOUS = re.compile(r"(上一篇|上一條|上一条|Previous)")
 _NEXT = re.compile(r"(下一篇|下一條|下一条|Next)")
-_TITLE_SUFFIX = re.compile(r"\s*(?:[_|｜-]|--)\s*[^_|｜-]{2,30}$")
 
 
 @dataclass(frozen=True)
@@ -97,7 +107,8 @@ def read_page(path: Path, root: Path, zone: tzinfo, profile: Profile) -> Importe
     if farms:
         notes.append(f"{len(farms)} link farm(s) dropped ({', '.join(farms[0].hosts[:3])})")
     raw = lxml_html.tostring(tree, encoding="unicode")
-    title = _selected(tree, profile.title) or _title(tree)
+    segments = masthead.title_segments(tree)
+    title = headline = _selected(tree, profile.title) or masthead.headline(tree)
     if not title:
         return NotArticle(f"{path}: no headline found (give a title selector in an import profile)")
     body_html = _selected_html(tree, profile.body)
@@ -122,6 +133,8 @@ def read_page(path: Path, root: Path, zone: tzinfo, profile: Profile) -> Importe
     if split is not None:
         kicker, title = split
     page_text = _block_text(tree)
+    site = masthead.site_name(segments)
+    crumbs = _crumbs(tree, profile, headline, site)
     images = tuple(_image_refs(body, path, root, canonical))
     return Imported(
         origin=str(path),
@@ -132,8 +145,8 @@ def read_page(path: Path, root: Path, zone: tzinfo, profile: Profile) -> Importe
         kicker=kicker,
         source=_labelled(tree, profile.source, _SOURCE, page_text),
         author=_labelled(tree, profile.author, _AUTHOR, page_text),
-        crumbs=_crumbs(tree, profile),
-        tags=_tags(tree, profile),
+        crumbs=crumbs,
+        tags=masthead.keywords(_tags(tree, profile), (headline, site, *crumbs)),
         images=images,
         lead=images[0] if images else None,
         previous=_neighbour(tree, _PREVIOUS),
@@ -189,11 +202,20 @@ _BLOCK_TAGS = (
 
 
 def _block_text(tree: Any) -> str:
-    """The page's text with a line between blocks, so a label's value never runs into the
-    next paragraph (the tree's text is joined with no space)."""
+    """The page's text with a line between blocks and only there, so a label's value never
+    runs into the next paragraph (the tree's text is joined with no space), and a value on
+    the next line of the page's source (``來源：\n  新華網``) is still the label's."""
+    for element in tree.iter():
+        if isinstance(element.tag, str) and element.text:
+            element.text = _SPACES.sub(" ", element.text)
+        if element.tail:
+            element.tail = _SPACES.sub(" ", element.tail)
     for element in tree.iter(*_BLOCK_TAGS):
         element.tail = "\n" + (element.tail or "")
     return str(tree.text_content())
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def _selected(tree: Any, selector: str) -> str:
@@ -231,17 +253,6 @@ def _mirrored_url(path: Path, root: Path) -> str:
     return ""
 
 
-def _title(tree: Any) -> str:
-    for xpath in ("//h1", "//meta[@property='og:title']/@content", "//title"):
-        found = tree.xpath(xpath)
-        if found:
-            value = found[0] if isinstance(found[0], str) else found[0].text_content()
-            text = " ".join(str(value).split())
-            if text:
-                return _TITLE_SUFFIX.sub("", text) if xpath == "//title" else text
-    return ""
-
-
 def _date(tree: Any, profile: Profile, text: str, zone: tzinfo) -> datetime | None:
     """The publication time: the profile's, else the first date and time written near the
     top of the page, else htmldate's reading of the page; in the site's zone."""
@@ -262,42 +273,43 @@ def _date(tree: Any, profile: Profile, text: str, zone: tzinfo) -> datetime | No
 
 
 def _labelled(tree: Any, selector: str, label: re.Pattern[str], text: str) -> str:
-    """A value written after its label (來源：...); "" for a label with nothing after it."""
+    """A value written after its label (來源：...), by the profile's selector or in the page's
+    text; "" for a label with nothing after it, or a placeholder (未知)."""
     if selector:
         # The selected element's text, without its label, whatever the label says.
-        return re.sub(r"^[^:：]{0,8}[:：]\s*", "", _selected(tree, selector)).strip()
-    found = label.search(text)
-    value = found[1].strip() if found else ""
-    # An empty label runs into the next one (來源：　作者：...): that is no value.
-    return "" if re.match(r"^(作者|記者|记者|瀏覽|浏览|點擊|点击|時間|时间)", value) else value
+        value = re.sub(r"^[^:：]{0,8}[:：]\s*", "", _selected(tree, selector)).strip()
+    else:
+        value = next(_label_values(label, text), "")
+    return "" if value.lower() in PLACEHOLDERS else value
 
 
-def _crumbs(tree: Any, profile: Profile) -> tuple[str, ...]:
-    """The section trail: a short run of links joined by > or ›, the first on the page."""
+def _label_values(label: re.Pattern[str], text: str) -> Iterator[str]:
+    """The values after a label that begins a word, in the page's order ("" for an empty
+    label): 文： ends 王文： and 记者: is a headline's word in 怒斥记者:, unless it follows
+    another label's value (來源：某報作者：某人); a sentence is no name, and is passed over."""
+    for found in label.finditer(text):
+        start = found.start()
+        before = text[start - 1] if start else ""
+        glued = _SOURCE.search(text, max(0, start - 3 * MAX_NAME), start)
+        if before and _WORD_CHARACTER.match(before) and not (glued and glued.end() == start):
+            continue
+        value = found[1]
+        if masthead.a_name(value):
+            yield value
+
+
+def _crumbs(tree: Any, profile: Profile, title: str, site: str) -> tuple[str, ...]:
+    """The section trail: the profile's links, else the page's trail (``masthead.trail``)."""
     if profile.breadcrumb:
         found = tree.cssselect(profile.breadcrumb)
         # The profile's trail is its links, whatever separates them.
-        links = [" ".join(a.text_content().split()) for e in found[:1] for a in e.iter("a")]
-        return tuple(t for t in links if t and t.lower() not in NOT_SECTIONS)
-    else:
-        candidates = [
-            e
-            for e in tree.iter("div", "p", "nav", "span", "ol", "ul", "td")
-            if len(e.findall(".//a")) >= 2
-            and len(e.text_content()) < 200
-            and re.search(r"[>›»＞→]", e.text_content())
-        ]
-    for element in candidates:
-        texts = [t for t in _SEPARATORS.split(element.text_content()) if t.strip()]
-        texts = [re.sub(r"^.*[:：]", "", t).strip() for t in texts]  # 當前位置：首頁
-        crumbs = tuple(t for t in texts if t and t.lower() not in NOT_SECTIONS)
-        if crumbs:
-            return crumbs
-    return ()
+        links = [masthead.normalized(a.text_content()) for e in found[:1] for a in e.iter("a")]
+        return tuple(t for t in links if t and t.lower() not in masthead.NOT_SECTIONS)
+    return masthead.trail(tree, title, site)
 
 
 def _tags(tree: Any, profile: Profile) -> tuple[str, ...]:
-    """Hot words (a labelled list of links) and ``meta keywords``, in that order, once each."""
+    """Hot words (a labelled list of links) and ``meta keywords``, in that order."""
     words: list[str] = []
     if profile.tags:
         for element in tree.cssselect(profile.tags):
@@ -313,7 +325,7 @@ def _tags(tree: Any, profile: Profile) -> tuple[str, ...]:
         if len(listed) == 1 and re.search(r"[\u3400-\u9fff]", listed[0]):
             listed = listed[0].split()  # Chinese lists are often spaced, not comma'd
         words += listed
-    return tuple(dict.fromkeys(w for w in words if w and len(w) <= 30))
+    return tuple(words)
 
 
 def _neighbour(tree: Any, label: re.Pattern[str]) -> str:

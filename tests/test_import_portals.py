@@ -1,0 +1,113 @@
+"""Saved pages laid out as real Chinese portals lay them out (written for this project, on the
+patterns of 75 portal pages tried by hand): a logo in an ``h1``, the headline only in a
+``<div>``, the site's name and channels in ``<title>``, trails marked by class or by a
+当前位置 label and separated by pictures, labels glued to times and to each other, and
+headlines with 记者： or 文： in them beside the article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import html
+
+from reader.cli import main
+from reader.importing import masthead
+from reader.importing.pages import Profile, read_page
+from reader.importing.record import Imported
+from tests.factories import SiteFactory
+
+PORTALS = Path(__file__).resolve().parent / "fixtures" / "import" / "portals"
+ZONE = ZoneInfo("Asia/Hong_Kong")
+
+
+def imported(name: str) -> Imported:
+    """One fixture page, read as ``reader import`` reads it."""
+    found = read_page(PORTALS / name, PORTALS, ZONE, Profile())
+    assert isinstance(found, Imported), found
+    return found
+
+
+def test_a_logo_in_an_h1_and_a_menu_and_comments_before_the_trail_are_passed_over() -> None:
+    page = imported("bus.html")
+    assert page.title == "市區巴士新路線下月通車", "the h1 that <title> repeats, not the logo"
+    assert page.crumbs == ("交通",), "the marked trail, between pictures, its first crumb a root"
+    assert page.source == "海灣日報", "a value ends where the next label begins"
+    assert page.author == "陳大文", "a label glued to the value before it"
+    assert page.tags == ("巴士",), "no site name, section, headline or markup as a keyword"
+
+
+def test_the_sites_name_leading_a_trail_is_no_section_and_unknown_is_no_author() -> None:
+    page = imported("fares.html")
+    assert page.title == "長者乘車優惠擴至離島"
+    assert page.crumbs == ("民生",), "港灣網 is the site, named last in <title>; then the page"
+    assert page.source == "港灣網-民生頻道"
+    assert page.author == "", "未知 names no one"
+
+
+def test_a_headline_found_only_in_the_title_and_a_div_and_a_labelled_trail() -> None:
+    page = imported("typhoon.html")
+    assert page.title == "颱風今晚逼近 全市學校明日停課", "not the SEO h1, nor 天氣快訊"
+    assert page.crumbs == ("天氣新聞",), "after 當前位置：, its home left out"
+    assert page.source == "海灣天文台", "信息來源, its value on the next line of the source"
+    assert page.author == "", "an empty label takes nothing from the next paragraph"
+
+
+def test_a_title_with_a_hyphen_in_a_number_range_and_a_trail_naming_a_section_twice() -> None:
+    page = imported("visitors.html")
+    assert page.title == "1-10月港灣區旅客人數回升", "1-10月 is a range, not a separator"
+    assert page.crumbs == ("旅遊",)
+    assert page.source == "港灣區旅遊局"
+
+
+def test_the_sections_made_have_clean_names(
+    site: SiteFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", str(PORTALS), str(site.root), "--no-download"]) == 0
+    assert "4 imported" in capsys.readouterr().out
+    titles = sorted(
+        p.read_text(encoding="utf-8") for p in (site.root / "content").rglob("_index.md")
+    )
+    assert titles == [
+        "---\ntitle: 交通\n---\n",
+        "---\ntitle: 天氣新聞\n---\n",
+        "---\ntitle: 旅遊\n---\n",
+        "---\ntitle: 民生\n---\n",
+    ]
+
+
+NAMES = st.text(
+    st.sampled_from("港灣新聞交通天氣旅遊民生首頁正文abcXYZ09%"), min_size=1, max_size=8
+)
+BETWEEN = st.sampled_from([" &gt; ", "&gt;&gt;", " › ", "<img src='/a.gif' alt=''>", "\n\t", " "])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    names=st.lists(NAMES, min_size=1, max_size=6),
+    between=BETWEEN,
+    label=st.sampled_from(["", "當前位置：", "您所在的位置：\n   "]),
+    marked=st.booleans(),
+)
+def test_a_trail_is_its_links_names(
+    names: list[str], between: str, label: str, marked: bool
+) -> None:
+    """Whatever separates them and whatever label comes first, a trail's sections are its
+    links' names, in order, once each, home and page left out."""
+    links = between.join(f'<a href="/s{i}/">\n  {name}  </a>' for i, name in enumerate(names))
+    attribute = ' class="crumbs"' if marked else ""
+    page = f"<html><body><div{attribute}>{label}{links}</div><p>x</p></body></html>"
+    expected: list[str] = []
+    for name in names:
+        home = name.lower() in masthead.NOT_SECTIONS or name.endswith(("首頁", "主頁"))
+        if not home and (not expected or expected[-1] != name):
+            expected.append(name)
+    found = masthead.trail(html.fromstring(page), "標題", "港灣網")
+    joined = len(names) > 1 and between.strip(" \n\t") in ("&gt;", "&gt;&gt;", "›")
+    if marked or label or joined:
+        assert found == tuple(expected)
+    else:
+        assert found == (), "links neither marked, labelled nor joined by > are no trail"
