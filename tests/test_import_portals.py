@@ -6,6 +6,7 @@ headlines with 记者： or 文： in them beside the article."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -38,6 +39,7 @@ def test_a_logo_in_an_h1_and_a_menu_and_comments_before_the_trail_are_passed_ove
     assert page.source == "海灣日報", "a value ends where the next label begins"
     assert page.author == "陳大文", "a label glued to the value before it"
     assert page.tags == ("巴士",), "no site name, section, headline or markup as a keyword"
+    assert page.date == datetime(2026, 11, 28, 10, 5, 31, tzinfo=ZONE), "as its metadata says"
 
 
 def test_the_sites_name_leading_a_trail_is_no_section_and_unknown_is_no_author() -> None:
@@ -46,6 +48,7 @@ def test_the_sites_name_leading_a_trail_is_no_section_and_unknown_is_no_author()
     assert page.crumbs == ("民生",), "港灣網 is the site, named last in <title>; then the page"
     assert page.source == "港灣網-民生頻道"
     assert page.author == "", "未知 names no one"
+    assert page.date == datetime(2026, 11, 26, 9, 30, tzinfo=ZONE), "the day stated, at its time"
 
 
 def test_a_headline_found_only_in_the_title_and_a_div_and_a_labelled_trail() -> None:
@@ -54,6 +57,9 @@ def test_a_headline_found_only_in_the_title_and_a_div_and_a_labelled_trail() -> 
     assert page.crumbs == ("天氣新聞",), "after 當前位置：, its home left out"
     assert page.source == "海灣天文台", "信息來源, its value on the next line of the source"
     assert page.author == "", "an empty label takes nothing from the next paragraph"
+    assert page.date == datetime(2026, 9, 14, 17, 20, tzinfo=ZONE), (
+        "a script's day, a byline's time"
+    )
 
 
 def test_a_title_with_a_hyphen_in_a_number_range_and_a_trail_naming_a_section_twice() -> None:
@@ -61,6 +67,7 @@ def test_a_title_with_a_hyphen_in_a_number_range_and_a_trail_naming_a_section_tw
     assert page.title == "1-10月港灣區旅客人數回升", "1-10月 is a range, not a separator"
     assert page.crumbs == ("旅遊",)
     assert page.source == "港灣區旅遊局"
+    assert page.date == datetime(2026, 11, 20, tzinfo=ZONE), "not a stylesheet's numbers"
 
 
 def test_the_sections_made_have_clean_names(

@@ -37,7 +37,7 @@ PLACEHOLDERS = frozenset(
 )  # fmt: skip
 """What a portal writes after 來源 or 作者 when it names no one: left out, as an empty label."""
 _DATE = re.compile(
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:\s*(\d{1,2})\s*[:：時时]\s*(\d{2})(?:\s*[:：分]\s*(\d{2}))?)?"
 )
 _HOT_WORDS = re.compile(r"(熱詞|热词|關鍵詞|关键词|關鍵字|关键字|標籤|标签|Tags|Keywords)")
@@ -139,7 +139,7 @@ def read_page(path: Path, root: Path, zone: tzinfo, profile: Profile) -> Importe
     return Imported(
         origin=str(path),
         title=title,
-        date=_date(tree, profile, page_text, zone),
+        date=_date(tree, profile, page_text, raw, zone),
         body=body,
         canonical=canonical,
         kicker=kicker,
@@ -206,7 +206,9 @@ def _block_text(tree: Any) -> str:
     runs into the next paragraph (the tree's text is joined with no space), and a value on
     the next line of the page's source (``來源：\n  新華網``) is still the label's."""
     for element in tree.iter():
-        if isinstance(element.tag, str) and element.text:
+        if element.tag == "style":
+            element.text = ""  # a stylesheet's numbers (SVG paths) would pass for dates
+        elif isinstance(element.tag, str) and element.text:
             element.text = _SPACES.sub(" ", element.text)
         if element.tail:
             element.tail = _SPACES.sub(" ", element.tail)
@@ -253,22 +255,70 @@ def _mirrored_url(path: Path, root: Path) -> str:
     return ""
 
 
-def _date(tree: Any, profile: Profile, text: str, zone: tzinfo) -> datetime | None:
-    """The publication time: the profile's, else the first date and time written near the
-    top of the page, else htmldate's reading of the page; in the site's zone."""
-    written = _selected(tree, profile.date) or text
-    found = _DATE.search(written)
-    if found:
-        year, month, day, hour, minute, second = (int(v) if v else 0 for v in found.groups())
-        try:
-            return datetime(year, month, day, hour, minute, second, tzinfo=zone)
-        except ValueError:
-            pass
+def _date(tree: Any, profile: Profile, text: str, raw: str, zone: tzinfo) -> datetime | None:
+    """The publication time, in the site's zone: the profile's; else the page's metadata
+    (``article:published_time``), unless it gives a day alone and the text that day's time;
+    else the first valid date and time written on the page; else htmldate's reading."""
+    if profile.date:
+        return _first_written(_selected(tree, profile.date), zone)
+    written = _first_written(text, zone)
+    stated = _stated_date(tree, zone)
+    if stated is not None:
+        when, timed = stated
+        if timed or written is None or written.date() != when.date():
+            return when
+    if written is not None:
+        return written
     from htmldate import find_date
 
-    day_found = find_date(tree, extensive_search=False, original_date=True)
+    day_found = find_date(raw, extensive_search=False, original_date=True)
     if day_found:
         return datetime.fromisoformat(day_found).replace(tzinfo=zone)
+    return None
+
+
+def _first_written(text: str, zone: tzinfo) -> datetime | None:
+    """The first real date written in a text (``9999-0-0`` is passed over), with the time of
+    day written with it or, if none, with the same day later on (a script's address holds
+    the day, the byline the day and time)."""
+    first: datetime | None = None
+    for found in _DATE.finditer(text):
+        year, month, day, hour, minute, second = (int(v) if v else 0 for v in found.groups())
+        try:
+            when = datetime(year, month, day, hour, minute, second, tzinfo=zone)
+        except ValueError:
+            continue
+        timed = found[4] is not None
+        if first is None and timed:
+            return when
+        if first is None:
+            first = when
+        elif timed and when.date() == first.date():
+            return when
+    return first
+
+
+_STATED = (
+    "//meta[@property='article:published_time']/@content",
+    "//meta[@itemprop='datePublished']/@content",
+    "//meta[@name='publishdate' or @name='PubDate' or @name='pubdate']/@content",
+)
+"""Where pages state their publication time for machines: Open Graph, schema.org, portals'."""
+
+
+def _stated_date(tree: Any, zone: tzinfo) -> tuple[datetime, bool] | None:
+    """The publication time the page's metadata states, in the site's zone (one without an
+    offset is the site's time), and whether it gives a time or a day alone."""
+    for xpath in _STATED:
+        for value in tree.xpath(xpath):
+            text = str(value).strip()
+            try:
+                stated = datetime.fromisoformat(text)
+            except ValueError:
+                continue
+            if stated.tzinfo is None:
+                return stated.replace(tzinfo=zone), "T" in text or " " in text
+            return stated.astimezone(zone), True
     return None
 
 
