@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from lxml import html
 
 from reader.cli import main
-from reader.importing import masthead
-from reader.importing.pages import Profile, read_page
+from reader.importing import mainbody, masthead
+from reader.importing.pages import Profile, _polluted, read_page
 from reader.importing.record import Imported
 from tests.factories import SiteFactory
 
@@ -74,7 +74,7 @@ def test_the_sections_made_have_clean_names(
     site: SiteFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["import", str(PORTALS), str(site.root), "--no-download"]) == 0
-    assert "4 imported" in capsys.readouterr().out
+    assert "6 imported" in capsys.readouterr().out
     titles = sorted(
         p.read_text(encoding="utf-8") for p in (site.root / "content").rglob("_index.md")
     )
@@ -118,3 +118,57 @@ def test_a_trail_is_its_links_names(
         assert found == tuple(expected)
     else:
         assert found == (), "links neither marked, labelled nor joined by > are no trail"
+
+
+def test_readers_comments_are_not_the_article() -> None:
+    page = imported("ferry-comments.html")
+    assert page.body.startswith("港灣渡輪公司今日宣布"), page.body[:80]
+    assert "交通局提醒乘客" in page.body, "the article's last paragraph"
+    for other in ("網友評論", "港灣阿明", "尾班船。\n\n", "市民反應熱烈"):
+        assert other not in page.body, other
+
+
+def test_a_ranking_of_other_articles_under_a_short_story_is_left_out() -> None:
+    """trafilatura takes the sixty ranked links for the story's; the element holding the
+    story's paragraphs is read instead."""
+    page = imported("ferry-ranking.html")
+    assert page.body.startswith("港灣渡輪公司今日宣布") and "方便夜間等船的乘客" in page.body
+    assert "](" not in page.body and "市立圖書館" not in page.body, page.body[-200:]
+
+
+def _page(*blocks: str) -> html.HtmlElement:
+    return html.fromstring(f"<html><body>{''.join(blocks)}</body></html>")
+
+
+STORY = "".join(
+    f"<p>第{n}段：港灣渡輪公司今日宣布，夜航班次將由每小時一班增至每半小時一班，尾班船延至凌晨開出。</p>"
+    for n in range(6)
+)
+TEASERS = "".join(
+    f'<div class="item"><p><a href="https://news.example.org/{n}.html">燈塔島舉行開放日</a>'
+    f" {n}跟帖</p></div>"
+    for n in range(40)
+)
+
+
+def test_the_article_is_the_element_holding_most_of_the_prose() -> None:
+    tree = _page('<div class="nav"><p>首頁</p></div>', f'<div id="story">{STORY}</div>', TEASERS)
+    assert mainbody.article_element(tree) is tree.get_element_by_id("story")
+    parts = "".join(f"<div>{STORY}</div>" for _ in range(3))
+    split = _page(f'<div id="story">{parts}</div>', TEASERS)
+    assert mainbody.article_element(split) is split.get_element_by_id("story"), "split in three"
+
+
+def test_no_article_element_when_two_blocks_of_prose_are_alike_or_there_is_little() -> None:
+    assert mainbody.article_element(_page(f"<div>{STORY}</div><div>{STORY}</div>")) is None
+    assert mainbody.article_element(_page("<div><p>港灣渡輪公司今日宣布。</p></div>")) is None
+    assert mainbody.article_element(_page(TEASERS)) is None, "links are nobody's prose"
+
+
+def test_an_extraction_of_mostly_other_pages_links_is_polluted() -> None:
+    teaser = "[燈塔島舉行開放日 市民反應熱烈](https://news.example.org/1.html)\n\n"
+    story = "港灣渡輪公司今日宣布，夜航班次將由每小時一班增至每半小時一班。\n\n"
+    assert _polluted(story * 10 + teaser * 30)
+    assert not _polluted(story * 10 + teaser * 29), "fewer links than that is an article's"
+    references = "見[參考](https://example.org/r)。\n\n"
+    assert not _polluted(story * 100 + references * 60), "a reference list is few words"
