@@ -69,9 +69,12 @@ SPAM_WORDS = (
     "时时彩", "時時彩", "老虎机", "老虎機", "真人视讯", "真人視訊", "棋牌", "投注", "下注",
     "开户送", "開戶送", "彩金", "色情", "约炮", "約炮", "成人视频", "成人影片", "蜘蛛池",
     "站群", "外链", "外鏈", "快排", "代孕", "办证", "辦證", "代开发票", "代開發票", "私服",
+    "必威体育", "必威體育", "亚博体育", "亞博體育", "开云体育", "開雲體育", "乐鱼体育", "樂魚體育",
+    "万博体育", "萬博體育", "十博体育", "十博體育", "bet365",
     "casino", "poker", "betting", "porn", "viagra", "cialis", "escort", "slot machine",
 )  # fmt: skip
-"""Words of the gambling, adult and SEO-spam trades that link farms are made of."""
+"""Words of the gambling, adult and SEO-spam trades that link farms are made of (among them
+betting brands that pass for sports sites, found injected into a county portal's 友情链接)."""
 MIN_FARM_LINKS = 3
 """Links to other hosts a visible block needs, beside spam words, to be a farm."""
 _HIDDEN_STYLE = re.compile(
@@ -94,6 +97,8 @@ class LinkFarm:
     """"hidden" (styled out of sight) or "spam" (spam words among many outside links)."""
     first_href: str
     """Its first outside link as written, to find the block in the source."""
+    spam: bool = True
+    """Whether its words are the spam trades' (a hidden menu of a site's own links is not)."""
 
 
 def _host(href: str) -> str:
@@ -128,15 +133,15 @@ def _farm(element: object, allowed: frozenset[str]) -> LinkFarm | None:
         return None
     hosts = tuple(dict.fromkeys(_host(a.get("href") or "") for a in anchors))
     first = anchors[0].get("href") or ""
+    text = element.text_content()
+    spam = _spam_words(text + " " + " ".join(a.get("href") or "" for a in anchors))
     if _is_hidden(element):
-        return LinkFarm(hosts, len(anchors), "hidden", first)
+        return LinkFarm(hosts, len(anchors), "hidden", first, spam)
     if len(anchors) < MIN_FARM_LINKS or len(hosts) < 2:
         return None
-    text = element.text_content()
     linked = sum(len(a.text_content().strip()) for a in element.iter("a"))
     dense = linked >= 0.5 * max(1, len(text.strip()))
-    words = text + " " + " ".join(a.get("href") or "" for a in anchors)
-    if dense and _spam_words(words):
+    if dense and spam:
         return LinkFarm(hosts, len(anchors), "spam", first)
     return None
 

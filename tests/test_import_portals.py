@@ -40,6 +40,9 @@ def test_a_logo_in_an_h1_and_a_menu_and_comments_before_the_trail_are_passed_ove
     assert page.author == "陳大文", "a label glued to the value before it"
     assert page.tags == ("巴士",), "no site name, section, headline or markup as a keyword"
     assert page.date == datetime(2026, 11, 28, 10, 5, 31, tzinfo=ZONE), "as its metadata says"
+    assert page.notes == (
+        "1 link farm(s) dropped (www.bet-one.example, www.violins.example, www.bet-two.example)",
+    ), "betting brands; the site's own hidden menu is no farm"
 
 
 def test_the_sites_name_leading_a_trail_is_no_section_and_unknown_is_no_author() -> None:

@@ -103,9 +103,14 @@ def read_page(path: Path, root: Path, zone: tzinfo, profile: Profile) -> Importe
         for element in tree.cssselect(selector):
             element.drop_tree()
     notes: list[str] = []
-    farms = drop_link_farms(tree, frozenset({host}))
+    dropped = drop_link_farms(tree, _own_hosts(host))
+    farms = [farm for farm in dropped if farm.spam]
+    hidden = [farm for farm in dropped if not farm.spam]  # a dropdown menu, a tracker
     if farms:
         notes.append(f"{len(farms)} link farm(s) dropped ({', '.join(farms[0].hosts[:3])})")
+    if hidden:
+        hosts = ", ".join(hidden[0].hosts[:3])
+        notes.append(f"{len(hidden)} hidden block(s) of links left out ({hosts})")
     raw = lxml_html.tostring(tree, encoding="unicode")
     segments = masthead.title_segments(tree)
     title = headline = _selected(tree, profile.title) or masthead.headline(tree)
@@ -197,6 +202,15 @@ def _extracted(page: str, canonical: str) -> str:
         url=canonical or None,
     )
     return found or ""
+
+
+def _own_hosts(host: str) -> frozenset[str]:
+    """The page's host and its site's domain (news.163.com: 163.com), whose links (a login
+    menu's, go.163.com) are the site's own and make no link farm."""
+    from tld import get_fld
+
+    domain = get_fld(host, fail_silently=True, fix_protocol=True) if host else None
+    return frozenset(h for h in (host, domain) if h)
 
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
