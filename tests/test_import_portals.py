@@ -175,3 +175,39 @@ def test_an_extraction_of_mostly_other_pages_links_is_polluted() -> None:
     assert not _polluted(story * 10 + teaser * 29), "fewer links than that is an article's"
     references = "見[參考](https://example.org/r)。\n\n"
     assert not _polluted(story * 100 + references * 60), "a reference list is few words"
+
+
+def _saved_pages(folder: Path, count: int) -> None:
+    """Pages of one site, each with the site's SEO keywords and one of its own."""
+    folder.mkdir()
+    for n in range(count):
+        (folder / f"{n}.html").write_text(
+            f'<html><head><meta charset="utf-8"><title>第{n}則新聞_海灣網</title>'
+            f'<meta content="海灣網 新聞 港灣區 第{n}則" name="keywords"></head><body>'
+            f"<h1>第{n}則新聞</h1><div>{STORY}</div></body></html>",
+            encoding="utf-8",
+        )
+
+
+def test_the_sites_own_keywords_on_every_page_are_no_tags(
+    site: SiteFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _saved_pages(tmp_path / "saved", 6)
+    assert main(["import", str(tmp_path / "saved"), str(site.root), "--section", "n"]) == 0
+    out = capsys.readouterr().out
+    noted = "the site's own keywords, on half of its pages or more, left out: 新聞, 海灣網, 港灣區"
+    assert noted in out
+    tags = {
+        line
+        for page in (site.root / "content/n").rglob("index.md")
+        for line in page.read_text(encoding="utf-8").splitlines()
+        if line.startswith("- ")
+    }
+    assert tags == {f"- 第{n}則" for n in range(6)}, "海灣網 is the site's name, in <title>"
+
+
+def test_a_few_pages_keep_their_keywords(site: SiteFactory, tmp_path: Path) -> None:
+    _saved_pages(tmp_path / "saved", 4)
+    assert main(["import", str(tmp_path / "saved"), str(site.root), "--section", "n"]) == 0
+    texts = [p.read_text(encoding="utf-8") for p in (site.root / "content/n").rglob("index.md")]
+    assert len(texts) == 4 and all("- 港灣區" in text for text in texts), "too few to tell"

@@ -5,9 +5,11 @@ fit the pages of Chinese portals, or by an import profile's CSS selectors."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from html import unescape as html_unescape
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -72,27 +74,20 @@ class Profile:
         return cls(**values)
 
 
-def read_page(path: Path, root: Path, zone: tzinfo, profile: Profile) -> Imported | str:
-    """One saved page as an article; or why it is none (a line of the summary)."""
+def read_page(
+    path: Path,
+    root: Path,
+    zone: tzinfo,
+    profile: Profile,
+    site_words: frozenset[str] = frozenset(),
+) -> Imported | str:
+    """One saved page as an article; or why it is none (a line of the summary).
+    ``site_words`` are keywords the whole site's pages give (``site_wide_keywords``)."""
     from lxml import html as lxml_html
 
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return f"{path}: cannot be read ({error.strerror})"
-    # A page that names its encoding, and whose bytes are all valid in it, is read as it
-    # says, as a browser reads it (a windows-1252 page could pass for GB18030); the rest
-    # are detected by the loader's one function.
-    declared = _declared_charset(data)
-    try:
-        text = data.decode(declared) if declared else decode_text(data).text
-    except UnicodeDecodeError:
-        try:
-            text = decode_text(data).text
-        except UnknownEncodingError as error:
-            return f"{path}: {error}"
-    except UnknownEncodingError as error:
-        return f"{path}: {error}"
+    text = _page_text(path)
+    if isinstance(text, _Unread):
+        return str(text)
     try:
         tree = lxml_html.fromstring(text)
     except Exception:  # lxml refuses empty or binary documents in several ways
@@ -149,7 +144,7 @@ def read_page(path: Path, root: Path, zone: tzinfo, profile: Profile) -> Importe
         source=_labelled(tree, profile.source, _SOURCE, page_text),
         author=_labelled(tree, profile.author, _AUTHOR, page_text),
         crumbs=crumbs,
-        tags=masthead.keywords(_tags(tree, profile), (headline, site, *crumbs)),
+        tags=masthead.keywords(_tags(tree, profile), (headline, site, *crumbs, *site_words)),
         images=images,
         lead=images[0] if images else None,
         previous=_neighbour(tree, _PREVIOUS),
@@ -202,6 +197,66 @@ def _extracted(page: str, canonical: str) -> str:
         url=canonical or None,
     )
     return found or ""
+
+
+class _Unread(str):
+    """Why a saved page could not be read as text."""
+
+
+def _page_text(path: Path) -> str:
+    """A saved page's text; an ``_Unread`` saying why, when it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return _Unread(f"{path}: cannot be read ({error.strerror})")
+    # A page that names its encoding, and whose bytes are all valid in it, is read as it
+    # says, as a browser reads it (a windows-1252 page could pass for GB18030); the rest
+    # are detected by the loader's one function.
+    declared = _declared_charset(data)
+    try:
+        return data.decode(declared) if declared else decode_text(data).text
+    except UnicodeDecodeError:
+        try:
+            return decode_text(data).text
+        except UnknownEncodingError as error:
+            return _Unread(f"{path}: {error}")
+    except UnknownEncodingError as error:
+        return _Unread(f"{path}: {error}")
+
+
+HEAD_CHARACTERS = 65_536
+"""How much of a page is searched for its ``meta keywords``: a head is smaller."""
+SITE_WIDE_SHARE = 0.5
+"""A ``meta keywords`` word on this part of a site's pages (five or more) is the site's."""
+_META_KEYWORDS = re.compile(
+    r"""<meta\s(?=[^>]*name\s*=\s*["']?keywords)[^>]*content\s*=\s*(["'])(.*?)\1""",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def site_wide_keywords(paths: list[Path]) -> frozenset[str]:
+    """The ``meta keywords`` words that half of the pages or more give, of five or more:
+    the site's own (头条网, 山西省人民政府网站), which as tags would each hold every article."""
+    if len(paths) < 5:
+        return frozenset()
+    counts: Counter[str] = Counter()
+    for path in paths:
+        text = _page_text(path)
+        head = "" if isinstance(text, _Unread) else text[:HEAD_CHARACTERS]
+        end = head.lower().find("</head>")
+        head = head[:end] if end >= 0 else head
+        found = _META_KEYWORDS.search(head)
+        if found:
+            counts.update(set(meta_keywords(html_unescape(found[2]))))
+    return frozenset(w for w, n in counts.items() if n >= SITE_WIDE_SHARE * len(paths))
+
+
+def meta_keywords(content: str) -> list[str]:
+    """The words of a ``meta keywords`` list: comma'd, or, in Chinese, often spaced."""
+    listed = [w.strip() for w in re.split(r"[,，、;；|｜]+", content)]
+    if len(listed) == 1 and re.search(r"[\u3400-\u9fff]", listed[0]):
+        listed = listed[0].split()
+    return [w for w in listed if w]
 
 
 def _own_hosts(host: str) -> frozenset[str]:
@@ -428,10 +483,7 @@ def _tags(tree: Any, profile: Profile) -> tuple[str, ...]:
                 words += [a.text_content().strip() for a in element.iter("a")]
                 break
     for content in tree.xpath("//meta[@name='keywords']/@content"):
-        listed = [w.strip() for w in re.split(r"[,，、;；|｜]+", str(content))]
-        if len(listed) == 1 and re.search(r"[\u3400-\u9fff]", listed[0]):
-            listed = listed[0].split()  # Chinese lists are often spaced, not comma'd
-        words += listed
+        words += meta_keywords(str(content))
     return tuple(words)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from reader.importing.feedfile import read_feed
-from reader.importing.pages import HTML_SUFFIXES, Profile, read_page
+from reader.importing.pages import HTML_SUFFIXES, Profile, read_page, site_wide_keywords
 from reader.importing.record import Imported, NotArticle
 from reader.importing.writer import Outcome, Writer
 from reader.importing.wxr import read_wxr
@@ -51,21 +51,27 @@ def kind_of(source: Path) -> str:
     return "pages"
 
 
-def articles(source: Path, zone: tzinfo, profile: Profile) -> tuple[int, Iterator[Imported | str]]:
+def articles(
+    source: Path, zone: tzinfo, profile: Profile
+) -> tuple[int, Iterator[Imported | str], list[str]]:
     """How many articles the source holds (files, for saved pages), and each in order, or
-    a line for each that cannot be read."""
+    a line for each that cannot be read; and what was noticed of the whole source."""
     kind = kind_of(source)
     if kind in ("wxr", "feed"):
         read = read_wxr(source, zone) if kind == "wxr" else read_feed(source, zone)
         found = list(read)
-        return len(found), iter(found)
+        return len(found), iter(found), []
     root = source if source.is_dir() else source.parent
     files = (
         sorted(p for p in source.rglob("*") if p.suffix.lower() in HTML_SUFFIXES and p.is_file())
         if source.is_dir()
         else [source]
     )
-    return len(files), (read_page(path, root, zone, profile) for path in files)
+    site_words = site_wide_keywords(files)
+    listed = ", ".join(sorted(site_words))
+    noticed = [f"the site's own keywords, on half of its pages or more, left out: {listed}"]
+    stream = (read_page(path, root, zone, profile, site_words) for path in files)
+    return len(files), stream, noticed if site_words else []
 
 
 def load_profile(path: Path | None) -> Profile:
@@ -87,7 +93,8 @@ def run_import(
     of the summary, never the rest."""
     summary = Summary()
     started = time.monotonic()
-    total, stream = articles(source, zone, profile)
+    total, stream, noticed = articles(source, zone, profile)
+    summary.notes += noticed
     titles: dict[str, Imported] = {}
     for done, item in enumerate(stream, start=1):
         if isinstance(item, NotArticle):
