@@ -183,6 +183,8 @@ class _Walker:
         self.articles, self.problems, self.seen = [], [], set()
         try:
             section = self._section(folder, key)
+            if key:
+                self._section_with_bundle_index(folder)
             inside = [*self._chain, os.path.realpath(folder)]
             entries = [e for e in _visible_entries(folder) if self._confined(e, inside)]
             languages = self.languages
@@ -292,6 +294,22 @@ class _Walker:
             )
         )
         return True
+
+    def _section_with_bundle_index(self, folder: Path) -> None:
+        """Say so when a section's folder has an article's ``index.md`` too: Hugo reads the
+        folder as the section and leaves the article out, and so does this reader."""
+        index = self.languages.bundle_index(os.fspath(folder))
+        if index is not None:
+            self.problems.append(
+                Problem(
+                    folder / index,
+                    None,
+                    "not an article: the folder's _index.md makes it a section, as Hugo reads "
+                    "it, and the section's pages are the folders and files inside it",
+                    "move the article into a folder of its own (news/story/index.md)",
+                    Severity.WARNING,
+                )
+            )
 
     def _reserved(self, entry: Path) -> None:
         self.problems.append(
@@ -635,8 +653,18 @@ class FileLanguages:
         return bool(self.others) and os.path.realpath(folder) in self.others
 
     def is_bundle(self, folder: str) -> bool:
-        """Whether a folder is a page bundle, in any language (then it is never a section)."""
+        """Whether a folder is a page bundle, in any language (then it is never a section):
+        it has an ``index.md`` and no ``_index.md`` (with both, Hugo reads a section)."""
+        return self.bundle_index(folder) is not None and not self._has_any(folder, SECTION_INDEX)
+
+    def bundle_index(self, folder: str) -> str | None:
+        """A folder's ``index.md``, in any language, if it has one."""
         names = [BUNDLE_INDEX, *(f"index.{key}.md" for key in self.keys)]
+        return next((n for n in names if os.path.isfile(os.path.join(folder, n))), None)
+
+    def _has_any(self, folder: str, index: str) -> bool:
+        stem = index.removesuffix(".md")
+        names = [index, *(f"{stem}.{key}.md" for key in self.keys)]
         return any(os.path.isfile(os.path.join(folder, name)) for name in names)
 
 

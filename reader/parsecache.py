@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,14 +97,27 @@ class ParseCache:
             if path in self.folders:
                 dirty.setdefault(path, set()).add(path)
             # A file in a page bundle belongs to the section folder that holds the bundle.
-            parent = os.path.dirname(path)
-            while parent not in self.folders and len(parent) > len(content):
-                parent = os.path.dirname(parent)
+            parent = self._section_folder(os.path.dirname(path), content)
             dirty.setdefault(parent, set()).add(path)
+            if _INDEX_FILE.match(os.path.basename(path)) and parent != content:
+                # An index.md or _index.md coming or going makes its folder a bundle or a
+                # section: the folder that holds it lists it again.
+                above = self._section_folder(os.path.dirname(parent), content)
+                dirty.setdefault(above, set()).add(path)
         return dirty
+
+    def _section_folder(self, folder: str, content: str) -> str:
+        """The nearest section folder at or above ``folder`` (the content folder at most)."""
+        while folder not in self.folders and len(folder) > len(content):
+            folder = os.path.dirname(folder)
+        return folder
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+_INDEX_FILE = re.compile(r"_?index(?:\.[\w-]+)?\.md$")
+"""A section's or bundle's index, in any language (``_index.md``, ``index.en.md``)."""
 
 
 @dataclass(frozen=True)

@@ -1593,3 +1593,22 @@ def test_single_dollars_are_math_where_the_site_says(
     assert annotations == (["x^2"] if dollars else [])
     assert "$5 or $6" in paragraph.xpath("string(.)")
     assert paragraph.xpath(".//code/text()") == ["$y$"]
+
+
+def test_a_folder_with_index_md_and_underscore_index_md_is_a_section_as_in_hugo(
+    site: SiteFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hugo 0.111 reads such a folder as a section, serves the pages inside it, and leaves
+    its index.md out; here its pages were 404 and the folder an article."""
+    site.section("news", title="News")
+    site.article("news/index.md", title="Lost bundle")
+    site.article("news/ferry/index.md", title="Ferry")
+    site.article("news/lights.md", title="Lights")
+    client = make_client(site)
+    assert client.get("/news/ferry/").status_code == 200
+    assert client.get("/news/lights/").status_code == 200
+    listed = parse_html(client.get("/news/")).xpath("//main//a/text()")
+    assert "Ferry" in listed and "Lost bundle" not in listed
+    assert main(["check", str(site.root)]) == 0
+    out = capsys.readouterr().out
+    assert "news/index.md" in out and "the folder's _index.md makes it a section" in out

@@ -223,3 +223,23 @@ def test_a_broken_edit_of_one_file_keeps_its_last_good_version(site: SiteFactory
     reloader.reload({os.fspath(path)})
     assert {a.title for a in reloader.holder.current.articles} == {"Good", "Other"}
     assert any("stays published" in p.message for p in reloader.holder.catalog.problems)
+
+
+def test_a_bundle_becomes_a_section_and_back_as_its_underscore_index_comes_and_goes(
+    site: SiteFactory,
+) -> None:
+    site.section("news", title="News")
+    site.article("news/story/index.md", title="Story")
+    site.article("news/story/inner/index.md", title="Inner")
+    reloader = make_reloader(site)
+
+    def titles() -> list[str]:
+        return sorted(a.title for a in reloader.holder.current.articles)
+
+    assert titles() == ["Story"], "a bundle: what is inside it is its files"
+    made = site.section("news/story", title="Story section")
+    reloader.reload({os.fspath(made)})
+    assert titles() == ["Inner"], "a section, as Hugo reads a folder with both"
+    made.unlink()
+    reloader.reload({os.fspath(made)})
+    assert titles() == ["Story"], "a bundle again"
