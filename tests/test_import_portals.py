@@ -19,7 +19,8 @@ from reader.cli import main
 from reader.importing import mainbody, masthead
 from reader.importing.pages import Profile, _polluted, read_page
 from reader.importing.record import Imported
-from tests.factories import SiteFactory
+from reader.importing.writer import Outcome, Writer
+from tests.factories import SiteFactory, make_client
 
 PORTALS = Path(__file__).resolve().parent / "fixtures" / "import" / "portals"
 ZONE = ZoneInfo("Asia/Hong_Kong")
@@ -211,3 +212,30 @@ def test_a_few_pages_keep_their_keywords(site: SiteFactory, tmp_path: Path) -> N
     assert main(["import", str(tmp_path / "saved"), str(site.root), "--section", "n"]) == 0
     texts = [p.read_text(encoding="utf-8") for p in (site.root / "content/n").rglob("index.md")]
     assert len(texts) == 4 and all("- 港灣區" in text for text in texts), "too few to tell"
+
+
+@pytest.mark.parametrize("section_first", [False, True])
+def test_an_article_and_a_section_of_one_name_get_folders_of_their_own(
+    site: SiteFactory, section_first: bool
+) -> None:
+    """A page headed 新聞動態 (a portal's list page, read as an article) and an article in the
+    section 新聞動態: one folder for both would be a bundle whose articles nobody sees."""
+    when = datetime(2026, 11, 2, tzinfo=ZONE)
+    named = Imported(origin="named", title="新聞動態", date=when, body=STORY)
+    inside = Imported(
+        origin="inside", title="中藥技能大賽", date=when, body=STORY, crumbs=("新聞動態",)
+    )
+    pair = [inside, named] if section_first else [named, inside]
+    writer = Writer(site.root)
+    for article in pair:
+        writer.write(article)
+    writer.save_manifest()
+    content = site.root / "content"
+    both = [p.parent for p in content.rglob("index.md") if (p.parent / "_index.md").exists()]
+    assert both == [], "a folder both an article's bundle and a section"
+    again = Writer(site.root)
+    assert [again.write(a).outcome for a in pair] == [Outcome.UNCHANGED] * 2
+    client = make_client(site)
+    for index in content.rglob("index.md"):
+        path = "/" + index.parent.relative_to(content).as_posix() + "/"
+        assert client.get(path).status_code == 200, path

@@ -127,6 +127,9 @@ class Writer:
                 self.manifest = {}
         self.manifest.update(_journalled(self.journal_path))
         self._taken: set[Path] = {self.content / e["path"] for e in self.manifest.values()}
+        """Articles' bundle folders: this import's, and the imports' before it."""
+        self._section_dirs: set[Path] = set()
+        """Section folders this import has named, to keep articles' bundles out of them."""
 
     def write(self, article: Imported) -> Written:
         """Write one article as ``content/SECTION/SLUG/index.md`` with its images."""
@@ -190,8 +193,24 @@ class Writer:
         """``--section``'s folders, made safe like any other name."""
         return [(_safe_name(s), s) for s in self.section if _safe_name(s)]
 
+    def _section_folders(self, article: Imported) -> list[tuple[Path, str]]:
+        """Each section's folder and title, outermost first. A name an article's bundle has
+        already (新闻动态, an article's and a section's) is numbered: a folder holding an
+        ``index.md`` is that article's, and nothing under it is read."""
+        current, folders = self.content, []
+        for name, title in self._section_names(article):
+            folder, number = current / name, 1
+            while folder in self._taken or (folder / "index.md").exists():
+                number += 1
+                folder = current / f"{name}-{number}"
+            self._section_dirs.add(folder)
+            folders.append((folder, title))
+            current = folder
+        return folders
+
     def _new_folder(self, article: Imported) -> Path:
-        parent = self.content.joinpath(*(n for n, _ in self._section_names(article)))
+        sections = self._section_folders(article)
+        parent = sections[-1][0] if sections else self.content
         base = (
             _safe_name(article.slug)
             or slug(article.title)
@@ -200,7 +219,9 @@ class Writer:
         folder, number = parent / base, 1
         while (
             folder in self._taken
+            or folder in self._section_dirs
             or (folder / "index.md").exists()
+            or (folder / "_index.md").exists()
             or folder.with_suffix(".md").exists()
         ):
             number += 1
@@ -211,13 +232,11 @@ class Writer:
     def _sections(self, article: Imported, folder: Path) -> None:
         """Give each new section folder an ``_index.md`` with its title as the old site had
         it; an existing one is the editors' and is left alone."""
-        current = self.content
-        for name, title in self._section_names(article):
-            current = current / name
-            index = current / "_index.md"
+        for section, title in self._section_folders(article):
+            index = section / "_index.md"
             self._inside(index)
             if not index.exists():
-                current.mkdir(parents=True, exist_ok=True)
+                section.mkdir(parents=True, exist_ok=True)
                 front = _yaml({"title": title})
                 write_atomically(index, f"---\n{front}---\n".encode())
         folder.mkdir(parents=True, exist_ok=True)
