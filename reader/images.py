@@ -11,6 +11,16 @@ from urllib.parse import unquote, urlsplit
 # nh3 writes every attribute value in double quotes and escapes the quotes inside it.
 _IMG = re.compile(r'<img((?:\s+[\w-]+="[^"]*")*)\s*/?>')
 _ATTRIBUTE = re.compile(r'\s([\w-]+)="([^"]*)"')
+_NEXT_WORDS = re.compile(r"(?:\s|<br\s*/?>)*([^<\n]*)")
+"""The words right after an image, up to the next tag or line."""
+
+
+def _said_beside(alt: str, fragment: str, end: int) -> bool:
+    """Whether the words right after an image are its alt text (an escaped attribute)."""
+    following = _NEXT_WORDS.match(fragment, end)
+    said = html.unescape(following[1]).strip() if following else ""
+    return bool(said) and said == html.unescape(alt).strip()
+
 
 Locate = Callable[[str], Path | None]
 """Maps an image's ``src`` to the file we serve for it, or None if it lives elsewhere."""
@@ -77,6 +87,10 @@ def finish_images(fragment: str, locate: Locate, *, eager_first: bool, missing_a
             attributes["alt"] = ""
             if missing_alt:
                 marker = f'<mark class="missing-alt">{html.escape(missing_alt)}</mark>'
+        elif _said_beside(attributes["alt"], match.string, match.end()):
+            # ``<img alt="图/pixabay"> 图/pixabay``: the words beside it say it already, and a
+            # screen reader would say them twice.
+            attributes["alt"] = ""
         rendered = "".join(f' {name}="{value}"' for name, value in attributes.items())
         return f"{marker}<img{rendered}>"
 

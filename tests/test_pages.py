@@ -306,6 +306,17 @@ def test_images_get_their_size_lazy_loading_and_alt(site: SiteFactory) -> None:
     assert marker.getnext().get("src") == "photo.svg"
 
 
+def test_an_images_alt_text_said_again_beside_it_is_said_once(site: SiteFactory) -> None:
+    """A credit or caption written after the image and as its alt (imported portal pages do
+    it: ``![图/pixabay](x.jpg) 图/pixabay``) would be read out twice (axe:
+    image-redundant-alt): the words stay, the alt is emptied, and it is no missing alt."""
+    site.article("news/a.md", body="![图/pixabay](/a.png) 图/pixabay\n\n![港灣](/b.png) 港灣的早晨")
+    images = parse_html(make_client(site).get("/news/a/")).xpath("//main//img")
+    assert [(i.get("src"), i.get("alt")) for i in images] == [("/a.png", ""), ("/b.png", "港灣")]
+    preview = parse_html(make_client(site, preview=True).get("/news/a/"))
+    assert not preview.xpath("//mark[@class='missing-alt']")
+
+
 def test_without_a_lead_image_the_first_body_image_loads_at_once(site: SiteFactory) -> None:
     site.article("news/a.md", body="![One](/one.png)\n\n![Two](/two.png)")
     page = parse_html(make_client(site).get("/news/a/"))
