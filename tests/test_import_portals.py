@@ -239,3 +239,24 @@ def test_an_article_and_a_section_of_one_name_get_folders_of_their_own(
     for index in content.rglob("index.md"):
         path = "/" + index.parent.relative_to(content).as_posix() + "/"
         assert client.get(path).status_code == 200, path
+
+
+@pytest.mark.parametrize(
+    ("trail", "crumbs"),
+    [
+        ('<nav class="breadcrumb"><a href="/">Startseite</a> › '
+         '<a href="/m/">Die Menschen</a></nav>', ("Die Menschen",)),
+        ('<div class="crumbs"><a href="/t/">Thema</a> › <a href="/t/u/">Umwelt</a> › '
+         '<a href="/t/u/k/">Thema: Umwelt und Klima</a></div>', ("Thema", "Umwelt")),
+        ('<div class="nav-links"><a href="/a/">← Vorheriger Beitrag</a> '
+         '<a href="/b/">Nächster Beitrag →</a></div>', ()),
+        ('<div><a href="/a/">« Previous</a> | <a href="/b/">Next »</a></div>', ()),
+        ('<div><a href="/k/1/">› Gebäck</a><a href="/k/2/">› Geschenk</a></div>', ()),
+        ('<div class="tweet"><a href="https://t.co/x">https://t.co/x</a> › '
+         '<a href="https://pic.example/y">pic.twitter.com/y</a></div>', ()),
+    ],
+)  # fmt: skip
+def test_pagers_bullets_and_addresses_make_no_trail(trail: str, crumbs: tuple[str, ...]) -> None:
+    """Runs of links found on European pages: a trail whose home is Startseite, a pager's
+    arrows, a list of categories drawn with ›, a tweet's addresses."""
+    assert masthead.trail(_page(trail, "<p>x</p>"), "標題", "") == crumbs

@@ -15,7 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 NOT_SECTIONS = frozenset(
-    {"首頁", "首页", "主頁", "主页", "網站首頁", "网站首页", "home", "正文", "正文內容",
+    {"首頁", "首页", "主頁", "主页", "網站首頁", "网站首页", "home", "homepage", "home page",
+     "startseite", "start", "zur startseite", "accueil", "inicio", "正文", "正文內容",
      "正文内容", "內容", "内容", "詳情", "详情", "文章", "article"}
 )  # fmt: skip
 """Crumbs that name no section: the home page, and the page itself."""
@@ -31,18 +32,29 @@ not a stylesheet's ``position-relative``."""
 _TRAIL_LABEL = re.compile(r"(?:位置|You are here|Location)\s*[:：]", re.IGNORECASE)
 """The label before an unmarked trail: 當前位置：, 您所在的位置：, 现在位置：."""
 _SEPARATOR = re.compile(r"[>›»＞→]")
-SENTENCE = re.compile(r"[，。！？；：,!?;]|\.\s")
+_DECORATION = "←→«»‹›<>|•·＞ \t\n"
+"""Arrows and bullets a link's name is drawn with (``› Gebäck``, ``Next »``)."""
+_NOT_A_TRAIL = re.compile(
+    r"\b(?:previous|next|vorherige[rs]?|nächste[rs]?|précédent|suivant)\b|上一|下一|://|\w\.\w+/|©",
+    re.IGNORECASE,
+)
+"""Words of links that page through articles, addresses and copyright lines: a run of
+links with one of them is no trail."""
+SENTENCE = re.compile(r"[，。！？；：,!?;]|[.:]\s")
 """Punctuation that makes a text a sentence, which no section or keyword name is."""
 MAX_NAME = 20
 """Han characters a section's, keyword's or person's name may have (twice as many Latin
 letters); longer is a headline or a remark."""
+MAX_LOGO = 12
+"""Han characters an ``h1`` with no sentence in it may have and still be a name (twice as
+many Latin letters)."""
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _TITLE_SEPARATOR = re.compile(
-    r"\s*(?:_+|\|+|｜|--+|——|\s[-–—]\s"
+    r"\s*(?:_+|\|+|｜|--+|——|\s[-–—»·]\s"
     r"|(?<=[\u3400-\u9fff）】」』”》])-|-(?=[\u3400-\u9fff（【「『“《]))\s*"
 )
 """Where a ``<title>`` joins headline, channel and site: ``_``, ``|``, ``--``, a spaced dash,
-or a hyphen beside a Han character (not ``1-10月``, ``COVID-19``)."""
+``»`` or ``·``, or a hyphen beside a Han character (not ``1-10月``, ``COVID-19``)."""
 _HEADINGS = ("h1", "h2")
 _TITLED = re.compile(r"title|headline|biaoti", re.IGNORECASE)
 
@@ -70,9 +82,9 @@ def _names(segments: tuple[str, ...]) -> list[str]:
 
 
 def site_name(segments: tuple[str, ...]) -> str:
-    """The site's name: the ``<title>``'s last name, or the one before a bare domain
-    (``…_长江网_cjn.cn``); "" when the title names none."""
-    names = [s for s in _names(segments) if not re.fullmatch(r"[\w.-]+\.[a-z]{2,}", s, re.I)]
+    """The site's name: the ``<title>``'s last name (``…_和讯网``, ``… - Süddeutsche.de``);
+    "" when the title names none."""
+    names = _names(segments)
     return names[-1] if names else ""
 
 
@@ -103,10 +115,22 @@ def headline(tree: Any) -> str:
     ):
         if chosen is not None:
             return chosen
-    first_h1 = next((t for t in (normalized(e.text_content()) for e in tree.iter("h1")) if t), "")
+    h1s = [t for t in (normalized(e.text_content()) for e in tree.iter("h1")) if t]
+    first_h1 = h1s[0] if h1s else ""
+    worded = next((t for t in h1s if not _a_logo(t)), None)
+    if worded is not None:
+        return worded  # a <title> written for search engines (ADAC Kindersitz-Test 2018)
     if len(segments) == 1 and first_h1 and not (a_name(first_h1) and not a_name(segments[0])):
         return first_h1  # a <title> naming only the site (港灣新聞), an h1 its headline
     return next((s for s in segments if s not in names), first_h1)
+
+
+def _a_logo(text: str) -> bool:
+    """Whether an ``h1`` reads as a site's or a channel's name rather than a headline:
+    short and no sentence (新闻中心, CNET.de, Letters to the Editor), or a ``<title>`` of
+    its own, parts joined (今日股市行情_明日大盘_…)."""
+    short = len(text) <= (MAX_LOGO if _HAN.search(text) else 2 * MAX_LOGO)
+    return (short and not SENTENCE.search(text)) or len(_TITLE_SEPARATOR.split(text)) > 2
 
 
 def a_name(text: str) -> bool:
@@ -130,7 +154,7 @@ def trail(tree: Any, title: str, site: str) -> tuple[str, ...]:
             marked.append(element)
         elif _TRAIL_LABEL.search(_own_text(element)):
             labelled.append(element)
-        elif len(links) >= 2 and len(text) < 200 and _SEPARATOR.search(text):
+        elif len(links) >= 2 and len(text) < 200 and _SEPARATOR.search(_between(element)):
             joined.append(element)
     for element in (*marked, *labelled, *joined):
         crumbs = _crumbs_of(element.findall(".//a"), title, site)
@@ -144,7 +168,9 @@ def _crumbs_of(links: list[Any], title: str, site: str) -> tuple[str, ...]:
     comment: this is no trail). The last may be the page's own title, cut short."""
     crumbs: list[str] = []
     for place, link in enumerate(links):
-        text = normalized(link.text_content())
+        text = normalized(link.text_content()).strip(_DECORATION)
+        if _NOT_A_TRAIL.search(text):
+            return ()
         if not text or _leads_home(link, text, site, first=place == 0) or text == title:
             continue
         if "rss" in text.lower() or "rss" in (link.get("href") or "").lower():
@@ -183,6 +209,22 @@ def keywords(words: Iterable[str], named: Iterable[str]) -> tuple[str, ...]:
 
 _MARKUP = re.compile(r"[<>=\"]")
 """What no keyword holds: a broken ``meta`` element's markup read as its words."""
+
+
+def _between(element: Any) -> str:
+    """An element's text outside its links: where a trail's separators are (a ``›`` inside
+    each link's name is a bullet, not a separator)."""
+    parts = [element.text or ""]
+
+    def outside_links(parent: Any) -> None:
+        for child in parent:
+            if isinstance(child.tag, str) and child.tag != "a":
+                parts.append(child.text or "")
+                outside_links(child)
+            parts.append(child.tail or "")
+
+    outside_links(element)
+    return "".join(parts)
 
 
 def _own_text(element: Any) -> str:
