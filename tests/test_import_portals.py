@@ -260,3 +260,10 @@ def test_pagers_bullets_and_addresses_make_no_trail(trail: str, crumbs: tuple[st
     """Runs of links found on European pages: a trail whose home is Startseite, a pager's
     arrows, a list of categories drawn with ›, a tweet's addresses."""
     assert masthead.trail(_page(trail, "<p>x</p>"), "標題", "") == crumbs
+
+
+def test_a_profiles_date_that_finds_nothing_leaves_the_rules_to_find_one() -> None:
+    profile = Profile(date=".when")
+    page = read_page(PORTALS / "fares.html", PORTALS, ZONE, profile)
+    assert isinstance(page, Imported)
+    assert page.date == datetime(2026, 11, 26, 9, 30, tzinfo=ZONE)

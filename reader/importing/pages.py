@@ -368,11 +368,13 @@ def _mirrored_url(path: Path, root: Path) -> str:
 
 
 def _date(tree: Any, profile: Profile, text: str, raw: str, zone: tzinfo) -> datetime | None:
-    """The publication time, in the site's zone: the profile's; else the page's metadata
-    (``article:published_time``), unless it gives a day alone and the text that day's time;
-    else the first valid date and time written on the page; else htmldate's reading."""
-    if profile.date:
-        return _first_written(_selected(tree, profile.date), zone)
+    """The publication time, in the site's zone: the profile's, if it finds one; else the
+    page's metadata (``article:published_time``), unless it gives a day alone and the text
+    that day's time; else the first valid date and time written on the page; else
+    htmldate's reading."""
+    selected = _first_written(_selected(tree, profile.date), zone) if profile.date else None
+    if selected is not None:
+        return selected
     written = _first_written(text, zone)
     stated = _stated_date(tree, zone)
     if stated is not None:
