@@ -3,8 +3,9 @@ headings, the site's name, and the section trail.
 
 Portals put their logo in an ``h1``, a site-wide menu before the trail, a comment box full of
 ``>``, their own name as the trail's first crumb, and their name and channel after the
-headline in ``<title>`` (``標題_頻道_某某網``). The rules here read the ``<title>`` first and
-believe the page's headings and trail only where they agree with it.
+headline in ``<title>`` (``標題_頻道_某某網``); other sites write a ``<title>`` for search
+engines. The rules here read the ``<title>`` first and believe the page's headings where
+they agree with it, or else an ``h1`` that reads as a headline rather than a name.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ _TRAIL_MARK = re.compile(
 )
 """Class names and ids portals give their trail (``post_crumb``, ``weizhi``, ``news_path``),
 not a stylesheet's ``position-relative``."""
-_TRAIL_LABEL = re.compile(r"(?:位置|You are here|Location)\s*[:：]", re.IGNORECASE)
+_TRAIL_LABEL = re.compile(r"(?:位置|You are here)\s*[:：]", re.IGNORECASE)
 """The label before an unmarked trail: 當前位置：, 您所在的位置：, 现在位置：."""
 _SEPARATOR = re.compile(r"[>›»＞→]")
 _DECORATION = "←→«»‹›<>|•·＞ \t\n"
@@ -92,7 +93,8 @@ def headline(tree: Any) -> str:
     """The article's headline: the first heading (or element named as a title) that the
     ``<title>`` repeats with its first part; else one it repeats that is no channel's or
     site's name; else one that is its longest part (``天氣快訊--颱風今晚逼近…``); else the
-    ``<title>``'s first part that is no name, or the ``h1`` of a ``<title>`` naming the site."""
+    first ``h1`` that is no logo; else the ``h1`` of a ``<title>`` naming the site alone;
+    else the ``<title>``'s first part that is no name."""
     segments = title_segments(tree)
     whole, joined = page_title(tree), " ".join(segments)
     names = set(_names(segments))
