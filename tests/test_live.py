@@ -243,3 +243,8 @@ def test_a_bundle_becomes_a_section_and_back_as_its_underscore_index_comes_and_g
     made.unlink()
     reloader.reload({os.fspath(made)})
     assert titles() == ["Story"], "a bundle again"
+    edited = site.article("news/story/index.md", title="Story, edited")
+    reloader.reload({os.fspath(edited)})
+    assert titles() == ["Story, edited"]
+    listed = sorted(Path(folder).name for folder in reloader.holder.catalog.listed)
+    assert listed == ["news"], "an edit of a bundle's text lists only its section"
