@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from lxml import html
 
 from reader.cli import main
-from reader.importing import mainbody, masthead
+from reader.importing import mainbody, masthead, structured
 from reader.importing.pages import Profile, _polluted, read_page
 from reader.importing.record import Imported
 from reader.importing.writer import Outcome, Writer
@@ -78,12 +78,13 @@ def test_the_sections_made_have_clean_names(
     site: SiteFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["import", str(PORTALS), str(site.root), "--no-download"]) == 0
-    assert "6 imported" in capsys.readouterr().out
+    assert "7 imported" in capsys.readouterr().out
     titles = sorted(
         p.read_text(encoding="utf-8") for p in (site.root / "content").rglob("_index.md")
     )
     assert titles == [
         "---\ntitle: 交通\n---\n",
+        "---\ntitle: 地方\n---\n",
         "---\ntitle: 天氣新聞\n---\n",
         "---\ntitle: 旅遊\n---\n",
         "---\ntitle: 民生\n---\n",
@@ -267,3 +268,25 @@ def test_a_profiles_date_that_finds_nothing_leaves_the_rules_to_find_one() -> No
     page = read_page(PORTALS / "fares.html", PORTALS, ZONE, profile)
     assert isinstance(page, Imported)
     assert page.date == datetime(2026, 11, 26, 9, 30, tzinfo=ZONE)
+
+
+def test_a_byline_as_taiwans_papers_write_it_and_what_json_ld_states() -> None:
+    page = imported("pier.html")
+    assert page.author == "林小明", "〔記者林小明／港灣報導〕; not the desk of a sidebar's byline"
+    assert page.date == datetime(2026, 11, 18, 7, 45, 10, tzinfo=ZONE), "datePublished"
+    assert page.crumbs == ("地方",), "articleSection, where the page shows no trail"
+
+
+def test_json_ld_malformed_nested_or_naming_an_organization_gives_nothing_false() -> None:
+    blocks = [
+        '{"@type": "NewsArticle", "author": {"@type": "Organization", "name": "港灣日報"},'
+        ' "datePublished": "not a date"}',
+        '{"@type": "NewsArticle", "author": {"@type": "Person", "name": "陳大文"}}',
+        '[{"@type": ["Article"], "author": ["周小英", {"name": "記者何家明／港灣報導"}]}]',
+        "[" * 100_000,  # past the parser's depth: passed over, not raised
+        '{"@type": "NewsArticle", "@id": "@id": "x"}',
+    ]
+    scripts = "".join(f'<script type="application/ld+json">{b}</script>' for b in blocks)
+    tree = _page(scripts)
+    assert structured.stated_authors(tree) == ["陳大文", "周小英", "記者何家明／港灣報導"]
+    assert structured.stated_date(tree, ZONE) is None

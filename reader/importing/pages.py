@@ -16,7 +16,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from reader.encodings import UnknownEncodingError, decode_text
 from reader.hygiene import drop_link_farms, glued_kicker, without_glued_pinyin
-from reader.importing import masthead
+from reader.importing import masthead, structured
 from reader.importing.mainbody import article_element
 from reader.importing.masthead import MAX_NAME
 from reader.importing.record import ImageRef, Imported, NotArticle
@@ -132,7 +132,7 @@ def read_page(
         kicker, title = split
     page_text = _block_text(tree)
     site = masthead.site_name(segments)
-    crumbs = _crumbs(tree, profile, headline, site)
+    crumbs = _crumbs(tree, profile, headline, site) or _stated_section(tree)
     images = tuple(_image_refs(body, path, root, canonical))
     return Imported(
         origin=str(path),
@@ -142,7 +142,7 @@ def read_page(
         canonical=canonical,
         kicker=kicker,
         source=_labelled(tree, profile.source, _SOURCE, page_text),
-        author=_labelled(tree, profile.author, _AUTHOR, page_text),
+        author=_labelled(tree, profile.author, _AUTHOR, page_text) or _byline(tree, page_text),
         crumbs=crumbs,
         tags=masthead.keywords(_tags(tree, profile), (headline, site, *crumbs, *site_words)),
         images=images,
@@ -376,7 +376,7 @@ def _date(tree: Any, profile: Profile, text: str, raw: str, zone: tzinfo) -> dat
     if selected is not None:
         return selected
     written = _first_written(text, zone)
-    stated = _stated_date(tree, zone)
+    stated = structured.stated_date(tree, zone)
     if stated is not None:
         when, timed = stated
         if timed or written is None or written.date() != when.date():
@@ -412,28 +412,52 @@ def _first_written(text: str, zone: tzinfo) -> datetime | None:
     return first
 
 
-_STATED = (
-    "//meta[@property='article:published_time']/@content",
-    "//meta[@itemprop='datePublished']/@content",
-    "//meta[@name='publishdate' or @name='PubDate' or @name='pubdate']/@content",
+_BYLINES = (
+    re.compile(
+        r"(?:記者|记者)\s*([\u3400-\u9fff]{2,4})\s*[／/]\s*[\u3400-\u9fff]{1,10}(?:報導|报道)"
+    ),
+    re.compile(
+        r"[（(〔【]\s*([\u3400-\u9fff]{2,4})\s*[／/]\s*[\u3400-\u9fff]{1,10}(?:報導|报道)\s*[）)〕】]"
+    ),
 )
-"""Where pages state their publication time for machines: Open Graph, schema.org, portals'."""
+"""Bylines as Taiwan's and Hong Kong's papers write them: 記者林悅／台南報導, and
+（王煌忠／台中報導）."""
 
 
-def _stated_date(tree: Any, zone: tzinfo) -> tuple[datetime, bool] | None:
-    """The publication time the page's metadata states, in the site's zone (one without an
-    offset is the site's time), and whether it gives a time or a day alone."""
-    for xpath in _STATED:
-        for value in tree.xpath(xpath):
-            text = str(value).strip()
-            try:
-                stated = datetime.fromisoformat(text)
-            except ValueError:
-                continue
-            if stated.tzinfo is None:
-                return stated.replace(tzinfo=zone), "T" in text or " " in text
-            return stated.astimezone(zone), True
-    return None
+_DESK = re.compile(r"(?:中心|新聞|新闻|編輯部|编辑部|綜合|综合|本報|本报|報導|报道)$")
+"""A byline that names a desk, not a reporter (〔即時新聞／綜合報導〕)."""
+
+
+def _byline(tree: Any, text: str) -> str:
+    """The reporter a byline names, in the page's text or in its JSON-LD author
+    (``記者陳嘉寧／桃園機場報導``): the name alone; "" when none does."""
+    written = _byline_name(text)
+    if written:
+        return written
+    for name in structured.stated_authors(tree):
+        if any(pattern.search(name) for pattern in _BYLINES):
+            named = _byline_name(name)  # "" for a desk's byline
+        else:
+            named = name if masthead.a_name(name) and name.lower() not in PLACEHOLDERS else ""
+        if named:
+            return named
+    return ""
+
+
+def _byline_name(text: str) -> str:
+    """The first reporter's name a byline in ``text`` gives, a desk's passed over."""
+    for pattern in _BYLINES:
+        for found in pattern.finditer(text):
+            if not _DESK.search(found[1]):
+                return found[1]
+    return ""
+
+
+def _stated_section(tree: Any) -> tuple[str, ...]:
+    """The section JSON-LD names, as a trail of one, when the page shows none."""
+    section = structured.stated_section(tree)
+    usable = masthead.a_name(section) and section.lower() not in masthead.NOT_SECTIONS
+    return (section,) if section and usable else ()
 
 
 def _labelled(tree: Any, selector: str, label: re.Pattern[str], text: str) -> str:
