@@ -17,7 +17,7 @@ from lxml import html
 
 from reader.cli import main
 from reader.importing import mainbody, masthead, structured
-from reader.importing.pages import Profile, _polluted, read_page
+from reader.importing.pages import Profile, _byline_name, _polluted, read_page
 from reader.importing.record import Imported
 from reader.importing.writer import Outcome, Writer
 from tests.factories import SiteFactory, make_client
@@ -290,3 +290,21 @@ def test_json_ld_malformed_nested_or_naming_an_organization_gives_nothing_false(
     tree = _page(scripts)
     assert structured.stated_authors(tree) == ["陳大文", "周小英", "記者何家明／港灣報導"]
     assert structured.stated_date(tree, ZONE) is None
+
+
+@pytest.mark.parametrize(
+    ("byline", "name"),
+    [
+        ("記者林悅／南市報導", "林悅"),
+        ("（王煌忠／台中報導）", "王煌忠"),
+        ("〔即時新聞／綜合報導〕", ""),
+        ("中央社記者邱俊欽桃園傳真 105年3月19日", "邱俊欽"),
+        ("（中央社記者林悅台北19日電）", "林悅"),
+        ("中央社駐華盛頓特派員王小明華盛頓18日專電", "王小明"),
+        ("中央社台北19日電", ""),
+    ],
+)
+def test_a_byline_names_its_reporter(byline: str, name: str) -> None:
+    """Taiwan's and Hong Kong's papers' bylines, and the Central News Agency's dateline
+    that portals republish with its stories."""
+    assert _byline_name(f"今天上午，{byline}港灣渡輪公司宣布加開班次。") == name

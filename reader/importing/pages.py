@@ -450,7 +450,26 @@ def _byline_name(text: str) -> str:
         for found in pattern.finditer(text):
             if not _DESK.search(found[1]):
                 return found[1]
+    dateline = _AGENCY_DATELINE.search(text)
+    if dateline:
+        # 中央社記者邱俊欽桃園傳真: a name of two characters when a place follows them, else
+        # of three, as most are.
+        run = dateline[1]
+        return run[:2] if run[2:4] in _TAIWAN_PLACES else run[:3]
     return ""
+
+
+_AGENCY_DATELINE = re.compile(
+    r"中央社(?:駐[\u3400-\u9fff]{1,6})?(?:特派員|記者)([\u3400-\u9fff]{4,12}?)"
+    r"(?:\d{1,2}日)?(?:專電|電|傳真)"
+)
+"""The dateline of Taiwan's Central News Agency, republished by every portal: reporter,
+place, day, then 電 (中央社記者邱俊欽桃園傳真, 中央社記者林悅台北19日電)."""
+_TAIWAN_PLACES = frozenset(
+    {"台北", "臺北", "新北", "桃園", "台中", "臺中", "台南", "臺南", "高雄", "基隆", "新竹",
+     "苗栗", "彰化", "南投", "雲林", "嘉義", "屏東", "宜蘭", "花蓮", "台東", "臺東", "澎湖",
+     "金門", "馬祖", "連江"}
+)  # fmt: skip
 
 
 def _stated_section(tree: Any) -> tuple[str, ...]:
