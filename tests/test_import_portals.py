@@ -17,7 +17,14 @@ from lxml import html
 
 from reader.cli import main
 from reader.importing import mainbody, masthead, structured
-from reader.importing.pages import Profile, _byline_name, _polluted, read_page
+from reader.importing.pages import (
+    Profile,
+    _byline_name,
+    _plain,
+    _polluted,
+    _without_script_links,
+    read_page,
+)
 from reader.importing.record import Imported
 from reader.importing.writer import Outcome, Writer
 from tests.factories import SiteFactory, make_client
@@ -308,3 +315,33 @@ def test_a_byline_names_its_reporter(byline: str, name: str) -> None:
     """Taiwan's and Hong Kong's papers' bylines, and the Central News Agency's dateline
     that portals republish with its stories."""
     assert _byline_name(f"今天上午，{byline}港灣渡輪公司宣布加開班次。") == name
+
+
+def test_a_pages_links_to_scripts_are_left_out(tmp_path: Path) -> None:
+    """A portal's print and close buttons (``[打印本页](<javascript:window.print();>)``)
+    came through extraction as Markdown that renders as its own source text."""
+    buttons = (
+        '【<a href="javascript:window.print();">打印本頁</a>】'
+        '【<a href="javascript:void(0)">關閉</a>】'
+    )
+    page = tmp_path / "buttons.html"
+    page.write_text(
+        f"<html><head><title>港灣新聞</title></head><body><h1>按鈕</h1>"
+        f"<div>{STORY}<p>{buttons}</p></div></body></html>",
+        encoding="utf-8",
+    )
+    read = read_page(page, tmp_path, ZONE, Profile())
+    assert isinstance(read, Imported) and "第0段" in read.body
+    assert "javascript" not in read.body and "打印本頁" not in read.body, read.body[-120:]
+
+
+@pytest.mark.parametrize(
+    "hostile", ["[" * 60_000, "\\[" * 30_000 + "\\]", "[a](" * 20_000, "![" * 60_000]
+)
+def test_markdown_of_unclosed_brackets_is_read_in_one_pass(hostile: str) -> None:
+    """What extraction hands on may hold tens of thousands of unclosed ``[`` (it escapes
+    them as ``\\[``): the patterns once scanned on from each one (22 s for one page's)."""
+    assert not _polluted(hostile)
+    assert len(_plain(hostile)) <= len(hostile)
+    cleaned = _without_script_links(hostile + "\n[x](javascript:void(0)) 文字")
+    assert cleaned == hostile + "\n 文字"

@@ -170,7 +170,7 @@ def _polluted(markdown: str) -> bool:
     return linked >= POLLUTED_SHARE * max(1, len(_plain(markdown)))
 
 
-_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"(?<!!)\[([^\[\]]*)\]\([^()\n]*\)")
 
 
 def _article_html(tree: Any) -> str:
@@ -183,7 +183,7 @@ def _article_html(tree: Any) -> str:
 
 def _extracted(page: str, canonical: str) -> str:
     """An article's text as Markdown, by trafilatura: headings, lists, tables, links and
-    images kept."""
+    images kept; a script's buttons (打印本页, 关闭窗口) left out."""
     import trafilatura
 
     found = trafilatura.extract(
@@ -196,7 +196,30 @@ def _extracted(page: str, canonical: str) -> str:
         include_comments=False,
         url=canonical or None,
     )
-    return found or ""
+    return _without_script_links(found or "")
+
+
+_SCRIPT_LINK = re.compile(
+    r"!?\[[^\[\]\n]*\]\(\s*(?:<\s*(?:javascript|vbscript|data):[^<>\n]*>"
+    r"|(?:javascript|vbscript|data):(?:[^()\s]|\([^()\s]*\))*)\s*\)",
+    re.IGNORECASE,
+)
+"""A Markdown link or image to a script (``[打印本页](<javascript:window.print();>)``): a
+page's button, which no reader's page would follow, and which Markdown leaves as text."""
+_ONLY_MARKS = re.compile(r"^[ \t|【】〔〕\[\]（）()<>]*$", re.MULTILINE)
+
+
+def _without_script_links(markdown: str) -> str:
+    """Markdown without links to scripts, and without the lines they leave with nothing but
+    brackets and bars."""
+    if not _SCRIPT_LINK.search(markdown):
+        return markdown
+    kept = []
+    for line in markdown.split("\n"):
+        left = _SCRIPT_LINK.sub("", line)
+        if left == line or left.strip() == "" or not _ONLY_MARKS.match(left):
+            kept.append(left)
+    return "\n".join(kept)
 
 
 class _Unread(str):
@@ -229,7 +252,8 @@ HEAD_CHARACTERS = 65_536
 SITE_WIDE_SHARE = 0.5
 """A ``meta keywords`` word on this part of a site's pages (five or more) is the site's."""
 _META_KEYWORDS = re.compile(
-    r"""<meta\s(?=[^>]*name\s*=\s*["']?keywords)[^>]*content\s*=\s*(["'])(.*?)\1""",
+    r"""<meta\s(?=[^<>]{0,2000}name\s*=\s*["']?keywords)[^<>]{0,2000}content\s*=\s*(["'])"""
+    r"""([^<>]{0,4000}?)\1""",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -290,8 +314,8 @@ MIN_ARTICLE_CHARACTERS = 40
 
 def _plain(markdown: str) -> str:
     """The words of Markdown, without its links' addresses, images and markup."""
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", markdown)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = _MARKDOWN_IMAGE.sub("", markdown)
+    text = _LINK.sub(r"\1", text)
     return re.sub(r"[\s#*|_>`-]+", "", text)
 
 
@@ -544,7 +568,9 @@ def _neighbour(tree: Any, label: re.Pattern[str]) -> str:
     return ""
 
 
-_MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
+_MARKDOWN_IMAGE = re.compile(r"!\[([^\[\]]*)\]\(([^()\s]+)\)")
+"""An image in Markdown; no bracket or parenthesis inside its parts, so that text of many
+unclosed ones costs a scan, not a scan from each."""
 
 
 def _image_refs(body: str, path: Path, root: Path, canonical: str) -> list[ImageRef]:
