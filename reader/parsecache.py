@@ -99,10 +99,12 @@ class ParseCache:
             # A file in a page bundle belongs to the section folder that holds the bundle.
             parent = self._section_folder(os.path.dirname(path), content)
             dirty.setdefault(parent, set()).add(path)
+            # An index.md or _index.md coming or going in a section's folder may make it a
+            # bundle: the folder that holds it lists it again (an edit of one does not, and a
+            # bundle's folder is listed by its holder already).
             came_or_went = (path in self._entries) != os.path.exists(path)
-            if came_or_went and _INDEX_FILE.match(os.path.basename(path)) and parent != content:
-                # An index.md or _index.md coming or going makes its folder a bundle or a
-                # section: the folder that holds it lists it again (an edit of one does not).
+            own_index = os.path.dirname(path) == parent != content
+            if came_or_went and own_index and _INDEX_FILE.match(os.path.basename(path)):
                 above = self._section_folder(os.path.dirname(parent), content)
                 dirty.setdefault(above, set()).add(path)
         return dirty
