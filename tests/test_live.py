@@ -248,3 +248,8 @@ def test_a_bundle_becomes_a_section_and_back_as_its_underscore_index_comes_and_g
     assert titles() == ["Story, edited"]
     listed = sorted(Path(folder).name for folder in reloader.holder.catalog.listed)
     assert listed == ["news"], "an edit of a bundle's text lists only its section"
+    added = site.article("news/ferry/index.md", title="Ferry")
+    reloader.reload({os.fspath(added), os.fspath(added.parent)})
+    assert titles() == ["Ferry", "Story, edited"]
+    listed = sorted(Path(folder).name for folder in reloader.holder.catalog.listed)
+    assert listed == ["news"], "a new bundle lists only its section"
