@@ -47,6 +47,7 @@ def test_a_logo_in_an_h1_and_a_menu_and_comments_before_the_trail_are_passed_ove
     assert page.source == "海灣日報", "a value ends where the next label begins"
     assert page.author == "陳大文", "a label glued to the value before it"
     assert page.tags == ("巴士",), "no site name, section, headline or markup as a keyword"
+    assert page.body.startswith("交通局今日宣布"), "no note of an original title that is this one"
     assert page.date == datetime(2026, 11, 28, 10, 5, 31, tzinfo=ZONE), "as its metadata says"
     assert page.notes == (
         "1 link farm(s) dropped (www.bet-one.example, www.violins.example, www.bet-two.example)",
@@ -58,6 +59,7 @@ def test_the_sites_name_leading_a_trail_is_no_section_and_unknown_is_no_author()
     assert page.title == "長者乘車優惠擴至離島"
     assert page.crumbs == ("民生",), "港灣網 is the site, named last in <title>; then the page"
     assert page.source == "港灣網-民生頻道"
+    assert page.body.startswith("原標題：長者兩元乘車優惠擴至離島航線"), "another title: kept"
     assert page.author == "", "未知 names no one"
     assert page.date == datetime(2026, 11, 26, 9, 30, tzinfo=ZONE), "the day stated, at its time"
 

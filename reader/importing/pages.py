@@ -130,6 +130,7 @@ def read_page(
     split = glued_kicker(title)
     if split is not None:
         kicker, title = split
+    body = _without_repeated_title(body, (headline, title))
     page_text = _block_text(tree)
     site = masthead.site_name(segments)
     crumbs = _crumbs(tree, profile, headline, site) or _stated_section(tree)
@@ -317,6 +318,23 @@ def _plain(markdown: str) -> str:
     text = _MARKDOWN_IMAGE.sub("", markdown)
     text = _LINK.sub(r"\1", text)
     return re.sub(r"[\s#*|_>`-]+", "", text)
+
+
+_ORIGINAL_TITLE = re.compile(r"^[（(]?(?:本文)?原[標标][題题][：:]\s*《?(.+?)》?[）)]?$")
+"""A republished story's note of its title at the source: 原标题：…, （原標題：…）."""
+
+
+def _without_repeated_title(body: str, titles: tuple[str, ...]) -> str:
+    """The body without an opening paragraph that only says the headline again, as it is
+    or as a note of the original title; one that gives another title stays."""
+    said = {masthead.normalized(t) for t in titles if t}
+    blocks = body.split("\n\n")
+    for i, block in enumerate(blocks[:3]):
+        text = masthead.normalized(block.strip("#*_ \n"))
+        original = _ORIGINAL_TITLE.match(text)
+        if text in said or (original is not None and masthead.normalized(original[1]) in said):
+            return "\n\n".join(blocks[:i] + blocks[i + 1 :])
+    return body
 
 
 def _without_datelines(body: str) -> str:
