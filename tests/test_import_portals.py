@@ -22,6 +22,7 @@ from reader.importing.pages import (
     _byline_name,
     _plain,
     _polluted,
+    _without_datelines,
     _without_script_links,
     read_page,
 )
@@ -347,3 +348,35 @@ def test_markdown_of_unclosed_brackets_is_read_in_one_pass(hostile: str) -> None
     assert len(_plain(hostile)) <= len(hostile)
     cleaned = _without_script_links(hostile + "\n[x](javascript:void(0)) 文字")
     assert cleaned == hostile + "\n 文字"
+
+
+MIRROR = PORTALS.parent / "mirror"
+
+
+def test_a_mirror_of_a_clean_site_brings_its_articles_and_not_its_lists(
+    site: SiteFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A ``wget --mirror`` of a site laid out as this reader lays its own out: a short story
+    came out as one run of kicker, headline, byline and text, then lost whole with its
+    byline; lists and indexes came in as articles."""
+    assert main(["import", str(MIRROR), str(site.root), "--no-download"]) == 0
+    out = capsys.readouterr().out
+    assert "city/index.html: a list of articles" in out
+    assert "tags/index.html: no paragraph of prose" in out
+    assert "2 imported, 2 not articles" in out
+    story = (site.root / "content/shizheng/new-bridge/index.md").read_text(encoding="utf-8")
+    front, body = story.split("---\n", 2)[1:]
+    assert "source: 海灣市工務局" in front and "date: '2026-10-25T12:00:00+08:00'" in front
+    assert "kicker: 城市建設" in front, "the line the page marks as its kicker"
+    assert body.strip().startswith("經過一個月的公開投票") and "閱讀約" not in body
+    assert (site.root / "content/about/index.md").exists(), "an About page stays, named as it was"
+
+
+def test_a_byline_line_goes_but_a_paragraph_with_a_byline_in_it_stays() -> None:
+    byline = "來源：海灣市工務局　發布：2026年10月25日 12:00"
+    story = (
+        "經過一個月的公開投票，跨海新橋正式命名為「連心橋」，得票率超過四成。"
+        "工務局表示，新橋設有行人及單車專用道，預計明年夏天通車。"
+    )
+    assert _without_datelines(f"{byline}\n\n{story}") == story
+    assert _without_datelines(f"城市建設 {byline} {story}") == f"城市建設 {byline} {story}"

@@ -135,6 +135,19 @@ def _a_logo(text: str) -> bool:
     return (short and not SENTENCE.search(text)) or len(_TITLE_SEPARATOR.split(text)) > 2
 
 
+def marked_kicker(tree: Any) -> str:
+    """The series or topic line a page marks as its kicker (``<p class="kicker">``,
+    ``eyebrow``, ``overline``) above the headline, when it is a name; else ""."""
+    for element in tree.iter():
+        if _KICKER.search(_names_of(element)):
+            text = normalized(element.text_content())
+            return text if text and a_name(text) else ""
+    return ""
+
+
+_KICKER = re.compile(r"(?:^|[\s_-])(?:kicker|eyebrow|overline)(?:$|[\s_-])", re.IGNORECASE)
+
+
 def a_name(text: str) -> bool:
     """Whether a text could be a name (a site's, a section's, a keyword, a person's): short
     (twice as long in Latin letters) and no sentence."""

@@ -111,8 +111,16 @@ def read_page(
     title = headline = _selected(tree, profile.title) or masthead.headline(tree)
     if not title:
         return NotArticle(f"{path}: no headline found (give a title selector in an import profile)")
+    if not profile.body and structured.lists_articles(tree):
+        return NotArticle(f"{path}: a list of articles (a section's, a keyword's), not one")
     body_html = _selected_html(tree, profile.body)
     body = _without_datelines(_extracted(body_html or raw, canonical))
+    if "\n\n" not in body.strip():
+        # One block: a short story that extraction gave as the page's whole text, kicker,
+        # headline and byline run in (its fallback); a precise reading gives the story.
+        precise = _without_datelines(_extracted(body_html or raw, canonical, precise=True))
+        if len(_plain(precise)) >= MIN_ARTICLE_CHARACTERS:
+            body = precise
     if not body_html and _polluted(body):
         # Comment threads and lists of other articles taken for the story: read only the
         # element that holds the article's paragraphs, if one does.
@@ -122,15 +130,17 @@ def read_page(
             body = narrowed
     if len(_plain(body)) < MIN_ARTICLE_CHARACTERS:
         return NotArticle(f"{path}: no article text found (an index or a navigation page?)")
+    if structured.says_website(tree) and not _has_prose(body):
+        return NotArticle(f"{path}: no paragraph of prose on a page that calls itself no article")
     body, glued = without_glued_pinyin(body.strip())
     title, glued_in_title = without_glued_pinyin(title)
     if glued + glued_in_title:
         notes.append(f"{glued + glued_in_title} glued pinyin annotations removed")
-    kicker = ""
+    kicker = masthead.marked_kicker(tree)
     split = glued_kicker(title)
     if split is not None:
         kicker, title = split
-    body = _without_repeated_title(body, (headline, title))
+    body = _without_repeated_title(body, (headline, title, kicker))
     page_text = _block_text(tree)
     site = masthead.site_name(segments)
     crumbs = _crumbs(tree, profile, headline, site) or _stated_section(tree)
@@ -182,7 +192,7 @@ def _article_html(tree: Any) -> str:
     return "" if element is None else str(lxml_html.tostring(element, encoding="unicode"))
 
 
-def _extracted(page: str, canonical: str) -> str:
+def _extracted(page: str, canonical: str, *, precise: bool = False) -> str:
     """An article's text as Markdown, by trafilatura: headings, lists, tables, links and
     images kept; a script's buttons (打印本页, 关闭窗口) left out."""
     import trafilatura
@@ -195,6 +205,7 @@ def _extracted(page: str, canonical: str) -> str:
         include_tables=True,
         include_formatting=True,
         include_comments=False,
+        favor_precision=precise,
         url=canonical or None,
     )
     return _without_script_links(found or "")
@@ -324,29 +335,48 @@ _ORIGINAL_TITLE = re.compile(r"^[（(]?(?:本文)?原[標标][題题][：:]\s*�
 """A republished story's note of its title at the source: 原标题：…, （原標題：…）."""
 
 
+def _has_prose(markdown: str) -> bool:
+    """Whether a text has a line of prose (a sentence's length of words, no link's), not
+    only menus and lists of names."""
+    unlinked = _LINK.sub("", _MARKDOWN_IMAGE.sub("", markdown))
+    return any(len(_plain(line)) >= MIN_ARTICLE_CHARACTERS for line in unlinked.splitlines())
+
+
 def _without_repeated_title(body: str, titles: tuple[str, ...]) -> str:
-    """The body without an opening paragraph that only says the headline again, as it is
-    or as a note of the original title; one that gives another title stays."""
+    """The body without opening paragraphs that only say the headline or kicker again, as
+    they are or as a note of the original title; one that gives another title stays."""
     said = {masthead.normalized(t) for t in titles if t}
     blocks = body.split("\n\n")
-    for i, block in enumerate(blocks[:3]):
+
+    def repeats(block: str) -> bool:
         text = masthead.normalized(block.strip("#*_ \n"))
         original = _ORIGINAL_TITLE.match(text)
-        if text in said or (original is not None and masthead.normalized(original[1]) in said):
-            return "\n\n".join(blocks[:i] + blocks[i + 1 :])
-    return body
+        return text in said or (original is not None and masthead.normalized(original[1]) in said)
+
+    head = blocks[:3]
+    return "\n\n".join([b for b in head if not repeats(b)] + blocks[3:])
 
 
 def _without_datelines(body: str) -> str:
-    """The body without the page's byline (date, 來源, 作者) that extraction kept as text:
-    those go into the front matter."""
+    """The body without the page's byline (date, 來源, 作者) that extraction kept as text,
+    a line of its own: those go into the front matter. A paragraph longer than a byline
+    holds more than one, and stays."""
     blocks = body.strip().split("\n\n")
     kept = [
         b
         for i, b in enumerate(blocks)
-        if not (i < 3 and _DATE.search(b) and (_SOURCE.search(b) or _AUTHOR.search(b)))
+        if not (
+            i < 3
+            and len(_plain(b)) <= MAX_BYLINE_CHARACTERS
+            and _DATE.search(b)
+            and (_SOURCE.search(b) or _AUTHOR.search(b))
+        )
     ]
     return "\n\n".join(kept)
+
+
+MAX_BYLINE_CHARACTERS = 80
+"""Characters of words a byline line has at most (date, source, author, reading time)."""
 
 
 _BLOCK_TAGS = (
@@ -618,6 +648,13 @@ def _local_copy(src: str, page: Path, root: Path, canonical: str) -> Path | None
 
 
 def _slug_of(canonical: str) -> str:
-    """A slug from the old address, when its last segment is a readable word."""
-    stem = Path(unquote(urlsplit(canonical).path)).stem.lower()
+    """A slug from the old address, when its last segment is a readable word: a folder's
+    ``index.html`` (a mirror's ``/about/index.html``) is the folder's."""
+    path = Path(unquote(urlsplit(canonical).path))
+    stem = path.stem.lower()
+    if stem in _INDEX_NAMES:
+        stem = path.parent.name.lower()
     return stem if re.fullmatch(r"[a-z][a-z0-9-]{2,60}", stem) else ""
+
+
+_INDEX_NAMES = frozenset({"index", "default", "home"})

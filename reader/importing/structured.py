@@ -24,6 +24,36 @@ MAX_LD_CHARACTERS = 200_000
 """A JSON-LD block longer than this is no article's description, and is not parsed."""
 
 
+MIN_TEASERS = 3
+"""Headings linking to other pages a page that calls itself a website (not an article)
+must have to be a list of articles."""
+
+
+def lists_articles(tree: Any) -> bool:
+    """Whether the page says it is no article (``og:type`` ``website``, or JSON-LD's
+    ``CollectionPage``) and lists other pages under headings that link to them, three or
+    more, or as ``<article>`` teasers under a headline of its own: a section's or a
+    keyword's list, which a mirror of a site holds beside its articles."""
+    collection = any(_of_type(item, _LIST_TYPES) for item in _ld_items(tree))
+    if not (collection or says_website(tree)):
+        return False
+    teasers = tree.xpath("//h2//a[@href] | //h3//a[@href]")
+    # A list written as HTML5 writes one: its headline outside the articles it lists.
+    semantic = bool(tree.xpath("//article[.//h2//a[@href] or .//h3//a[@href]]")) and bool(
+        tree.xpath("//h1[not(ancestor::article)]")
+    )
+    return len(teasers) >= MIN_TEASERS or semantic
+
+
+def says_website(tree: Any) -> bool:
+    """Whether the page's ``og:type`` calls it a website, not an article."""
+    kinds = {str(v).strip().lower() for v in tree.xpath("//meta[@property='og:type']/@content")}
+    return "website" in kinds and "article" not in kinds
+
+
+_LIST_TYPES = frozenset({"CollectionPage", "ItemList", "SearchResultsPage"})
+
+
 def stated_date(tree: Any, zone: tzinfo) -> tuple[datetime, bool] | None:
     """The publication time the page states (``meta``, then JSON-LD's ``datePublished``),
     in the site's zone (one without an offset is the site's time), and whether it gives a
@@ -71,6 +101,11 @@ def stated_section(tree: Any) -> str:
 
 def articles(tree: Any) -> Iterator[dict[str, Any]]:
     """The page's JSON-LD objects that describe an article, in order."""
+    return (item for item in _ld_items(tree) if _of_type(item, ARTICLE_TYPES))
+
+
+def _ld_items(tree: Any) -> Iterator[dict[str, Any]]:
+    """The page's JSON-LD objects: each block's, a list's items, a ``@graph``'s."""
     for script in tree.xpath("//script[@type='application/ld+json']"):
         text = script.text or ""
         if len(text) > MAX_LD_CHARACTERS:
@@ -79,23 +114,17 @@ def articles(tree: Any) -> Iterator[dict[str, Any]]:
             data = json.loads(text)
         except (ValueError, RecursionError):
             continue  # malformed, or nested past reason: the page's other statements count
-        yield from _described_articles(data)
+        for item in data if isinstance(data, list) else [data]:
+            if not isinstance(item, dict):
+                continue
+            graph = item.get("@graph")
+            if isinstance(graph, list):
+                yield from (g for g in graph if isinstance(g, dict))
+            else:
+                yield item
 
 
-def _described_articles(data: object) -> Iterator[dict[str, Any]]:
-    """The article objects in a JSON-LD value: itself, a list's items, or a ``@graph``'s."""
-    items = data if isinstance(data, list) else [data]
-    for item in items:
-        if not isinstance(item, dict):
-            continue
-        graph = item.get("@graph")
-        if isinstance(graph, list):
-            yield from (g for g in graph if isinstance(g, dict) and _an_article(g))
-        elif _an_article(item):
-            yield item
-
-
-def _an_article(item: dict[str, Any]) -> bool:
+def _of_type(item: dict[str, Any], types: frozenset[str]) -> bool:
     kind = item.get("@type")
     kinds = kind if isinstance(kind, list) else [kind]
-    return any(k in ARTICLE_TYPES for k in kinds if isinstance(k, str))
+    return any(k in types for k in kinds if isinstance(k, str))
