@@ -22,6 +22,7 @@ from reader.importing.pages import (
     _byline_name,
     _plain,
     _polluted,
+    _rel_tags,
     _without_datelines,
     _without_script_links,
     read_page,
@@ -368,6 +369,7 @@ def test_a_mirror_of_a_clean_site_brings_its_articles_and_not_its_lists(
     front, body = story.split("---\n", 2)[1:]
     assert "source: 海灣市工務局" in front and "date: '2026-10-25T12:00:00+08:00'" in front
     assert "kicker: 城市建設" in front, "the line the page marks as its kicker"
+    assert "tags:\n- 城市建設\n- 市政\n- 港灣區\n" in front, "its keywords, the section's too"
     assert body.strip().startswith("經過一個月的公開投票") and "閱讀約" not in body
     assert (site.root / "content/about/index.md").exists(), "an About page stays, named as it was"
 
@@ -380,3 +382,15 @@ def test_a_byline_line_goes_but_a_paragraph_with_a_byline_in_it_stays() -> None:
     )
     assert _without_datelines(f"{byline}\n\n{story}") == story
     assert _without_datelines(f"城市建設 {byline} {story}") == f"城市建設 {byline} {story}"
+
+
+def test_an_articles_rel_tag_links_are_its_keywords_not_a_clouds_or_categories() -> None:
+    """WordPress marks a post's keywords rel="tag" and its categories rel="category tag"."""
+    cloud = "".join(f'<a rel="tag" href="/tag/{n}/">雲{n}</a>' for n in range(30))
+    tree = _page(
+        '<article><h1>渡輪加班</h1><p>正文</p><a rel="tag" href="/tag/ferry/">渡輪</a>'
+        '<a rel="category tag" href="/category/news/">新聞</a></article>',
+        f"<aside>{cloud}</aside>",
+    )
+    assert _rel_tags(tree) == ["渡輪"]
+    assert _rel_tags(_page(f"<div>{cloud}</div>")) == [], "a cloud of thirty is no article's"

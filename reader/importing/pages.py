@@ -155,7 +155,7 @@ def read_page(
         source=_labelled(tree, profile.source, _SOURCE, page_text),
         author=_labelled(tree, profile.author, _AUTHOR, page_text) or _byline(tree, page_text),
         crumbs=crumbs,
-        tags=masthead.keywords(_tags(tree, profile), (headline, site, *crumbs, *site_words)),
+        tags=_keywords(tree, profile, (headline, site), (*crumbs, *site_words)),
         images=images,
         lead=images[0] if images else None,
         previous=_neighbour(tree, _PREVIOUS),
@@ -587,21 +587,51 @@ def _crumbs(tree: Any, profile: Profile, title: str, site: str) -> tuple[str, ..
     return masthead.trail(tree, title, site)
 
 
+def _keywords(
+    tree: Any, profile: Profile, named: tuple[str, ...], seo: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The article's keywords: the ones its editors linked (hot words, ``rel="tag"``), then
+    its ``meta keywords`` less what the trail and the site's own pages say already."""
+    linked = masthead.keywords(_tags(tree, profile), named)
+    listed = [
+        w for c in tree.xpath("//meta[@name='keywords']/@content") for w in meta_keywords(str(c))
+    ]
+    return tuple(dict.fromkeys([*linked, *masthead.keywords(listed, (*named, *seo))]))
+
+
 def _tags(tree: Any, profile: Profile) -> tuple[str, ...]:
-    """Hot words (a labelled list of links) and ``meta keywords``, in that order."""
+    """Hot words (a labelled list of links) and ``rel="tag"`` links, in that order."""
     words: list[str] = []
     if profile.tags:
         for element in tree.cssselect(profile.tags):
             words += [a.text_content().strip() for a in element.iter("a")]
     else:
-        for element in tree.iter("div", "p", "span", "ul", "dl"):
-            own = (element.text or "").strip()
+        for element in tree.iter("div", "p", "span", "ul", "dl", "nav"):
+            own = (element.text or "").strip() + " " + (element.get("aria-label") or "")
             if _HOT_WORDS.search(own) and element.findall(".//a"):
                 words += [a.text_content().strip() for a in element.iter("a")]
                 break
-    for content in tree.xpath("//meta[@name='keywords']/@content"):
-        words += meta_keywords(str(content))
+        words += _rel_tags(tree)
     return tuple(words)
+
+
+_REL_TAG = (
+    "contains(concat(' ', normalize-space(@rel), ' '), ' tag ')"
+    " and not(contains(concat(' ', normalize-space(@rel), ' '), ' category '))"
+)
+"""A keyword's link: ``rel="tag"``, not WordPress's categories' ``rel="category tag"``."""
+MAX_REL_TAGS = 20
+"""``rel="tag"`` links a page may have for them to be its article's tags, not a cloud's."""
+
+
+def _rel_tags(tree: Any) -> list[str]:
+    """The names of links marked ``rel="tag"`` (as WordPress and this reader mark an
+    article's keywords): in the article that holds the headline, else on the page when
+    they are few enough to be one article's."""
+    links = tree.xpath(f"//article[.//h1]//a[{_REL_TAG}]") or tree.xpath(f"//a[{_REL_TAG}]")
+    if len(links) > MAX_REL_TAGS:
+        return []
+    return [masthead.normalized(a.text_content()) for a in links]
 
 
 def _neighbour(tree: Any, label: re.Pattern[str]) -> str:
