@@ -394,3 +394,20 @@ def test_an_articles_rel_tag_links_are_its_keywords_not_a_clouds_or_categories()
     )
     assert _rel_tags(tree) == ["渡輪"]
     assert _rel_tags(_page(f"<div>{cloud}</div>")) == [], "a cloud of thirty is no article's"
+
+
+def test_a_mirrors_pictures_are_found_in_its_host_and_port_folder(tmp_path: Path) -> None:
+    """wget names a host's folder with its port when the site was served on one."""
+    host = tmp_path / "news.example.org:8080"
+    (host / "story").mkdir(parents=True)
+    (host / "images").mkdir()
+    (host / "images" / "pier.png").write_bytes(b"\\x89PNG\\r\\n\\x1a\\n")
+    (host / "story" / "index.html").write_text(
+        '<html><head><title>港灣新聞</title><link rel="canonical" '
+        'href="http://news.example.org:8080/story/"></head><body><h1>碼頭</h1>'
+        f'<div><p><img src="/images/pier.png" alt="碼頭"></p>{STORY}</div></body></html>',
+        encoding="utf-8",
+    )
+    read = read_page(host / "story" / "index.html", tmp_path, ZONE, Profile())
+    assert isinstance(read, Imported)
+    assert [image.local for image in read.images] == [(host / "images" / "pier.png").resolve()]

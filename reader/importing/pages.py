@@ -4,6 +4,7 @@ fit the pages of Chinese portals, or by an import profile's CSS selectors."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -661,11 +662,16 @@ def _image_refs(body: str, path: Path, root: Path, canonical: str) -> list[Image
 
 def _local_copy(src: str, page: Path, root: Path, canonical: str) -> Path | None:
     """The saved file of an image: beside the page, under the copy's root, or under the
-    host's folder of a mirror; never outside ``root``."""
+    host's folder of a mirror (``host:8080`` when wget saved a port); never outside
+    ``root``."""
     parts = urlsplit(urljoin(canonical or "", src))
     relative = unquote(parts.path).lstrip("/")
     candidates = [page.parent / unquote(src)] if not urlsplit(src).scheme else []
-    candidates += [root / relative, root / (parts.hostname or "") / relative]
+    host = parts.hostname or ""
+    candidates += [root / relative, root / host / relative]
+    with contextlib.suppress(ValueError):  # a port out of range: no such folder
+        if parts.port:
+            candidates.append(root / f"{host}:{parts.port}" / relative)
     base = root.resolve()
     for candidate in candidates:
         try:
