@@ -17,16 +17,9 @@ from lxml import html
 
 from reader.cli import main
 from reader.importing import mainbody, masthead, structured
-from reader.importing.pages import (
-    Profile,
-    _byline_name,
-    _plain,
-    _polluted,
-    _rel_tags,
-    _without_datelines,
-    _without_script_links,
-    read_page,
-)
+from reader.importing.bodytext import plain, polluted, without_datelines, without_script_links
+from reader.importing.bylines import byline_name
+from reader.importing.pages import Profile, _rel_tags, read_page
 from reader.importing.record import Imported
 from reader.importing.writer import Outcome, Writer
 from tests.factories import SiteFactory, make_client
@@ -181,13 +174,13 @@ def test_no_article_element_when_two_blocks_of_prose_are_alike_or_there_is_littl
     assert mainbody.article_element(_page(TEASERS)) is None, "links are nobody's prose"
 
 
-def test_an_extraction_of_mostly_other_pages_links_is_polluted() -> None:
+def test_an_extraction_of_mostly_other_pages_links_ispolluted() -> None:
     teaser = "[燈塔島舉行開放日 市民反應熱烈](https://news.example.org/1.html)\n\n"
     story = "港灣渡輪公司今日宣布，夜航班次將由每小時一班增至每半小時一班。\n\n"
-    assert _polluted(story * 10 + teaser * 30)
-    assert not _polluted(story * 10 + teaser * 29), "fewer links than that is an article's"
+    assert polluted(story * 10 + teaser * 30)
+    assert not polluted(story * 10 + teaser * 29), "fewer links than that is an article's"
     references = "見[參考](https://example.org/r)。\n\n"
-    assert not _polluted(story * 100 + references * 60), "a reference list is few words"
+    assert not polluted(story * 100 + references * 60), "a reference list is few words"
 
 
 def _saved_pages(folder: Path, count: int) -> None:
@@ -318,7 +311,7 @@ def test_json_ld_malformed_nested_or_naming_an_organization_gives_nothing_false(
 def test_a_byline_names_its_reporter(byline: str, name: str) -> None:
     """Taiwan's and Hong Kong's papers' bylines, and the Central News Agency's dateline
     that portals republish with its stories."""
-    assert _byline_name(f"今天上午，{byline}港灣渡輪公司宣布加開班次。") == name
+    assert byline_name(f"今天上午，{byline}港灣渡輪公司宣布加開班次。") == name
 
 
 def test_a_pages_links_to_scripts_are_left_out(tmp_path: Path) -> None:
@@ -345,9 +338,9 @@ def test_a_pages_links_to_scripts_are_left_out(tmp_path: Path) -> None:
 def test_markdown_of_unclosed_brackets_is_read_in_one_pass(hostile: str) -> None:
     """What extraction hands on may hold tens of thousands of unclosed ``[`` (it escapes
     them as ``\\[``): the patterns once scanned on from each one (22 s for one page's)."""
-    assert not _polluted(hostile)
-    assert len(_plain(hostile)) <= len(hostile)
-    cleaned = _without_script_links(hostile + "\n[x](javascript:void(0)) 文字")
+    assert not polluted(hostile)
+    assert len(plain(hostile)) <= len(hostile)
+    cleaned = without_script_links(hostile + "\n[x](javascript:void(0)) 文字")
     assert cleaned == hostile + "\n 文字"
 
 
@@ -380,8 +373,8 @@ def test_a_byline_line_goes_but_a_paragraph_with_a_byline_in_it_stays() -> None:
         "經過一個月的公開投票，跨海新橋正式命名為「連心橋」，得票率超過四成。"
         "工務局表示，新橋設有行人及單車專用道，預計明年夏天通車。"
     )
-    assert _without_datelines(f"{byline}\n\n{story}") == story
-    assert _without_datelines(f"城市建設 {byline} {story}") == f"城市建設 {byline} {story}"
+    assert without_datelines(f"{byline}\n\n{story}") == story
+    assert without_datelines(f"城市建設 {byline} {story}") == f"城市建設 {byline} {story}"
 
 
 def test_an_articles_rel_tag_links_are_its_keywords_not_a_clouds_or_categories() -> None:
