@@ -13,8 +13,6 @@ from reader.importing.dating import DATE
 from reader.importing.mainbody import article_element
 
 POLLUTED_LINKS = 30
-
-
 POLLUTED_SHARE = 0.15
 """An extraction with this many links, their words this part of its text, took a page's
 comments or teasers for its article (portals' were 47-125 links and 19-62 % of the text; of
@@ -67,8 +65,6 @@ _SCRIPT_LINK = re.compile(
 )
 """A Markdown link or image to a script (``[打印本页](<javascript:window.print();>)``): a
 page's button, which no reader's page would follow, and which Markdown leaves as text."""
-
-
 _ONLY_MARKS = re.compile(r"^[ \t|【】〔〕\[\]（）()<>]*$", re.MULTILINE)
 
 
@@ -142,8 +138,6 @@ def without_datelines(body: str) -> str:
 
 MAX_BYLINE_CHARACTERS = 80
 """Characters of words a byline line has at most (date, source, author, reading time)."""
-
-
 MARKDOWN_IMAGE = re.compile(r"!\[([^\[\]]*)\]\(([^()\s]+)\)")
 """An image in Markdown; no bracket or parenthesis inside its parts, so that text of many
 unclosed ones costs a scan, not a scan from each."""

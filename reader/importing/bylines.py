@@ -13,35 +13,23 @@ from reader.importing.masthead import MAX_NAME
 
 _LABEL = r"[ \t\u3000\xa0]*[:：][ \t\u3000\xa0]*"
 """A label's colon: spaces around it, but no line break (a label ending a line is empty)."""
-
-
 _NEXT_LABEL = (
     r"(?:作者|記者|记者|編輯|编辑|責任編輯|责任编辑|時間|时间|日期|發布|发布|發表|发表|瀏覽|浏览"
     r"|點擊|点击|閱讀|阅读|字號|字号)"
 )
-
-
 _VALUE = rf"((?:(?!{_NEXT_LABEL})[^\s　|｜])*)"
 """A label's value: up to a space, a bar or the next label (來源：某報作者：某人)."""
-
-
 SOURCE = re.compile(rf"(?:信息|稿件|新聞|新闻)?(?:來源|来源|出處|出处|Source){_LABEL}{_VALUE}")
-
-
+"""A source's label and value: 來源：, 信息来源：, Source:."""
 AUTHOR = re.compile(rf"(?:作者|記者|记者|撰文|文|Author|By){_LABEL}{_VALUE}")
-
-
+"""An author's label and value: 作者：, 記者：, 文：, By:."""
 _WORD_CHARACTER = re.compile(r"[A-Za-z\u3400-\u9fff]")
 """What a label may not follow: a letter (a time, 12:11來源：, may come before one)."""
-
-
 PLACEHOLDERS = frozenset(
     {"未知", "不詳", "不详", "佚名", "匿名", "網絡", "网络", "網絡整理", "网络整理", "互聯網",
      "互联网", "本站", "本站原創", "本站原创", "admin", "unknown", "n/a", "none"}
 )  # fmt: skip
 """What a portal writes after 來源 or 作者 when it names no one: left out, as an empty label."""
-
-
 _BYLINES = (
     re.compile(
         r"(?:記者|记者)\s*([\u3400-\u9fff]{2,4})\s*[／/]\s*[\u3400-\u9fff]{1,10}(?:報導|报道)"
@@ -52,8 +40,6 @@ _BYLINES = (
 )
 """Bylines as Taiwan's and Hong Kong's papers write them: 記者林悅／台南報導, and
 （王煌忠／台中報導）."""
-
-
 _DESK = re.compile(r"(?:中心|新聞|新闻|編輯部|编辑部|綜合|综合|本報|本报|報導|报道)$")
 """A byline that names a desk, not a reporter (〔即時新聞／綜合報導〕)."""
 
@@ -95,8 +81,6 @@ _AGENCY_DATELINE = re.compile(
 )
 """The dateline of Taiwan's Central News Agency, republished by every portal: reporter,
 place, day, then 電 (中央社記者邱俊欽桃園傳真, 中央社記者林悅台北19日電)."""
-
-
 _TAIWAN_PLACES = frozenset(
     {"台北", "臺北", "新北", "桃園", "台中", "臺中", "台南", "臺南", "高雄", "基隆", "新竹",
      "苗栗", "彰化", "南投", "雲林", "嘉義", "屏東", "宜蘭", "花蓮", "台東", "臺東", "澎湖",

@@ -13,6 +13,7 @@ DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:\s*(\d{1,2})\s*[:：時时]\s*(\d{2})(?:\s*[:：分]\s*(\d{2}))?)?"
 )
+"""A date as pages write it (2026-11-20, 2026/11/20, 2026年11月20日), maybe with a time."""
 
 
 def published(tree: Any, selected: str, text: str, raw: str, zone: tzinfo) -> datetime | None:
