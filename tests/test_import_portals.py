@@ -404,3 +404,15 @@ def test_a_mirrors_pictures_are_found_in_its_host_and_port_folder(tmp_path: Path
     read = read_page(host / "story" / "index.html", tmp_path, ZONE, Profile())
     assert isinstance(read, Imported)
     assert [image.local for image in read.images] == [(host / "images" / "pier.png").resolve()]
+
+
+def test_an_article_stating_itself_so_is_no_list_whatever_else_it_lists() -> None:
+    related = "".join(f'<h3><a href="/n/{n}/">相關新聞{n}</a></h3>' for n in range(5))
+    listing = '{"@type": "ItemList", "itemListElement": []}'
+    page = (
+        f'<script type="application/ld+json">{listing}</script>'
+        '<script type="application/ld+json">{"@type": "NewsArticle"}</script>'
+        f"<h1>渡輪加班</h1>{STORY}{related}"
+    )
+    assert not structured.lists_articles(_page(page))
+    assert structured.lists_articles(_page(page.replace("NewsArticle", "WebPage")))

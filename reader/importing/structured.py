@@ -34,6 +34,8 @@ def lists_articles(tree: Any) -> bool:
     ``CollectionPage``) and lists other pages under headings that link to them, three or
     more, or as ``<article>`` teasers under a headline of its own: a section's or a
     keyword's list, which a mirror of a site holds beside its articles."""
+    if next(articles(tree), None) is not None:
+        return False  # an article's JSON-LD, whatever else it lists (related stories)
     collection = any(_of_type(item, _LIST_TYPES) for item in _ld_items(tree))
     if not (collection or says_website(tree)):
         return False
