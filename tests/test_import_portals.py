@@ -416,3 +416,29 @@ def test_an_article_stating_itself_so_is_no_list_whatever_else_it_lists() -> Non
     )
     assert not structured.lists_articles(_page(page))
     assert structured.lists_articles(_page(page.replace("NewsArticle", "WebPage")))
+
+
+def test_a_channel_page_of_linked_headings_and_no_prose_is_a_list(tmp_path: Path) -> None:
+    """A portal's channel page calls itself nothing (no og:type): two dozen headings that
+    link to stories, and no paragraph of prose of its own, is a list; a short story with
+    neither the headings nor a long line stays an article."""
+    headings = "".join(
+        f'<h3><a href="https://news.example.org/n/{n}.html">燈塔島第{n}則新聞</a></h3><p>{n}跟帖</p>'
+        for n in range(24)
+    )
+    channel = tmp_path / "channel.html"
+    channel.write_text(
+        f"<html><head><title>港灣新聞_港灣網</title></head><body><h1>港灣新聞</h1>"
+        f"<div>{headings}</div></body></html>",
+        encoding="utf-8",
+    )
+    assert str(read_page(channel, tmp_path, ZONE, Profile())).endswith(
+        "a list of articles (headings that link on, no prose)"
+    )
+    brief = tmp_path / "brief.html"
+    lines = "".join(f"<p>港灣渡輪今晚{n}時加開班次。</p>" for n in range(8))
+    brief.write_text(
+        f"<html><head><title>快訊</title></head><body><h1>快訊</h1><div>{lines}</div></body></html>",
+        encoding="utf-8",
+    )
+    assert isinstance(read_page(brief, tmp_path, ZONE, Profile()), Imported)

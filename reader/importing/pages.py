@@ -111,8 +111,13 @@ def read_page(
             body = narrowed
     if len(bodytext.plain(body)) < bodytext.MIN_ARTICLE_CHARACTERS:
         return NotArticle(f"{path}: no article text found (an index or a navigation page?)")
-    if structured.says_website(tree) and not bodytext.has_prose(body):
-        return NotArticle(f"{path}: no paragraph of prose on a page that calls itself no article")
+    if not bodytext.has_prose(body):
+        if structured.says_website(tree):
+            return NotArticle(
+                f"{path}: no paragraph of prose on a page that calls itself no article"
+            )
+        if structured.linked_headings(tree) >= structured.MANY_TEASERS:
+            return NotArticle(f"{path}: a list of articles (headings that link on, no prose)")
     body, glued = without_glued_pinyin(body.strip())
     title, glued_in_title = without_glued_pinyin(title)
     if glued + glued_in_title:

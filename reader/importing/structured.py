@@ -39,12 +39,22 @@ def lists_articles(tree: Any) -> bool:
     collection = any(_of_type(item, _LIST_TYPES) for item in _ld_items(tree))
     if not (collection or says_website(tree)):
         return False
-    teasers = tree.xpath("//h2//a[@href] | //h3//a[@href]")
+    teasers = linked_headings(tree)
     # A list written as HTML5 writes one: its headline outside the articles it lists.
     semantic = bool(tree.xpath("//article[.//h2//a[@href] or .//h3//a[@href]]")) and bool(
         tree.xpath("//h1[not(ancestor::article)]")
     )
-    return len(teasers) >= MIN_TEASERS or semantic
+    return teasers >= MIN_TEASERS or semantic
+
+
+MANY_TEASERS = 20
+"""Headings linking to other pages that make a page with no prose a list, whatever it calls
+itself (NetEase's channel pages: 79 and 104; its stories, with prose, have as many)."""
+
+
+def linked_headings(tree: Any) -> int:
+    """How many of the page's headings (``h2`` to ``h4``) link to another page."""
+    return len(tree.xpath("//h2//a[@href] | //h3//a[@href] | //h4//a[@href]"))
 
 
 def says_website(tree: Any) -> bool:
