@@ -442,3 +442,36 @@ def test_a_channel_page_of_linked_headings_and_no_prose_is_a_list(tmp_path: Path
         encoding="utf-8",
     )
     assert isinstance(read_page(brief, tmp_path, ZONE, Profile()), Imported)
+
+
+def test_a_feed_entrys_reporter_is_read_from_its_dateline_when_the_feed_names_none(
+    site: SiteFactory, tmp_path: Path
+) -> None:
+    feed = tmp_path / "feed.xml"
+    items = (
+        ("https://news.example.org/1", "", "（中央社記者何家明港灣23日電）港灣渡輪今晚加開班次。"),
+        (
+            "https://news.example.org/2",
+            "<author>desk@example.org (周小英)</author>",
+            "（中央社記者何家明港灣23日電）燈塔島清灘。",
+        ),
+    )
+    feed.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>港灣</title>'
+        + "".join(
+            f"<item><title>新聞{n}</title><link>{link}</link>{author}"
+            f"<pubDate>Wed, 23 Sep 2026 23:02:56 +0800</pubDate>"
+            f"<description>{text}</description></item>"
+            for n, (link, author, text) in enumerate(items)
+        )
+        + "</channel></rss>",
+        encoding="utf-8",
+    )
+    assert main(["import", str(feed), str(site.root), "--section", "n"]) == 0
+    authors = sorted(
+        line
+        for page in (site.root / "content/n").rglob("index.md")
+        for line in page.read_text(encoding="utf-8").splitlines()
+        if line.startswith("author:")
+    )
+    assert authors == ["author: 何家明", "author: 周小英"], "the dateline's, and the feed's own"

@@ -8,9 +8,11 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from reader.hygiene import without_glued_pinyin, without_link_farms
+from reader.importing.bylines import byline_name
 from reader.importing.record import ImageRef, Imported
 from reader.importing.wxr import _images
 
@@ -57,7 +59,7 @@ def read_feed(path: Path, zone: tzinfo) -> Iterator[Imported | str]:
             date=date,
             body=body or title,
             canonical=link,
-            author=str(entry.get("author_detail", {}).get("name") or entry.get("author", "")),
+            author=_author(entry) or byline_name(body[:BYLINE_REACH]),
             tags=tuple(
                 str(t.get("term", "")).strip() for t in entry.get("tags", []) if t.get("term")
             ),
@@ -65,3 +67,12 @@ def read_feed(path: Path, zone: tzinfo) -> Iterator[Imported | str]:
             lead=images[0] if images else None,
             notes=tuple(notes),
         )
+
+
+BYLINE_REACH = 200
+"""How far into an entry's text its byline may be (（中央社記者黃自強吉隆坡23日專電）opens it)."""
+
+
+def _author(entry: Any) -> str:
+    """The author the feed names for an entry, or ""."""
+    return str(entry.get("author_detail", {}).get("name") or entry.get("author", ""))
