@@ -23,6 +23,7 @@ from reader.importing.pages import Profile, _rel_tags, read_page
 from reader.importing.record import Imported
 from reader.importing.writer import Outcome, Writer
 from tests.factories import SiteFactory, make_client
+from tests.test_import import front
 
 PORTALS = Path(__file__).resolve().parent / "fixtures" / "import" / "portals"
 ZONE = ZoneInfo("Asia/Hong_Kong")
@@ -83,16 +84,11 @@ def test_the_sections_made_have_clean_names(
 ) -> None:
     assert main(["import", str(PORTALS), str(site.root), "--no-download"]) == 0
     assert "7 imported" in capsys.readouterr().out
-    titles = sorted(
-        p.read_text(encoding="utf-8") for p in (site.root / "content").rglob("_index.md")
+    sections = sorted(
+        (front(p)[0] for p in (site.root / "content").rglob("_index.md")),
+        key=lambda meta: str(meta["title"]),
     )
-    assert titles == [
-        "---\ntitle: 交通\n---\n",
-        "---\ntitle: 地方\n---\n",
-        "---\ntitle: 天氣新聞\n---\n",
-        "---\ntitle: 旅遊\n---\n",
-        "---\ntitle: 民生\n---\n",
-    ]
+    assert sections == [{"title": t} for t in ("交通", "地方", "天氣新聞", "旅遊", "民生")]
 
 
 NAMES = st.text(
@@ -203,20 +199,18 @@ def test_the_sites_own_keywords_on_every_page_are_no_tags(
     out = capsys.readouterr().out
     noted = "the site's own keywords, on half of its pages or more, left out: 新聞, 海灣網, 港灣區"
     assert noted in out
-    tags = {
-        line
-        for page in (site.root / "content/n").rglob("index.md")
-        for line in page.read_text(encoding="utf-8").splitlines()
-        if line.startswith("- ")
-    }
-    assert tags == {f"- 第{n}則" for n in range(6)}, "海灣網 is the site's name, in <title>"
+    tags = [front(page)[0]["tags"] for page in (site.root / "content/n").rglob("index.md")]
+    assert sorted(tags, key=str) == [[f"第{n}則"] for n in range(6)], (
+        "海灣網 is the site's name, in <title>"
+    )
 
 
 def test_a_few_pages_keep_their_keywords(site: SiteFactory, tmp_path: Path) -> None:
     _saved_pages(tmp_path / "saved", 4)
     assert main(["import", str(tmp_path / "saved"), str(site.root), "--section", "n"]) == 0
-    texts = [p.read_text(encoding="utf-8") for p in (site.root / "content/n").rglob("index.md")]
-    assert len(texts) == 4 and all("- 港灣區" in text for text in texts), "too few to tell"
+    tags = [front(p)[0]["tags"] for p in (site.root / "content/n").rglob("index.md")]
+    assert len(tags) == 4, tags
+    assert all(isinstance(t, list) and "港灣區" in t for t in tags), "too few to tell"
 
 
 @pytest.mark.parametrize("section_first", [False, True])
@@ -358,11 +352,10 @@ def test_a_mirror_of_a_clean_site_brings_its_articles_and_not_its_lists(
     assert "city/index.html: a list of articles" in out
     assert "tags/index.html: no paragraph of prose" in out
     assert "2 imported, 2 not articles" in out
-    story = (site.root / "content/shizheng/new-bridge/index.md").read_text(encoding="utf-8")
-    front, body = story.split("---\n", 2)[1:]
-    assert "source: 海灣市工務局" in front and "date: '2026-10-25T12:00:00+08:00'" in front
-    assert "kicker: 城市建設" in front, "the line the page marks as its kicker"
-    assert "tags:\n- 城市建設\n- 市政\n- 港灣區\n" in front, "its keywords, the section's too"
+    meta, body = front(site.root / "content/shizheng/new-bridge/index.md")
+    assert meta["source"] == "海灣市工務局" and meta["date"] == "2026-10-25T12:00:00+08:00"
+    assert meta["kicker"] == "城市建設", "the line the page marks as its kicker"
+    assert meta["tags"] == ["城市建設", "市政", "港灣區"], "its keywords, the section's too"
     assert body.strip().startswith("經過一個月的公開投票") and "閱讀約" not in body
     assert (site.root / "content/about/index.md").exists(), "an About page stays, named as it was"
 
@@ -469,9 +462,6 @@ def test_a_feed_entrys_reporter_is_read_from_its_dateline_when_the_feed_names_no
     )
     assert main(["import", str(feed), str(site.root), "--section", "n"]) == 0
     authors = sorted(
-        line
-        for page in (site.root / "content/n").rglob("index.md")
-        for line in page.read_text(encoding="utf-8").splitlines()
-        if line.startswith("author:")
+        str(front(page)[0]["author"]) for page in (site.root / "content/n").rglob("index.md")
     )
-    assert authors == ["author: 何家明", "author: 周小英"], "the dateline's, and the feed's own"
+    assert authors == ["何家明", "周小英"], "the dateline's, and the feed's own"
