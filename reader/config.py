@@ -730,16 +730,17 @@ def load_settings(site_dir: Path, *, base_url: str | None = None) -> tuple[Setti
         raw = _read_hugo_config(site_dir, problems)
         values = _hugo_values(raw)
         site_file = _hugo_config_path(site_dir)  # where a setting's problem is
-        relative = str(values.get("base_url", "http://x/")).strip()
-        given = urlsplit(relative)
-        if given.scheme not in ("http", "https") or not given.netloc:
+        try:
+            if "base_url" in values:
+                _base_url(values["base_url"])  # as site.toml's is read
+        except ValueError:
             # As Hugo allows ("/" on a site served from several hosts); a feed cannot.
-            del values["base_url"]
+            written = str(values.pop("base_url")).strip()
             problems.append(
                 Problem(
                     site_file,
                     None,
-                    f"baseURL {relative!r} is not an absolute http(s) address, so it is not "
+                    f"baseURL {written!r} is not an absolute http(s) address, so it is not "
                     "used: feeds, sitemaps and canonical links name the server's own address",
                     "set baseURL to the site's public address, or pass "
                     "--base-url https://news.example.org/",
@@ -750,7 +751,7 @@ def load_settings(site_dir: Path, *, base_url: str | None = None) -> tuple[Setti
         if unused:
             problems.append(
                 Problem(
-                    _hugo_config_path(site_dir),
+                    site_file,
                     None,
                     f"{len(unused)} Hugo setting(s) are not used here: {', '.join(unused)}",
                     "nothing: docs/hugo.md says what each Hugo feature becomes",
