@@ -177,8 +177,28 @@ def _page_text(path: Path) -> str:
         return _Unread(f"{path}: {error}")
 
 
-HEAD_CHARACTERS = 65_536
-"""How much of a page is searched for its ``meta keywords``: a head is smaller."""
+HEAD_BYTES = 65_536
+"""How much of a page is read for its ``meta keywords`` before it is read whole: a head is
+smaller."""
+
+
+def _page_head(path: Path) -> str:
+    """The start of a saved page as text (``HEAD_BYTES``), for what its head says; "" when
+    it cannot be read."""
+    try:
+        with path.open("rb") as file:
+            data = file.read(HEAD_BYTES)
+    except OSError:
+        return ""
+    declared = _declared_charset(data)
+    if declared:
+        return data.decode(declared, errors="replace")  # a character cut at the end: one
+    try:
+        return decode_text(data).text
+    except UnknownEncodingError:
+        return ""
+
+
 SITE_WIDE_SHARE = 0.5
 """A ``meta keywords`` word on this part of a site's pages (five or more) is the site's."""
 _META_KEYWORDS = re.compile(
@@ -195,8 +215,7 @@ def site_wide_keywords(paths: list[Path]) -> frozenset[str]:
         return frozenset()
     counts: Counter[str] = Counter()
     for path in paths:
-        text = _page_text(path)
-        head = "" if isinstance(text, _Unread) else text[:HEAD_CHARACTERS]
+        head = _page_head(path)
         end = head.lower().find("</head>")
         head = head[:end] if end >= 0 else head
         found = _META_KEYWORDS.search(head)
