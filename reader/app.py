@@ -33,7 +33,14 @@ from reader.config import Settings
 from reader.headers import file_headers
 from reader.index import language_index_path
 from reader.languages import language_settings
-from reader.limits import MAX_QUERY_BYTES, QueryLimiter, method_allowed, oversize, plain_error
+from reader.limits import (
+    MAX_QUERY_BYTES,
+    READ_SECONDS,
+    QueryLimiter,
+    method_allowed,
+    oversize,
+    plain_error,
+)
 from reader.live import Clock, utc_now
 from reader.negotiation import is_not_modified, reply
 from reader.prefix import inner_path
@@ -206,7 +213,12 @@ class ReaderApp:
             return self.site.answer(path, query)
         form = None
         if request.method == "POST" and route.name is RouteName.SETTINGS:
-            form = await _form(request)
+            try:
+                # A body sent a byte at a time would hold its connection for ever.
+                async with asyncio.timeout(READ_SECONDS):
+                    form = await _form(request)
+            except TimeoutError:
+                return plain_error(HTTPStatus.REQUEST_TIMEOUT, route.kind)
             if form is None:
                 return plain_error(HTTPStatus.BAD_REQUEST, route.kind)
         return self.site.personal(path, query, headers.get("cookie"), form)

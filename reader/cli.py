@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
 import logging
 import os
@@ -190,6 +191,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from reader.app import create_app
+    from reader.connections import LimitedHttpToolsProtocol
     from reader.index import default_index_path
     from reader.languages import language_settings
 
@@ -228,22 +230,22 @@ def _serve(args: argparse.Namespace) -> int:
     for language in language_settings(settings)[1:]:
         print(f"  in {language.language}: {language.base_url}", file=sys.stderr)
     logging_options = AccessLogOptions.of(args)
-    if args.workers == 1:
-        app = logging_options.applied(create_app(settings, index_path=index))
-        # Our own access log, off the request path (uvicorn's writes on it).
-        uvicorn.run(app, host=args.host, port=args.port, proxy_headers=False, access_log=False)
-        return 0
-    # Each worker process builds its own app from the same settings, passed by environment.
-    os.environ[SERVE_OPTIONS] = ServeOptions.of(settings, index, logging_options).to_json()
-    uvicorn.run(
-        "reader.cli:app_from_environment",
-        factory=True,
-        workers=args.workers,
+    # Our own access log, off the request path (uvicorn's writes on it); uvicorn's HTTP
+    # protocol with the limits on a request's head that it lacks.
+    run = functools.partial(
+        uvicorn.run,
         host=args.host,
         port=args.port,
         proxy_headers=False,
         access_log=False,
+        http=LimitedHttpToolsProtocol,
     )
+    if args.workers == 1:
+        run(logging_options.applied(create_app(settings, index_path=index)))
+        return 0
+    # Each worker process builds its own app from the same settings, passed by environment.
+    os.environ[SERVE_OPTIONS] = ServeOptions.of(settings, index, logging_options).to_json()
+    run("reader.cli:app_from_environment", factory=True, workers=args.workers)
     return 0
 
 

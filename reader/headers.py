@@ -56,6 +56,9 @@ PREFERENCE_COOKIE_MAX_AGE = 400 * 24 * 3600
 ERROR_CACHE_CONTROL = "public, max-age=30"
 RETRY_AFTER_SECONDS = 1
 """When a busy server (429) asks a client to try again."""
+UNREAD_STATUSES = frozenset({408, 413, 431})
+"""Answers given before the rest of the request was read: the connection is closed after
+them rather than kept to read (and throw away) what the client goes on sending."""
 
 SECURITY_HEADERS: Mapping[str, str] = {
     "x-content-type-options": "nosniff",
@@ -113,6 +116,9 @@ def response_headers(rendered: Rendered) -> dict[str, str]:
         headers["accept-ranges"] = "bytes"  # a Range request is answered from the file
     if rendered.status == 429:
         headers["retry-after"] = str(RETRY_AFTER_SECONDS)
+        headers["cache-control"] = "no-store"
+    if rendered.status in UNREAD_STATUSES:
+        headers["connection"] = "close"
         headers["cache-control"] = "no-store"
     if rendered.kind in (Kind.PREVIEW, Kind.PREVIEW_FILE):
         headers["x-robots-tag"] = "noindex, nofollow"

@@ -1,7 +1,9 @@
 """Request limits: what is refused before any work is done, with a short plain answer.
 
 A path over 2 KB or a query over 4 KB gets 414, a body over 64 KB 413, and a method other
-than GET, HEAD and OPTIONS (and POST to the settings form) 405. None of our URLs comes
+than GET, HEAD and OPTIONS (and POST to the settings form) 405. A request's head over 64 KB,
+or not whole in 20 s, is refused before it reaches the app (``reader.connections``); a body
+not whole 20 s later gets 408. None of our URLs comes
 near these sizes; a request that does is a scanner's or a mistake's. The answers name no
 path, version or trace.
 """
@@ -18,6 +20,12 @@ from reader.urls import Kind
 MAX_PATH_BYTES = 2048
 MAX_QUERY_BYTES = 4096
 MAX_BODY_BYTES = 64 * 1024
+MAX_HEAD_BYTES = 64 * 1024
+"""A request's line and headers together: a browser's, cookies and all, take a few KB."""
+READ_SECONDS = 20.0
+"""How long a request's head may take to arrive whole (from its first byte, or from the
+connection being made), and then its body, as Apache's ``RequestReadTimeout`` allows at
+first: a phone on a poor line sends a head in a packet or two, the settings form in one."""
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 

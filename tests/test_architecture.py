@@ -43,6 +43,7 @@ LAYERS: list[set[str]] = [
     {"reader.variants"},
     {"reader.limits"},
     {"reader.negotiation"},
+    {"reader.connections"},
     {"reader.caches", "reader.views"},
     {"reader.responses"},
     {"reader.endpoints"},

@@ -1,0 +1,98 @@
+"""HTTP connections with the limits uvicorn's httptools protocol leaves out.
+
+uvicorn hands a request to the app only once its head (request line and headers) is
+whole, and until then keeps every byte of it, with no limit of size or time: one client
+sending an endless header grew the server by hundreds of megabytes and held up every other
+request for seconds while the parser joined the pieces, and a client that sends half a
+head and waits kept its connection for ever. Here a head over ``MAX_HEAD_BYTES`` gets 414
+(its URL) or 431, and one not whole ``READ_SECONDS`` after its first byte gets 408; either
+way the connection is closed. A connection that sends nothing is closed after as long.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from http import HTTPStatus
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from reader.limits import MAX_HEAD_BYTES, READ_SECONDS, plain_error
+from reader.negotiation import reply
+
+
+class LimitedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, with a request's head bounded in size and time.
+
+    The checks run after each chunk of bytes is parsed, and cost nothing more than a look
+    at the request being parsed when it arrived whole, as nearly every request does.
+    """
+
+    _head_bytes = 0
+    """Bytes received of the head still incomplete (a head begun in the last chunk
+    received is not counted: at most that chunk more is kept)."""
+    _deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        """Start the connection, which must send a whole head in time."""
+        super().connection_made(transport)
+        self._deadline = self.loop.call_later(READ_SECONDS, self._too_slow)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """End the connection, and its wait for a head."""
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        """Parse a chunk of the request; refuse a head grown too long."""
+        before = self.scope
+        super().data_received(data)
+        scope = self.scope
+        if scope is None or "method" in scope:  # no head left incomplete: the usual case
+            if self._deadline is not None:
+                self._deadline.cancel()
+                self._deadline = None
+            return
+        if self.transport.is_closing():
+            return
+        if scope is before:  # the same head as before this chunk: all of it is head
+            self._head_bytes += len(data)
+        else:  # a head begun in this chunk, after whatever requests came before it
+            self._head_bytes = 0
+        if self._deadline is None:
+            self._deadline = self.loop.call_later(READ_SECONDS, self._too_slow)
+        if len(self.url) > MAX_HEAD_BYTES:
+            self._refuse(HTTPStatus.REQUEST_URI_TOO_LONG)
+        elif self._head_bytes > MAX_HEAD_BYTES:
+            self._refuse(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE)
+
+    def _too_slow(self) -> None:
+        """A head not whole in time gets 408; a connection that sent nothing, no answer."""
+        self._deadline = None
+        scope = self.scope
+        if self.transport.is_closing() or (scope is not None and "method" in scope):
+            return  # a request is being answered, or was: keep-alive has its own timeout
+        if scope is None:
+            self.transport.close()
+        else:
+            self._refuse(HTTPStatus.REQUEST_TIMEOUT)
+
+    def _refuse(self, status: HTTPStatus) -> None:
+        self.logger.warning("refused a request's head: %d %s", status.value, status.phrase)
+        self.transport.write(refusal(status))
+        self.transport.close()
+
+
+@functools.cache
+def refusal(status: HTTPStatus) -> bytes:
+    """The whole response refusing a head: the status in a line of plain text, with the
+    headers the policy gives it, and the connection closed (the rest is never read)."""
+    answer = reply(plain_error(status), "GET", {})
+    lines = [f"HTTP/1.1 {status.value} {status.phrase}".encode()]
+    lines += [name + b": " + value for name, value in answer.raw_headers]
+    if b"connection" not in dict(answer.raw_headers):  # a URL too long is no unread body
+        lines.append(b"connection: close")
+    lines += [b"", answer.body]
+    return b"\r\n".join(lines)

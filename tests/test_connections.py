@@ -1,0 +1,167 @@
+"""A request's head over raw sockets, against the real ``reader serve``: what uvicorn
+keeps of a head before the app sees it is bounded in size and in time."""
+
+from __future__ import annotations
+
+import select
+import socket
+import time
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from reader.limits import MAX_HEAD_BYTES, READ_SECONDS
+from tests.server import running_server
+
+CHUNK = 16 * 1024
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[tuple[str, int]]:
+    """The demo site's server: its host and port."""
+    with running_server() as base:
+        address = urlsplit(base)
+        assert address.hostname is not None and address.port is not None
+        yield address.hostname, address.port
+
+
+def connect(server: tuple[str, int]) -> socket.socket:
+    """A fresh connection to the server."""
+    return socket.create_connection(server, timeout=10)
+
+
+def until_closed(sock: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection."""
+    received = b""
+    while chunk := sock.recv(65536):
+        received += chunk
+    return received
+
+
+def flood(sock: socket.socket, start: bytes, filler: bytes, limit: int) -> tuple[int, bytes]:
+    """Send ``start``, then ``filler`` again and again, up to ``limit`` bytes, until the
+    server answers: how many bytes went out, and the answer."""
+    sock.sendall(start)
+    sent = len(start)
+    while sent < limit:
+        try:
+            sock.sendall(filler)
+        except (BrokenPipeError, ConnectionResetError):
+            break
+        sent += len(filler)
+        readable, _, _ = select.select([sock], [], [], 0.05)
+        if readable:
+            break
+    try:
+        return sent, until_closed(sock)
+    except ConnectionResetError:  # the rest of the flood reached a closed socket
+        pytest.fail(f"no answer before the connection was reset, after {sent} bytes")
+
+
+def status_of(answer: bytes) -> int:
+    """The status code of the first response in ``answer``."""
+    assert answer.startswith(b"HTTP/1.1 "), answer[:80]
+    return int(answer[9:12])
+
+
+def test_an_endless_header_is_refused_with_431_and_the_server_goes_on(
+    server: tuple[str, int],
+) -> None:
+    with connect(server) as sock:
+        start = b"GET / HTTP/1.1\r\nHost: news.example\r\nX-Padding: "
+        sent, answer = flood(sock, start, b"a" * CHUNK, 64 * MAX_HEAD_BYTES)
+    assert status_of(answer) == 431
+    assert b"connection: close" in answer.lower()
+    assert answer.endswith(b"431 Request Header Fields Too Large\n")
+    # Refused once past the limit, not after the whole flood: at most a few chunks more
+    # (what was on its way), where uvicorn alone kept all of it.
+    assert sent < 2 * MAX_HEAD_BYTES + 16 * CHUNK
+    assert httpx.get(f"http://{server[0]}:{server[1]}/").status_code == 200
+
+
+def test_many_small_headers_are_refused_as_one_long_one(server: tuple[str, int]) -> None:
+    with connect(server) as sock:
+        start = b"GET / HTTP/1.1\r\nHost: news.example\r\n"
+        headers = b"".join(b"X-%d: a\r\n" % n for n in range(CHUNK // 10))
+        _, answer = flood(sock, start, headers, 64 * MAX_HEAD_BYTES)
+    assert status_of(answer) == 431
+
+
+def test_an_endless_url_is_refused_with_414(server: tuple[str, int]) -> None:
+    with connect(server) as sock:
+        _, answer = flood(sock, b"GET /", b"a" * CHUNK, 64 * MAX_HEAD_BYTES)
+    assert status_of(answer) == 414
+    assert answer.endswith(b"414 Request-URI Too Long\n")
+
+
+def test_a_long_head_within_the_limit_is_answered(server: tuple[str, int]) -> None:
+    # A browser's head with every cookie a site could set: well within 64 KB.
+    cookie = "; ".join(f"c{n}={'v' * 90}" for n in range(400))
+    assert 30_000 < len(cookie) < MAX_HEAD_BYTES - 1024
+    answer = httpx.get(f"http://{server[0]}:{server[1]}/", headers={"cookie": cookie})
+    assert answer.status_code == 200
+
+
+def test_pipelined_requests_are_each_answered_however_many_arrive_at_once(
+    server: tuple[str, int],
+) -> None:
+    # 3,000 requests sent together: their heads are small, however many a chunk holds.
+    requests = b"HEAD /rss.xml HTTP/1.1\r\nHost: news.example\r\n\r\n" * 2999
+    requests += b"HEAD /rss.xml HTTP/1.1\r\nHost: news.example\r\nConnection: close\r\n\r\n"
+    assert len(requests) > 2 * MAX_HEAD_BYTES
+    with connect(server) as sock:
+        sock.sendall(requests)
+        answer = until_closed(sock)
+    assert answer.count(b"HTTP/1.1 200 OK\r\n") == 3000
+    assert b"HTTP/1.1 4" not in answer
+
+
+def test_a_body_too_long_to_read_is_refused_and_the_connection_closed(
+    server: tuple[str, int],
+) -> None:
+    with connect(server) as sock:
+        sock.sendall(
+            b"POST /settings/ HTTP/1.1\r\nHost: news.example\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 10000000\r\n\r\n"
+            + b"a"
+            * CHUNK
+        )
+        answer = until_closed(sock)  # closed, not kept to read ten megabytes
+    assert status_of(answer) == 413
+    assert b"\r\nconnection: close\r\n" in answer
+
+
+@pytest.mark.slow
+def test_a_request_that_never_ends_is_timed_out_and_a_silent_connection_closed(
+    server: tuple[str, int],
+) -> None:
+    with (
+        connect(server) as silent,
+        connect(server) as slow,
+        connect(server) as kept,
+        connect(server) as posting,
+    ):
+        slow.sendall(b"GET / HTTP/1.1\r\nHost: news.example\r\nUser-Agent: Mozi")
+        # The settings form, its body sent in part.
+        posting.sendall(
+            b"POST /settings/ HTTP/1.1\r\nHost: news.example\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n"
+            b"script=han"
+        )
+        # A keep-alive connection whose second request never ends.
+        kept.sendall(b"HEAD / HTTP/1.1\r\nHost: news.example\r\n\r\n")
+        assert status_of(kept.recv(65536)) == 200
+        kept.sendall(b"HEAD / HTTP/1.1\r\nHost: news.example\r\n")
+        began = time.monotonic()
+        for sock in (silent, slow, kept, posting):
+            sock.settimeout(READ_SECONDS + 10)
+        # Meanwhile every other request is answered.
+        assert httpx.get(f"http://{server[0]}:{server[1]}/").status_code == 200
+        assert until_closed(silent) == b""  # no request, no answer: closed
+        assert status_of(until_closed(slow)) == 408
+        assert status_of(until_closed(kept)) == 408
+        assert status_of(until_closed(posting)) == 408
+        waited = time.monotonic() - began
+    assert waited > READ_SECONDS - 1  # not refused before its time
