@@ -2,10 +2,10 @@
 
 A path over 2 KB or a query over 4 KB gets 414, a body over 64 KB 413, and a method other
 than GET, HEAD and OPTIONS (and POST to the settings form) 405. A request's head over 64 KB,
-or not whole in 20 s, is refused before it reaches the app (``reader.connections``); a body
-not whole 20 s later gets 408. None of our URLs comes
-near these sizes; a request that does is a scanner's or a mistake's. The answers name no
-path, version or trace.
+or not whole in 20 s, is refused before it reaches the app (``reader.connections``), as are
+more than 64 requests sent ahead of their answers; a body not whole 20 s later gets 408.
+None of our URLs comes near these sizes; a request that does is a scanner's or a mistake's.
+The answers name no path, version or trace.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ MAX_QUERY_BYTES = 4096
 MAX_BODY_BYTES = 64 * 1024
 MAX_HEAD_BYTES = 64 * 1024
 """A request's line and headers together: a browser's, cookies and all, take a few KB."""
+MAX_PIPELINED = 64
+"""Requests a connection may send ahead of the answer it waits for (HTTP/1.1 pipelining,
+which no browser does): each is kept, parsed, until its turn, a few KB apiece."""
 READ_SECONDS = 20.0
 """How long a request's head may take to arrive whole (from its first byte, or from the
 connection being made), and then its body, as Apache's ``RequestReadTimeout`` allows at

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from reader.limits import MAX_HEAD_BYTES, READ_SECONDS
+from reader.limits import MAX_HEAD_BYTES, MAX_PIPELINED, READ_SECONDS
 from tests.server import running_server
 
 CHUNK = 16 * 1024
@@ -104,18 +104,27 @@ def test_a_long_head_within_the_limit_is_answered(server: tuple[str, int]) -> No
     assert answer.status_code == 200
 
 
-def test_pipelined_requests_are_each_answered_however_many_arrive_at_once(
-    server: tuple[str, int],
-) -> None:
-    # 3,000 requests sent together: their heads are small, however many a chunk holds.
-    requests = b"HEAD /rss.xml HTTP/1.1\r\nHost: news.example\r\n\r\n" * 2999
+def test_pipelined_requests_are_each_answered_up_to_the_limit(server: tuple[str, int]) -> None:
+    # Sent together, so that each chunk the server reads holds many heads.
+    request = b"HEAD /rss.xml HTTP/1.1\r\nHost: news.example\r\nUser-Agent: %s\r\n\r\n"
+    requests = request % (b"x" * 2000) * MAX_PIPELINED
     requests += b"HEAD /rss.xml HTTP/1.1\r\nHost: news.example\r\nConnection: close\r\n\r\n"
     assert len(requests) > 2 * MAX_HEAD_BYTES
     with connect(server) as sock:
         sock.sendall(requests)
         answer = until_closed(sock)
-    assert answer.count(b"HTTP/1.1 200 OK\r\n") == 3000
+    assert answer.count(b"HTTP/1.1 200 OK\r\n") == MAX_PIPELINED + 1
     assert b"HTTP/1.1 4" not in answer
+
+
+def test_a_flood_of_pipelined_requests_is_refused(server: tuple[str, int]) -> None:
+    # A megabyte of small requests, none of whose answers is read.
+    with connect(server) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        _, answer = flood(sock, b"", b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" * 1000, 1 << 20)
+    assert answer.count(b"HTTP/1.1 200 OK\r\n") <= MAX_PIPELINED + 1
+    assert b"HTTP/1.1 400 Bad Request\r\n" in answer
+    assert httpx.get(f"http://{server[0]}:{server[1]}/").status_code == 200
 
 
 def test_a_body_too_long_to_read_is_refused_and_the_connection_closed(
