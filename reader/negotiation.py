@@ -60,8 +60,12 @@ def reply(rendered: Rendered, method: str, request: Mapping[str, str]) -> Reply:
     )
 
 
+CODINGS = ("br", "gzip")
+"""What a compressible answer is kept in, beside itself."""
+
+
 def choose_encoding(accept_encoding: str | None) -> str | None:
-    """The best coding the client accepts (brotli, then gzip), or None for identity."""
+    """The coding the client weighs highest (brotli at a tie with gzip), or None for identity."""
     if not accept_encoding:
         return None
     return _parse_accept_encoding(accept_encoding)
@@ -81,10 +85,13 @@ def _parse_accept_encoding(accept_encoding: str) -> str | None:
             except ValueError:
                 quality = 0.0
         weights[name.strip().lower()] = quality
-    for coding in ("br", "gzip"):
-        if weights.get(coding, weights.get("*", 0.0)) > 0:
-            return coding
-    return None
+
+    def preference(coding: str) -> tuple[float, bool]:
+        # The client's weight first (RFC 9110, 12.5.3); at a tie, brotli's smaller bytes.
+        return weights.get(coding, weights.get("*", 0.0)), coding == "br"
+
+    best = max(CODINGS, key=preference)
+    return best if preference(best)[0] > 0 else None
 
 
 def is_not_modified(

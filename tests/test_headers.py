@@ -71,6 +71,11 @@ def test_if_modified_since_is_ignored_when_if_none_match_is_sent() -> None:
         ("*", "br"),
         ("identity", None),
         ("gzip;q=0", None),
+        # The client's preference, by weight, before ours (brotli at a tie).
+        ("br;q=0.5, gzip;q=1.0, *;q=0", "gzip"),
+        ("gzip;q=0.9, *;q=0.8", "gzip"),
+        ("gzip;q=0.8, br;q=0.8", "br"),
+        ("identity;q=1, gzip;q=0.1", "gzip"),
     ],
 )
 def test_choose_encoding(header: str | None, expected: str | None) -> None:
