@@ -174,3 +174,15 @@ def test_a_request_that_never_ends_is_timed_out_and_a_silent_connection_closed(
         assert status_of(until_closed(posting)) == 408
         waited = time.monotonic() - began
     assert waited > READ_SECONDS - 1  # not refused before its time
+
+
+@pytest.mark.slow
+def test_each_worker_process_bounds_a_head_too() -> None:
+    with running_server("--workers", "2") as base:
+        address = urlsplit(base)
+        assert address.hostname is not None and address.port is not None
+        for _ in range(4):  # the kernel hands connections to both workers
+            with connect((address.hostname, address.port)) as sock:
+                start = b"GET / HTTP/1.1\r\nHost: news.example\r\nX-Padding: "
+                _, answer = flood(sock, start, b"a" * CHUNK, 64 * MAX_HEAD_BYTES)
+            assert status_of(answer) == 431
