@@ -30,6 +30,10 @@ from starlette.types import Message, Scope, Send
 FORMATS = ("combined", "json")
 CAPACITY = 65_536
 """Lines the buffer holds before it drops: about 20 MB at worst, seconds of full load."""
+LINES_KEPT = 2048
+KEPT_LINE_CHARS = 1024
+"""Lines (but their time) kept made, for requests alike in all they log, as most are: so
+many at most, each of at most so many characters (with what they are made of, a few MB)."""
 FLUSH_SECONDS = 0.05
 """How long a request's line waits before it goes to the writer with the others of its
 batch: long enough to batch hundreds, short enough that a crash loses little."""
@@ -105,7 +109,15 @@ def combined_line(
     scope: Scope, headers: Mapping[str, str], status: int, size: int, when: float, anonymize: bool
 ) -> str:
     """A request's Combined Log Format line (as ``combined`` makes it), made from its ASGI
-    scope and headers straight away: every request makes one, so every step counts."""
+    scope and headers straight away."""
+    before, after = combined_parts(scope, headers, status, size, anonymize)
+    return before + _clf_time(int(when)) + after
+
+
+def combined_parts(
+    scope: Scope, headers: Mapping[str, str], status: int, size: int, anonymize: bool
+) -> tuple[str, str]:
+    """A request's Combined Log Format line but its time: what comes before and after it."""
     client = scope.get("client")
     address = (client[0] if client else "") or "-"
     if anonymize:
@@ -122,8 +134,8 @@ def combined_line(
         referer, agent = escaped(referer), escaped(agent)
     shown = size if size >= 0 else "-"
     return (
-        f'{address} - - [{_clf_time(int(when))}] "{request}" {status} {shown} '
-        f'"{referer or "-"}" "{agent or "-"}"'
+        f"{address} - - [",
+        f'] "{request}" {status} {shown} "{referer or "-"}" "{agent or "-"}"',
     )
 
 
@@ -204,6 +216,8 @@ class AccessLog:
         self.dropped = 0
         """Lines lost because the buffer was full or the disk failed: said in the log."""
         self._stream = stream
+        self._made: dict[tuple[object, ...], tuple[str, str]] = {}
+        """Combined lines but their time, by what they are made of (``LINES_KEPT`` at most)."""
         self._lines: deque[str] = deque()
         self._texts: deque[tuple[str, int]] = deque()
         """Batches of lines waiting for the writer, with how many lines each holds."""
@@ -228,7 +242,29 @@ class AccessLog:
             self._drop(1)
             return
         if self.format is combined:
-            line = combined_line(scope, headers, status, size, time.time(), self.anonymize)
+            # Making a line took as long as the rest of a cached answer's work: a line's
+            # parts are kept, by all that goes into them, for the next request alike.
+            client = scope.get("client")
+            made = self._made
+            key = (
+                client[0] if client else "",
+                scope["method"],
+                scope.get("raw_path") or scope["path"],
+                scope["query_string"],
+                scope.get("http_version"),
+                status,
+                size,
+                headers.get("referer"),
+                headers.get("user-agent"),
+            )
+            parts = made.get(key)
+            if parts is None:
+                parts = combined_parts(scope, headers, status, size, self.anonymize)
+                if len(parts[0]) + len(parts[1]) <= KEPT_LINE_CHARS:
+                    if len(made) >= LINES_KEPT:
+                        made.clear()
+                    made[key] = parts
+            line = parts[0] + _clf_time(int(time.time())) + parts[1]
         else:
             seconds = time.monotonic() - started
             entry = entry_of(scope, headers, status, size, time.time(), seconds)

@@ -18,10 +18,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from reader.accesslog import AccessLog, Entry, anonymized, combined, escaped, json_line
+from reader.accesslog import (
+    KEPT_LINE_CHARS,
+    LINES_KEPT,
+    AccessLog,
+    Entry,
+    anonymized,
+    combined,
+    combined_line,
+    escaped,
+    json_line,
+)
 from tests.server import free_port, wait_for
 
 WHEN = 1_795_000_000.0
@@ -248,3 +258,63 @@ def test_the_servers_fast_lines_are_the_same_lines(
             fast = combined_line(scope, headers, 200, size, WHEN, anonymize)
             made = combined(entry_of(scope, headers, 200, size, WHEN, 0.0), anonymize)
             assert fast == made
+
+
+@given(
+    path=fields(),
+    agent=fields(),
+    referer=fields(),
+    client=st.sampled_from(["198.51.100.4", "2001:db8::7", 'odd"\nhost']),
+    status=st.sampled_from([200, 304, 404]),
+    size=st.sampled_from([-1, 0, 512]),
+)
+def test_requests_alike_in_all_but_one_field_get_their_own_lines(
+    path: str, agent: str, referer: str, client: str, status: int, size: int
+) -> None:
+    # The server keeps the lines it made (but their time), by all that goes into them:
+    # each request, in turn among others that differ from it in one field, gets its own.
+    def scope(path: str, client: str, method: str = "GET", query: str = "") -> dict[str, object]:
+        return {
+            "method": method,
+            "path": path,
+            "raw_path": path.encode("latin-1"),
+            "query_string": query.encode("latin-1"),
+            "http_version": "1.1",
+            "client": (client, 5000),
+        }
+
+    headers = {"user-agent": agent, "referer": referer}
+    requests = [
+        (scope(path, client), headers, status, size),
+        (scope(path + "x", client), headers, status, size),
+        (scope(path, client + "1"), headers, status, size),
+        (scope(path, client, "HEAD"), headers, status, size),
+        (scope(path, client, query="a=1"), headers, status, size),
+        (scope(path, client), {"user-agent": agent + "x", "referer": referer}, status, size),
+        (scope(path, client), {"user-agent": agent, "referer": referer + "x"}, status, size),
+        (scope(path, client), {"user-agent": agent}, status, size),
+        (scope(path, client), headers, status + 1, size),
+        (scope(path, client), headers, status, size + 1),
+    ]
+    stream = io.StringIO()
+    log = AccessLog(stream=stream)
+    log.start()
+    began = time.time()
+    for request in requests * 2:
+        log.record(*request, started=0.0)
+    ended = time.time()
+    log.close()
+    assume(int(began) == int(ended))  # every line of the same second
+    made = [combined_line(*request, when=began, anonymize=False) for request in requests] * 2
+    assert stream.getvalue().splitlines() == made
+
+
+def test_the_lines_kept_made_are_bounded() -> None:
+    log = AccessLog(stream=io.StringIO())
+    scope = {"method": "GET", "query_string": b"", "client": ("198.51.100.4", 5000)}
+    for number in range(3 * LINES_KEPT):
+        log.record({**scope, "path": f"/{number}/"}, {}, 200, 512, 0.0)
+    assert 0 < len(log._made) <= LINES_KEPT
+    log._made.clear()
+    log.record({**scope, "path": "/"}, {"user-agent": "x" * KEPT_LINE_CHARS}, 200, 512, 0.0)
+    assert not log._made  # a line that long is made each time
