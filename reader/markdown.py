@@ -308,7 +308,10 @@ def summary_before_more(text: str) -> str | None:
     found = _MORE.search(text)
     if found is None:
         return None
-    before = render_markdown(text[: found.start()], path=Path()).html
+    # Hugo cuts the whole body's HTML: links by reference defined after the divider are
+    # links before it too.
+    definitions = "".join(_LINK_DEFINITION.findall(text[found.end() :]))
+    before = render_markdown(text[: found.start()] + "\n\n" + definitions, path=Path()).html
     return " ".join(html.unescape(nh3.clean(before, tags=set())).split())
 
 

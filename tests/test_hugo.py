@@ -147,6 +147,22 @@ def test_more_divider_ends_the_summary(site: SiteFactory) -> None:
     assert description == [" ".join(f"{long_lead} Second paragraph.".split())]
 
 
+def test_a_summary_before_the_divider_links_by_the_references_after_it(
+    site: SiteFactory,
+) -> None:
+    # As Hugo renders the whole body before it cuts the summary at the divider, a link whose
+    # reference is defined at the end is a link in the summary too, not its brackets.
+    site.article(
+        "posts/a.md",
+        body="See [the report][1] and [Hugo].\n\n<!--more-->\n\nAfter.\n\n"
+        "[1]: https://example.org/report\n[hugo]: https://gohugo.io/\n",
+    )
+    description = parse_html(make_client(site).get("/posts/a/")).xpath(
+        "//meta[@name='description']/@content"
+    )
+    assert description == ["See the report and Hugo."]
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("htps:/w.@ab[]()<>\"'=x- \n*_`")), max_size=60))
 def test_linkifying_only_where_a_bare_link_may_be_changes_nothing(text: str) -> None:
