@@ -89,6 +89,12 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         scope = self.scope
         if self.transport.is_closing() or (scope is not None and "method" in scope):
             return  # a request is being answered, or was: keep-alive has its own timeout
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            # A head sent ahead of the answer still being sent: its turn has not come, and
+            # a 408 now would break into that answer.
+            self._deadline = self.loop.call_later(READ_SECONDS, self._too_slow)
+            return
         if scope is None:
             self.transport.close()
         else:
