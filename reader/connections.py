@@ -10,8 +10,12 @@ way the connection is closed. A connection that sends nothing is closed after as
 
 uvicorn also parses every request a connection sends ahead (pipelined) at once, and keeps
 each until its turn: twenty connections that sent a megabyte of small requests each and
-read no answer grew the server by 1.7 GB. Here the ``MAX_PIPELINED``-th request waiting
-stops the parsing, and uvicorn answers 400 and closes the connection.
+read no answer grew the server by 1.7 GB. Here what a connection sends is parsed
+``SLICE_BYTES`` at a time, and more than ``MAX_PIPELINED`` requests waiting get 400 and the
+connection closed.
+
+The checks run after each chunk (or slice) is parsed, not in the parser's callbacks for each
+request: a check there cost a cached answer a third of a microsecond, 2 % of uvicorn's work.
 """
 
 from __future__ import annotations
@@ -25,13 +29,13 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from reader.limits import MAX_HEAD_BYTES, MAX_PIPELINED, READ_SECONDS, plain_error
 from reader.negotiation import reply
 
+SLICE_BYTES = 4096
+"""What is parsed at once: a slice holds at most a couple of hundred of the smallest heads."""
+
 
 class LimitedHttpToolsProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol, with a request's head bounded in size and time.
-
-    The checks run after each chunk of bytes is parsed, and cost nothing more than a look
-    at the request being parsed when it arrived whole, as nearly every request does.
-    """
+    """uvicorn's httptools protocol, with a request's head bounded in size and time, and the
+    requests sent ahead in number."""
 
     _head_bytes = 0
     """Bytes received of the head still incomplete (a head begun in the last chunk
@@ -51,9 +55,17 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        """Parse a chunk of the request; refuse a head grown too long."""
+        """Parse a chunk of what the client sent; refuse a head grown too long, or too many
+        requests sent ahead."""
+        if len(data) > SLICE_BYTES:
+            self._received_in_slices(data)
+            return
         before = self.scope
         super().data_received(data)
+        if len(self.pipeline) > MAX_PIPELINED:
+            self.pipeline.clear()  # what they hold is let go at once
+            self._refuse(HTTPStatus.BAD_REQUEST)
+            return
         scope = self.scope
         if scope is None or "method" in scope:  # no head left incomplete: the usual case
             if self._deadline is not None:
@@ -73,15 +85,13 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         elif self._head_bytes > MAX_HEAD_BYTES:
             self._refuse(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE)
 
-    def on_headers_complete(self) -> None:
-        """Start answering a request whose head is whole, or queue it behind the one being
-        answered; one too many queued ends the connection."""
-        if len(self.pipeline) >= MAX_PIPELINED:
-            self.logger.warning("refused a connection: %d requests sent ahead", MAX_PIPELINED)
-            # Raised from the parser's callback, this stops the parsing of what the client
-            # sent; uvicorn answers 400 and closes the connection.
-            raise TooManyPipelined
-        super().on_headers_complete()
+    def _received_in_slices(self, data: bytes) -> None:
+        """A long chunk, parsed a slice at a time, so that the checks come between slices:
+        the requests a chunk holds are parsed, and kept, all at once."""
+        for at in range(0, len(data), SLICE_BYTES):
+            self.data_received(data[at : at + SLICE_BYTES])
+            if self.transport.is_closing():
+                return
 
     def _too_slow(self) -> None:
         """A head not whole in time gets 408; a connection that sent nothing, no answer."""
@@ -104,10 +114,6 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self.logger.warning("refused a request's head: %d %s", status.value, status.phrase)
         self.transport.write(refusal(status))
         self.transport.close()
-
-
-class TooManyPipelined(Exception):
-    """More requests sent ahead of their answers than a connection may keep waiting."""
 
 
 @functools.cache

@@ -3,6 +3,7 @@ keeps of a head before the app sees it is bounded in size and in time."""
 
 from __future__ import annotations
 
+import asyncio
 import select
 import socket
 import time
@@ -11,7 +12,10 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from uvicorn.config import Config
+from uvicorn.server import ServerState
 
+from reader.connections import SLICE_BYTES, LimitedHttpToolsProtocol
 from reader.limits import MAX_HEAD_BYTES, MAX_PIPELINED, READ_SECONDS
 from tests.server import running_server
 
@@ -125,6 +129,42 @@ def test_a_flood_of_pipelined_requests_is_refused(server: tuple[str, int]) -> No
     assert answer.count(b"HTTP/1.1 200 OK\r\n") <= MAX_PIPELINED + 1
     assert b"HTTP/1.1 400 Bad Request\r\n" in answer
     assert httpx.get(f"http://{server[0]}:{server[1]}/").status_code == 200
+
+
+def test_what_a_connection_sends_ahead_is_parsed_a_slice_at_a_time() -> None:
+    # uvicorn's protocol on a real socket, under an app that never answers: each request
+    # after the first waits, kept. Parsed whole, the first chunk read (a quarter of a
+    # megabyte) would have queued ten thousand before any check.
+    request = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+    peak = 0
+
+    class Watched(LimitedHttpToolsProtocol):
+        def on_headers_complete(self) -> None:
+            nonlocal peak
+            super().on_headers_complete()
+            peak = max(peak, len(self.pipeline))
+
+    async def never_answers(scope: object, receive: object, send: object) -> None:
+        await asyncio.Event().wait()
+
+    async def send_ahead() -> bytes:
+        config = Config(never_answers, http=Watched, lifespan="off", log_level="error")
+        config.load()
+        server_side, client_side = socket.socketpair()
+        protocol = Watched(config=config, server_state=ServerState(), app_state={})
+        loop = asyncio.get_running_loop()
+        with client_side:
+            for side in (server_side, client_side):
+                side.setblocking(False)
+            # As much as the socket holds, there before the server reads any of it.
+            sent = client_side.send(request * ((1 << 20) // len(request)))
+            assert sent > 16 * SLICE_BYTES
+            await loop.connect_accepted_socket(lambda: protocol, server_side)
+            return await asyncio.wait_for(loop.sock_recv(client_side, 4096), 10)
+
+    answer = asyncio.run(send_ahead())
+    assert status_of(answer) == 400
+    assert MAX_PIPELINED < peak <= MAX_PIPELINED + SLICE_BYTES // len(request)
 
 
 def test_a_body_too_long_to_read_is_refused_and_the_connection_closed(
