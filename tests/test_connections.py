@@ -1,5 +1,6 @@
-"""A request's head over raw sockets, against the real ``reader serve``: what uvicorn
-keeps of a head before the app sees it is bounded in size and in time."""
+"""Raw sockets against the real ``reader serve``: what a connection may make the server keep
+is bounded: a request's head in size and time, the requests sent ahead of their answers
+in number, the settings form's body in time."""
 
 from __future__ import annotations
 
