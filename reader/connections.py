@@ -64,7 +64,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         super().data_received(data)
         if len(self.pipeline) > MAX_PIPELINED:
             self.pipeline.clear()  # what they hold is let go at once
-            self._refuse(HTTPStatus.BAD_REQUEST)
+            self._refuse(HTTPStatus.BAD_REQUEST, f"more than {MAX_PIPELINED} requests sent ahead")
             return
         scope = self.scope
         if scope is None or "method" in scope:  # no head left incomplete: the usual case
@@ -81,9 +81,11 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         if self._deadline is None:
             self._deadline = self.loop.call_later(READ_SECONDS, self._too_slow)
         if len(self.url) > MAX_HEAD_BYTES:
-            self._refuse(HTTPStatus.REQUEST_URI_TOO_LONG)
+            self._refuse(HTTPStatus.REQUEST_URI_TOO_LONG, f"a URL over {MAX_HEAD_BYTES} bytes")
         elif self._head_bytes > MAX_HEAD_BYTES:
-            self._refuse(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE)
+            self._refuse(
+                HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, f"a head over {MAX_HEAD_BYTES} bytes"
+            )
 
     def _received_in_slices(self, data: bytes) -> None:
         """A long chunk, parsed a slice at a time, so that the checks come between slices:
@@ -108,10 +110,12 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         if scope is None:
             self.transport.close()
         else:
-            self._refuse(HTTPStatus.REQUEST_TIMEOUT)
+            self._refuse(HTTPStatus.REQUEST_TIMEOUT, f"a head not whole in {READ_SECONDS:g} s")
 
-    def _refuse(self, status: HTTPStatus) -> None:
-        self.logger.warning("refused a request's head: %d %s", status.value, status.phrase)
+    def _refuse(self, status: HTTPStatus, why: str) -> None:
+        # Named as uvicorn names a client, so an operator can tell who sends such requests.
+        client = f"{self.client[0]}:{self.client[1]}" if self.client else "-"
+        self.logger.warning("%s - %d %s: %s", client, status.value, status.phrase, why)
         self.transport.write(refusal(status))
         self.transport.close()
 
