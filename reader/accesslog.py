@@ -32,8 +32,8 @@ CAPACITY = 65_536
 """Lines the buffer holds before it drops: about 20 MB at worst, seconds of full load."""
 LINES_KEPT = 2048
 KEPT_LINE_CHARS = 1024
-"""Lines (but their time) kept made, for requests alike in all they log, as most are: so
-many at most, each of at most so many characters (with what they are made of, a few MB)."""
+"""Lines (what follows their time) kept made, for requests alike in all they log, as most
+are: so many at most, each of at most so many characters (with their keys, a few MB)."""
 FLUSH_SECONDS = 0.05
 """How long a request's line waits before it goes to the writer with the others of its
 batch: long enough to batch hundreds, short enough that a crash loses little."""
@@ -110,18 +110,24 @@ def combined_line(
 ) -> str:
     """A request's Combined Log Format line (as ``combined`` makes it), made from its ASGI
     scope and headers straight away."""
-    before, after = combined_parts(scope, headers, status, size, anonymize)
-    return before + _clf_time(int(when)) + after
+    return (
+        f"{client_field(scope, anonymize)} - - [{_clf_time(int(when))}"
+        f"{request_fields(scope, headers, status, size)}"
+    )
 
 
-def combined_parts(
-    scope: Scope, headers: Mapping[str, str], status: int, size: int, anonymize: bool
-) -> tuple[str, str]:
-    """A request's Combined Log Format line but its time: what comes before and after it."""
+def client_field(scope: Scope, anonymize: bool) -> str:
+    """A request's client address as its log line shows it."""
     client = scope.get("client")
     address = (client[0] if client else "") or "-"
     if anonymize:
         address = anonymized(address)
+    return address if _PLAIN(address) else escaped(address)
+
+
+def request_fields(scope: Scope, headers: Mapping[str, str], status: int, size: int) -> str:
+    """What a request's Combined Log Format line says after its time: the request line,
+    status, size, referer and agent."""
     raw_path = scope.get("raw_path")
     target = raw_path.decode("latin-1") if raw_path else scope["path"]
     query = scope["query_string"]
@@ -129,14 +135,10 @@ def combined_parts(
         target += "?" + query.decode("latin-1")
     request = f"{scope['method']} {target} HTTP/{scope.get('http_version', '1.1')}"
     referer, agent = headers.get("referer", ""), headers.get("user-agent", "")
-    if _PLAIN(address + request + referer + agent) is None:
-        address, request = escaped(address), escaped(request)
-        referer, agent = escaped(referer), escaped(agent)
+    if _PLAIN(request + referer + agent) is None:
+        request, referer, agent = escaped(request), escaped(referer), escaped(agent)
     shown = size if size >= 0 else "-"
-    return (
-        f"{address} - - [",
-        f'] "{request}" {status} {shown} "{referer or "-"}" "{agent or "-"}"',
-    )
+    return f'] "{request}" {status} {shown} "{referer or "-"}" "{agent or "-"}"'
 
 
 def entry_of(
@@ -216,8 +218,11 @@ class AccessLog:
         self.dropped = 0
         """Lines lost because the buffer was full or the disk failed: said in the log."""
         self._stream = stream
-        self._made: dict[tuple[object, ...], tuple[str, str]] = {}
-        """Combined lines but their time, by what they are made of (``LINES_KEPT`` at most)."""
+        self._made: dict[tuple[object, ...], str] = {}
+        """What combined lines say after their time, by what goes into it (``LINES_KEPT``
+        at most): the same for every client asking the same of the same page."""
+        self._clients: dict[str, str] = {}
+        """Client addresses as lines show them (``LINES_KEPT`` at most)."""
         self._lines: deque[str] = deque()
         self._texts: deque[tuple[str, int]] = deque()
         """Batches of lines waiting for the writer, with how many lines each holds."""
@@ -242,12 +247,10 @@ class AccessLog:
             self._drop(1)
             return
         if self.format is combined:
-            # Making a line took as long as the rest of a cached answer's work: a line's
-            # parts are kept, by all that goes into them, for the next request alike.
-            client = scope.get("client")
+            # Making a line took as long as the rest of a cached answer's work: what follows
+            # its time is kept, by all that goes into it, for the next request alike.
             made = self._made
             key = (
-                client[0] if client else "",
                 scope["method"],
                 scope.get("raw_path") or scope["path"],
                 scope["query_string"],
@@ -257,14 +260,22 @@ class AccessLog:
                 headers.get("referer"),
                 headers.get("user-agent"),
             )
-            parts = made.get(key)
-            if parts is None:
-                parts = combined_parts(scope, headers, status, size, self.anonymize)
-                if len(parts[0]) + len(parts[1]) <= KEPT_LINE_CHARS:
+            fields = made.get(key)
+            if fields is None:
+                fields = request_fields(scope, headers, status, size)
+                if len(fields) <= KEPT_LINE_CHARS:
                     if len(made) >= LINES_KEPT:
                         made.clear()
-                    made[key] = parts
-            line = parts[0] + _clf_time(int(time.time())) + parts[1]
+                    made[key] = fields
+            client = scope.get("client")
+            address = client[0] if client else ""
+            shown = self._clients.get(address)
+            if shown is None:  # a client's first request (or its address anonymized, once)
+                shown = client_field(scope, self.anonymize)
+                if len(self._clients) >= LINES_KEPT:
+                    self._clients.clear()
+                self._clients[address] = shown
+            line = f"{shown} - - [{_clf_time(int(time.time()))}{fields}"
         else:
             seconds = time.monotonic() - started
             entry = entry_of(scope, headers, status, size, time.time(), seconds)
