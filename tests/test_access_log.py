@@ -315,6 +315,10 @@ def test_the_lines_kept_made_are_bounded() -> None:
     for number in range(3 * LINES_KEPT):
         log.record({**scope, "path": f"/{number}/"}, {}, 200, 512, 0.0)
     assert 0 < len(log._made) <= LINES_KEPT
+    for number in range(3 * LINES_KEPT):
+        client = (f"198.51.{number // 256}.{number % 256}", 5000)
+        log.record({**scope, "path": "/", "client": client}, {}, 200, 512, 0.0)
+    assert 0 < len(log._clients) <= LINES_KEPT
     log._made.clear()
     log.record({**scope, "path": "/"}, {"user-agent": "x" * KEPT_LINE_CHARS}, 200, 512, 0.0)
     assert not log._made  # a line that long is made each time
