@@ -117,3 +117,64 @@ def entry_bytes(root: etree._Element) -> list[bytes]:
     if len(pieces) != len(entries) + 2:
         raise ValueError("an entry holds the marker comment used to cut entries apart")
     return pieces[1:-1]
+
+
+_MARK = f"<!--{_ENTRY_MARK}-->".encode()
+_ENTRY_EDGES = re.compile(
+    rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->|<\?.*?\?>|<(/?)(?:item|entry)(?=[\s/>])", re.DOTALL
+)
+"""What can hold a ``<`` that is not markup (CDATA, comments, processing instructions),
+and the edges of entries: RSS's ``item`` and Atom's ``entry``."""
+
+
+@dataclass(frozen=True)
+class EntriesApart:
+    """A serialised feed cut around its entries, which are one run, as ``_document``
+    splices them: what comes before them, each entry, and what comes after."""
+
+    head: bytes
+    entries: list[bytes]
+    tail: bytes
+
+    def marked(self, entries: Sequence[bytes]) -> bytes:
+        """The document with only these of its entries, each followed by a marker comment
+        (and one before the first), for ``cut_at_marks`` to find them again after a
+        parse and a serialisation."""
+        return b"".join([self.head, _MARK, *(entry + _MARK for entry in entries), self.tail])
+
+
+def entries_apart(document: bytes) -> EntriesApart | None:
+    """The document cut around its entries; None when it has none, or they are not one
+    run, or its markup is not as ``serialise`` writes it."""
+    entries: list[bytes] = []
+    depth, start, first, end = 0, 0, -1, -1
+    for edge in _ENTRY_EDGES.finditer(document):
+        closing = edge[1]
+        if closing is None:
+            continue  # no markup inside
+        close = document.find(b">", edge.end())
+        if close < 0:
+            return None
+        empty = not closing and document[close - 1 : close] == b"/"
+        if not closing and depth == 0:
+            if entries and edge.start() != end:
+                return None  # something between two entries
+            start = edge.start()
+            first = start if first < 0 else first
+        depth += 0 if empty else -1 if closing else 1
+        if depth < 0:
+            return None
+        if depth == 0:
+            end = close + 1
+            entries.append(document[start:end])
+    if depth or not entries:
+        return None
+    return EntriesApart(document[:first], entries, document[end:])
+
+
+def cut_at_marks(document: bytes, entries: int) -> list[bytes] | None:
+    """A document ``EntriesApart.marked`` made (and parsed and serialised since) cut at its
+    marks: what comes before the entries, each of them, what comes after; None if the
+    marks are not where they were put."""
+    pieces = document.split(_MARK)
+    return pieces if len(pieces) == entries + 2 else None

@@ -286,7 +286,10 @@ class Site:
             rendered = ENDPOINTS[match.route].answer(self._asked(own, caches, match, query))
         if rendered is not None:
             caches.in_variant[variant.segment] = made
-            return in_variant_response(settings, variant, rendered, path, caches.variant_markup)
+            kept = caches.variant_markup
+            return in_variant_response(
+                settings, variant, rendered, path, kept, caches.feeds.entries
+            )
         if not_found is None:
             not_found = in_variant_response(settings, variant, self._not_found_page(own), "/")
         caches.in_variant[variant.segment] = (own, not_found)

@@ -12,6 +12,7 @@ entry ids, files and the API's ids keep naming the original (../shared/DECISIONS
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 import sys
@@ -21,7 +22,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from lxml import etree
 
-from feeds.xml import parse, serialise
+from feeds.xml import EntriesApart, cut_at_marks, entries_apart, parse, serialise
 from reader.config import Settings
 from reader.languages import Version, original_language
 from reader.lru import SizedLRU
@@ -45,11 +46,12 @@ def in_variant_response(
     rendered: Rendered,
     path: str,
     kept: SizedLRU[str] | None = None,
+    entries: SizedLRU[bytes] | None = None,
 ) -> Rendered:
     """An answer the variant's settings gave for the original's ``path``, converted: text
-    in its script, links in it. ``kept`` keeps the pieces of pages already converted, for
-    the next answer (``_Converting``)."""
-    convert = _Converting(converter(settings, variant), kept, variant.segment)
+    in its script, links in it. ``kept`` keeps the pieces of pages already converted, and
+    ``entries`` the feeds' entries, for the next answer (``_Converting``)."""
+    convert = _Converting(converter(settings, variant), kept, variant.segment, entries)
     original = original_language(settings)
     aid = ruby_text if variant.ruby else None
     if rendered.kind is Kind.REDIRECT:
@@ -87,6 +89,8 @@ class _Converting:
     kept: SizedLRU[str] | None
     segment: str
     """The variant's path segment (no "/"): keys are segment, kind and value."""
+    entries: SizedLRU[bytes] | None = None
+    """Feeds' entries converted, by segment and a digest of the original's bytes."""
 
     def text(self, text: str) -> str:
         """Plain text converted (``ScriptConverter.text``)."""
@@ -235,7 +239,53 @@ def _converted_feed(
     settings: Settings, variant: Version, convert: _Converting, document: bytes
 ) -> bytes:
     """An RSS or Atom document in the variant: its language, words and links."""
+    apart = entries_apart(document) if convert.entries is not None else None
+    if apart is not None:
+        converted = _converted_by_entries(settings, variant, convert, apart)
+        if converted is not None:
+            return converted
     root = parse(document)
+    _convert_elements(settings, variant, convert, root)
+    return serialise(root)
+
+
+def _converted_by_entries(
+    settings: Settings, variant: Version, convert: _Converting, apart: EntriesApart
+) -> bytes | None:
+    """The document converted with each entry converted once per snapshot, as it is
+    serialised once (an article's entry is in a dozen feeds and archives): the same bytes
+    as converting the whole; None if the document cannot be cut so."""
+    kept = convert.entries
+    assert kept is not None
+    keys = [
+        (convert.segment, hashlib.blake2b(entry, digest_size=16).digest())
+        for entry in apart.entries
+    ]
+    found = [kept.get(key) for key in keys]
+    missing = [entry for entry, made in zip(apart.entries, found, strict=True) if made is None]
+    try:
+        root = parse(apart.marked(missing))
+    except etree.XMLSyntaxError:
+        return None
+    _convert_elements(settings, variant, convert, root)
+    pieces = cut_at_marks(serialise(root), len(missing))
+    if pieces is None:
+        return None
+    fresh = iter(pieces[1:-1])
+    converted = [pieces[0]]
+    for key, made in zip(keys, found, strict=True):
+        if made is None:
+            made = next(fresh)
+            kept.put(key, made, len(made))
+        converted.append(made)
+    converted.append(pieces[-1])
+    return b"".join(converted)
+
+
+def _convert_elements(
+    settings: Settings, variant: Version, convert: _Converting, root: etree._Element
+) -> None:
+    """Every element of a feed in the variant, in place."""
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
@@ -258,4 +308,3 @@ def _converted_feed(
             element.text = convert.html(text)
         elif local not in _KEPT_ELEMENTS:
             element.text = convert.text(text)
-    return serialise(root)

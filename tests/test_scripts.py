@@ -11,7 +11,9 @@ from urllib.parse import urljoin
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
+from feeds.xml import ATOM_NS, entries_apart, serialise
 from reader.config import Settings
 from reader.languages import variants
 from reader.lru import SizedLRU
@@ -176,6 +178,89 @@ def test_a_variant_feeds_kept_conversions_are_what_each_feed_would_make(
     for answer in answers * 2:
         alone = in_variant_response(settings, variant, answer, "/rss.xml").body
         assert in_variant_response(settings, variant, answer, "/rss.xml", kept).body == alone
+
+
+RSS_NAMESPACES = {"content": "http://purl.org/rss/1.0/modules/content/"}
+ENTRY_HTML = st.one_of(
+    st.builds(lambda document: document[0], html_documents()),
+    # What would cut a feed wrongly if its entries were found by text alone.
+    st.sampled_from(
+        [
+            '<img alt="</item><item>" src="a.png">頭髮',
+            '<img alt="<!--accessible-reader entry-->" src="a.png">發展',
+            "<p>]]&gt; <entry> 軟體</p>",
+        ]
+    ),
+)
+
+
+@st.composite
+def feeds_sharing_entries(draw: st.DrawFn) -> list[Rendered]:
+    """RSS and Atom documents as lxml serialises ours, whose entries recur from one
+    document to the next (an article in several feeds), in any order."""
+    entries = draw(st.lists(st.tuples(TEXT, ENTRY_HTML), min_size=1, max_size=5))
+    documents = []
+    for _ in range(draw(st.integers(1, 4))):
+        chosen = draw(st.lists(st.sampled_from(entries), max_size=4))
+        if draw(st.booleans()):
+            root = etree.Element("rss", version="2.0", nsmap=RSS_NAMESPACES)
+            channel = etree.SubElement(root, "channel")
+            etree.SubElement(channel, "title").text = draw(TEXT)
+            for title, html in chosen:
+                item = etree.SubElement(channel, "item")
+                etree.SubElement(item, "title").text = title
+                etree.SubElement(item, "link").text = "https://example.org/新聞/a/"
+                content = etree.SubElement(item, f"{{{RSS_NAMESPACES['content']}}}encoded")
+                content.text = etree.CDATA(html)
+            media_type = "application/rss+xml"
+        else:
+            root = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
+            etree.SubElement(root, f"{{{ATOM_NS}}}title").text = draw(TEXT)
+            for title, html in chosen:
+                entry = etree.SubElement(root, f"{{{ATOM_NS}}}entry")
+                etree.SubElement(entry, f"{{{ATOM_NS}}}title").text = title
+                content = etree.SubElement(entry, f"{{{ATOM_NS}}}content", type="html")
+                content.text = html
+            media_type = "application/atom+xml"
+        documents.append(Rendered(serialise(root), Kind.FEED, media_type=media_type))
+    return documents
+
+
+@given(feeds_sharing_entries())
+def test_feeds_converted_entry_by_entry_are_the_feeds_converted_whole(
+    answers: list[Rendered],
+) -> None:
+    """Each entry is converted once and spliced into every feed that holds it: every feed
+    comes out byte for byte as converting the whole document makes it, whatever its
+    entries hold, and a document cut where none is still comes out whole."""
+    settings = Settings(Path("/nonexistent"), language="zh-Hant")
+    (variant,) = variants(settings)
+    kept: SizedLRU[str] = SizedLRU(1 << 20)
+    entries: SizedLRU[bytes] = SizedLRU(1 << 20)
+    for answer in answers * 2:
+        whole = in_variant_response(settings, variant, answer, "/rss.xml").body
+        by_entries = in_variant_response(settings, variant, answer, "/rss.xml", kept, entries)
+        assert by_entries.body == whole
+        apart = entries_apart(answer.body)
+        if apart is not None:
+            assert apart.head + b"".join(apart.entries) + apart.tail == answer.body
+
+
+def test_a_feed_is_cut_only_around_one_run_of_entries() -> None:
+    """Entries with something between them, or unbalanced, are not cut apart."""
+    run = b"<rss><channel><title>t</title><item>a</item><item/><item>c</item></channel></rss>"
+    apart = entries_apart(run)
+    assert apart is not None
+    assert apart.entries == [b"<item>a</item>", b"<item/>", b"<item>c</item>"]
+    assert apart.head == b"<rss><channel><title>t</title>"
+    assert entries_apart(run.replace(b"<item/>", b"<x/><item/>")) is None
+    assert entries_apart(run.replace(b"</item><item/>", b"<item/>")) is None
+    assert entries_apart(b"<rss><channel><title>t</title></channel></rss>") is None
+    # What only looks like an entry's edge, in CDATA or a comment, is not one.
+    inside = b"<item><d><![CDATA[<img alt='</item><item>'>]]></d><!-- <item> --></item>"
+    apart = entries_apart(b"<rss><channel>" + inside + b"</channel></rss>")
+    assert apart is not None
+    assert apart.entries == [inside]
 
 
 def test_a_text_that_looks_like_a_tag_is_kept_apart_from_the_tag() -> None:
