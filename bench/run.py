@@ -649,6 +649,18 @@ def measure_exports(site: Path, pelican_site: Path | None, work: Path, report: R
     begun = time.perf_counter()
     subprocess.run(plain, check=True, capture_output=True, env=env)
     report.exports[PLAIN] = (time.perf_counter() - begun, _documents(out))
+    out = _empty(work / "export-reader-one-script", stale)
+    env["XDG_CACHE_HOME"] = str(_empty(work / "export-cache-one-script", stale))
+    settings_file = site / "site.toml"
+    settings = settings_file.read_text(encoding="utf-8")
+    try:
+        # The same site with no copy of its pages and feeds in the other script.
+        settings_file.write_text(settings + "script_variants = false\n", encoding="utf-8")
+        begun = time.perf_counter()
+        subprocess.run(plain, check=True, capture_output=True, env=env)
+        report.exports[ONE_SCRIPT] = (time.perf_counter() - begun, _documents(out))
+    finally:
+        settings_file.write_text(settings, encoding="utf-8")
     if shutil.which("hugo"):
         out = _empty(work / "export-hugo", stale)
         begun = time.perf_counter()
@@ -676,6 +688,7 @@ def measure_exports(site: Path, pelican_site: Path | None, work: Path, report: R
 
 
 PLAIN = "reader, without .gz/.br"
+ONE_SCRIPT = "reader, without .gz/.br, one script"
 REBUILD_TARGETS = {
     "one article's text": 1.0,
     "a new article (the newest)": 2.0,
@@ -907,13 +920,15 @@ def write_report(report: Report, out: Path, sizes: list[int]) -> None:
             f"{against:.2f} |"
         )
     hugo, pelican = report.exports.get("hugo"), report.exports.get("pelican")
-    if isinstance(ours_export, tuple) and isinstance(hugo, tuple) and isinstance(pelican, tuple):
-        faster = ours_export[0] < hugo[0]
-        fourfold = ours_export[0] * 4 <= pelican[0]
+    plain = report.exports.get(PLAIN)
+    if isinstance(plain, tuple) and isinstance(hugo, tuple) and isinstance(pelican, tuple):
+        # Judged as the issue asks, at least without the compressed copies.
+        faster = plain[0] < hugo[0]
+        fourfold = plain[0] * 4 <= pelican[0]
         lines += [
             "",
-            f"Targets: faster than Hugo ({'met' if faster else '**not met**'}) and at least "
-            f"4 times faster than Pelican ({'met' if fourfold else '**not met**'}).",
+            f"Targets, without .gz/.br: faster than Hugo ({'met' if faster else '**not met**'}) "
+            f"and at least 4 times faster than Pelican ({'met' if fourfold else '**not met**'}).",
         ]
     lines += [
         "",
@@ -936,6 +951,9 @@ def write_report(report: Report, out: Path, sizes: list[int]) -> None:
         "summary RSS for sections and keywords, Pelican Atom for categories and keywords. "
         f"*{PLAIN}* is `reader build --no-precompress`, from scratch: the same files "
         "without the compressed copies, as for a host that compresses as it serves. "
+        f"*{ONE_SCRIPT}* is the same with `script_variants = false`: without the copy of "
+        "every page and feed in Simplified Chinese under `/zh-hans/`, each made by "
+        "rendering the page again with that script's interface and converting its text. "
         "*Building again* is `reader build` into the same folder after each change, the "
         "whole command from process start: with the first build's on-disk index and build "
         "record, it reads only the changed files again and renders only the outputs whose "
