@@ -8,7 +8,7 @@ import asyncio
 import select
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from urllib.parse import urlsplit
 
 import httpx
@@ -166,6 +166,68 @@ def test_what_a_connection_sends_ahead_is_parsed_a_slice_at_a_time() -> None:
     answer = asyncio.run(send_ahead())
     assert status_of(answer) == 400
     assert MAX_PIPELINED < peak <= MAX_PIPELINED + SLICE_BYTES // len(request)
+
+
+def test_a_head_sent_ahead_is_not_timed_out_into_an_answer_still_being_sent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # An answer that takes longer to send than a head may take to arrive (a large one to
+    # a slow reader), and the next request's head, half sent, behind it: a 408 then would
+    # be written into the middle of the answer. The limit made short, as the wait is long.
+    monkeypatch.setattr("reader.connections.READ_SECONDS", 0.2)
+    finish = asyncio.Event()
+
+    async def slow_answer(scope: dict[str, object], receive: object, send: Sender) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"first half ", "more_body": True})
+        await finish.wait()
+        await send({"type": "http.response.body", "body": b"second half"})
+
+    async def exchange() -> tuple[bytes, bytes]:
+        config = Config(slow_answer, http=LimitedHttpToolsProtocol, lifespan="off")
+        config.load()
+        server_side, client_side = socket.socketpair()
+        protocol = LimitedHttpToolsProtocol(config=config, server_state=ServerState(), app_state={})
+        loop = asyncio.get_running_loop()
+        with client_side:
+            for side in (server_side, client_side):
+                side.setblocking(False)
+            client_side.send(
+                b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nUser-Ag"
+            )
+            await loop.connect_accepted_socket(lambda: protocol, server_side)
+            await asyncio.sleep(1.0)  # five times the limit, the answer half sent
+            during = await _all_sent(loop, client_side)
+            finish.set()
+            received = b""
+            while chunk := await asyncio.wait_for(loop.sock_recv(client_side, 65536), 10):
+                received += chunk
+            return during, received
+
+    during, after = asyncio.run(exchange())
+    assert b"408" not in during
+    answer = during + after
+    assert status_of(answer) == 200
+    # The whole answer (chunked: its last chunk is empty), and only then the 408.
+    first, _, rest = answer.partition(b"0\r\n\r\n")
+    assert b"first half" in first and b"second half" in first
+    assert status_of(rest) == 408
+
+
+Sender = Callable[[dict[str, object]], Awaitable[None]]
+
+
+async def _all_sent(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> bytes:
+    """What the other side has sent so far, without waiting for more."""
+    received = b""
+    while True:
+        try:
+            chunk = sock.recv(65536)
+        except BlockingIOError:
+            return received
+        if not chunk:
+            return received
+        received += chunk
 
 
 def test_a_body_too_long_to_read_is_refused_and_the_connection_closed(
