@@ -5,10 +5,11 @@ in number, the settings form's body in time."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import select
 import socket
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from urllib.parse import urlsplit
 
 import httpx
@@ -132,6 +133,25 @@ def test_a_flood_of_pipelined_requests_is_refused(server: tuple[str, int]) -> No
     assert httpx.get(f"http://{server[0]}:{server[1]}/").status_code == 200
 
 
+@contextlib.asynccontextmanager
+async def served_directly(
+    app: Callable[..., Awaitable[None]], protocol: type[LimitedHttpToolsProtocol], ahead: bytes
+) -> AsyncIterator[tuple[socket.socket, int]]:
+    """The client's side of a socket pair whose other side ``protocol`` serves with ``app``
+    (no server around it), with as much of ``ahead`` as the socket took sent before the
+    protocol reads any; and how much that was."""
+    config = Config(app, http=protocol, lifespan="off", log_level="error")
+    config.load()
+    server_side, client_side = socket.socketpair()
+    served = protocol(config=config, server_state=ServerState(), app_state={})
+    with client_side:
+        for side in (server_side, client_side):
+            side.setblocking(False)
+        sent = client_side.send(ahead)
+        await asyncio.get_running_loop().connect_accepted_socket(lambda: served, server_side)
+        yield client_side, sent
+
+
 def test_what_a_connection_sends_ahead_is_parsed_a_slice_at_a_time() -> None:
     # uvicorn's protocol on a real socket, under an app that never answers: each request
     # after the first waits, kept. Parsed whole, the first chunk read (a quarter of a
@@ -149,19 +169,11 @@ def test_what_a_connection_sends_ahead_is_parsed_a_slice_at_a_time() -> None:
         await asyncio.Event().wait()
 
     async def send_ahead() -> bytes:
-        config = Config(never_answers, http=Watched, lifespan="off", log_level="error")
-        config.load()
-        server_side, client_side = socket.socketpair()
-        protocol = Watched(config=config, server_state=ServerState(), app_state={})
-        loop = asyncio.get_running_loop()
-        with client_side:
-            for side in (server_side, client_side):
-                side.setblocking(False)
-            # As much as the socket holds, there before the server reads any of it.
-            sent = client_side.send(request * ((1 << 20) // len(request)))
+        # As much as the socket holds, there before the server reads any of it.
+        ahead = request * ((1 << 20) // len(request))
+        async with served_directly(never_answers, Watched, ahead) as (client, sent):
             assert sent > 16 * SLICE_BYTES
-            await loop.connect_accepted_socket(lambda: protocol, server_side)
-            return await asyncio.wait_for(loop.sock_recv(client_side, 4096), 10)
+            return await asyncio.wait_for(asyncio.get_running_loop().sock_recv(client, 4096), 10)
 
     answer = asyncio.run(send_ahead())
     assert status_of(answer) == 400
@@ -184,23 +196,14 @@ def test_a_head_sent_ahead_is_not_timed_out_into_an_answer_still_being_sent(
         await send({"type": "http.response.body", "body": b"second half"})
 
     async def exchange() -> tuple[bytes, bytes]:
-        config = Config(slow_answer, http=LimitedHttpToolsProtocol, lifespan="off")
-        config.load()
-        server_side, client_side = socket.socketpair()
-        protocol = LimitedHttpToolsProtocol(config=config, server_state=ServerState(), app_state={})
-        loop = asyncio.get_running_loop()
-        with client_side:
-            for side in (server_side, client_side):
-                side.setblocking(False)
-            client_side.send(
-                b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nUser-Ag"
-            )
-            await loop.connect_accepted_socket(lambda: protocol, server_side)
+        ahead = b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nUser-Ag"
+        async with served_directly(slow_answer, LimitedHttpToolsProtocol, ahead) as (client, _):
             await asyncio.sleep(1.0)  # five times the limit, the answer half sent
-            during = await _all_sent(loop, client_side)
+            during = _all_sent(client)
             finish.set()
             received = b""
-            while chunk := await asyncio.wait_for(loop.sock_recv(client_side, 65536), 10):
+            loop = asyncio.get_running_loop()
+            while chunk := await asyncio.wait_for(loop.sock_recv(client, 65536), 10):
                 received += chunk
             return during, received
 
@@ -217,7 +220,7 @@ def test_a_head_sent_ahead_is_not_timed_out_into_an_answer_still_being_sent(
 Sender = Callable[[dict[str, object]], Awaitable[None]]
 
 
-async def _all_sent(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> bytes:
+def _all_sent(sock: socket.socket) -> bytes:
     """What the other side has sent so far, without waiting for more."""
     received = b""
     while True:
