@@ -21,7 +21,8 @@ class FeedCache:
     """
 
     entries: SizedLRU[bytes] = field(default_factory=lambda: SizedLRU(UNBOUNDED))
-    """Serialised RSS or Atom entries by (format, article key)."""
+    """Serialised RSS or Atom entries by (format, article key); and, converted into a
+    script variant, by (the variant's path segment, a digest of the original entry)."""
     entry_html: SizedLRU[str] = field(default_factory=lambda: SizedLRU(UNBOUNDED))
     """Each article's full HTML with absolute links, by article key."""
 
